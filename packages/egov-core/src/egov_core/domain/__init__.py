@@ -1,0 +1,19 @@
+"""Immutable domain model: laws, revisions, provisions, court decisions. No I/O here."""
+
+from egov_core.domain.case import CourtDecision, DecisionDate, LawReference
+from egov_core.domain.element import Element, Node
+from egov_core.domain.law import Law, LawMetadata, RevisionInfo
+from egov_core.domain.provision import Provision, ProvisionKind
+
+__all__ = [
+    "CourtDecision",
+    "DecisionDate",
+    "Element",
+    "Law",
+    "LawMetadata",
+    "LawReference",
+    "Node",
+    "Provision",
+    "ProvisionKind",
+    "RevisionInfo",
+]

@@ -1,0 +1,89 @@
+"""Settings: pydantic-settings, prefix ``EGOV_``, nested sections with ``__`` (``EGOV_DATABASE__URL``).
+
+Nothing builds a settings object at import time: the app factory and the command line do, so tests
+pass their own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class DatabaseSettings(BaseModel):
+    """Where the store lives.
+
+    With no ``url`` egov starts its embedded PostgreSQL (+pgvector) in ``embedded_dir``.
+    """
+
+    url: SecretStr | None = Field(
+        default=None,
+        description="SQLAlchemy URL, e.g. postgresql+asyncpg://egov:***@db:5432/egov. Unset: embedded PostgreSQL.",
+    )
+    embedded_dir: Path | None = Field(default=None, description="Data directory of the embedded PostgreSQL.")
+    pool_size: int = Field(default=10, ge=1, le=200)
+    max_overflow: int = Field(default=10, ge=0, le=200)
+    statement_timeout_ms: int = Field(default=10_000, ge=100, description="Per-statement limit for API reads.")
+    connect_timeout_s: float = Field(default=10.0, gt=0)
+    connect_retries: int = Field(default=30, ge=0, description="Start-up retries while the database comes up.")
+
+
+class RedisSettings(BaseModel):
+    """The optional L2 cache. Unset ``url``: no Redis, L1 only."""
+
+    url: SecretStr | None = None
+    timeout_ms: int = Field(default=100, ge=1, le=100, description="Every Redis call gives up after this.")
+    breaker_failures: int = Field(default=3, ge=1, description="Consecutive failures that open the breaker.")
+    breaker_reset_s: float = Field(default=5.0, gt=0, description="How long an open breaker stops trying.")
+    key_prefix: str = "egov"
+
+
+class CacheSettings(BaseModel):
+    """Tiered cache limits and TTLs per kind of data (seconds)."""
+
+    enabled: bool = True
+    l1_max_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
+    ttl_law: int = Field(default=24 * 3600, ge=1, description="Law, provision and structure data.")
+    ttl_search: int = Field(default=3600, ge=1, description="Search and citation-resolution results.")
+    ttl_list: int = Field(default=3600, ge=1, description="Lists (laws, cases).")
+
+
+class ApiSettings(BaseModel):
+    """Limits of the HTTP API."""
+
+    max_page_size: int = Field(default=100, ge=1, le=1000)
+    default_page_size: int = Field(default=20, ge=1)
+    max_query_length: int = Field(default=200, ge=1, description="Characters in a search or citation query.")
+    max_body_bytes: int = Field(default=1_000_000, ge=1024, description="Request bodies larger than this get 413.")
+    max_citation_text_chars: int = Field(default=100_000, ge=1, description="Text accepted by POST /v1/citations.")
+    load_sample_if_empty: bool = Field(default=True, description="Embedded default: load the bundled corpus.")
+
+
+class EgovClientSettings(BaseModel):
+    """The e-Gov 法令API client."""
+
+    base_url: str = "https://laws.e-gov.go.jp/api/2"
+    v1_base_url: str = "https://laws.e-gov.go.jp/api/1"
+    timeout_s: float = Field(default=30.0, gt=0)
+    retries: int = Field(default=4, ge=0)
+    backoff_base_s: float = Field(default=0.5, ge=0)
+    rate_limit_per_s: float = Field(default=1.0, gt=0, description="Polite default: one request per second.")
+    max_response_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
+
+
+class EgovSettings(BaseSettings):
+    """All of egov's settings (environment prefix ``EGOV_``, nested delimiter ``__``)."""
+
+    model_config = SettingsConfigDict(env_prefix="EGOV_", env_nested_delimiter="__", extra="ignore")
+
+    database: DatabaseSettings = DatabaseSettings()
+    redis: RedisSettings = RedisSettings()
+    cache: CacheSettings = CacheSettings()
+    api: ApiSettings = ApiSettings()
+    egov_api: EgovClientSettings = EgovClientSettings()
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    workers: int = Field(default=1, ge=1, description="Granian worker processes (EGOV_WORKERS).")
+    log_level: str = "info"
