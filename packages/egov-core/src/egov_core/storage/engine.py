@@ -1,0 +1,135 @@
+"""Engine creation and the ``open_store`` lifecycle (embedded server, start-up retries, migrations)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from egov_core.errors import StorageUnavailableError
+from egov_core.settings import EgovSettings
+from egov_core.storage.embedded import EmbeddedPostgres
+from egov_core.storage.errors import is_unavailable, translate_errors
+from egov_core.storage.migrate import migrate
+
+__all__ = ["Store", "create_engine", "normalize_url", "open_store", "vector_available", "wait_until_ready"]
+
+_log = logging.getLogger(__name__)
+
+
+def normalize_url(url: str) -> str:
+    """``url`` with the asyncpg driver (``postgresql://`` and ``postgres://`` are accepted too)."""
+    parsed = make_url(url)
+    if parsed.drivername in {"postgresql", "postgres", "postgresql+psycopg", "postgresql+psycopg2"}:
+        parsed = parsed.set(drivername="postgresql+asyncpg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def create_engine(settings: EgovSettings, *, url: str | None = None) -> AsyncEngine:
+    """An async engine (asyncpg) configured from ``settings.database``.
+
+    Args:
+        settings: pool size/overflow, statement timeout and connect timeout come from ``settings.database``.
+        url: overrides ``settings.database.url`` (the embedded server passes its own).
+
+    Raises:
+        StorageUnavailableError: no URL given or configured.
+    """
+    db = settings.database
+    raw = url or (db.url.get_secret_value() if db.url is not None else None)
+    if raw is None:
+        raise StorageUnavailableError("no database URL configured (EGOV_DATABASE__URL); use open_store() for embedded")
+    return create_async_engine(
+        normalize_url(raw),
+        pool_size=db.pool_size,
+        max_overflow=db.max_overflow,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        connect_args={
+            "timeout": db.connect_timeout_s,
+            "server_settings": {
+                "statement_timeout": str(db.statement_timeout_ms),
+                "application_name": "egov",
+            },
+        },
+    )
+
+
+async def wait_until_ready(engine: AsyncEngine, *, retries: int = 30, delay_s: float = 1.0) -> None:
+    """Wait for the database to accept connections (compose starts it in parallel with the app).
+
+    Raises:
+        StorageUnavailableError: still unreachable after ``retries`` retries.
+    """
+    attempt = 0
+    while True:
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            return
+        except Exception as error:
+            if not is_unavailable(error) or attempt >= retries:
+                with translate_errors():
+                    raise
+                raise  # pragma: no cover - translate_errors always raises
+            attempt += 1
+            _log.info("database not ready (%s), retry %d/%d", error.__class__.__name__, attempt, retries)
+            await asyncio.sleep(min(delay_s * attempt, 5.0))
+
+
+async def vector_available(engine: AsyncEngine) -> bool:
+    """True when the ``vector`` extension is installed in the database."""
+    with translate_errors():
+        async with engine.connect() as conn:
+            found = await conn.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'vector'"))
+            return found.first() is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Store:
+    """An open store.
+
+    Attributes:
+        engine: the async engine.
+        url: its SQLAlchemy URL (with password; do not log it).
+        embedded: the embedded server handle, when egov started one.
+        vector: True when pgvector is installed.
+    """
+
+    engine: AsyncEngine
+    url: str
+    embedded: EmbeddedPostgres | None
+    vector: bool
+
+
+@asynccontextmanager
+async def open_store(settings: EgovSettings, *, run_migrations: bool = True) -> AsyncIterator[Store]:
+    """Open the configured database (or start the embedded one), migrate it, and close it all on exit.
+
+    Example::
+
+        async with open_store(EgovSettings()) as store:
+            summary = await ingest_laws(store.engine, [path])
+    """
+    embedded: EmbeddedPostgres | None = None
+    if settings.database.url is None:
+        embedded = EmbeddedPostgres(settings.database.embedded_dir)
+        url = await embedded.astart()
+    else:
+        url = normalize_url(settings.database.url.get_secret_value())
+    engine = create_engine(settings, url=url)
+    try:
+        await wait_until_ready(engine, retries=settings.database.connect_retries)
+        if run_migrations:
+            await migrate(engine)
+        yield Store(engine=engine, url=url, embedded=embedded, vector=await vector_available(engine))
+    finally:
+        await engine.dispose()
+        if embedded is not None:
+            await embedded.astop()

@@ -1,0 +1,77 @@
+"""Database errors translated once, at the storage boundary, into egov's own hierarchy.
+
+Callers above storage see only :class:`~egov_core.errors.StorageError` and
+:class:`~egov_core.errors.StorageUnavailableError`, never asyncpg or SQLAlchemy exceptions.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from typing import ParamSpec, TypeVar
+
+import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
+from sqlalchemy import exc as sa_exc
+
+from egov_core.errors import EgovError, StorageError, StorageUnavailableError
+
+__all__ = ["is_unavailable", "translate_errors", "wrap_storage_errors"]
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+# SQLSTATE classes meaning "the server is not there / not accepting us", as opposed to a failed statement.
+_UNAVAILABLE_SQLSTATE_PREFIXES = ("08", "53", "57P")
+
+
+def _sqlstate(error: BaseException) -> str | None:
+    orig = getattr(error, "orig", None)
+    for candidate in (error, orig, getattr(orig, "__cause__", None), error.__cause__):
+        code = getattr(candidate, "sqlstate", None)
+        if isinstance(code, str):
+            return code
+    return None
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """True when ``error`` means the database cannot be reached (rather than that a statement failed)."""
+    if isinstance(error, OSError | TimeoutError | asyncpg.exceptions.ConnectionDoesNotExistError):
+        return True
+    if isinstance(error, asyncpg.exceptions.InterfaceError | sa_exc.InterfaceError):
+        return True
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    orig = getattr(error, "orig", None)
+    if orig is not None and orig is not error and is_unavailable(orig):
+        return True
+    code = _sqlstate(error)
+    return code is not None and code.startswith(_UNAVAILABLE_SQLSTATE_PREFIXES)
+
+
+def _translate(error: BaseException) -> EgovError:
+    if is_unavailable(error):
+        return StorageUnavailableError(f"database unavailable: {error}")
+    return StorageError(f"database error: {error}")
+
+
+@contextmanager
+def translate_errors() -> Iterator[None]:
+    """Re-raise asyncpg / SQLAlchemy / socket errors raised inside the block as egov storage errors."""
+    try:
+        yield
+    except EgovError:
+        raise
+    except (sa_exc.SQLAlchemyError, asyncpg.PostgresError, asyncpg.exceptions.InterfaceError, OSError) as error:
+        raise _translate(error) from error
+
+
+def wrap_storage_errors(func: Callable[_P, Awaitable[_T]]) -> Callable[_P, Awaitable[_T]]:
+    """Decorator: :func:`translate_errors` around an async function."""
+
+    @functools.wraps(func)
+    async def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        with translate_errors():
+            return await func(*args, **kwargs)
+
+    return wrapper

