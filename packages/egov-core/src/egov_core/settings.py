@@ -48,6 +48,9 @@ class CacheSettings(BaseModel):
     ttl_law: int = Field(default=24 * 3600, ge=1, description="Law, provision and structure data.")
     ttl_search: int = Field(default=3600, ge=1, description="Search and citation-resolution results.")
     ttl_list: int = Field(default=3600, ge=1, description="Lists (laws, cases).")
+    version_poll_s: float = Field(
+        default=1.0, gt=0, description="How often each process re-reads meta.data_version (LISTEN/NOTIFY is the fast path)."
+    )
 
 
 class ApiSettings(BaseModel):
@@ -62,15 +65,25 @@ class ApiSettings(BaseModel):
 
 
 class EgovClientSettings(BaseModel):
-    """The e-Gov 法令API client."""
+    """The e-Gov 法令API client (``egov_core.egov_client``).
 
-    base_url: str = "https://laws.e-gov.go.jp/api/2"
-    v1_base_url: str = "https://laws.e-gov.go.jp/api/1"
-    timeout_s: float = Field(default=30.0, gt=0)
-    retries: int = Field(default=4, ge=0)
-    backoff_base_s: float = Field(default=0.5, ge=0)
+    Only ``base_url`` (v2) and ``v1_base_url`` are ever contacted; point them at a mirror or a local fake.
+    """
+
+    base_url: str = Field(default="https://laws.e-gov.go.jp/api/2", pattern=r"^https?://[^\s?#]+$")
+    v1_base_url: str = Field(default="https://laws.e-gov.go.jp/api/1", pattern=r"^https?://[^\s?#]+$")
+    timeout_s: float = Field(default=30.0, gt=0, description="Read/write/pool timeout of one attempt.")
+    connect_timeout_s: float = Field(default=10.0, gt=0, description="TCP/TLS connect timeout of one attempt.")
+    retries: int = Field(default=4, ge=0, description="Extra attempts on 5xx, 429, timeouts, connection errors.")
+    backoff_base_s: float = Field(default=0.5, ge=0, description="Full-jitter backoff: U(0, base * 2**attempt).")
+    backoff_max_s: float = Field(default=30.0, ge=0, description="Cap of one backoff sleep.")
+    max_retry_after_s: float = Field(default=120.0, ge=0, description="Longest Retry-After honoured (429/503).")
     rate_limit_per_s: float = Field(default=1.0, gt=0, description="Polite default: one request per second.")
+    rate_limit_burst: int = Field(default=1, ge=1, description="Token-bucket size (requests allowed at once).")
     max_response_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
+    user_agent_contact: str | None = Field(
+        default=None, description="URL or mail added to the User-Agent so e-Gov can reach the operator."
+    )
 
 
 class EgovSettings(BaseSettings):
