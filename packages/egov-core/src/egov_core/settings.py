@@ -49,7 +49,7 @@ class CacheSettings(BaseModel):
     ttl_search: int = Field(default=3600, ge=1, description="Search and citation-resolution results.")
     ttl_list: int = Field(default=3600, ge=1, description="Lists (laws, cases).")
     version_poll_s: float = Field(
-        default=1.0, gt=0, description="How often each process re-reads meta.data_version (LISTEN/NOTIFY is the fast path)."
+        default=1.0, gt=0, description="Seconds between re-reads of meta.data_version (NOTIFY is the fast path)."
     )
 
 
