@@ -121,3 +121,101 @@ class EgovApiError(EgovError):
     """The e-Gov 法令API answered with an error or could not be reached."""
 
     code = "egov-api-error"
+
+
+class EgovApiResponseError(EgovApiError):
+    """e-Gov answered, but with an error (an HTTP error status, an e-Gov error code or a v1 Result code).
+
+    Attributes:
+        status_code: the HTTP status of the answer.
+        egov_code: e-Gov's own error code (v2 ``400004`` / ``404003`` / ``500001``; v1 Result ``Code``), if given.
+        egov_message: e-Gov's message, if given.
+        endpoint: the API path that was called (no host: only the configured base URL is ever contacted).
+    """
+
+    code = "egov-api-response-error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        egov_code: str | None = None,
+        egov_message: str | None = None,
+        endpoint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.egov_code = egov_code
+        self.egov_message = egov_message
+        self.endpoint = endpoint
+
+
+class EgovApiBadRequestError(EgovApiResponseError):
+    """e-Gov rejected the request (HTTP 4xx, codes ``400xxx``): fix the request, retrying will not help."""
+
+    code = "egov-api-bad-request"
+
+
+class EgovApiNotFoundError(EgovApiResponseError):
+    """e-Gov has no such law, revision or attachment (HTTP 404, codes ``404xxx``, v1 ``Code`` 1 on 404)."""
+
+    code = "egov-api-not-found"
+
+
+class EgovApiServerError(EgovApiResponseError):
+    """e-Gov failed on its side (HTTP 5xx, codes ``500xxx``) and kept failing after the retries."""
+
+    code = "egov-api-server-error"
+
+
+class EgovApiRateLimitedError(EgovApiResponseError):
+    """e-Gov kept answering 429 Too Many Requests after the retries.
+
+    Attributes:
+        retry_after_s: the last ``Retry-After`` e-Gov sent, in seconds, if any.
+    """
+
+    code = "egov-api-rate-limited"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after_s: float | None = None,
+        status_code: int | None = 429,
+        egov_code: str | None = None,
+        egov_message: str | None = None,
+        endpoint: str | None = None,
+    ) -> None:
+        super().__init__(
+            message, status_code=status_code, egov_code=egov_code, egov_message=egov_message, endpoint=endpoint
+        )
+        self.retry_after_s = retry_after_s
+
+
+class EgovApiUnavailableError(EgovApiError):
+    """e-Gov could not be reached: connection errors or timeouts, still failing after the retries."""
+
+    code = "egov-api-unavailable"
+
+
+class EgovApiResponseTooLargeError(EgovApiError):
+    """The answer was larger than ``max_response_bytes``; reading stopped there.
+
+    Attributes:
+        limit: the configured limit in bytes.
+    """
+
+    code = "egov-api-response-too-large"
+
+    def __init__(self, message: str, *, limit: int) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
+class EgovApiUnexpectedContentError(EgovApiError):
+    """The answer was not what the endpoint promises: wrong content type, unreadable or schema-violating body,
+    a redirect, or an unknown v1 Result code."""
+
+    code = "egov-api-unexpected-content"
