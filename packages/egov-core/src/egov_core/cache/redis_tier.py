@@ -41,9 +41,6 @@ class RedisTier:
             # Retrying would multiply the time a request can lose to a sick Redis; a miss is cheaper.
             retry=Retry(NoBackoff(), retries=0),
             max_connections=max_connections,
-            # Skip CLIENT SETINFO round trips on every new connection.
-            lib_name=None,
-            lib_version=None,
         )
         self.hits = 0
         self.misses = 0

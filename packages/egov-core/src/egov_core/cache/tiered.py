@@ -103,8 +103,13 @@ class TieredCache:
     async def lookup(self, full_key: str) -> CachedResponse | None:
         """L1, then L2 (copying an L2 hit into L1 for the rest of its TTL)."""
         value = self.l1.get(full_key)
-        if value is not None or self.redis is None:
+        if value is not None:
             return value
+        return await self._from_l2(full_key)
+
+    async def _from_l2(self, full_key: str) -> CachedResponse | None:
+        if self.redis is None:
+            return None
         found = await self.redis.get(_l2_key(full_key))
         if found is None:
             return None
@@ -140,7 +145,7 @@ class TieredCache:
             return value
 
         async def leader() -> CachedResponse | None:
-            found = await self.lookup(full_key)
+            found = await self._from_l2(full_key)
             if found is not None:
                 return found
             self.computes += 1
@@ -209,10 +214,14 @@ class TieredCache:
             }
         return out
 
-    async def close(self) -> None:
-        """Wait for background L2 writes (each bounded by the Redis timeout) and close the L2 client."""
+    async def wait_for_writes(self) -> None:
+        """Wait until the background L2 writes started so far have finished (each is bounded by the timeout)."""
         if self._pending:
             await asyncio.gather(*self._pending, return_exceptions=True)
+
+    async def close(self) -> None:
+        """Wait for background L2 writes and close the L2 client."""
+        await self.wait_for_writes()
         if self.redis is not None:
             await self.redis.close()
 

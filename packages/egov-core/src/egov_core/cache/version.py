@@ -60,6 +60,7 @@ class DataVersionWatcher:
     Attributes:
         current: the last version seen; 0 until the first successful read.
         connected: whether the LISTEN connection is up.
+        connects, errors, changes: counters for metrics.
     """
 
     def __init__(self, dsn: str, *, poll_interval_s: float = 1.0, timeout_s: float = 5.0) -> None:
@@ -70,6 +71,7 @@ class DataVersionWatcher:
         self.connected = False
         self.changes = 0
         self.errors = 0
+        self.connects = 0
         self._conn: asyncpg.Connection | None = None
         self._task: asyncio.Task[None] | None = None
         self._listeners: list[Callable[[int, int], None]] = []
@@ -124,6 +126,7 @@ class DataVersionWatcher:
         conn.add_termination_listener(self._on_terminated)
         self._conn = conn
         self.connected = True
+        self.connects += 1
 
     async def _disconnect(self) -> None:
         conn, self._conn = self._conn, None
