@@ -219,3 +219,27 @@ class EgovApiUnexpectedContentError(EgovApiError):
     a redirect, or an unknown v1 Result code."""
 
     code = "egov-api-unexpected-content"
+
+
+class OpsError(EgovError):
+    """An operations task (writing the secrets file, backup, restore) failed."""
+
+    code = "ops-error"
+
+
+class EnvFileExistsError(OpsError):
+    """The secrets file already exists: it is never overwritten (secrets in use would be lost)."""
+
+    code = "env-file-exists"
+
+
+class BackupToolMissingError(OpsError):
+    """No pg_dump / pg_restore / psql matching the server's PostgreSQL version could be found."""
+
+    code = "backup-tool-missing"
+
+
+class BackupFailedError(OpsError):
+    """pg_dump or pg_restore ran and failed (unreachable database, wrong password, bad archive …)."""
+
+    code = "backup-failed"
