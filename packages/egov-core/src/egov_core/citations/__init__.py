@@ -1,0 +1,40 @@
+"""Statute citations: find them in free text (pure) and resolve them to laws and provision paths."""
+
+from egov_core.citations.directory import LawDirectory, LawEntry, ProvisionInfo, SqlLawDirectory
+from egov_core.citations.model import (
+    CitationContext,
+    CitationMatch,
+    CitationParts,
+    LawRef,
+    Relative,
+    Resolution,
+    ResolutionStatus,
+)
+from egov_core.citations.names import BUILTIN_ABBREVIATIONS, LawNameTable, default_name_table
+from egov_core.citations.parser import find_citations
+from egov_core.citations.refs import resolve_ref_law, resolve_ref_law_part, split_ref_law
+from egov_core.citations.resolver import extract_and_resolve, resolve_citation, resolve_parts
+
+__all__ = [
+    "BUILTIN_ABBREVIATIONS",
+    "CitationContext",
+    "CitationMatch",
+    "CitationParts",
+    "LawDirectory",
+    "LawEntry",
+    "LawNameTable",
+    "LawRef",
+    "ProvisionInfo",
+    "Relative",
+    "Resolution",
+    "ResolutionStatus",
+    "SqlLawDirectory",
+    "default_name_table",
+    "extract_and_resolve",
+    "find_citations",
+    "resolve_citation",
+    "resolve_parts",
+    "resolve_ref_law",
+    "resolve_ref_law_part",
+    "split_ref_law",
+]

@@ -1,0 +1,248 @@
+"""Find statute citations in free Japanese text (pure: no I/O).
+
+The text is normalised (NFKC, 舊字 folded: 條 → 条) for matching; offsets refer to the original text.
+A citation is a *head* (条 / 項 / 号, absolute or relative, optionally under 附則) preceded by the law
+it cites: a known name or alias (longest match), a name of the general shape 「…法」「…令」「…規則」,
+同法 (the previous citation's law), 法 (the act a 施行令 implements) or nothing (the context law).
+Lists (及び, 並びに, 、, ・, 又は) and ranges (から…まで, ―) continue the previous citation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from egov_core.citations.model import CitationMatch, CitationParts, LawRef, Relative
+from egov_core.citations.names import LawNameTable, default_name_table
+from egov_core.errors import InvalidNumeralError
+from egov_core.numerals import kanji_to_int
+from egov_core.text.normalize import normalize
+
+__all__ = ["find_citations"]
+
+_NUM = "[0-9〇一二三四五六七八九十百千]++"
+# A 枝番 number must not run into a word (の一部, の一般): it ends before a non-kanji or a citation word.
+_BRANCH = rf"(?:[のノ]{_NUM}(?![一-龥々])|[のノ]{_NUM}(?=[第条項号及並又若前同次中本附各等以規所]))*+"
+_IROHA = "イロハニホヘトチリヌルヲワカヨタレソツネナラムウヰノオクヤマケフコエテアサキユメミシヱヒモセス"
+
+_HEAD_RE = re.compile(
+    rf"""
+    (?=附則|第|[0-9〇一二三四五六七八九十百千]|前|次|同|本)
+    (?P<suppl>附則)?
+    (?:(?:第\s?)?(?P<art>{_NUM})\s?条(?P<artbr>{_BRANCH})(?![約例件理文])
+       |(?P<artrel>前条|次条|同条|本条))?
+    (?:(?:第\s?)?(?P<para>{_NUM})\s?項|(?P<pararel>前各項|前項|次項|同項|本項))?
+    (?:(?:第\s?)?(?P<item>{_NUM})\s?号(?P<itembr>{_BRANCH})(?![被様証])(?P<sub>[{_IROHA}](?![ァ-ヴー]))?
+       |(?P<itemrel>前各号|前号|次号|同号|本号))?
+    """,
+    re.VERBOSE,
+)
+# Separators after which a bare head continues the previous citation's list, and range separators.
+_LIST_SEP_RE = re.compile(r"(?:及び|並びに|又は|若しくは|及|並|、|,|・|\(|\s)\s?$")
+_RANGE_SEP_RE = re.compile(r"^\s?(?:から|乃至|~|～|―|－|‐|-)\s?$")
+_RANGE_END_RE = re.compile(r"\s?まで")
+_LAW_NUMBER_BEFORE_RE = re.compile(r"(?:法律|政令|省令|府令|規則|令|告示|条例|勅令|年|\)|巻|集)$")
+_ANNOTATION_AFTER_RE = re.compile(r"\s?\(([^()]{1,80})\)")
+
+_KANJI = re.compile(r"[一-龥々〆ヵヶァ-ヺー]")
+_CONNECTORS = ("に関する", "における", "との", "に係る", "による", "に基づく", "のための", "ニ関スル", "ニ於ケル", "ノ")
+_LAW_SUFFIXES = ("法律", "法", "令", "規則", "省令", "府令", "条例", "規程", "条約", "協定", "憲法", "勅令")
+_NAME_PREFIXES = ("改正前", "改正後", "旧", "新", "現行", "改正", "前記", "上記", "本件", "右")
+_SAME_LAW = ("同法", "同令", "同規則", "同省令", "同法律")
+_REL = {
+    "前条": Relative.PREVIOUS,
+    "次条": Relative.NEXT,
+    "同条": Relative.SAME,
+    "本条": Relative.THIS,
+    "前項": Relative.PREVIOUS,
+    "次項": Relative.NEXT,
+    "同項": Relative.SAME,
+    "本項": Relative.THIS,
+    "前各項": Relative.ALL_PREVIOUS,
+    "前号": Relative.PREVIOUS,
+    "次号": Relative.NEXT,
+    "同号": Relative.SAME,
+    "本号": Relative.THIS,
+    "前各号": Relative.ALL_PREVIOUS,
+}
+
+
+def _num(main: str, branches: str) -> str:
+    parts = [main, *[p for p in re.split("[のノ]", branches) if p]]
+    return "_".join(str(kanji_to_int(p)) for p in parts)
+
+
+def _offsets(text: str, norm: str) -> list[int]:
+    """Normalised index → original index (plus one end entry)."""
+    if len(norm) == len(text):
+        return list(range(len(text) + 1))
+    out: list[int] = []
+    for i, ch in enumerate(text):
+        out.extend([i] * len(normalize(ch)))
+    # Per-character NFKC can differ from whole-string NFKC (combining marks): pad or trim to match.
+    out = [*out, *[len(text)] * len(norm)][: len(norm)]
+    out.append(len(text))
+    return out
+
+
+def _kanji_run_start(s: str, end: int) -> int:
+    """Start of the law-name-like run ending at ``end``: kanji/katakana, across に関する-style connectors."""
+    i = end
+    while True:
+        while i > 0 and _KANJI.match(s[i - 1]):
+            i -= 1
+        for conn in _CONNECTORS:
+            j = i - len(conn)
+            if j > 0 and s[j:i] == conn and _KANJI.match(s[j - 1]):
+                i = j
+                break
+        else:
+            return i
+
+
+def _law_before(s: str, pos: int, names: LawNameTable) -> tuple[int, CitationParts] | None:
+    """The law named right before ``pos`` (start offset and the law fields), if any."""
+    end = pos - 1 if pos > 0 and s[pos - 1] == " " else pos
+    annotation = None
+    if end > 0 and s[end - 1] == ")":
+        opening = s.rfind("(", max(0, end - 82), end - 1)
+        if opening > 0:
+            annotation, end = s[opening + 1 : end - 1], opening
+    for same in _SAME_LAW:
+        if s.endswith(same, 0, end):
+            return end - len(same), CitationParts(law_ref=LawRef.SAME, annotation=annotation)
+    run_start = _kanji_run_start(s, end)
+    run = s[run_start:end]
+    known = 0
+    for k in range(min(names.max_len, end), 0, -1):
+        if s[end - k : end] in names:
+            known = k
+            break
+    name_start = end - known if known else run_start
+    if known and len(run) > known:
+        extension = run[: len(run) - known]
+        stripped = extension
+        while stripped:
+            prefix = next((p for p in _NAME_PREFIXES if stripped.endswith(p)), None)
+            if prefix is None:
+                break
+            stripped = stripped[: -len(prefix)]
+        if stripped:  # a longer name the table does not know (国家公務員法 vs 公務員法)
+            name_start = run_start
+    name = s[name_start:end]
+    if not known or (name_start == run_start and len(run) > known):
+        if name in ("法", "法律"):
+            return name_start, CitationParts(law_ref=LawRef.ACT, annotation=annotation)
+        if name == "本法":
+            return name_start, CitationParts(law_ref=LawRef.THIS, annotation=annotation)
+        if name == "旧法":
+            return name_start, CitationParts(law_ref=LawRef.THIS, old_law=True, annotation=annotation)
+        if len(name) < 2 or not name.endswith(_LAW_SUFFIXES):
+            return None
+    old = False
+    if name.startswith("旧") and len(name) > 2:
+        name, old = name[1:], True
+    elif name_start > 0 and s[name_start - 1] == "旧":
+        name_start, old = name_start - 1, True
+    return name_start, CitationParts(law_name=name, law_ref=LawRef.NAME, old_law=old, annotation=annotation)
+
+
+def _head_parts(m: re.Match[str]) -> CitationParts | None:
+    g = m.group
+    if not (g("art") or g("artrel") or g("para") or g("pararel") or g("item") or g("itemrel")):
+        return None
+    try:
+        return CitationParts(
+            suppl=g("suppl") is not None,
+            article=_num(g("art"), g("artbr")) if g("art") else None,
+            article_rel=_REL[g("artrel")] if g("artrel") else None,
+            paragraph=kanji_to_int(g("para")) if g("para") else None,
+            paragraph_rel=_REL[g("pararel")] if g("pararel") else None,
+            item=_num(g("item"), g("itembr")) if g("item") else None,
+            item_rel=_REL[g("itemrel")] if g("itemrel") else None,
+            subitems=(g("sub"),) if g("sub") else (),
+        )
+    except InvalidNumeralError:
+        return None
+
+
+def _level(p: CitationParts) -> int:
+    if p.article or p.article_rel or (p.suppl and not p.paragraph and not p.item):
+        return 0
+    return 1 if (p.paragraph or p.paragraph_rel) else 2
+
+
+def _inherit(head: CitationParts, prev: CitationParts) -> CitationParts:
+    """A list continuation takes the law (and the article / paragraph above its own level) from ``prev``."""
+    level = _level(head)
+    return replace(
+        head,
+        law_name=prev.law_name,
+        law_ref=prev.law_ref,
+        old_law=prev.old_law,
+        annotation=prev.annotation,
+        suppl=head.suppl or prev.suppl,
+        article=prev.article if level >= 1 else head.article,
+        article_rel=prev.article_rel if level >= 1 else head.article_rel,
+        paragraph=prev.paragraph if level >= 2 else head.paragraph,
+        paragraph_rel=prev.paragraph_rel if level >= 2 else head.paragraph_rel,
+        continuation=True,
+    )
+
+
+def _continues(between: str, head: CitationParts) -> bool:
+    """A bare head right after a list separator (及び第七百十条) continues the previous citation."""
+    return len(between) <= 4 and bool(_LIST_SEP_RE.search(between)) and not (head.article_rel or head.paragraph_rel)
+
+
+def find_citations(text: str, *, names: LawNameTable | None = None) -> list[CitationMatch]:
+    """Every statute citation in ``text``, in order, with offsets into ``text``.
+
+    Args:
+        text: free Japanese text (a statute, a judgment, a question).
+        names: law names to recognise (defaults to the built-in and bundled aliases; pass
+            ``default_name_table().extended(...)`` to add the titles of the laws in the store).
+
+    Returns:
+        One :class:`CitationMatch` per citation; list members (民法第七百九条及び第七百十条) are separate
+        matches whose parts carry the law (and article) they continue; a range is one match with
+        ``parts.range_end`` set.
+    """
+    table = names or default_name_table()
+    s = normalize(text)
+    offsets = _offsets(text, s)
+    found: list[tuple[int, int, CitationParts]] = []
+    for m in _HEAD_RE.finditer(s):
+        head = _head_parts(m)
+        if head is None:
+            continue
+        start, end = m.start(), m.end()
+        prev = found[-1] if found else None
+        between = s[prev[1] : start] if prev else ""
+        if prev and _RANGE_SEP_RE.match(between) and _level(head) == _level(prev[2]):
+            after = _RANGE_END_RE.match(s, end)
+            end = after.end() if after else end
+            found[-1] = (prev[0], end, replace(prev[2], range_end=_inherit(head, prev[2])))
+            continue
+        if head.item and not head.article and head.paragraph is None and _LAW_NUMBER_BEFORE_RE.search(s, 0, start):
+            continue  # 法律第九十六号, 平成10年(オ)第1081号: a law or case number, not an item
+        law = _law_before(s, start, table)
+        if law is not None:
+            start, law_parts = law
+            head = replace(
+                head,
+                law_name=law_parts.law_name,
+                law_ref=law_parts.law_ref,
+                old_law=law_parts.old_law,
+                annotation=law_parts.annotation,
+            )
+        elif (
+            prev and len(between) <= 4 and _LIST_SEP_RE.search(between) and not (head.article_rel or head.paragraph_rel)
+        ):
+            head = _inherit(head, prev[2])
+        if head.annotation is None:
+            note = _ANNOTATION_AFTER_RE.match(s, end)
+            if note and not _HEAD_RE.fullmatch(note.group(1)):
+                head = replace(head, annotation=note.group(1))
+        found.append((start, end, head))
+    return [CitationMatch(text[offsets[a] : offsets[b]], offsets[a], offsets[b], p) for a, b, p in found]

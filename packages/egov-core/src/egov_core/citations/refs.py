@@ -1,0 +1,66 @@
+"""参照法条 of court decisions: split the field into parts and resolve each part to a :class:`LawReference`."""
+
+from __future__ import annotations
+
+from egov_core.citations.directory import LawDirectory
+from egov_core.citations.model import ResolutionStatus
+from egov_core.citations.parser import find_citations
+from egov_core.citations.resolver import resolve_citation, resolve_parts
+from egov_core.domain.case import LawReference
+
+__all__ = ["resolve_ref_law", "resolve_ref_law_part", "split_ref_law"]
+
+_SEPARATORS = frozenset("，,、；;\n")
+_OPEN, _CLOSE = "（(「", "）)」"
+
+
+def split_ref_law(ref_law: str) -> list[str]:
+    """The parts of a 参照法条 field, split at 「，」「、」「；」 outside parentheses, blanks dropped.
+
+    ``'民法709条，民法710条'`` → ``['民法709条', '民法710条']``;
+    ``'旧特許法（大正10年法律第96号）1条，…'`` keeps the parenthesised law number with its part.
+    """
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for ch in ref_law:
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        if ch in _SEPARATORS and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return [p.strip() for p in parts if p.strip()]
+
+
+async def resolve_ref_law_part(part: str, directory: LawDirectory) -> LawReference:
+    """Resolve one 参照法条 part (``民法709条``, ``憲法25条1項``, ``刑訴法４１１条１号``).
+
+    Returns:
+        status ``resolved`` (law and provision), ``law_only`` (a law without article, or a law that is
+        known but whose article is not), ``ambiguous`` or ``not_found`` with a note (旧法, unknown law).
+    """
+    matches = find_citations(part, names=await directory.name_table())
+    res = (
+        await resolve_parts(matches[0].parts, directory=directory)
+        if matches
+        else await resolve_citation(part, directory=directory)
+    )
+    if res is None:
+        return LawReference(raw=part, law_id=None, path=None, status="not_found", note="条文の引用として読めません")
+    if res.status is ResolutionStatus.RESOLVED:
+        status = "resolved" if res.path else "law_only"
+        return LawReference(raw=part, law_id=res.law_id, path=res.path, status=status, note=res.note)
+    if res.status is ResolutionStatus.AMBIGUOUS:
+        return LawReference(raw=part, law_id=None, path=None, status="ambiguous", note=res.note)
+    status = "law_only" if res.law_id and res.reason == "no_such_provision" else "not_found"
+    return LawReference(raw=part, law_id=res.law_id, path=None, status=status, note=res.note)
+
+
+async def resolve_ref_law(ref_law: str | None, directory: LawDirectory) -> list[LawReference]:
+    """Every part of a 参照法条 field, resolved (empty for a missing field)."""
+    return [await resolve_ref_law_part(p, directory) for p in split_ref_law(ref_law or "")]

@@ -1,0 +1,185 @@
+"""Citation resolution against real laws in PostgreSQL (SqlLawDirectory)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from egov_core.citations import (
+    CitationContext,
+    ResolutionStatus,
+    SqlLawDirectory,
+    extract_and_resolve,
+    resolve_citation,
+    resolve_ref_law_part,
+    split_ref_law,
+)
+from egov_core.errors import InvalidQueryError
+
+pytestmark = pytest.mark.integration
+
+MINPO = "129AC0000000089"
+KENPO = "321CONSTITUTION"
+
+
+@pytest.fixture(scope="module")
+def directory(search_engine: AsyncEngine) -> SqlLawDirectory:
+    return SqlLawDirectory(search_engine)
+
+
+@pytest.mark.parametrize(
+    ("q", "law_id", "path"),
+    [
+        ("民法第七百九条", MINPO, "MainProvision-Article_709"),
+        ("民法第七百九条第一項", MINPO, "MainProvision-Article_709-Paragraph_1"),  # no ParagraphNum, still _1
+        ("民法709条1項", MINPO, "MainProvision-Article_709-Paragraph_1"),
+        ("日本国憲法第九条第二項", KENPO, "MainProvision-Article_9-Paragraph_2"),
+        ("憲法25条1項", KENPO, "MainProvision-Article_25-Paragraph_1"),
+        ("刑法第百九十九条", "140AC0000000045", "MainProvision-Article_199"),
+        ("労基法第二十条", "322AC0000000049", "MainProvision-Article_20"),
+        ("労働基準法第二十条第一項", "322AC0000000049", "MainProvision-Article_20-Paragraph_1"),
+        ("借地借家法第三十二条", "403AC0000000090", "MainProvision-Article_32"),
+        ("薬機法第14条の2", "335AC0000000145", "MainProvision-Article_14_2"),  # (第2条の12 is newer than 2020)
+        ("刑訴法４１１条１号", "323AC0000000131", "MainProvision-Article_411-Paragraph_1-Item_1"),
+        ("個人情報保護法第二条第一項第一号", "415AC0000000057", "MainProvision-Article_2-Paragraph_1-Item_1"),
+        ("独禁法第三条", "322AC0000000054", "MainProvision-Article_3"),
+        ("民法第九十五条第一項第二号", MINPO, "MainProvision-Article_95-Paragraph_1-Item_2"),
+        ("借地借家法附則第二条", "403AC0000000090", "SupplProvision[1]-Article_2"),
+    ],
+)
+async def test_resolves_famous_provisions(directory: SqlLawDirectory, q: str, law_id: str, path: str) -> None:
+    res = await resolve_citation(q, directory=directory)
+    assert res is not None
+    assert res.status is ResolutionStatus.RESOLVED, res
+    assert (res.law_id, res.path) == (law_id, path)
+
+
+async def test_resolved_text_is_the_statute(directory: SqlLawDirectory) -> None:
+    res = await resolve_citation("民法第七百九条", directory=directory)
+    assert res is not None
+    assert res.caption == "（不法行為による損害賠償）"
+    para = await resolve_citation("民法709条1項", directory=directory)
+    assert para is not None
+    assert para.text is not None
+    assert para.text.startswith("故意又は過失によって他人の権利又は法律上保護される利益を侵害した者は")
+
+
+async def test_law_only_and_unknowns(directory: SqlLawDirectory) -> None:
+    law = await resolve_citation("民法", directory=directory)
+    assert law is not None
+    assert (law.status, law.law_id, law.path) == (ResolutionStatus.RESOLVED, MINPO, None)
+    partial = await resolve_citation("民法634条2項", directory=directory)  # paragraph 2 gone since 2017
+    assert partial is not None
+    assert (partial.status, partial.path, partial.reason) == (
+        ResolutionStatus.RESOLVED,
+        "MainProvision-Article_634",
+        "partial",
+    )
+    missing = await resolve_citation("民法第五千条", directory=directory)
+    assert missing is not None
+    assert (missing.status, missing.reason, missing.law_id) == (ResolutionStatus.NOT_FOUND, "no_such_provision", MINPO)
+    unknown = await resolve_citation("日本国との平和条約2条", directory=directory)
+    assert unknown is not None
+    assert (unknown.status, unknown.reason) == (ResolutionStatus.NOT_FOUND, "unknown_law")
+    old = await resolve_citation("旧特許法（大正10年法律第96号）1条", directory=directory)
+    assert old is not None
+    assert (old.status, old.reason) == (ResolutionStatus.NOT_FOUND, "old_law")
+    assert old.note is not None
+    assert "旧法" in old.note
+    assert await resolve_citation("損害賠償", directory=directory) is None
+
+
+async def test_relative_references_in_context(directory: SqlLawDirectory) -> None:
+    ctx = CitationContext(law_id=MINPO, path="MainProvision-Article_710-Paragraph_1")
+    cases = {
+        "前条": "MainProvision-Article_709",
+        "次条": "MainProvision-Article_711",
+        "前条第一項": "MainProvision-Article_709-Paragraph_1",
+        "第七百二十四条": "MainProvision-Article_724",
+        "本法第一条": "MainProvision-Article_1",
+    }
+    for q, path in cases.items():
+        res = await resolve_citation(q, directory=directory, context=ctx)
+        assert res is not None
+        assert (res.status, res.law_id, res.path) == (ResolutionStatus.RESOLVED, MINPO, path), q
+    ctx2 = CitationContext(law_id=MINPO, path="MainProvision-Article_95-Paragraph_4")
+    for q, path in {
+        "前項": "MainProvision-Article_95-Paragraph_3",
+        "第一項": "MainProvision-Article_95-Paragraph_1",
+        "前項第二号": "MainProvision-Article_95-Paragraph_3-Item_2",
+    }.items():
+        res = await resolve_citation(q, directory=directory, context=ctx2)
+        assert res is not None
+        assert (res.status, res.path) == (ResolutionStatus.RESOLVED, path), q
+    # 前条 across a 枝番: the article before 第三条の二 is 第三条, and after it 第四条.
+    ctx3 = CitationContext(law_id=MINPO, path="MainProvision-Article_3_2")
+    prev = await resolve_citation("前条", directory=directory, context=ctx3)
+    nxt = await resolve_citation("次条", directory=directory, context=ctx3)
+    assert prev is not None
+    assert nxt is not None
+    assert (prev.path, nxt.path) == ("MainProvision-Article_3", "MainProvision-Article_4")
+
+
+async def test_act_of_an_enforcement_order(directory: SqlLawDirectory) -> None:
+    """In 意匠法施行令, 「法第N条」 is 意匠法's article."""
+    ctx = CitationContext(law_id="335CO0000000018", path="MainProvision-Article_1")
+    res = await resolve_citation("法第六十八条", directory=directory, context=ctx)
+    assert res is not None
+    assert (res.status, res.law_id, res.path) == (
+        ResolutionStatus.RESOLVED,
+        "334AC0000000125",
+        "MainProvision-Article_68",
+    )
+
+
+async def test_extract_and_resolve_multi(directory: SqlLawDirectory) -> None:
+    text = (
+        "本件では民法第七百九条及び第七百十条の適用が問題となり、"
+        "同法第七百二十四条、同条第一号、刑法第百九十九条も参照した。"
+    )
+    out = await extract_and_resolve(text, directory)
+    got = [(m.text, r.status.value, r.law_id, r.path) for m, r in out]
+    assert got == [
+        ("民法第七百九条", "resolved", MINPO, "MainProvision-Article_709"),
+        ("第七百十条", "resolved", MINPO, "MainProvision-Article_710"),
+        ("同法第七百二十四条", "resolved", MINPO, "MainProvision-Article_724"),
+        ("同条第一号", "resolved", MINPO, "MainProvision-Article_724-Paragraph_1-Item_1"),
+        ("刑法第百九十九条", "resolved", "140AC0000000045", "MainProvision-Article_199"),
+    ]
+    for m, _ in out:
+        assert text[m.start : m.end] == m.text
+    with pytest.raises(InvalidQueryError):
+        await extract_and_resolve("民法" * 100, directory, max_chars=50)
+
+
+def _ref_laws(shared: Path) -> list[str]:
+    out = []
+    for f in sorted((shared / "cases").glob("*.json")):
+        ref = json.loads(f.read_text(encoding="utf-8")).get("ref_law")
+        if ref:
+            out.extend(split_ref_law(ref))
+    return out
+
+
+async def test_every_ref_law_part_of_a_law_in_the_corpus_resolves(
+    directory: SqlLawDirectory, shared_data: Path
+) -> None:
+    parts = _ref_laws(shared_data)
+    assert len(parts) >= 40
+    results = {p: await resolve_ref_law_part(p, directory) for p in parts}
+    in_corpus = {"民法", "憲法", "刑法", "刑訴法", "裁判所法", "自動車損害賠償保障法"}
+    for part, ref in results.items():
+        if any(part.startswith(name) for name in in_corpus):
+            assert ref.status == "resolved", (part, ref)
+            assert ref.law_id is not None
+            assert ref.path is not None
+        else:
+            assert ref.status != "resolved", (part, ref)
+    assert results["旧特許法（大正10年法律第96号）1条"].note is not None
+    assert "旧法" in (results["旧特許法（大正10年法律第96号）1条"].note or "")
+    assert results["日本国との平和条約2条（ａ）項"].status == "not_found"
+    assert results["刑訴法４１１条１号"].path == "MainProvision-Article_411-Paragraph_1-Item_1"
+    assert results["憲法25条1項"].path == "MainProvision-Article_25-Paragraph_1"
