@@ -1,0 +1,183 @@
+"""Real processes for the fast-path integration tests: Granian servers, a redis-server, a meta table."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+
+import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
+import httpx
+import pytest
+
+HERE = Path(__file__).parent
+PG_ADMIN_DSN = os.environ.get("EGOV_TEST_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class RedisServer:
+    """A redis-server child process that tests may SIGSTOP, kill and restart on the same port."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.stopped = False
+
+    def start(self) -> None:
+        exe = shutil.which("redis-server")
+        if exe is None:
+            pytest.skip("redis-server is not installed")
+        self.proc = subprocess.Popen(
+            [exe, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        _wait_port(self.port, 10)
+
+    def pause(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGSTOP)
+        self.stopped = True
+
+    def resume(self) -> None:
+        if self.proc is not None and self.stopped:
+            self.proc.send_signal(signal.SIGCONT)
+        self.stopped = False
+
+    def kill(self) -> None:
+        if self.proc is not None:
+            self.resume()
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+            self.proc = None
+
+    def ensure_running(self) -> None:
+        self.resume()
+        if self.proc is None or self.proc.poll() is not None:
+            self.start()
+
+
+def _wait_port(port: int, limit_s: float) -> None:
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on port {port} after {limit_s} s")
+
+
+@contextmanager
+def serve(env: dict[str, str]) -> Iterator[str]:
+    """Run ``fastpath_app:create`` under Granian (1 worker) on a free port; yields its base URL."""
+    port = free_port()
+    granian = Path(sys.executable).with_name("granian")
+    proc = subprocess.Popen(
+        [
+            *(str(granian), "--interface", "asgi", "--factory", "--host", "127.0.0.1", "--port", str(port)),
+            *("--workers", "1", "--working-dir", str(HERE), "--log-level", "warning", "fastpath_app:create"),
+        ],
+        env={**os.environ, **env},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"granian exited with {proc.returncode}")
+            try:
+                if httpx.get(f"{base}/_t/stats", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("granian did not become ready")
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def spawn() -> Callable[[dict[str, str]], AbstractContextManager[str]]:
+    """``with spawn(env) as base_url:`` runs one more server process for the block."""
+    return serve
+
+
+@pytest.fixture
+def dead_redis_url() -> str:
+    """A Redis URL on a port where nothing listens."""
+    return f"redis://127.0.0.1:{free_port()}/0"
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    server = RedisServer(free_port())
+    server.start()
+    yield server
+    server.kill()
+
+
+@pytest.fixture
+def redis(redis_server: RedisServer) -> Iterator[RedisServer]:
+    """The session's redis-server, running before and after each test."""
+    redis_server.ensure_running()
+    yield redis_server
+    redis_server.ensure_running()
+
+
+@pytest.fixture(scope="session")
+async def meta_dsn() -> AsyncIterator[str]:
+    """A fresh database holding only ``meta`` (SCHEMA.md) with ``data_version`` = 1; dropped afterwards."""
+    name = f"egov_t_{secrets.token_hex(6)}"
+    try:
+        admin = await asyncpg.connect(PG_ADMIN_DSN, timeout=5)
+    except (OSError, asyncpg.PostgresError) as exc:
+        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_DSN}: {exc}")
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        dsn = PG_ADMIN_DSN.rsplit("/", 1)[0] + "/" + name
+        conn = await asyncpg.connect(dsn)
+        await conn.execute(
+            "CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);"
+            "INSERT INTO meta VALUES ('data_version', '1');"
+        )
+        await conn.close()
+        yield dsn
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+def server_env(meta_dsn: str, redis_server: RedisServer) -> dict[str, str]:
+    """Environment for a server process using the session's database and Redis."""
+    return {"EGOV_T_DSN": meta_dsn, "EGOV_T_REDIS_URL": redis_server.url, "EGOV_T_PREFIX": f"t{secrets.token_hex(4)}"}
+
+
+@pytest.fixture(scope="session")
+def server(server_env: dict[str, str]) -> Iterator[str]:
+    """Base URL of one server process (session-wide)."""
+    with serve(server_env) as base:
+        yield base
