@@ -4,7 +4,7 @@
 
 1. the security lint (lint_compose.py) of every supported combination of compose files;
 2. ``check-jsonschema --builtin-schema vendor.compose-spec`` on every compose file;
-3. ``hadolint`` on every Dockerfile in images/.
+3. ``hadolint`` on every Dockerfile in images/ and compose/standins/.
 
 A missing tool (2, 3) is reported with the command that installs it and skipped, unless
 ``--require-tools`` is given (CI), in which case it is a failure. Exit status 1 on any failure.
@@ -117,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     require = "--require-tools" in args
     compose_files = sorted(COMPOSE_DIR.glob("compose*.yaml"))
-    dockerfiles = sorted((REPO / "images").glob("Dockerfile*"))
+    dockerfiles = sorted((REPO / "images").glob("Dockerfile*")) + sorted((COMPOSE_DIR / "standins").glob("Dockerfile*"))
     results = [
         run_lint(),
         run_schema(compose_files, require=require),

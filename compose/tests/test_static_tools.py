@@ -11,6 +11,7 @@ from run_checks import REPO, find_tool, main, run_hadolint, run_schema
 HERE = Path(__file__).resolve().parent
 COMPOSE_FILES = sorted((HERE.parent).glob("compose*.yaml"))
 DOCKERFILES = sorted((REPO / "images").glob("Dockerfile*"))
+STANDINS = sorted((HERE.parent / "standins").glob("Dockerfile*"))
 
 
 def need(tool: str) -> str:
@@ -27,6 +28,12 @@ def test_dockerfiles_exist_for_both_editions() -> None:
 def test_dockerfiles_pass_hadolint() -> None:
     need("hadolint")
     assert run_hadolint(DOCKERFILES, require=True)
+
+
+def test_standin_dockerfiles_pass_hadolint() -> None:
+    need("hadolint")
+    assert [p.name for p in STANDINS] == ["Dockerfile.postgres", "Dockerfile.redis"]
+    assert run_hadolint(STANDINS, require=True)
 
 
 def test_hadolint_fails_a_bad_dockerfile(capsys: pytest.CaptureFixture[str]) -> None:
