@@ -1,0 +1,70 @@
+"""A dependency-free embedder for tests: hashed character n-grams, so similar texts get similar vectors."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from egov_core.text import normalize
+
+from egov_vector.embedders.base import Vectors, normalize_rows
+
+__all__ = ["DeterministicEmbedder"]
+
+
+class DeterministicEmbedder:
+    """Feature hashing of character 1–3-grams of the normalised text into ``dimension`` buckets.
+
+    Signed hashing (the sign from another hash bit) keeps unrelated texts near orthogonal; counts are
+    damped with ``1 + log(count)`` so repeated boilerplate does not dominate. The same text always gives
+    the same vector on every machine (blake2b, not Python's salted ``hash``). Queries and documents are
+    embedded alike. Not a semantic model: it ranks by shared character n-grams.
+
+    Args:
+        dimension: vector length.
+        ngram_sizes: which n-gram lengths to hash.
+    """
+
+    def __init__(self, dimension: int = 256, *, ngram_sizes: tuple[int, ...] = (1, 2, 3)) -> None:
+        if dimension < 2:
+            raise ValueError("dimension must be at least 2")
+        self._dimension = dimension
+        self._ngram_sizes = ngram_sizes
+        self._model_id = f"egov/deterministic-ngram-v1-{dimension}"
+
+    @property
+    def model_id(self) -> str:
+        """``egov/deterministic-ngram-v1-<dimension>``."""
+        return self._model_id
+
+    @property
+    def dimension(self) -> int:
+        """The configured vector length."""
+        return self._dimension
+
+    def embed_sync(self, texts: Sequence[str]) -> Vectors:
+        """Embed ``texts`` in the calling thread (it is cheap)."""
+        out = np.zeros((len(texts), self._dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            counts: dict[str, int] = {}
+            t = "".join(normalize(text).split())
+            for n in self._ngram_sizes:
+                for i in range(len(t) - n + 1):
+                    gram = t[i : i + n]
+                    counts[gram] = counts.get(gram, 0) + 1
+            for gram, count in counts.items():
+                digest = hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest()
+                h = int.from_bytes(digest, "little")
+                sign = 1.0 if (h >> 63) & 1 else -1.0
+                out[row, h % self._dimension] += sign * (1.0 + math.log(count))
+        return normalize_rows(out)
+
+    async def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        """Embed queries (no prefix: the hashing sees the same n-grams either way)."""
+        return self.embed_sync(texts)
+
+    async def embed_documents(self, texts: Sequence[str]) -> Vectors:
+        """Embed documents."""
+        return self.embed_sync(texts)

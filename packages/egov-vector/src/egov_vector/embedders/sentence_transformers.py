@@ -1,0 +1,167 @@
+"""sentence-transformers backend (torch): the Full edition's production embedder.
+
+torch and sentence-transformers are imported only when a model is loaded, never at module import, so
+``import egov_vector`` stays cheap and works without them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from egov_vector.embedders.base import Vectors, run_batched
+from egov_vector.embedders.prefixes import resolve_prefixes
+from egov_vector.errors import INSTALL_HINT, EmbedderUnavailableError
+
+__all__ = ["SentenceTransformerEmbedder", "clear_model_cache"]
+
+_log = logging.getLogger(__name__)
+
+# One loaded model per (source, device, max length) per process: loading takes seconds and hundreds of MB.
+_MODELS: dict[tuple[str, str, int | None], tuple[Any, threading.Lock]] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def _import_sentence_transformers(offline: bool) -> Any:
+    if offline:
+        # Read by huggingface_hub at import: set before the first import so nothing tries the network.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        import sentence_transformers
+        import torch  # noqa: F401 - fail here with the install hint rather than deep inside a load
+    except ImportError as error:
+        raise EmbedderUnavailableError(
+            f"the sentence-transformers backend needs torch and sentence-transformers: {INSTALL_HINT} ({error})"
+        ) from error
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # the per-load weight progress bar is noise in servers and CLIs
+    except ImportError:  # pragma: no cover - transformers comes with sentence-transformers
+        pass
+    return sentence_transformers
+
+
+def _load(source: str, device: str, max_seq_length: int | None, offline: bool, threads: int) -> tuple[Any, Any]:
+    key = (source, device, max_seq_length)
+    with _MODELS_LOCK:
+        cached = _MODELS.get(key)
+        if cached is not None:
+            return cached
+        st = _import_sentence_transformers(offline)
+        import torch
+
+        # Intra-op threads only: encode calls are serialised per model, so more threads than cores thrash.
+        torch.set_num_threads(threads)
+        try:
+            model = st.SentenceTransformer(source, device=device, local_files_only=offline)
+        except OSError as error:
+            raise EmbedderUnavailableError(
+                f"could not load the embedding model {source!r}"
+                + (" offline: bake it into the image or set EGOV_VECTOR__MODEL_PATH" if offline else "")
+                + f" ({error})"
+            ) from error
+        if max_seq_length is not None:
+            model.max_seq_length = max_seq_length
+        model.eval()
+        loaded = (model, threading.Lock())
+        _MODELS[key] = loaded
+        _log.info("loaded embedding model %s on %s (%d threads)", source, device, threads)
+        return loaded
+
+
+def clear_model_cache() -> None:
+    """Forget every loaded model (tests; frees memory once no embedder holds them)."""
+    with _MODELS_LOCK:
+        _MODELS.clear()
+
+
+class SentenceTransformerEmbedder:
+    """An :class:`~egov_vector.embedders.base.Embedder` over a sentence-transformers model.
+
+    The model is loaded (once per process) when the embedder is built; build it with
+    ``await asyncio.to_thread(SentenceTransformerEmbedder, ...)`` from async code.
+
+    Args:
+        model: model id stored with the vectors (a Hugging Face name such as ``cl-nagoya/ruri-v3-30m``).
+        model_path: load from this local directory instead (a baked or packaged model).
+        prefix_preset / query_prefix / document_prefix: see :func:`~egov_vector.embedders.prefixes.resolve_prefixes`.
+        batch_size: texts per forward pass (batches are length-sorted).
+        num_threads: torch threads.
+        device: torch device (``cpu``).
+        max_seq_length: token limit (None: the model's).
+        offline: never contact the Hugging Face hub.
+
+    Raises:
+        EmbedderUnavailableError: torch / sentence-transformers missing, or the model cannot be loaded.
+    """
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        model_path: str | None = None,
+        prefix_preset: str = "auto",
+        query_prefix: str | None = None,
+        document_prefix: str | None = None,
+        batch_size: int = 32,
+        num_threads: int = 1,
+        device: str = "cpu",
+        max_seq_length: int | None = None,
+        offline: bool = False,
+    ) -> None:
+        self._model_id = model
+        self._batch_size = batch_size
+        self._query_prefix, self._document_prefix = resolve_prefixes(
+            model, prefix_preset, query_prefix=query_prefix, document_prefix=document_prefix
+        )
+        self._model, self._lock = _load(model_path or model, device, max_seq_length, offline, num_threads)
+        getter = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self._dimension = int(getter())
+
+    @property
+    def model_id(self) -> str:
+        """The model name given at construction."""
+        return self._model_id
+
+    @property
+    def dimension(self) -> int:
+        """The model's sentence-embedding dimension."""
+        return self._dimension
+
+    @property
+    def prefixes(self) -> tuple[str, str]:
+        """The (query, document) prefixes in use."""
+        return self._query_prefix, self._document_prefix
+
+    def _encode(self, texts: list[str]) -> npt.NDArray[np.floating]:
+        with self._lock:
+            out = self._model.encode(
+                texts,
+                batch_size=len(texts),
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+        return np.asarray(out, dtype=np.float32)
+
+    def embed_sync(self, texts: Sequence[str], *, query: bool) -> Vectors:
+        """Embed ``texts`` in the calling thread (blocking)."""
+        prefix = self._query_prefix if query else self._document_prefix
+        return run_batched([prefix + t for t in texts], self._batch_size, self._dimension, self._encode)
+
+    async def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        """Embed queries off the event loop."""
+        return await asyncio.to_thread(self.embed_sync, list(texts), query=True)
+
+    async def embed_documents(self, texts: Sequence[str]) -> Vectors:
+        """Embed documents off the event loop."""
+        return await asyncio.to_thread(self.embed_sync, list(texts), query=False)
