@@ -49,10 +49,17 @@ def is_unavailable(error: BaseException) -> bool:
     return code is not None and code.startswith(_UNAVAILABLE_SQLSTATE_PREFIXES)
 
 
+#: Driver messages can quote whole statements or COPY data: keep what reaches logs and clients short.
+_MAX_MESSAGE = 500
+
+
 def _translate(error: BaseException) -> EgovError:
+    message = str(error)
+    if len(message) > _MAX_MESSAGE:
+        message = message[:_MAX_MESSAGE] + "…"
     if is_unavailable(error):
-        return StorageUnavailableError(f"database unavailable: {error}")
-    return StorageError(f"database error: {error}")
+        return StorageUnavailableError(f"database unavailable: {message}")
+    return StorageError(f"database error: {message}")
 
 
 @contextmanager

@@ -1,0 +1,162 @@
+"""Parent side of the law import: one law revision written (and published) in one transaction."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from egov_core.ingest._prepare import PROVISION_COLUMNS, REVISION_ID_MARK, UNIT_COLUMNS, PreparedRevision
+
+__all__ = ["publish", "recompute_current_revision", "write_revision"]
+
+_REVISION_INSERT = """
+INSERT INTO law_revisions (
+    law_id, law_revision_id, enforcement_date, amendment_law_id, status, title, law_num, checksum,
+    source_format, source_name, tree, provision_count, imported_at, revision_id_synthesized,
+    title_kana, abbrev, law_type, era, year, num, promulgation_date, category,
+    amendment_promulgate_date, repeal_type, data_info, lang
+) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now(), $13,
+          $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
+RETURNING id
+"""
+
+# SCHEMA.md: current = among revisions in force by today (or undated), the greatest
+# (enforcement_date NULLS FIRST, law_revision_id); when all lie in the future, the earliest one, so the
+# law still shows a text. laws.* mirrors that revision's metadata, whatever order revisions arrived in.
+_CURRENT = """
+WITH pick AS (
+    SELECT id FROM law_revisions
+    WHERE law_id = $1
+    ORDER BY (enforcement_date IS NULL OR enforcement_date <= CURRENT_DATE) DESC,
+             CASE WHEN enforcement_date IS NULL OR enforcement_date <= CURRENT_DATE THEN enforcement_date END
+                 DESC NULLS LAST,
+             CASE WHEN enforcement_date IS NULL OR enforcement_date <= CURRENT_DATE THEN law_revision_id END DESC,
+             enforcement_date ASC, law_revision_id ASC
+    LIMIT 1
+)
+UPDATE laws l SET current_revision_id = r.id, law_num = r.law_num, title = r.title, title_kana = r.title_kana,
+       abbrev = r.abbrev, law_type = r.law_type, era = r.era, year = r.year, num = r.num,
+       promulgation_date = r.promulgation_date, category = r.category, updated_at = now()
+FROM pick JOIN law_revisions r ON r.id = pick.id
+WHERE l.law_id = $1
+"""
+
+_BUMP = """
+WITH v AS (UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'data_version' RETURNING value)
+SELECT pg_notify('egov_data_version', value), value FROM v
+"""
+
+
+async def _driver(conn: AsyncConnection) -> Any:
+    # Import transactions may run longer than an API read and need not wait for fsync: a crash
+    # loses at most the last commits, which a rerun restores (nothing is ever half-visible).
+    await conn.execute(
+        text("SELECT set_config('statement_timeout', '0', true), set_config('synchronous_commit', 'off', true)")
+    )
+    raw = await conn.get_raw_connection()
+    driver = raw.driver_connection
+    # SQLAlchemy opens the transaction lazily; the statement above did, so COPY joins it.
+    assert driver is not None
+    assert driver.is_in_transaction()
+    return driver
+
+
+async def recompute_current_revision(driver: Any, law_id: str) -> None:
+    """Point ``laws.current_revision_id`` (and the law's metadata) at its current revision."""
+    await driver.execute(_CURRENT, law_id)
+
+
+async def publish(driver: Any) -> int:
+    """Bump data_version and NOTIFY it (delivered when the caller's transaction commits)."""
+    row = await driver.fetchrow(_BUMP)
+    return int(row["value"])
+
+
+async def write_revision(conn: AsyncConnection, rev: PreparedRevision) -> bool:
+    """Write ``rev`` (replacing a different stored text of the same revision) inside the caller's transaction.
+
+    Returns:
+        False when identical bytes were already stored (nothing written), True otherwise.
+    """
+    driver = await _driver(conn)
+    # Serialise writers of the same law (two imports at once) without blocking other laws.
+    await driver.execute("SELECT pg_advisory_xact_lock(hashtext($1))", rev.law_id)
+    existing = await driver.fetchrow(
+        "SELECT id, checksum FROM law_revisions WHERE law_revision_id = $1", rev.law_revision_id
+    )
+    if existing is not None and existing["checksum"] == rev.checksum:
+        return False
+    if rev.synthesized and await driver.fetchval(
+        "SELECT 1 FROM law_revisions WHERE law_id = $1 AND checksum = $2", rev.law_id, rev.checksum
+    ):
+        return False
+    law = rev.law_row
+    await driver.execute(
+        "INSERT INTO laws (law_id, law_num, title, law_type, updated_at) VALUES ($1, $2, $3, $4, now()) "
+        "ON CONFLICT (law_id) DO NOTHING",
+        rev.law_id,
+        law["law_num"],
+        law["title"],
+        law["law_type"],
+    )
+    if existing is not None:
+        await driver.execute("DELETE FROM law_revisions WHERE id = $1", existing["id"])
+    if rev.synthesized:
+        # A revision without an id of its own is a snapshot (the 2020 bulk files): a new snapshot of the
+        # same law and enforcement date replaces the old one instead of piling up beside it.
+        await driver.execute(
+            "DELETE FROM law_revisions WHERE law_id = $1 AND revision_id_synthesized "
+            "AND enforcement_date IS NOT DISTINCT FROM $2",
+            rev.law_id,
+            rev.enforcement_date,
+        )
+    r = rev.revision_row
+    revision_id = await driver.fetchval(
+        _REVISION_INSERT,
+        rev.law_id,
+        rev.law_revision_id,
+        r["enforcement_date"],
+        r["amendment_law_id"],
+        r["status"],
+        law["title"],
+        law["law_num"],
+        rev.checksum,
+        r["source_format"],
+        rev.name,
+        rev.tree,
+        rev.provision_count,
+        rev.synthesized,
+        law["title_kana"],
+        law["abbrev"],
+        law["law_type"],
+        law["era"],
+        law["year"],
+        law["num"],
+        law["promulgation_date"],
+        law["category"],
+        r["amendment_promulgate_date"],
+        r["repeal_type"],
+        r["data_info"],
+        r["lang"],
+    )
+    mark = str(revision_id).encode()
+    if rev.provisions_copy:
+        await driver.copy_to_table(
+            "provisions",
+            source=io.BytesIO(rev.provisions_copy.replace(REVISION_ID_MARK, mark)),
+            columns=PROVISION_COLUMNS,
+            format="text",
+        )
+    if rev.units_copy:
+        await driver.copy_to_table(
+            "search_units",
+            source=io.BytesIO(rev.units_copy.replace(REVISION_ID_MARK, mark)),
+            columns=UNIT_COLUMNS,
+            format="text",
+        )
+    await recompute_current_revision(driver, rev.law_id)
+    await publish(driver)
+    return True

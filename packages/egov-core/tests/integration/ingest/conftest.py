@@ -1,0 +1,48 @@
+"""Fixtures of the import tests: the real documents under ``fixtures/`` and an independent XPath count."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+FIXTURES = Path(__file__).with_name("fixtures")
+
+#: Elements counted per revision, outside amendment text (AmendProvision / NewProvision quote other laws).
+COUNTED = ("Article", "Paragraph", "Item")
+
+
+def xpath_counts(data: bytes) -> Counter[str]:
+    """Article / Paragraph / Item elements of an e-Gov XML document, by a plain lxml XPath count."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    root = etree.fromstring(data, parser)
+    counts: Counter[str] = Counter()
+    for tag in COUNTED:
+        expr = f"count(//{tag}[not(ancestor::AmendProvision) and not(ancestor::NewProvision)])"
+        counts[tag] = int(root.xpath(expr))
+    return counts
+
+
+@pytest.fixture
+def laws_dir(tmp_path: Path) -> Path:
+    """A writable copy of the fixture laws (bulk files and the revision layout with JSON twins)."""
+    target = tmp_path / "laws"
+    shutil.copytree(FIXTURES / "laws", target)
+    for path in target.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return target
+
+
+@pytest.fixture
+def cases_dir() -> Path:
+    """The fixture court decisions."""
+    return FIXTURES / "cases"
+
+
+@pytest.fixture
+def count_elements() -> object:
+    """:func:`xpath_counts`, for tests (conftest modules are not importable under importlib mode)."""
+    return xpath_counts

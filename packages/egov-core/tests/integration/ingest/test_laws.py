@@ -1,0 +1,195 @@
+"""Law import on real e-Gov documents: counts, idempotency, replacement, bad files, ZIP input."""
+
+from __future__ import annotations
+
+import zipfile
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from egov_core.ingest import ImportProgress, ingest_laws, iter_law_sources
+from egov_core.settings import EgovSettings
+from egov_core.storage import content_hash, create_engine, get_data_version, migrate
+
+pytestmark = pytest.mark.integration
+
+CountFn = Callable[[bytes], Counter[str]]
+
+_TABLES = ("laws", "law_revisions", "provisions", "search_units")
+
+
+async def _row_counts(engine: AsyncEngine) -> dict[str, int]:
+    async with engine.connect() as conn:
+        return {t: int((await conn.execute(text(f"SELECT count(*) FROM {t}"))).scalar_one()) for t in _TABLES}
+
+
+async def _stored_counts(engine: AsyncEngine) -> dict[str, Counter[str]]:
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            text(
+                "SELECT r.source_name, p.kind, count(*) FROM provisions p JOIN law_revisions r ON r.id = p.revision_id "
+                "WHERE p.kind IN ('Article', 'Paragraph', 'Item') GROUP BY 1, 2"
+            )
+        )
+        out: dict[str, Counter[str]] = {}
+        for source, kind, n in rows:
+            out.setdefault(source, Counter())[kind] = n
+        return out
+
+
+async def test_import_stores_every_revision_with_exact_counts(
+    engine: AsyncEngine, laws_dir: Path, count_elements: CountFn
+) -> None:
+    events: list[ImportProgress] = []
+    summary = await ingest_laws(engine, [laws_dir], progress=events.append)
+
+    # 5 bulk files + 2 revisions (their .json twins are skipped in favour of the XML).
+    assert (summary.imported, summary.unchanged, summary.failed) == (7, 0, [])
+    assert [e.done for e in events] == list(range(1, 8))
+    assert summary.bytes == sum(item.size for item in iter_law_sources([laws_dir]))
+    assert await get_data_version(engine) == 1 + 7
+
+    stored = await _stored_counts(engine)
+    for item in iter_law_sources([laws_dir]):
+        expected = +count_elements(item.read())
+        assert stored.get(item.name, Counter()) == expected, item.name
+
+    async with engine.connect() as conn:
+        revs = (
+            await conn.execute(
+                text(
+                    "SELECT r.law_revision_id, r.enforcement_date::text, r.revision_id_synthesized, "
+                    "(l.current_revision_id = r.id) FROM law_revisions r JOIN laws l USING (law_id) "
+                    "WHERE law_id = '505AC0000000032' ORDER BY 1"
+                )
+            )
+        ).all()
+        constitution = (
+            await conn.execute(
+                text(
+                    "SELECT l.title, l.law_type, r.law_revision_id FROM laws l "
+                    "JOIN law_revisions r ON r.id = l.current_revision_id WHERE l.law_id = '321CONSTITUTION'"
+                )
+            )
+        ).one()
+        unit = (
+            await conn.execute(
+                text(
+                    "SELECT u.text FROM search_units u JOIN laws l ON l.current_revision_id = u.revision_id "
+                    "WHERE l.law_id = '321CONSTITUTION' AND u.path = 'MainProvision-Article_9' AND u.seq = 0"
+                )
+            )
+        ).scalar_one()
+        hits = (
+            await conn.execute(
+                text("SELECT count(*) FROM search_units WHERE tokens @@ '武力 <-> 力に <-> によ <-> よる'::tsquery")
+            )
+        ).scalar_one()
+        no_article_units = (
+            await conn.execute(
+                text(
+                    "SELECT count(*) FROM search_units WHERE law_id = '327M50000040035' "
+                    "AND path LIKE 'MainProvision-Paragraph%'"
+                )
+            )
+        ).scalar_one()
+    # Both revisions stored; the later one in force today is current.
+    assert revs == [
+        ("505AC0000000032_20230519_000000000000000", "2023-05-19", False, False),
+        ("505AC0000000032_20230630_000000000000000", "2023-06-30", False, True),
+    ]
+    assert constitution[0] == "日本国憲法"
+    assert constitution[1] == "Constitution"
+    assert constitution[2].startswith("321CONSTITUTION_")  # synthesised: the bulk file carries no id
+    assert "戦争" in unit
+    assert hits >= 1
+    assert no_article_units >= 1  # a law without articles is searchable by its paragraphs
+
+
+async def test_reimport_is_a_noop(engine: AsyncEngine, laws_dir: Path) -> None:
+    await ingest_laws(engine, [laws_dir])
+    version, counts, digest = await get_data_version(engine), await _row_counts(engine), await content_hash(engine)
+
+    again = await ingest_laws(engine, [laws_dir])
+
+    assert (again.imported, again.unchanged, again.failed) == (0, 7, [])
+    assert await get_data_version(engine) == version
+    assert await _row_counts(engine) == counts
+    assert await content_hash(engine) == digest
+
+
+async def test_changed_file_replaces_its_revision(engine: AsyncEngine, laws_dir: Path) -> None:
+    await ingest_laws(engine, [laws_dir])
+    before = await _row_counts(engine)
+    version = await get_data_version(engine)
+
+    bulk = laws_dir / "xml" / "321CONSTITUTION.xml"
+    bulk.write_bytes(bulk.read_bytes().replace("戦争".encode(), "紛争".encode()))
+    dated = next((laws_dir / "revisions").rglob("505AC0000000032_20230630_000000000000000.xml"))
+    dated.write_bytes(dated.read_bytes().replace("この法律".encode(), "本法".encode(), 1))
+
+    summary = await ingest_laws(engine, [laws_dir])
+
+    assert (summary.imported, summary.unchanged, summary.failed) == (2, 5, [])
+    assert await get_data_version(engine) == version + 2
+    assert await _row_counts(engine) == before  # replaced, not added
+    async with engine.connect() as conn:
+        article9 = (
+            await conn.execute(
+                text(
+                    "SELECT p.text FROM provisions p JOIN laws l ON l.current_revision_id = p.revision_id "
+                    "WHERE l.law_id = '321CONSTITUTION' AND p.path = 'MainProvision-Article_9-Paragraph_1'"
+                )
+            )
+        ).scalar_one()
+    assert "紛争" in article9
+    assert "戦争" not in article9
+
+
+async def test_broken_file_is_reported_and_skipped(engine: AsyncEngine, laws_dir: Path) -> None:
+    broken = laws_dir / "xml" / "302AC0000000055.xml"
+    broken.write_bytes(broken.read_bytes()[: broken.stat().st_size // 2])
+
+    summary = await ingest_laws(engine, [laws_dir])
+
+    assert summary.imported == 6
+    assert len(summary.failed) == 1
+    source, reason = summary.failed[0]
+    assert source == str(broken)
+    assert "LawParseError" in reason
+    assert str(broken) in reason  # the parser names the file (and the element path where it knows it)
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT count(*) FROM laws WHERE law_id = '302AC0000000055'"))).scalar() == 0
+        run = (await conn.execute(text("SELECT status, imported, failed, errors FROM import_runs"))).one()
+    assert run[:3] == ("completed_with_errors", 6, 1)
+    assert run[3][0]["source"] == str(broken)
+
+
+def _zip_tree(root: Path, archive: Path) -> None:
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                zf.write(path, path.relative_to(root).as_posix())
+
+
+async def test_zip_input_matches_directory_input(
+    engine: AsyncEngine, laws_dir: Path, tmp_path: Path, database_factory: Callable[[], Awaitable[str]]
+) -> None:
+    archive = tmp_path / "all_xml.zip"
+    _zip_tree(laws_dir, archive)
+
+    summary = await ingest_laws(engine, [archive])
+
+    assert (summary.imported, summary.failed) == (7, [])
+    other_url = await database_factory()
+    await migrate(other_url)
+    other = create_engine(EgovSettings(database={"url": other_url}))
+    try:
+        await ingest_laws(other, [laws_dir])
+        assert await content_hash(other) == await content_hash(engine)
+    finally:
+        await other.dispose()
