@@ -1,0 +1,121 @@
+"""Store preparation for the command line: embedded default, migrations, sample corpus, imports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from egov_core.settings import EgovSettings
+from egov_core.storage import EmbeddedPostgres, create_engine, migrate, normalize_url, open_store, wait_until_ready
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from egov_api.console import err, import_progress
+
+
+async def _is_empty(engine: AsyncEngine) -> bool:
+    async with engine.connect() as conn:
+        return (await conn.execute(text("SELECT NOT EXISTS (SELECT 1 FROM laws)"))).scalar_one() is True
+
+
+async def prepare_store(settings: EgovSettings, *, load_sample: bool) -> tuple[str, EmbeddedPostgres | None]:
+    """Make the store ready to serve and return its URL (and the embedded server to stop later, if any).
+
+    Embedded default: start it, migrate, and load the bundled sample corpus when it holds no law yet.
+    Configured URL: wait for the server (it may still be starting) and check it answers; migrations are
+    ``egov migrate``'s job there (the compose stack runs it as a one-shot step).
+    """
+    if settings.database.url is not None:
+        url = normalize_url(settings.database.url.get_secret_value())
+        engine = create_engine(settings, url=url)
+        try:
+            await wait_until_ready(engine, retries=settings.database.connect_retries)
+        finally:
+            await engine.dispose()
+        return url, None
+    embedded = EmbeddedPostgres(settings.database.embedded_dir)
+    url = await embedded.astart()
+    engine = create_engine(settings, url=url)
+    try:
+        await wait_until_ready(engine, retries=settings.database.connect_retries)
+        await migrate(engine)
+        await _migrate_vector(engine)
+        if load_sample and await _is_empty(engine):
+            err.print("empty store: loading the bundled sample corpus (30 laws, 26 court decisions)")
+            await _load_sample(engine)
+    except BaseException:
+        await engine.dispose()
+        embedded.stop()
+        raise
+    await engine.dispose()
+    return url, embedded
+
+
+async def _migrate_vector(engine: AsyncEngine) -> None:
+    try:
+        from egov_vector.migrate import migrate_vector  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return
+    await migrate_vector(engine)
+
+
+def _print_summary(kind: str, summary: Any) -> None:
+    err.print(
+        f"{kind}: {summary.imported} imported, {summary.unchanged} unchanged, {len(summary.failed)} failed"
+        f" in {summary.seconds:.1f} s ({summary.mb_per_s:.1f} MB/s, {summary.docs_per_s:.1f}/s)"
+    )
+    for source, reason in summary.failed:
+        err.print(f"  [red]failed[/red] {source}: {reason}")
+
+
+async def _ingest_laws(engine: AsyncEngine, paths: Sequence[Path], workers: int = 2) -> Any:
+    from egov_core.ingest import ingest_laws, measure_sources
+
+    total, _ = measure_sources(paths, laws=True)
+    with import_progress("laws", total) as progress:
+        summary = await ingest_laws(engine, list(paths), progress=progress, workers=workers)
+    _print_summary("laws", summary)
+    return summary
+
+
+async def _ingest_cases(engine: AsyncEngine, paths: Sequence[Path]) -> Any:
+    from egov_core.ingest import ingest_cases, measure_sources
+
+    resolver = await _case_resolver(engine)
+    total, _ = measure_sources(paths, laws=False)
+    with import_progress("court decisions", total) as progress:
+        summary = await ingest_cases(engine, list(paths), progress=progress, resolver=resolver)
+    _print_summary("court decisions", summary)
+    return summary
+
+
+async def _case_resolver(engine: AsyncEngine) -> Any:
+    from egov_core.citations import case_ref_resolver
+
+    return await case_ref_resolver(engine)
+
+
+async def _load_sample(engine: AsyncEngine) -> None:
+    from egov_core.sample import sample_cases_dir, sample_laws_zip
+
+    await _ingest_laws(engine, [sample_laws_zip()])
+    await _ingest_cases(engine, [sample_cases_dir()])
+
+
+async def run_ingest(settings: EgovSettings, paths: Sequence[Path], *, workers: int = 2) -> Any:
+    """``egov ingest``: import laws into the configured (or embedded) store."""
+    async with open_store(settings) as store:
+        return await _ingest_laws(store.engine, paths, workers)
+
+
+async def run_ingest_cases(settings: EgovSettings, paths: Sequence[Path]) -> Any:
+    """``egov ingest-cases``: import court decisions."""
+    async with open_store(settings) as store:
+        return await _ingest_cases(store.engine, paths)
+
+
+async def run_load_sample(settings: EgovSettings) -> None:
+    """``egov load-sample``: import the bundled corpus."""
+    async with open_store(settings) as store:
+        await _load_sample(store.engine)

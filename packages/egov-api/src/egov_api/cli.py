@@ -1,0 +1,150 @@
+"""The ``egov`` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from egov_core.errors import EgovError
+from egov_core.settings import EgovSettings
+
+from egov_api import __version__
+from egov_api.console import err
+
+app = typer.Typer(
+    name="egov",
+    help="egov: a self-hostable API over Japanese statutes (e-Gov 法令) and court decisions.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _settings() -> EgovSettings:
+    try:
+        return EgovSettings()
+    except Exception as exc:  # pydantic's ValidationError: show it readably, not as a traceback
+        err.print(f"[red]invalid settings:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _run(coro: object) -> object:
+    try:
+        return asyncio.run(coro)  # type: ignore[arg-type]
+    except EgovError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        raise typer.Exit(130) from None
+
+
+@app.callback()
+def main_callback(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log debug details.")] = False,
+) -> None:
+    """egov — Japanese statutes and court decisions over HTTP."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+def version() -> None:
+    """Print the egov version."""
+    typer.echo(__version__)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind (EGOV_HOST; default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (EGOV_PORT; default 8000).")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Worker processes (EGOV_WORKERS or GRANIAN_WORKERS; default 1). See README for advice."),
+    ] = None,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
+    load_sample: Annotated[
+        bool, typer.Option(help="On the embedded default, load the bundled sample corpus when the store is empty.")
+    ] = True,
+) -> None:
+    """Serve the API with Granian. Without EGOV_DATABASE__URL, starts the embedded PostgreSQL first."""
+    from egov_api.bootstrap import prepare_store
+    from egov_api.serve import ServeOptions, run_granian, worker_env
+
+    settings = _settings()
+    opts = ServeOptions(
+        host=host or settings.host,
+        port=port if port is not None else settings.port,
+        workers=workers or settings.workers,
+        reload=reload,
+        log_level=settings.log_level,
+    )
+    prepared = _run(prepare_store(settings, load_sample=load_sample and settings.api.load_sample_if_empty))
+    assert prepared is not None
+    url, embedded = prepared  # type: ignore[misc]
+    shown_host = "127.0.0.1" if opts.host in ("0.0.0.0", "::") else opts.host  # noqa: S104 - only for display
+    err.print(f"egov {__version__}: API docs at [bold]http://{shown_host}:{opts.port}/docs[/bold]")
+    try:
+        code = run_granian(opts, worker_env(settings, url))
+    finally:
+        if embedded is not None:
+            embedded.stop()
+    raise typer.Exit(code)
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema to the latest migration."""
+    from egov_core.storage import open_store
+
+    async def go() -> None:
+        async with open_store(_settings(), run_migrations=True) as store:
+            err.print(f"database migrated (pgvector {'available' if store.vector else 'not available'})")
+            await _migrate_vector(store.engine)
+
+    _run(go())
+
+
+async def _migrate_vector(engine: object) -> None:
+    try:
+        from egov_vector.migrate import migrate_vector  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return
+    await migrate_vector(engine)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="e-Gov XML files, directories of them, or bulk-download ZIPs.")],
+    workers: Annotated[int, typer.Option(help="Parser processes.")] = 2,
+) -> None:
+    """Import laws (e-Gov 法令XML). Idempotent: unchanged files are skipped; bad files are reported and skipped."""
+    from egov_api.bootstrap import run_ingest
+
+    summary = _run(run_ingest(_settings(), paths, workers=workers))
+    raise typer.Exit(1 if getattr(summary, "failed", None) and not getattr(summary, "imported", 0) else 0)
+
+
+@app.command("ingest-cases")
+def ingest_cases(
+    paths: Annotated[list[Path], typer.Argument(help="Court-decision JSON files or directories of them.")],
+) -> None:
+    """Import court decisions (japanese-law-analysis/data_set JSON) and resolve their 参照法条."""
+    from egov_api.bootstrap import run_ingest_cases
+
+    _run(run_ingest_cases(_settings(), paths))
+
+
+@app.command("load-sample")
+def load_sample() -> None:
+    """Import the bundled sample corpus (30 laws, 26 court decisions)."""
+    from egov_api.bootstrap import run_load_sample
+
+    _run(run_load_sample(_settings()))
+
+
+def main() -> None:
+    """Entry point of the ``egov`` command."""
+    app()

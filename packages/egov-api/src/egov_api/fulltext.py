@@ -1,0 +1,35 @@
+"""A revision's full text: the stored lossless tree as bytes, and its plain-text rendering."""
+
+from __future__ import annotations
+
+import orjson
+from egov_core.domain import Element
+from egov_core.errors import RevisionNotFoundError
+from egov_core.rendering import render_plain_text
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+
+async def tree_bytes(conn: AsyncConnection, revision_pk: int) -> bytes:
+    """The stored e-Gov v2 ``law_full_text`` JSON of a revision, as bytes (never re-serialised)."""
+    row = (await conn.execute(text("SELECT tree FROM law_revisions WHERE id = :id"), {"id": revision_pk})).first()
+    if row is None or row[0] is None:
+        raise RevisionNotFoundError("the revision's text is not stored")
+    return bytes(row[0])
+
+
+def _element(node: dict[str, object]) -> Element:
+    children = node.get("children") or []
+    assert isinstance(children, list)
+    attrs = node.get("attr") or {}
+    assert isinstance(attrs, dict)
+    return Element(
+        tag=str(node["tag"]),
+        attrs={str(k): str(v) for k, v in attrs.items()},
+        children=tuple(c if isinstance(c, str) else _element(c) for c in children),
+    )
+
+
+def plain_text(tree: bytes) -> str:
+    """Labelled plain text of a whole law from its stored tree."""
+    return render_plain_text(_element(orjson.loads(tree)))

@@ -1,0 +1,122 @@
+"""The one place where errors become RFC 9457 ``application/problem+json`` responses.
+
+Every problem has a stable ``type`` (``/problems/<code>``, documented at that URL), a ``title``, the HTTP
+``status``, a helpful ``detail`` and, where it applies, the offending ``parameter``. No stack traces,
+SQL or file paths ever reach a response.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import orjson
+from egov_core import errors as e
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+log = logging.getLogger("egov.api")
+
+PROBLEM_JSON = "application/problem+json"
+
+#: code -> (status, title). The code is the tail of the problem ``type`` URI.
+PROBLEM_TYPES: dict[str, tuple[int, str]] = {
+    "law-not-found": (404, "Law not found"),
+    "revision-not-found": (404, "Revision not found"),
+    "provision-not-found": (404, "Provision not found"),
+    "case-not-found": (404, "Court decision not found"),
+    "not-found": (404, "Not found"),
+    "invalid-parameter": (422, "Invalid parameter"),
+    "invalid-numeral": (422, "Invalid article or numeral"),
+    "invalid-provision-path": (422, "Invalid provision path"),
+    "invalid-date": (422, "Invalid date"),
+    "invalid-query": (422, "Invalid query"),
+    "request-validation": (422, "Request validation failed"),
+    "method-not-allowed": (405, "Method not allowed"),
+    "payload-too-large": (413, "Request body too large"),
+    "not-acceptable": (406, "Not acceptable"),
+    "unsupported-media-type": (415, "Unsupported media type"),
+    "storage-unavailable": (503, "Database unavailable"),
+    "service-unavailable": (503, "Service unavailable"),
+    "internal-error": (500, "Internal server error"),
+}
+
+
+class ParameterError(e.EgovError):
+    """A request parameter is invalid; names the parameter (``parameter`` in the problem)."""
+
+    code = "invalid-parameter"
+
+    def __init__(self, parameter: str, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+        if code is not None:
+            self.code = code
+
+
+def problem_response(
+    code: str, detail: str, *, status: int | None = None, instance: str | None = None, **extra: Any
+) -> Response:
+    """A problem+json response for ``code``."""
+    default_status, title = PROBLEM_TYPES.get(code, (500, "Error"))
+    body: dict[str, Any] = {
+        "type": f"/problems/{code}",
+        "title": title,
+        "status": status or default_status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return Response(orjson.dumps(body), status_code=body["status"], media_type=PROBLEM_JSON)
+
+
+def _egov_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, e.EgovError)
+    code = exc.code if exc.code in PROBLEM_TYPES else "internal-error"
+    if isinstance(exc, e.StorageUnavailableError):
+        log.warning("database unavailable: %s", exc)
+        return problem_response("storage-unavailable", "the database cannot be reached; retry shortly")
+    if isinstance(exc, e.StorageError) or code == "internal-error":
+        log.error("internal error on %s: %r", request.url.path, exc)
+        return problem_response("internal-error", "the server failed to answer this request")
+    return problem_response(code, exc.message, instance=request.url.path, parameter=getattr(exc, "parameter", None))
+
+
+def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body", "header")]
+        errors.append({"parameter": ".".join(loc) or None, "message": err.get("msg", "invalid")})
+    names = ", ".join(x["parameter"] for x in errors if x["parameter"]) or "the request"
+    first = errors[0]["parameter"] if errors else None
+    return problem_response(
+        "request-validation", f"invalid value for {names}", instance=request.url.path, parameter=first, errors=errors
+    )
+
+
+def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code = {404: "not-found", 405: "method-not-allowed", 413: "payload-too-large", 406: "not-acceptable"}.get(
+        exc.status_code, "invalid-parameter" if 400 <= exc.status_code < 500 else "internal-error"
+    )
+    detail = exc.detail if isinstance(exc.detail, str) else "error"
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = f"no route {request.url.path}; see /docs for the API"
+    return problem_response(code, detail, status=exc.status_code, instance=request.url.path)
+
+
+def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    return problem_response("internal-error", "the server failed to answer this request")
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Register the handlers that turn every error into problem+json."""
+    app.add_exception_handler(e.EgovError, _egov_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,104 @@
+"""Helpers shared by the route modules: revision selection, URLs, cache marking, text formatting."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Annotated
+from urllib.parse import quote
+
+from egov_core.queries import ProvisionRow, RevisionRow, resolve_revision
+from fastapi import Path, Query, Response
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+#: Header a route sets to tell the cache layer how to cache its 200 response (stripped before sending).
+CACHE_KIND_HEADER = "x-egov-cache-kind"
+
+AsOf = Annotated[
+    date | None,
+    Query(
+        description="Serve the revision in force on this date (YYYY-MM-DD) instead of the current one.",
+        examples=["2020-04-01"],
+    ),
+]
+RevisionId = Annotated[
+    str | None,
+    Query(
+        alias="revision",
+        description="Serve this exact revision (law_revision_id); its URLs are immutable.",
+        max_length=64,
+        pattern=r"^[0-9A-Za-z_]+$",
+        examples=["405AC0000000047_20230703_505AC0000000051"],
+    ),
+]
+LawIdPath = Annotated[
+    str,
+    Path(
+        description="e-Gov 法令ID.",
+        min_length=3,
+        max_length=40,
+        pattern=r"^[0-9A-Za-z_]+$",
+        examples=["129AC0000000089"],
+    ),
+]
+
+
+def mark_cacheable(response: Response, kind: str, *, immutable: bool = False) -> None:
+    """Let the cache layer store this response (``kind``: law, search or list)."""
+    response.headers[CACHE_KIND_HEADER] = f"{kind}-immutable" if immutable else kind
+
+
+async def pick_revision(conn: AsyncConnection, law_id: str, asof: date | None, revision: str | None) -> RevisionRow:
+    """The revision a request asks for (explicit id, asof date, or current)."""
+    return await resolve_revision(conn, law_id, asof=asof, revision_id=revision)
+
+
+def law_url(law_id: str) -> str:
+    """URL of a law resource."""
+    return f"/v1/laws/{quote(law_id)}"
+
+
+def provision_url(law_id: str, path: str, revision: str | None = None) -> str:
+    """URL of a provision (pinned to a revision when given)."""
+    base = f"/v1/laws/{quote(law_id)}/provisions/{quote(path)}"
+    return f"{base}?revision={quote(revision)}" if revision else base
+
+
+def revision_query(revision: RevisionRow, pinned: bool) -> str | None:
+    """The revision id to pin in links, when the request pinned one."""
+    return revision.law_revision_id if pinned else None
+
+
+def format_provision_text(rows: Sequence[ProvisionRow]) -> str:
+    """Labelled plain text of a provision subtree (rows in document order, the first is the root).
+
+    An article reads as in a statute book: caption on its own line, then ``第七百九条　`` followed by the
+    first paragraph; later paragraphs start with their number, items with their label.
+    """
+    lines: list[str] = []
+    pending_title: str | None = None
+    for row in rows:
+        if row.kind == "Article":
+            if row.caption:
+                lines.append(row.caption)
+            pending_title = row.title or ""
+            continue
+        label = row.title or ""
+        body = row.text.strip()
+        if row.kind == "Paragraph" and pending_title is not None:
+            lines.append(f"{pending_title}　{body}" if not label else f"{pending_title}\n{label}　{body}")
+            pending_title = None
+            continue
+        if pending_title is not None:
+            lines.append(pending_title)
+            pending_title = None
+        if row.kind in ("Part", "Chapter", "Section", "Subsection", "Division", "SupplProvision"):
+            lines.append(label or body)
+        elif row.caption and row.kind != "Article":
+            lines.append(row.caption)
+            lines.append(f"{label}　{body}".strip("　"))
+        else:
+            lines.append(f"{label}　{body}" if label and body else (label or body))
+    if pending_title is not None:
+        lines.append(pending_title)
+    return "\n".join(line for line in lines if line)

@@ -1,0 +1,114 @@
+"""Citation resolution: one citation (GET /v1/resolve) or every citation in a text (POST /v1/citations)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from egov_core.citations import CitationContext, extract_and_resolve, resolve_citation
+from egov_core.citations import Resolution as CoreResolution
+from egov_core.errors import InvalidProvisionPathError
+from egov_core.paths import canonical_path
+from fastapi import APIRouter, Query, Response
+
+from egov_api.problems import ParameterError
+from egov_api.routes._common import mark_cacheable, provision_url
+from egov_api.schemas.citations import (
+    Candidate,
+    CitationsRequest,
+    CitationsResult,
+    FoundCitation,
+    Resolution,
+    ResolveResult,
+)
+from egov_api.schemas.common import PROBLEM_RESPONSES
+from egov_api.state import AppState, State
+
+router = APIRouter(prefix="/v1", tags=["citations"], responses=PROBLEM_RESPONSES)
+
+
+def resolution_view(res: CoreResolution) -> Resolution:
+    """API view of a core resolution."""
+    parts = res.parts
+    return Resolution(
+        status=res.status.value,
+        law_id=res.law_id,
+        law_title=res.title,
+        path=res.path,
+        caption=res.caption,
+        text=res.text,
+        url=provision_url(res.law_id, res.path)
+        if res.law_id and res.path
+        else (f"/v1/laws/{res.law_id}" if res.law_id else None),
+        law_name=parts.law_name,
+        article=parts.article,
+        paragraph=parts.paragraph,
+        item=parts.item,
+        candidates=[Candidate(law_id=i, title=t) for i, t in res.candidates],
+        reason=res.note or res.reason,
+    )
+
+
+def _context(law_id: str | None, path: str | None) -> CitationContext | None:
+    if law_id is None and path is None:
+        return None
+    canonical = None
+    if path is not None:
+        try:
+            canonical = canonical_path(path)
+        except InvalidProvisionPathError as exc:
+            raise ParameterError("context_path", exc.message, code="invalid-provision-path") from exc
+    return CitationContext(law_id=law_id, path=canonical)
+
+
+def _directory(state: AppState) -> Any:
+    return state.extras["directory"]
+
+
+@router.get(
+    "/resolve",
+    summary="Resolve a citation",
+    description=(
+        "Resolve one statute citation written the way people write them: 「民法第七百九条第一項」, 「民法709条1項」, "
+        "abbreviations (「労基法第二十条」), 附則, 号. Relative references (同法, 前条, 同条第二項, 前項, 第三項) resolve "
+        "against `context_law_id` / `context_path`. An unresolvable citation is a 200 with `status: not_found` and a reason."
+    ),
+)
+async def resolve_route(
+    state: State,
+    response: Response,
+    q: Annotated[
+        str, Query(min_length=1, max_length=200, description="The citation.", examples=["民法第七百九条第一項"])
+    ],
+    context_law_id: Annotated[
+        str | None, Query(max_length=40, pattern=r"^[0-9A-Za-z_]+$", description="Law the citation is read in.")
+    ] = None,
+    context_path: Annotated[
+        str | None, Query(max_length=300, description="Provision the citation is read in.", examples=["Article_709"])
+    ] = None,
+) -> ResolveResult:
+    res = await resolve_citation(q, directory=_directory(state), context=_context(context_law_id, context_path))
+    mark_cacheable(response, "search")
+    if res is None:
+        return ResolveResult(
+            query=q,
+            resolution=Resolution(status="not_found", reason="no statute citation or known law name in the query"),
+        )
+    return ResolveResult(query=q, resolution=resolution_view(res))
+
+
+@router.post(
+    "/citations",
+    summary="Find and resolve every citation in a text",
+    description=(
+        "Scan free text (up to 100,000 characters) for statute citations and resolve each: offsets, the citation as "
+        "written, and its resolution (resolved / ambiguous / not_found). 同法 / 同条 follow the previous citation."
+    ),
+)
+async def citations_route(state: State, body: CitationsRequest) -> CitationsResult:
+    limit = state.settings.api.max_citation_text_chars
+    if len(body.text) > limit:
+        raise ParameterError("text", f"text longer than {limit} characters ({len(body.text)})")
+    ctx = _context(body.context.law_id, body.context.path) if body.context else None
+    found = await extract_and_resolve(body.text, _directory(state), ctx, max_chars=limit)
+    items = [FoundCitation(start=m.start, end=m.end, text=m.text, resolution=resolution_view(r)) for m, r in found]
+    return CitationsResult(count=len(items), items=items)

@@ -1,0 +1,56 @@
+"""Liveness and readiness."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from egov_core.storage import current_revision, head_revision
+from fastapi import APIRouter, Response
+from sqlalchemy import text
+
+from egov_api.schemas.health import Liveness, Readiness
+from egov_api.state import State
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/health", summary="Liveness", description="200 while the process answers. Touches nothing else.")
+async def liveness() -> Liveness:
+    return Liveness(status="ok")
+
+
+@router.get(
+    "/health/ready",
+    summary="Readiness",
+    description=(
+        "200 when the database is reachable and migrated to head; 503 otherwise. Reports the data version, the "
+        "cache (Redis trouble is `degraded`, never a reason to be unready) and, in the Full edition, the vector index."
+    ),
+    responses={503: {"model": Readiness, "description": "Not ready"}},
+)
+async def readiness(state: State, response: Response) -> Readiness:
+    db: dict[str, Any] = {"status": "down"}
+    data_version: int | None = None
+    ready = False
+    engine = state.engine
+    if engine is not None:
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+                row = (await conn.execute(text("SELECT value FROM meta WHERE key = 'data_version'"))).first()
+                data_version = int(row[0]) if row else None
+            current = await current_revision(engine)
+            head = head_revision()
+            db = {"status": "ok", "migration": current, "head": head, "at_head": current == head}
+            ready = current == head
+        except Exception as exc:  # noqa: BLE001 - readiness reports any failure instead of raising it
+            db = {"status": "down", "error": type(exc).__name__}
+    cache_health = state.extras.get("cache_health")
+    cache: dict[str, Any] = cache_health() if callable(cache_health) else {"status": "disabled"}
+    vector_health = state.extras.get("vector_health")
+    vector: dict[str, Any] | None = await vector_health() if callable(vector_health) else None
+    if not ready:
+        response.status_code = 503
+    return Readiness(
+        status="ready" if ready else "not_ready", database=db, data_version=data_version, cache=cache, vector=vector
+    )

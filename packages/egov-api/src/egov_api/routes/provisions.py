@@ -1,0 +1,160 @@
+"""Provisions: by e-Gov elm path, or an article by number in any form people type."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from egov_core.errors import InvalidNumeralError, InvalidProvisionPathError, ProvisionNotFoundError
+from egov_core.numerals import parse_article_number
+from egov_core.paths import canonical_path
+from egov_core.queries import ProvisionRow, RevisionRow, get_law, get_neighbours, get_provision, get_subtree
+from fastapi import APIRouter, Path, Query, Response
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from egov_api.problems import ParameterError
+from egov_api.routes._common import (
+    AsOf,
+    LawIdPath,
+    RevisionId,
+    format_provision_text,
+    mark_cacheable,
+    pick_revision,
+    provision_url,
+)
+from egov_api.schemas.common import PROBLEM_RESPONSES
+from egov_api.schemas.provisions import Provision, ProvisionChild, ProvisionRef
+from egov_api.state import Conn
+
+router = APIRouter(prefix="/v1/laws", tags=["provisions"], responses=PROBLEM_RESPONSES)
+
+
+def _ref(law_id: str, row: ProvisionRow | None, pin: str | None) -> ProvisionRef | None:
+    if row is None:
+        return None
+    return ProvisionRef(
+        path=row.path, kind=row.kind, title=row.title, caption=row.caption, url=provision_url(law_id, row.path, pin)
+    )
+
+
+async def provision_view(conn: AsyncConnection, law_id: str, rev: RevisionRow, path: str, *, pinned: bool) -> Provision:
+    """The full API view of one provision (text, children, parent / previous / next)."""
+    law = await get_law(conn, law_id)
+    row = await get_provision(conn, rev.id, path)
+    subtree = await get_subtree(conn, rev.id, path)
+    parent, prev, nxt = await get_neighbours(conn, row)
+    pin = rev.law_revision_id if pinned else None
+    children: list[ProvisionChild] = []
+    for i, child in enumerate(subtree):
+        if child.parent_path != row.path or i == 0:
+            continue
+        rest = [c for c in subtree if c.position >= child.position]
+        own = [rest[0]]
+        for c in rest[1:]:
+            if c.depth <= child.depth:
+                break
+            own.append(c)
+        children.append(
+            ProvisionChild(
+                path=child.path,
+                kind=child.kind,
+                num=child.num,
+                title=child.title,
+                caption=child.caption,
+                text=child.text,
+                full_text=format_provision_text(own),
+                url=provision_url(law_id, child.path, pin),
+            )
+        )
+    return Provision(
+        law_id=law_id,
+        law_title=law.title,
+        law_revision_id=rev.law_revision_id,
+        path=row.path,
+        kind=row.kind,
+        num=row.num,
+        title=row.title,
+        caption=row.caption,
+        text=row.text,
+        full_text=format_provision_text(subtree),
+        children=children,
+        parent=_ref(law_id, parent, pin),
+        previous=_ref(law_id, prev, pin),
+        next=_ref(law_id, nxt, pin),
+        url=provision_url(law_id, row.path, pin),
+    )
+
+
+@router.get(
+    "/{law_id}/provisions/{path}",
+    summary="A provision by path",
+    description=(
+        "Any provision by its e-Gov 法令API v2 `elm`-compatible path: `MainProvision-Article_709`, "
+        "`Article_709-Paragraph_1-Item_2` (MainProvision implied), `SupplProvision[1]-Article_3`, `AppdxTable[1]`, "
+        "`MainProvision-Part_3-Chapter_5`. 枝番 as `Article_12_2`."
+    ),
+)
+async def get_provision_route(
+    conn: Conn,
+    response: Response,
+    law_id: LawIdPath,
+    path: Annotated[
+        str, Path(max_length=300, description="elm-compatible provision path.", examples=["Article_709-Paragraph_1"])
+    ],
+    asof: AsOf = None,
+    revision: RevisionId = None,
+) -> Provision:
+    try:
+        canonical = canonical_path(path)
+    except InvalidProvisionPathError as exc:
+        raise ParameterError("path", exc.message, code="invalid-provision-path") from exc
+    rev = await pick_revision(conn, law_id, asof, revision)
+    try:
+        view = await provision_view(conn, law_id, rev, canonical, pinned=revision is not None)
+    except ProvisionNotFoundError as exc:
+        raise ProvisionNotFoundError(f"law {law_id} ({rev.law_revision_id}) has no provision at {canonical!r}") from exc
+    mark_cacheable(response, "law", immutable=revision is not None)
+    return view
+
+
+@router.get(
+    "/{law_id}/articles/{number}",
+    summary="An article by number",
+    description=(
+        "An article by its number in any common form: `709`, `七百九`, `第七百九条`, `709の2`, `709-2`, full-width "
+        "`７０９`. Narrow to a paragraph (項) and item (号) with `paragraph` / `item`; `suppl=N` reads the article "
+        "of the N-th 附則 instead of the main provision."
+    ),
+)
+async def get_article_route(
+    conn: Conn,
+    response: Response,
+    law_id: LawIdPath,
+    number: Annotated[str, Path(max_length=40, description="Article number in any form.", examples=["709"])],
+    paragraph: Annotated[int | None, Query(ge=1, le=999, description="項 number.")] = None,
+    item: Annotated[str | None, Query(max_length=20, description="号 number (一, 1, 2の2 …).")] = None,
+    suppl: Annotated[int | None, Query(ge=1, le=9999, description="Read from the N-th 附則.")] = None,
+    asof: AsOf = None,
+    revision: RevisionId = None,
+) -> Provision:
+    try:
+        num = parse_article_number(number)
+    except InvalidNumeralError as exc:
+        raise ParameterError("number", f"not an article number: {number!r} ({exc.message})") from exc
+    path = ("MainProvision" if suppl is None else f"SupplProvision[{suppl}]") + f"-Article_{num}"
+    if paragraph is not None:
+        path += f"-Paragraph_{paragraph}"
+    if item is not None:
+        try:
+            item_num = parse_article_number(item)
+        except InvalidNumeralError as exc:
+            raise ParameterError("item", f"not an item number: {item!r}") from exc
+        if paragraph is None:
+            path += "-Paragraph_1"
+        path += f"-Item_{item_num}"
+    rev = await pick_revision(conn, law_id, asof, revision)
+    try:
+        view = await provision_view(conn, law_id, rev, path, pinned=revision is not None)
+    except ProvisionNotFoundError as exc:
+        raise ProvisionNotFoundError(f"law {law_id} ({rev.law_revision_id}) has no {path!r}") from exc
+    mark_cacheable(response, "law", immutable=revision is not None)
+    return view

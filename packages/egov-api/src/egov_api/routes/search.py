@@ -1,0 +1,135 @@
+"""Keyword search over provisions and court decisions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from egov_core.queries import CaseFilter
+from egov_core.search import search_cases, search_provisions
+from fastapi import APIRouter, Query, Response
+
+from egov_api.routes._common import AsOf, mark_cacheable, provision_url
+from egov_api.routes.cases import case_url
+from egov_api.schemas.common import PROBLEM_RESPONSES, page_info
+from egov_api.schemas.search import CaseHit, CaseSearchResult, Highlight, ProvisionHit, ProvisionSearchResult
+from egov_api.state import Conn, State
+
+router = APIRouter(prefix="/v1/search", tags=["search"], responses=PROBLEM_RESPONSES)
+
+Q = Annotated[
+    str,
+    Query(
+        min_length=1,
+        max_length=200,
+        description=(
+            'Terms separated by spaces (AND), "quoted phrase", OR (or |) between terms, -exclusion. '
+            "Japanese-aware: 1- and 2-character terms (税, 債権) work; full-width/half-width and old-style "
+            "kanji are normalised. A citation in the query (「民法709条」) lifts that provision to the top."
+        ),
+        examples=["故意又は過失"],
+    ),
+]
+LawTypes = Literal["Constitution", "Act", "CabinetOrder", "ImperialOrder", "MinisterialOrdinance", "Rule", "Misc"]
+
+
+def provision_hit(hit: Any) -> ProvisionHit:
+    """API view of a core search hit."""
+    return ProvisionHit(
+        law_id=hit.law_id,
+        law_title=hit.law_title,
+        law_num=hit.law_num,
+        law_type=hit.law_type,
+        path=hit.path,
+        title=hit.title,
+        caption=hit.caption,
+        score=float(hit.score),
+        snippet=hit.snippet,
+        snippet_html=hit.snippet_html,
+        highlights=[Highlight(start=s, end=e) for s, e in hit.highlights],
+        cited=bool(hit.cited),
+        url=provision_url(hit.law_id, hit.path),
+    )
+
+
+@router.get(
+    "",
+    summary="Keyword search over provisions",
+    description=(
+        "Ranked provisions (articles, paragraphs of article-less laws, 附則 articles, 別表) of the current revisions "
+        "(or those in force on `asof`) containing the query terms, each with law, path, caption and a snippet "
+        "with the matches marked (offsets and <em>)."
+    ),
+)
+async def search_provisions_route(
+    conn: Conn,
+    state: State,
+    response: Response,
+    q: Q,
+    law_id: Annotated[list[str] | None, Query(max_length=50, description="Restrict to these laws; repeat.")] = None,
+    law_type: Annotated[list[LawTypes] | None, Query(description="Restrict to law types; repeat.")] = None,
+    category: Annotated[list[str] | None, Query(max_length=20, description="Restrict to e-Gov categories.")] = None,
+    suppl: Annotated[
+        bool | None, Query(description="true: only 附則; false: only the main provision and appendices; unset: both.")
+    ] = None,
+    asof: AsOf = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+) -> ProvisionSearchResult:
+    page = await search_provisions(
+        conn,
+        q,
+        law_ids=law_id,
+        law_types=law_type,
+        categories=category,
+        suppl=suppl,
+        asof=asof,
+        limit=limit,
+        offset=offset,
+        directory=state.extras.get("directory"),
+    )
+    mark_cacheable(response, "search")
+    return ProvisionSearchResult(
+        query=q, page=page_info(page.total, limit, offset, len(page.hits)), items=[provision_hit(h) for h in page.hits]
+    )
+
+
+@router.get(
+    "/cases",
+    summary="Keyword search over court decisions",
+    description="Decisions whose case name, 判示事項, 裁判要旨 or full text contain the terms; filters as in /v1/cases.",
+    tags=["cases"],
+)
+async def search_cases_route(
+    conn: Conn,
+    response: Response,
+    q: Q,
+    court: Annotated[str | None, Query(max_length=100)] = None,
+    trial_type: Annotated[list[str] | None, Query(max_length=10)] = None,
+    date_from: Annotated[date | None, Query()] = None,
+    date_to: Annotated[date | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+) -> CaseSearchResult:
+    flt = CaseFilter(court=court, trial_types=tuple(trial_type or ()), date_from=date_from, date_to=date_to)
+    page = await search_cases(conn, q, flt, limit=limit, offset=offset)
+    mark_cacheable(response, "search")
+    return CaseSearchResult(
+        query=q,
+        page=page_info(page.total, limit, offset, len(page.hits)),
+        items=[
+            CaseHit(
+                lawsuit_id=h.lawsuit_id,
+                case_number=h.case_number,
+                case_name=h.case_name,
+                court_name=h.court_name,
+                date=h.date.isoformat() if h.date else None,
+                score=float(h.score),
+                snippet=h.snippet,
+                snippet_html=h.snippet_html,
+                highlights=[Highlight(start=s, end=e) for s, e in h.highlights],
+                url=case_url(h.lawsuit_id),
+            )
+            for h in page.hits
+        ],
+    )

@@ -1,0 +1,70 @@
+"""``egov serve``: prepare the store (embedded default, sample corpus), then run Granian on the app factory.
+
+Granian runs as a child process so every ``GRANIAN_*`` environment variable applies as documented by
+Granian; egov passes only what the user gave on its command line or in ``EGOV_*``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
+
+from egov_core.settings import EgovSettings
+
+
+@dataclass(frozen=True, slots=True)
+class ServeOptions:
+    """What ``egov serve`` was asked for."""
+
+    host: str
+    port: int
+    workers: int
+    reload: bool = False
+    log_level: str = "info"
+
+
+def granian_command(opts: ServeOptions) -> list[str]:
+    """The Granian command line serving ``egov_api.app:create_app`` as a factory.
+
+    Values already set through ``GRANIAN_*`` variables win over egov's defaults: we only add a flag when
+    the matching variable is unset.
+    """
+    cmd = [sys.executable, "-m", "granian", "--interface", "asgi", "--factory"]
+    env = os.environ
+    if "GRANIAN_HOST" not in env:
+        cmd += ["--host", opts.host]
+    if "GRANIAN_PORT" not in env:
+        cmd += ["--port", str(opts.port)]
+    if "GRANIAN_WORKERS" not in env:
+        cmd += ["--workers", str(opts.workers)]
+    if "GRANIAN_LOG_LEVEL" not in env:
+        cmd += ["--log-level", opts.log_level]
+    if opts.reload:
+        cmd += ["--reload"]
+    cmd.append("egov_api.app:create_app")
+    return cmd
+
+
+def run_granian(opts: ServeOptions, env: dict[str, str]) -> int:
+    """Run Granian until it exits or we are told to stop; forward SIGINT/SIGTERM to it."""
+    proc = subprocess.Popen(granian_command(opts), env=env)
+
+    def forward(signum: int, _frame: object) -> None:
+        proc.send_signal(signum)
+
+    previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return proc.wait()
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def worker_env(settings: EgovSettings, database_url: str) -> dict[str, str]:
+    """Environment for Granian workers: the resolved database URL (embedded or configured)."""
+    env = dict(os.environ)
+    env["EGOV_DATABASE__URL"] = database_url
+    return env

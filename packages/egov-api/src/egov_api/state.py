@@ -1,0 +1,47 @@
+"""Typed application state and the dependency aliases routes use."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from egov_core.settings import EgovSettings
+from egov_core.storage import translate_errors
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+
+@dataclass
+class AppState:
+    """What the lifespan opens, in one typed place (``app.state.egov``).
+
+    Attributes:
+        settings: the validated settings of this process.
+        engine: the database engine (None until the lifespan has run).
+        extras: optional components (cache, data-version watcher, vector search, citation directory).
+    """
+
+    settings: EgovSettings
+    engine: AsyncEngine | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def get_state(request: Request) -> AppState:
+    """The app's :class:`AppState`."""
+    state: AppState = request.app.state.egov
+    return state
+
+
+async def get_conn(request: Request) -> AsyncIterator[AsyncConnection]:
+    """A database connection for one request (read-only work; database errors translated once)."""
+    engine = get_state(request).engine
+    assert engine is not None, "lifespan not started"
+    with translate_errors():
+        async with engine.connect() as conn:
+            yield conn
+
+
+State = Annotated[AppState, Depends(get_state)]
+Conn = Annotated[AsyncConnection, Depends(get_conn)]
+Settings = Annotated[EgovSettings, Depends(lambda request: get_state(request).settings)]

@@ -1,0 +1,61 @@
+"""A real PostgreSQL database holding the whole shared corpus, served by a real Granian process.
+
+Built once per test session: a fresh database on the test server, migrated, loaded with every law of
+``laws/xml`` and ``laws/revisions`` and every court decision of the shared data, then served.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from egov_api_testsupport import drop_database, granian_server, new_database_url, shared_data_dir
+from egov_core.settings import EgovSettings
+from egov_core.storage import create_engine, migrate
+
+
+async def _load(url: str, data: Path) -> None:
+    from egov_core.citations import case_ref_resolver
+    from egov_core.ingest import ingest_cases, ingest_laws, iter_case_sources, iter_law_sources
+
+    await migrate(url)
+    engine = create_engine(EgovSettings(database={"url": url}))
+    try:
+        laws = await ingest_laws(engine, list(iter_law_sources([data / "laws" / "xml", data / "laws" / "revisions"])))
+        assert not laws.failed, laws.failed
+        resolver = await case_ref_resolver(engine)
+        cases = await ingest_cases(engine, list(iter_case_sources([data / "cases"])), resolver=resolver)
+        assert not cases.failed, cases.failed
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def corpus_db() -> Iterator[str]:
+    """URL of a database holding the full shared corpus (dropped at the end of the session)."""
+    data = shared_data_dir()
+    if not (data / "laws" / "xml").is_dir():
+        pytest.skip(f"shared data not found at {data} (set EGOV_SHARED_DATA)")
+    name, url = new_database_url()
+    try:
+        asyncio.run(_load(url, data))
+        yield url
+    finally:
+        drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def server(corpus_db: str) -> Iterator[str]:
+    """Base URL of Granian serving the app over the corpus database."""
+    with granian_server({"EGOV_DATABASE__URL": corpus_db}) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def http(server: str) -> Iterator[httpx.Client]:
+    """An HTTP client on the served app."""
+    with httpx.Client(base_url=server, timeout=30) as client:
+        yield client
