@@ -1,0 +1,202 @@
+"""Hybrid search: keyword and semantic results fused with reciprocal rank fusion, citations lifted."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from egov_core.errors import InvalidQueryError
+from egov_core.search import cited_in_query, cited_units, directory_for, search_cases, search_parsed
+from egov_core.text import normalize
+from egov_core.text.query import MAX_QUERY_LENGTH, MAX_TERMS, parse_query
+
+from egov_vector.embedders.base import Embedder
+from egov_vector.search.hits import (
+    MAX_LIMIT,
+    CaseVectorHit,
+    FusionDetail,
+    VectorHit,
+    VectorPage,
+    check_page,
+    from_keyword,
+    lift,
+)
+from egov_vector.search.semantic import search_cases_semantic, search_semantic
+
+__all__ = ["keyword_query_for", "rrf", "search_cases_hybrid", "search_hybrid"]
+
+# Content words of a Japanese sentence are runs of kanji or katakana; particles and endings are hiragana.
+_CONTENT = re.compile(r"[\u4e00-\u9fff々〆ヵヶ]{2,}|[\u30a1-\u30fcー]{2,}|[a-z0-9]{3,}")
+# Runs that occur in nearly every provision and would only dilute an OR query.
+_STOP = frozenset(
+    {"場合", "規定", "当該", "以下", "同条", "同項", "同号", "次条", "前条", "前項", "各号", "教", "正", "定"}
+)
+_SYNTAX = re.compile(r'[\s"「」|]|\bOR\b|^-')
+
+
+def keyword_query_for(query: str) -> str:
+    """The keyword query used for the keyword side of hybrid search.
+
+    A query written as keywords (spaces, quotes, ``OR``, or short) is used as it is. A sentence
+    (「借地借家法に基づき家賃の増額を請求できるのはどのような場合か」) would be one phrase that matches
+    nothing, so it becomes an ``OR`` of its content words (kanji and katakana runs), longest first.
+    """
+    stripped = query.strip()
+    if _SYNTAX.search(stripped) or len(stripped) <= 12:
+        return stripped
+    words: list[str] = []
+    for w in _CONTENT.findall(normalize(stripped)):
+        w = w.removeprefix("第").removesuffix("第")
+        if len(w) >= 2 and w not in _STOP and w not in words:
+            words.append(w)
+    words.sort(key=len, reverse=True)
+    return " OR ".join(words[:MAX_TERMS]) if words else stripped
+
+
+def rrf(ranks: Sequence[int | None], k: int) -> float:
+    """Reciprocal rank fusion score ``Σ 1 / (k + rank)`` over the 1-based ranks present."""
+    return sum(1.0 / (k + r) for r in ranks if r is not None)
+
+
+async def search_hybrid(
+    engine: Any,
+    embedder: Embedder,
+    query: str,
+    *,
+    law_ids: Sequence[str] | None = None,
+    law_types: Sequence[str] | None = None,
+    categories: Sequence[str] | None = None,
+    suppl: bool | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    rrf_k: int = 60,
+    candidates: int = 100,
+    ef_search: int = 100,
+    max_query_length: int = MAX_QUERY_LENGTH,
+) -> VectorPage:
+    """Keyword + semantic search over current provisions, fused by reciprocal rank, cited provisions first.
+
+    Each side contributes its top ``candidates`` units; a unit's score is ``Σ 1/(rrf_k + rank)`` over the
+    sides that found it, and ``fusion`` on every hit says how it got there. Provisions the query cites
+    are resolved (egov_core.citations) and put first, marked ``cited``.
+
+    Raises:
+        InvalidQueryError: empty or too long query, bad page.
+    """
+    check_page(limit, offset)
+    if not query.strip():
+        raise InvalidQueryError("query is empty")
+    if len(query) > max_query_length:
+        raise InvalidQueryError(f"query is {len(query)} characters; at most {max_query_length} are allowed")
+    depth = min(MAX_LIMIT, max(candidates, offset + limit))
+    filters: dict[str, Any] = {"law_ids": law_ids, "law_types": law_types, "categories": categories, "suppl": suppl}
+    cited = await cited_in_query(query, directory_for(engine))
+    rest = cited.remaining if cited.resolutions else query
+    keyword_hits: list[VectorHit] = []
+    terms: tuple[str, ...] = ()
+    try:
+        parsed = parse_query(keyword_query_for(rest), max_length=max(max_query_length, 1000))
+    except InvalidQueryError:
+        parsed = None  # nothing but a citation, or punctuation: the semantic side still answers
+    if parsed is not None:
+        page = await search_parsed(engine, parsed, limit=depth, **filters)
+        keyword_hits = [from_keyword(h) for h in page.hits]
+        terms = page.terms
+    semantic = await search_semantic(
+        engine, embedder, query, limit=depth, lift_citations=False, candidates=depth * 4, ef_search=ef_search, **filters
+    )
+    fused: dict[tuple[str, str], tuple[VectorHit, int | None, int | None, float | None, float | None]] = {}
+    for rank, h in enumerate(semantic.hits, 1):
+        fused[(h.law_id, h.path)] = (h, None, rank, None, h.score)
+    for rank, h in enumerate(keyword_hits, 1):
+        key = (h.law_id, h.path)
+        if key in fused:
+            s_hit, _, s_rank, _, s_score = fused[key]
+            fused[key] = (s_hit, rank, s_rank, h.score, s_score)
+        else:
+            fused[key] = (h, rank, None, h.score, None)
+    hits = []
+    for hit, k_rank, s_rank, k_score, s_score in fused.values():
+        score = rrf((k_rank, s_rank), rrf_k)
+        detail = FusionDetail(k_rank, s_rank, k_score, s_score, score)
+        hits.append(replace(hit, score=score, fusion=detail))
+    hits.sort(key=lambda h: (-h.score, h.law_id, h.path))
+    if cited.resolutions and offset == 0:
+        lifted = [from_keyword(h) for h in await cited_units(engine, cited.resolutions, terms)]
+        lifted = [
+            h for h in lifted if (law_ids is None or h.law_id in law_ids) and (suppl is None or h.in_suppl == suppl)
+        ]
+        hits = lift(hits, lifted)
+    return VectorPage(
+        hits=tuple(hits[offset : offset + limit]), total=len(hits), model_id=embedder.model_id, terms=terms
+    )
+
+
+async def search_cases_hybrid(
+    engine: Any,
+    embedder: Embedder,
+    query: str,
+    *,
+    court_names: Sequence[str] | None = None,
+    trial_types: Sequence[str] | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    rrf_k: int = 60,
+    candidates: int = 100,
+    max_query_length: int = MAX_QUERY_LENGTH,
+) -> list[CaseVectorHit]:
+    """Court decisions by keyword + semantic search, fused by reciprocal rank (``fusion`` on every hit).
+
+    Raises:
+        InvalidQueryError: empty or too long query, bad page.
+    """
+    check_page(limit, offset)
+    depth = min(MAX_LIMIT, max(candidates, offset + limit))
+    filters: dict[str, Any] = {
+        "court_names": list(court_names) if court_names is not None else None,
+        "trial_types": list(trial_types) if trial_types is not None else None,
+        "date_from": date_from,
+        "date_to": date_to,
+    }
+    semantic = await search_cases_semantic(
+        engine, embedder, query, limit=depth, max_query_length=max_query_length, **filters
+    )
+    try:
+        keyword = (
+            await search_cases(
+                engine, keyword_query_for(query), limit=depth, max_query_length=max(max_query_length, 1000), **filters
+            )
+        ).hits
+    except InvalidQueryError:
+        keyword = ()
+    fused: dict[str, tuple[CaseVectorHit, int | None, int | None, float | None, float | None]] = {}
+    for rank, s in enumerate(semantic, 1):
+        fused[s.lawsuit_id] = (s, None, rank, None, s.score)
+    for rank, h in enumerate(keyword, 1):
+        if h.lawsuit_id in fused:
+            s, _, s_rank, _, s_score = fused[h.lawsuit_id]
+            fused[h.lawsuit_id] = (s, rank, s_rank, h.score, s_score)
+        else:
+            as_hit = CaseVectorHit(
+                h.lawsuit_id,
+                h.case_number,
+                h.case_name,
+                h.court_name,
+                h.trial_type,
+                h.date,
+                h.score,
+                h.snippet_field,
+                h.snippet,
+            )
+            fused[h.lawsuit_id] = (as_hit, rank, None, h.score, None)
+    out = []
+    for hit, k_rank, s_rank, k_score, s_score in fused.values():
+        score = rrf((k_rank, s_rank), rrf_k)
+        out.append(replace(hit, score=score, fusion=FusionDetail(k_rank, s_rank, k_score, s_score, score)))
+    out.sort(key=lambda h: (-h.score, h.lawsuit_id))
+    return out[offset : offset + limit]

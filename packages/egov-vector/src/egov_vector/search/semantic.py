@@ -1,0 +1,272 @@
+"""Semantic search: nearest chunks by cosine distance (pgvector HNSW), reported per retrieval unit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import numpy as np
+from egov_core.errors import InvalidQueryError
+from egov_core.search import cited_in_query, cited_units, directory_for
+from egov_core.storage import translate_errors
+from egov_core.text.query import MAX_QUERY_LENGTH, parse_query
+from egov_core.text.snippets import make_snippet
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from egov_vector.db.models import sql_literal, vector_literal
+from egov_vector.embedders.base import Embedder
+from egov_vector.search.hits import CaseVectorHit, VectorHit, VectorPage, check_page, from_keyword, lift
+
+__all__ = ["nearest_chunks", "query_terms", "search_cases_semantic", "search_semantic"]
+
+#: Chunks fetched per requested hit: several chunks of one long Article collapse into one hit.
+_OVERFETCH = 4
+_MAX_CANDIDATES = 1000
+
+
+def query_terms(query: str, max_query_length: int = MAX_QUERY_LENGTH) -> tuple[str, ...]:
+    """Normalised terms of ``query`` for snippets; none when it does not parse as a keyword query."""
+    try:
+        return parse_query(query, max_length=max_query_length).positive_terms
+    except InvalidQueryError:
+        return ()
+
+
+async def nearest_chunks(
+    conn: AsyncConnection,
+    embedder: Embedder,
+    vector: np.ndarray[Any, Any],
+    *,
+    source_kind: str,
+    k: int,
+    where: Sequence[str] = (),
+    joins: str = "",
+    columns: str = "",
+    params: dict[str, Any] | None = None,
+    ef_search: int = 100,
+) -> list[Any]:
+    """The ``k`` chunks nearest to ``vector`` for ``embedder``'s model (HNSW when the planner picks it).
+
+    The model id and dimension are inlined, not bound: the per-model partial index only matches a query
+    whose condition is that same constant. Filters run inside the scan with pgvector's iterative index
+    scan, so a selective filter still fills the page.
+    """
+    dim = int(embedder.dimension)
+    distance = f"vc.embedding::vector({dim}) <=> CAST(:qv AS vector({dim}))"
+    conditions = [f"vc.model_id = {sql_literal(embedder.model_id)}", f"vc.source_kind = {sql_literal(source_kind)}"]
+    sql = f"""
+        WITH nn AS MATERIALIZED (
+            SELECT vc.id, {distance} AS distance
+            FROM vector_chunks vc {joins}
+            WHERE {" AND ".join([*conditions, *where])}
+            ORDER BY {distance}
+            LIMIT :k
+        )
+        SELECT nn.distance, vc.law_id, vc.revision_id, vc.lawsuit_id, vc.unit_path, vc.path, vc.part, vc.in_suppl,
+               vc.title, vc.caption, vc.text, vc.body_start{columns}
+        FROM nn JOIN vector_chunks vc ON vc.id = nn.id {joins}
+        ORDER BY nn.distance, vc.id
+    """
+    bound = {**(params or {}), "qv": vector_literal(vector), "k": k}
+    await conn.execute(text(f"SET LOCAL hnsw.ef_search = {max(int(ef_search), k if k <= 1000 else 1000)}"))
+    if where:
+        await conn.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
+    return list((await conn.execute(text(sql), bound)).all())
+
+
+def _law_filters(
+    law_ids: Sequence[str] | None,
+    law_types: Sequence[str] | None,
+    categories: Sequence[str] | None,
+    suppl: bool | None,
+) -> tuple[list[str], dict[str, Any]]:
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    for column, name, values in (
+        ("vc.law_id", "law_ids", law_ids),
+        ("l.law_type", "law_types", law_types),
+        ("l.category", "categories", categories),
+    ):
+        if values is not None:
+            where.append(f"{column} = ANY(:{name})")
+            params[name] = list(values)
+    if suppl is not None:
+        where.append("vc.in_suppl" if suppl else "NOT vc.in_suppl")
+    return where, params
+
+
+async def search_semantic(
+    engine: Any,
+    embedder: Embedder,
+    query: str,
+    *,
+    law_ids: Sequence[str] | None = None,
+    law_types: Sequence[str] | None = None,
+    categories: Sequence[str] | None = None,
+    suppl: bool | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    lift_citations: bool = True,
+    candidates: int = 100,
+    ef_search: int = 100,
+    max_query_length: int = MAX_QUERY_LENGTH,
+) -> VectorPage:
+    """Provisions of the current revisions nearest in meaning to ``query``, one hit per Article.
+
+    Args:
+        engine: the store (an ``AsyncEngine``).
+        embedder: the model whose vectors are searched (run ``egov embed`` for it first).
+        query: free text (a question, a description) — no keyword syntax.
+        law_ids / law_types / categories / suppl: the filters of keyword search.
+        limit / offset: the page (offset ≤ 1,000).
+        lift_citations: put provisions the query cites (「借地借家法第三十二条」) first.
+        candidates: chunks looked at, at least; ef_search: HNSW search breadth.
+
+    Raises:
+        InvalidQueryError: empty or too long query, bad page.
+        StorageError: the database failed.
+    """
+    check_page(limit, offset)
+    if not query.strip():
+        raise InvalidQueryError("query is empty")
+    if len(query) > max_query_length:
+        raise InvalidQueryError(f"query is {len(query)} characters; at most {max_query_length} are allowed")
+    cited = await cited_in_query(query, directory_for(engine)) if lift_citations else None
+    terms = query_terms(cited.remaining if cited and cited.resolutions else query, max_query_length)
+    vector = (await embedder.embed_queries([query]))[0]
+    where, params = _law_filters(law_ids, law_types, categories, suppl)
+    k = min(_MAX_CANDIDATES, max(candidates, (offset + limit) * _OVERFETCH))
+    joins = "JOIN laws l ON l.law_id = vc.law_id AND l.current_revision_id = vc.revision_id"
+    with translate_errors():
+        async with engine.begin() as conn:
+            rows = await nearest_chunks(
+                conn,
+                embedder,
+                vector,
+                source_kind="law",
+                k=k,
+                where=where,
+                joins=joins,
+                columns=", l.title AS law_title, l.law_num, l.law_type",
+                params=params,
+                ef_search=ef_search,
+            )
+        hits: list[VectorHit] = []
+        seen: set[tuple[str, str]] = set()
+        for r in rows:
+            if (r.law_id, r.unit_path) in seen:
+                continue
+            seen.add((r.law_id, r.unit_path))
+            hits.append(
+                VectorHit(
+                    law_id=r.law_id,
+                    law_title=r.law_title,
+                    law_num=r.law_num,
+                    law_type=r.law_type,
+                    revision_id=r.revision_id,
+                    path=r.unit_path,
+                    seq=0,
+                    in_suppl=r.in_suppl,
+                    caption=r.caption,
+                    title=r.title,
+                    score=1.0 - float(r.distance),
+                    snippet=make_snippet(r.text[r.body_start :], terms),
+                    matched_path=r.path,
+                )
+            )
+        total = len(hits)
+        if cited is not None and cited.resolutions and offset == 0:
+            lifted = [from_keyword(h) for h in await cited_units(engine, cited.resolutions, terms)]
+            lifted = [h for h in lifted if _passes(h, law_ids, law_types, suppl)]
+            hits = lift(hits, lifted)
+            total = len(hits)
+    return VectorPage(hits=tuple(hits[offset : offset + limit]), total=total, model_id=embedder.model_id, terms=terms)
+
+
+def _passes(hit: VectorHit, law_ids: Sequence[str] | None, law_types: Sequence[str] | None, suppl: bool | None) -> bool:
+    return (
+        (law_ids is None or hit.law_id in law_ids)
+        and (law_types is None or hit.law_type in law_types)
+        and (suppl is None or hit.in_suppl == suppl)
+    )
+
+
+async def search_cases_semantic(
+    engine: Any,
+    embedder: Embedder,
+    query: str,
+    *,
+    court_names: Sequence[str] | None = None,
+    trial_types: Sequence[str] | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    candidates: int = 100,
+    ef_search: int = 100,
+    max_query_length: int = MAX_QUERY_LENGTH,
+) -> list[CaseVectorHit]:
+    """Court decisions nearest in meaning to ``query`` (best chunk of 判示事項 / 裁判要旨 / 全文 per decision).
+
+    Args:
+        court_names / trial_types / date_from / date_to: the filters of keyword case search.
+
+    Raises:
+        InvalidQueryError: empty or too long query, bad page.
+    """
+    check_page(limit, offset)
+    if not query.strip() or len(query) > max_query_length:
+        raise InvalidQueryError(f"query must be 1 to {max_query_length} characters")
+    terms = query_terms(query, max_query_length)
+    vector = (await embedder.embed_queries([query]))[0]
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    for column, name, values in (("c.court_name", "courts", court_names), ("c.trial_type", "trial_types", trial_types)):
+        if values is not None:
+            where.append(f"{column} = ANY(:{name})")
+            params[name] = list(values)
+    if date_from is not None:
+        where.append("c.date >= :date_from")
+        params["date_from"] = date_from
+    if date_to is not None:
+        where.append("c.date <= :date_to")
+        params["date_to"] = date_to
+    k = min(_MAX_CANDIDATES, max(candidates, (offset + limit) * _OVERFETCH * 2))
+    columns = ", c.case_number, c.case_name, c.court_name, c.trial_type, c.date"
+    with translate_errors():
+        async with engine.begin() as conn:
+            rows = await nearest_chunks(
+                conn,
+                embedder,
+                vector,
+                source_kind="case",
+                k=k,
+                where=where,
+                joins="JOIN cases c ON c.lawsuit_id = vc.lawsuit_id",
+                columns=columns,
+                params=params,
+                ef_search=ef_search,
+            )
+    hits: list[CaseVectorHit] = []
+    seen: set[str] = set()
+    for r in rows:
+        if r.lawsuit_id in seen:
+            continue
+        seen.add(r.lawsuit_id)
+        hits.append(
+            CaseVectorHit(
+                lawsuit_id=r.lawsuit_id,
+                case_number=r.case_number,
+                case_name=r.case_name,
+                court_name=r.court_name,
+                trial_type=r.trial_type,
+                date=r.date,
+                score=1.0 - float(r.distance),
+                snippet_field=r.unit_path,
+                snippet=make_snippet(r.text[r.body_start :], terms),
+                matched_part=r.part,
+            )
+        )
+    return hits[offset : offset + limit]
