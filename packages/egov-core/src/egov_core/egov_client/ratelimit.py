@@ -54,8 +54,11 @@ class TokenBucket:
         # The lock makes waiters take turns (asyncio.Lock is FIFO): a late caller cannot overtake.
         async with self._lock:
             self._refill()
-            while self._tokens < 1.0:
+            if self._tokens < 1.0:
                 await self._sleep((1.0 - self._tokens) / self.rate)
                 self._refill()
+                # We slept exactly as long as the missing fraction needs; float rounding (or a loop clock
+                # waking a hair early) must not send us round again for a sliver.
+                self._tokens = max(self._tokens, 1.0)
             self._tokens -= 1.0
         return self._clock() - start
