@@ -5,13 +5,38 @@ Usage::
     async with open_store(settings) as store:
         summary = await ingest_laws(store.engine, ["laws/xml", "all_xml.zip"])
         print(summary.format())
+
+Names are loaded on first use: parser worker processes import only what parsing needs, not the
+database stack.
 """
 
-from egov_core.ingest.cases import ingest_cases, split_ref_law
-from egov_core.ingest.pipeline import ProgressCallback, ingest_laws
-from egov_core.ingest.sources import SourceItem, iter_case_sources, iter_law_sources, measure_sources
-from egov_core.ingest.summary import ImportProgress, ImportSummary
-from egov_core.ingest.units import MAX_UNIT_CHARS, SearchUnit, search_units
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from egov_core.ingest.cases import ingest_cases, split_ref_law
+    from egov_core.ingest.pipeline import ProgressCallback, ingest_laws
+    from egov_core.ingest.sources import SourceItem, iter_case_sources, iter_law_sources, measure_sources
+    from egov_core.ingest.summary import ImportProgress, ImportSummary
+    from egov_core.ingest.units import MAX_UNIT_CHARS, SearchUnit, search_units
+
+_EXPORTS = {
+    "ingest_cases": "cases",
+    "split_ref_law": "cases",
+    "ProgressCallback": "pipeline",
+    "ingest_laws": "pipeline",
+    "SourceItem": "sources",
+    "iter_case_sources": "sources",
+    "iter_law_sources": "sources",
+    "measure_sources": "sources",
+    "ImportProgress": "summary",
+    "ImportSummary": "summary",
+    "MAX_UNIT_CHARS": "units",
+    "SearchUnit": "units",
+    "search_units": "units",
+}
 
 __all__ = [
     "MAX_UNIT_CHARS",
@@ -28,3 +53,10 @@ __all__ = [
     "search_units",
     "split_ref_law",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'egov_core.ingest' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"egov_core.ingest.{module}"), name)

@@ -89,7 +89,7 @@ async def ingest_laws(
         engine: a migrated store.
         sources: paths (directories, ``.zip``, ``.xml``/``.json`` files) or prepared :class:`SourceItem`.
         progress: called once per finished document.
-        workers: parser processes (at least 1).
+        workers: parser processes; 0 parses in threads of this process (small imports, tests).
 
     Returns:
         The run's summary (also recorded in ``import_runs``).
@@ -106,7 +106,7 @@ async def ingest_laws(
     run = _Run(engine, summary, progress)
     status = "aborted"
     try:
-        with _LazyPool(max(1, workers)) as pool:
+        with _LazyPool(max(0, workers)) as pool:
             pending: set[asyncio.Future[Result]] = set()
             # Bounded look-ahead keeps memory flat: at most this many documents wait for a worker or the writer.
             window = max(1, workers) * 3
@@ -151,10 +151,13 @@ class _LazyPool:
         self._pool: ProcessPoolExecutor | None = None
 
     def submit(self, fn: Callable[..., Result], *args: object) -> asyncio.Future[Result]:
+        loop = asyncio.get_running_loop()
+        if self._workers == 0:
+            return loop.run_in_executor(None, fn, *args)
         if self._pool is None:
             # spawn: workers never inherit the parent's event loop, sockets or threads.
             self._pool = ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context("spawn"))
-        return asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+        return loop.run_in_executor(self._pool, fn, *args)
 
     def __enter__(self) -> _LazyPool:
         return self

@@ -45,7 +45,7 @@ async def test_import_stores_every_revision_with_exact_counts(
     engine: AsyncEngine, laws_dir: Path, count_elements: CountFn
 ) -> None:
     events: list[ImportProgress] = []
-    summary = await ingest_laws(engine, [laws_dir], progress=events.append)
+    summary = await ingest_laws(engine, [laws_dir], progress=events.append, workers=0)
 
     # 5 bulk files + 2 revisions (their .json twins are skipped in favour of the XML).
     assert (summary.imported, summary.unchanged, summary.failed) == (7, 0, [])
@@ -111,10 +111,10 @@ async def test_import_stores_every_revision_with_exact_counts(
 
 
 async def test_reimport_is_a_noop(engine: AsyncEngine, laws_dir: Path) -> None:
-    await ingest_laws(engine, [laws_dir])
+    await ingest_laws(engine, [laws_dir], workers=0)
     version, counts, digest = await get_data_version(engine), await _row_counts(engine), await content_hash(engine)
 
-    again = await ingest_laws(engine, [laws_dir])
+    again = await ingest_laws(engine, [laws_dir], workers=0)
 
     assert (again.imported, again.unchanged, again.failed) == (0, 7, [])
     assert await get_data_version(engine) == version
@@ -123,7 +123,7 @@ async def test_reimport_is_a_noop(engine: AsyncEngine, laws_dir: Path) -> None:
 
 
 async def test_changed_file_replaces_its_revision(engine: AsyncEngine, laws_dir: Path) -> None:
-    await ingest_laws(engine, [laws_dir])
+    await ingest_laws(engine, [laws_dir], workers=0)
     before = await _row_counts(engine)
     version = await get_data_version(engine)
 
@@ -132,7 +132,7 @@ async def test_changed_file_replaces_its_revision(engine: AsyncEngine, laws_dir:
     dated = next((laws_dir / "revisions").rglob("505AC0000000032_20230630_000000000000000.xml"))
     dated.write_bytes(dated.read_bytes().replace("この法律".encode(), "本法".encode(), 1))
 
-    summary = await ingest_laws(engine, [laws_dir])
+    summary = await ingest_laws(engine, [laws_dir], workers=0)
 
     assert (summary.imported, summary.unchanged, summary.failed) == (2, 5, [])
     assert await get_data_version(engine) == version + 2
@@ -154,7 +154,7 @@ async def test_broken_file_is_reported_and_skipped(engine: AsyncEngine, laws_dir
     broken = laws_dir / "xml" / "302AC0000000055.xml"
     broken.write_bytes(broken.read_bytes()[: broken.stat().st_size // 2])
 
-    summary = await ingest_laws(engine, [laws_dir])
+    summary = await ingest_laws(engine, [laws_dir], workers=0)
 
     assert summary.imported == 6
     assert len(summary.failed) == 1
@@ -189,7 +189,7 @@ async def test_zip_input_matches_directory_input(
     await migrate(other_url)
     other = create_engine(EgovSettings(database={"url": other_url}))
     try:
-        await ingest_laws(other, [laws_dir])
+        await ingest_laws(other, [laws_dir], workers=0)
         assert await content_hash(other) == await content_hash(engine)
     finally:
         await other.dispose()

@@ -1,0 +1,44 @@
+"""``python -m egov_core.ingest --database-url URL PATH…``: a minimal law import without the web stack.
+
+The ``egov ingest`` command of egov-api is the user-facing one; this entry point serves scripts and
+the kill-and-resume test, which needs an import it can SIGKILL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+import orjson
+
+from egov_core.settings import EgovSettings
+from egov_core.storage import create_engine, migrate
+
+
+async def _main(url: str, paths: list[str], workers: int, cases: bool) -> int:
+    from egov_core.ingest import ingest_cases, ingest_laws
+
+    engine = create_engine(EgovSettings(database={"url": url}))  # type: ignore[arg-type]
+    try:
+        await migrate(engine)
+        summary = await (ingest_cases(engine, paths) if cases else ingest_laws(engine, paths, workers=workers))
+    finally:
+        await engine.dispose()
+    sys.stdout.write(orjson.dumps(summary.to_dict()).decode() + "\n")
+    return 1 if summary.failed else 0
+
+
+def main() -> None:
+    """Parse arguments and run the import."""
+    parser = argparse.ArgumentParser(prog="python -m egov_core.ingest", description=__doc__)
+    parser.add_argument("--database-url", required=True, help="postgresql+asyncpg://… of a database to import into")
+    parser.add_argument("--workers", type=int, default=2, help="parser processes (0: in-process)")
+    parser.add_argument("--cases", action="store_true", help="the paths hold court decisions, not laws")
+    parser.add_argument("paths", nargs="+")
+    args = parser.parse_args()
+    raise SystemExit(asyncio.run(_main(args.database_url, args.paths, args.workers, args.cases)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""The whole shared corpus: every file parses, every revision's Article/Paragraph/Item count equals XPath."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from egov_core.ingest import ingest_laws, iter_law_sources
+from egov_core.storage import get_data_version
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+def _corpus() -> list[Path]:
+    import os
+
+    root = Path(os.environ.get("EGOV_SHARED_DATA", str(Path(__file__).resolve().parents[6] / "shared" / "data")))
+    laws = root / "laws"
+    if not (laws / "xml").is_dir():
+        pytest.skip(f"shared data not found at {root} (set EGOV_SHARED_DATA)")
+    return [laws / "xml", laws / "revisions"]
+
+
+async def test_full_corpus_counts_match_xpath_and_reimport_is_noop(
+    engine: AsyncEngine, count_elements: Callable[[bytes], Counter[str]]
+) -> None:
+    sources = _corpus()
+    items = list(iter_law_sources(sources))
+    assert len(items) == 1300 + 66  # 1,300 bulk files + 66 revision XMLs (their 16 JSON twins skipped)
+
+    summary = await ingest_laws(engine, sources, workers=2)
+    print(f"\n{summary.format()}")
+    assert summary.failed == []
+    assert summary.imported == len(items)
+
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            text(
+                "SELECT r.source_name, p.kind, count(*) FROM provisions p JOIN law_revisions r ON r.id = p.revision_id "
+                "WHERE p.kind IN ('Article', 'Paragraph', 'Item') GROUP BY 1, 2"
+            )
+        )
+        stored: dict[str, Counter[str]] = {}
+        for source, kind, n in rows:
+            stored.setdefault(source, Counter())[kind] = n
+    mismatches = []
+    for item in items:
+        expected = +count_elements(item.read())
+        if stored.get(item.name, Counter()) != expected:
+            mismatches.append((item.name, dict(expected), dict(stored.get(item.name, Counter()))))
+    assert mismatches == []
+
+    version = await get_data_version(engine)
+    again = await ingest_laws(engine, sources, workers=2)
+    assert (again.imported, again.unchanged, again.failed) == (0, len(items), [])
+    assert await get_data_version(engine) == version

@@ -1,0 +1,107 @@
+"""A revision is all-or-nothing: a failed write leaves the old text, a killed run resumes to the same content."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from egov_core.errors import StorageError
+from egov_core.ingest import ingest_laws, iter_law_sources
+from egov_core.ingest._prepare import PreparedRevision, prepare_law
+from egov_core.ingest._writer import write_revision
+from egov_core.sample import sample_laws_zip
+from egov_core.settings import EgovSettings
+from egov_core.storage import content_hash, create_engine, get_data_version, migrate
+from egov_core.storage.errors import translate_errors
+
+pytestmark = pytest.mark.integration
+
+
+async def _counts(engine: AsyncEngine) -> tuple[int, ...]:
+    async with engine.connect() as conn:
+        row = (
+            await conn.execute(
+                text(
+                    "SELECT (SELECT count(*) FROM law_revisions), (SELECT count(*) FROM provisions), "
+                    "(SELECT count(*) FROM search_units)"
+                )
+            )
+        ).one()
+    return tuple(int(v) for v in row)
+
+
+async def test_failed_write_leaves_the_previous_revision(engine: AsyncEngine, laws_dir: Path) -> None:
+    await ingest_laws(engine, [laws_dir], workers=0)
+    before, version, digest = await _counts(engine), await get_data_version(engine), await content_hash(engine)
+
+    source = laws_dir / "xml" / "321CONSTITUTION.xml"
+    changed = source.read_bytes().replace("戦争".encode(), "紛争".encode())
+    prepared = prepare_law(str(source), changed, "321CONSTITUTION", None)
+    assert isinstance(prepared, PreparedRevision)
+    # The last search-unit row gets a malformed tsvector: COPY fails after the old revision was deleted
+    # and the new provisions were written, so only the transaction protects the stored text.
+    broken = replace(
+        prepared, units_copy=prepared.units_copy + b"\x00\t321CONSTITUTION\t\\N\t\\N\tX\t0\tf\t\\N\t\\N\tx\t'\n"
+    )
+
+    async def write() -> None:
+        with translate_errors():
+            async with engine.begin() as conn:
+                await write_revision(conn, broken)
+
+    with pytest.raises(StorageError):
+        await write()
+    assert await _counts(engine) == before
+    assert await get_data_version(engine) == version
+    assert await content_hash(engine) == digest
+
+
+@pytest.mark.slow
+async def test_kill_minus_nine_then_rerun_equals_clean_import(
+    engine: AsyncEngine, db_url: str, database_factory: Callable[[], Awaitable[str]]
+) -> None:
+    corpus = sample_laws_zip()  # 33 real revisions (21 MB), bundled with egov-core
+    total = sum(1 for _ in iter_law_sources([corpus]))
+    process = await asyncio.create_subprocess_exec(
+        *[sys.executable, "-m", "egov_core.ingest", "--database-url", db_url, "--workers", "2", str(corpus)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: the kill takes the parser workers too
+    )
+    try:
+        committed = 0
+        for _ in range(1200):
+            await asyncio.sleep(0.1)
+            committed = (await _counts(engine))[0]
+            if committed >= 3 or process.returncode is not None:
+                break
+        assert process.returncode is None, "the import finished before it could be killed"
+        os.killpg(process.pid, signal.SIGKILL)
+    finally:
+        await process.wait()
+    partial = (await _counts(engine))[0]
+    assert 3 <= partial < total
+
+    resumed = await ingest_laws(engine, [corpus], workers=2)
+    assert resumed.failed == []
+    assert resumed.unchanged >= partial  # what was committed before the kill is complete and kept
+
+    clean_url = await database_factory()
+    await migrate(clean_url)
+    clean = create_engine(EgovSettings(database={"url": clean_url}))
+    try:
+        summary = await ingest_laws(clean, [corpus], workers=2)
+        assert (summary.imported, summary.failed) == (total, [])
+        assert await content_hash(engine) == await content_hash(clean)
+    finally:
+        await clean.dispose()
