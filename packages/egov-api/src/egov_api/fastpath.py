@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from egov_core.cache import CachedResponse, CacheKind, TieredCache, strong_etag
 from starlette.responses import Response
@@ -66,6 +67,12 @@ class FastPath:
         self.not_modified = 0
         self.stored = 0
         self.passed = 0
+
+    def __getattr__(self, name: str) -> Any:
+        """Anything else is the inner app's (``state``, ``openapi()``, …), so the wrapper can stand in for it."""
+        if name == "app":  # not set yet (copy, unpickling): do not recurse
+            raise AttributeError(name)
+        return getattr(self.app, name)
 
     def stats(self) -> dict[str, float]:
         """Fast-path counters for ``/metrics`` (``fastpath_`` prefixed), merged with the cache's own."""

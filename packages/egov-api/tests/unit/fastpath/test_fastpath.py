@@ -230,3 +230,10 @@ async def test_stats_merge_fast_path_and_cache_counters() -> None:
 )
 def test_if_none_match(header: bytes, etag: bytes, expected: bool) -> None:
     assert if_none_match(header, etag) is expected
+
+
+def test_the_wrapper_stands_in_for_the_inner_app() -> None:
+    fast, _, _ = build()
+    assert isinstance(fast.app, FastAPI)
+    assert fast.state is fast.app.state
+    assert "/v1/laws/{law_id}" in fast.openapi()["paths"]

@@ -53,7 +53,8 @@ class DataVersionWatcher:
     """Keeps :attr:`current` equal to ``meta.data_version`` for this process.
 
     Args:
-        dsn: an asyncpg DSN (see :func:`asyncpg_dsn`).
+        dsn: an asyncpg DSN (see :func:`asyncpg_dsn`); may instead be given to :meth:`start` (the embedded
+            database's URL is only known once it runs).
         poll_interval_s: how often to re-read the table, also the reconnect interval.
         timeout_s: bound on connecting and on each query.
 
@@ -63,7 +64,7 @@ class DataVersionWatcher:
         connects, errors, changes: counters for metrics.
     """
 
-    def __init__(self, dsn: str, *, poll_interval_s: float = 1.0, timeout_s: float = 5.0) -> None:
+    def __init__(self, dsn: str | None = None, *, poll_interval_s: float = 1.0, timeout_s: float = 5.0) -> None:
         self._dsn = dsn
         self.poll_interval_s = poll_interval_s
         self._timeout = timeout_s
@@ -81,8 +82,18 @@ class DataVersionWatcher:
         """Call ``callback(old, new)`` whenever the version changes."""
         self._listeners.append(callback)
 
-    async def start(self) -> None:
-        """Read the version once (best effort) and start listening and polling in the background."""
+    async def start(self, dsn: str | None = None) -> None:
+        """Read the version once (best effort) and start listening and polling in the background.
+
+        Args:
+            dsn: the database to watch, if not given to the constructor.
+
+        Raises:
+            ValueError: no DSN at all.
+        """
+        self._dsn = dsn or self._dsn
+        if not self._dsn:
+            raise ValueError("DataVersionWatcher needs a DSN")
         await self._refresh()
         self._task = asyncio.create_task(self._run(), name="egov-data-version-watcher")
 

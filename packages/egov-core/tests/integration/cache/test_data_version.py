@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
+import pytest
 
 from egov_core.cache import CachedResponse, CacheKind, DataVersionWatcher, TieredCache, asyncpg_dsn
 from egov_core.settings import CacheSettings
@@ -53,8 +54,8 @@ async def test_notify_moves_the_version_and_the_cache_misses(meta_dsn: str, bump
 
 
 async def test_poll_catches_a_bump_without_notify(meta_dsn: str, bump: Bump) -> None:
-    watcher = DataVersionWatcher(meta_dsn, poll_interval_s=0.1)
-    await watcher.start()
+    watcher = DataVersionWatcher(poll_interval_s=0.1)
+    await watcher.start(meta_dsn)  # the DSN may come late (embedded database)
     try:
         new = await bump(notify=False)
         await wait_for(lambda: watcher.current == new)
@@ -92,3 +93,8 @@ async def test_starts_without_a_database_and_catches_up_later() -> None:
         await wait_for(lambda: watcher.errors >= 2)
     finally:
         await watcher.stop()
+
+
+async def test_start_without_any_dsn_is_an_error() -> None:
+    with pytest.raises(ValueError, match="DSN"):
+        await DataVersionWatcher().start()
