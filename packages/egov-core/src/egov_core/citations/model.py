@@ -119,7 +119,7 @@ class Resolution:
         caption: the provision's 見出し, when found.
         text: the provision's own text, when found.
         reason: why it did not resolve (``unknown_law``, ``no_such_provision``, ``old_law``,
-            ``no_context``, ``ambiguous_law``), or ``partial`` when it resolved only to an enclosing
+            ``no_context``, ``ambiguous_law``, ``no_citation``), or ``partial`` when it resolved only to an enclosing
             provision (the cited paragraph / item is not in the current text).
         note: human-readable explanation (``旧法`` …).
         candidates: (law_id, title) pairs when ambiguous.

@@ -50,8 +50,6 @@ async def resolve_ref_law_part(part: str, directory: LawDirectory) -> LawReferen
         if matches
         else await resolve_citation(part, directory=directory)
     )
-    if res is None:
-        return LawReference(raw=part, law_id=None, path=None, status="not_found", note="条文の引用として読めません")
     if res.status is ResolutionStatus.RESOLVED:
         status = "resolved" if res.path else "law_only"
         return LawReference(raw=part, law_id=res.law_id, path=res.path, status=status, note=res.note)

@@ -258,13 +258,12 @@ def _ancestors(path: str) -> list[str]:
     return ["-".join(segments[:i]) for i in range(len(segments) - 1, 1, -1)]
 
 
-async def resolve_citation(
-    q: str, *, directory: LawDirectory, context: CitationContext | None = None
-) -> Resolution | None:
+async def resolve_citation(q: str, *, directory: LawDirectory, context: CitationContext | None = None) -> Resolution:
     """Resolve the first citation in ``q`` (``民法第七百九条第一項``, ``労基法20条``, ``前条``), or a bare law name.
 
     Returns:
-        The resolution, or None when ``q`` holds neither a citation nor a known law name.
+        The resolution; status ``not_found`` with reason ``no_citation`` when ``q`` holds neither a
+        citation nor a known law name (never raises for an unresolvable citation).
     """
     table = await directory.name_table()
     matches = find_citations(q, names=table)
@@ -273,7 +272,7 @@ async def resolve_citation(
     name = normalize(q.strip())
     if name and (name in table or await directory.find_by_title(name)):
         return await resolve_parts(CitationParts(law_name=name, law_ref=LawRef.NAME), directory=directory)
-    return None
+    return _not_found(CitationParts(), "no_citation", "条文の引用も法令名も見つかりません")
 
 
 async def extract_and_resolve(

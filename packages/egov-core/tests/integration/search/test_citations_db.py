@@ -89,7 +89,8 @@ async def test_law_only_and_unknowns(directory: SqlLawDirectory) -> None:
     assert (old.status, old.reason) == (ResolutionStatus.NOT_FOUND, "old_law")
     assert old.note is not None
     assert "旧法" in old.note
-    assert await resolve_citation("損害賠償", directory=directory) is None
+    nothing = await resolve_citation("損害賠償", directory=directory)
+    assert (nothing.status, nothing.reason) == (ResolutionStatus.NOT_FOUND, "no_citation")
 
 
 async def test_relative_references_in_context(directory: SqlLawDirectory) -> None:

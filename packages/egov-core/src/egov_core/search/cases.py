@@ -1,0 +1,140 @@
+"""Keyword search over court decisions (``cases.tokens``: case name, 判示事項, 裁判要旨, full text)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from egov_core.search._sql import any_filter, check_page, connection
+from egov_core.text.query import MAX_QUERY_LENGTH, parse_query
+from egov_core.text.snippets import Snippet, find_term_spans, make_snippet, normalize_with_offsets
+
+__all__ = ["CaseHit", "CasePage", "search_cases"]
+
+#: Fields a snippet is taken from, in order of preference (the first that contains a term wins).
+SNIPPET_FIELDS = ("gist", "case_gist", "case_name", "contents")
+
+
+@dataclass(frozen=True, slots=True)
+class CaseHit:
+    """One court decision found by a keyword search.
+
+    Attributes:
+        lawsuit_id / case_number / case_name / court_name / trial_type / date: the decision.
+        score: relevance (higher is better).
+        snippet_field: which field the snippet comes from (gist / case_gist / case_name / contents).
+        snippet: that field around the matches, terms marked.
+    """
+
+    lawsuit_id: str
+    case_number: str | None
+    case_name: str | None
+    court_name: str | None
+    trial_type: str | None
+    date: date | None
+    score: float
+    snippet_field: str
+    snippet: Snippet
+
+
+@dataclass(frozen=True, slots=True)
+class CasePage:
+    """A page of decisions and the total number that match."""
+
+    total: int
+    hits: tuple[CaseHit, ...]
+    terms: tuple[str, ...] = ()
+
+
+def _snippet(row: Any, terms: tuple[str, ...]) -> tuple[str, Snippet]:
+    for field in SNIPPET_FIELDS:
+        value = getattr(row, field)
+        if value and find_term_spans(normalize_with_offsets(value)[0], terms, limit=1):
+            return field, make_snippet(value, terms)
+    field = next((f for f in SNIPPET_FIELDS if getattr(row, f)), "gist")
+    return field, make_snippet(getattr(row, field) or "", terms)
+
+
+async def search_cases(
+    conn_or_engine: AsyncConnection | AsyncEngine,
+    query: str,
+    *,
+    court_names: list[str] | None = None,
+    trial_types: list[str] | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    max_query_length: int = MAX_QUERY_LENGTH,
+) -> CasePage:
+    """Keyword search over decisions, ranked by ``ts_rank_cd`` (newer decisions first on ties).
+
+    Args:
+        conn_or_engine: a connection or an engine.
+        query: user query (same syntax as provision search).
+        court_names / trial_types: restrict to these courts (裁判所名) / trial types (SupremeCourt …).
+        date_from / date_to: decision date range (inclusive).
+        limit / offset: the page.
+        max_query_length: longest accepted query.
+
+    Raises:
+        InvalidQueryError: malformed query or page.
+    """
+    check_page(limit, offset)
+    parsed = parse_query(query, max_length=max_query_length)
+    where: list[str] = []
+    params: dict[str, Any] = {"q": parsed.tsquery, "limit": limit, "offset": offset}
+    any_filter("c.court_name", "courts", court_names, where, params)
+    any_filter("c.trial_type", "trial_types", trial_types, where, params)
+    if date_from is not None:
+        where.append("c.date >= :date_from")
+        params["date_from"] = date_from
+    if date_to is not None:
+        where.append("c.date <= :date_to")
+        params["date_to"] = date_to
+    filters = "".join(f" AND {w}" for w in where)
+    sql = f"""
+        WITH hits AS MATERIALIZED (
+            SELECT c.lawsuit_id, ts_rank_cd(c.tokens, CAST(:q AS tsquery), 1) AS score
+            FROM cases c WHERE c.tokens @@ CAST(:q AS tsquery){filters}
+        ),
+        page AS (
+            SELECT h.lawsuit_id, h.score FROM hits h JOIN cases c USING (lawsuit_id)
+            ORDER BY h.score DESC, c.date DESC NULLS LAST, h.lawsuit_id LIMIT :limit OFFSET :offset
+        )
+        SELECT (SELECT count(*) FROM hits) AS total, p.score, c.lawsuit_id, c.case_number, c.case_name,
+               c.court_name, c.trial_type, c.date, c.gist, c.case_gist, c.contents
+        FROM page p JOIN cases c USING (lawsuit_id)
+        ORDER BY p.score DESC, c.date DESC NULLS LAST, c.lawsuit_id
+    """
+    async with connection(conn_or_engine) as conn:
+        rows = (await conn.execute(text(sql), params)).all()
+        total = rows[0].total if rows else 0
+        if not rows and offset:
+            total = (
+                await conn.execute(
+                    text(f"SELECT count(*) FROM cases c WHERE c.tokens @@ CAST(:q AS tsquery){filters}"), params
+                )
+            ).scalar_one()
+    terms = parsed.positive_terms
+    hits = []
+    for r in rows:
+        field, snippet = _snippet(r, terms)
+        hits.append(
+            CaseHit(
+                lawsuit_id=r.lawsuit_id,
+                case_number=r.case_number,
+                case_name=r.case_name,
+                court_name=r.court_name,
+                trial_type=r.trial_type,
+                date=r.date,
+                score=float(r.score),
+                snippet_field=field,
+                snippet=snippet,
+            )
+        )
+    return CasePage(total=int(total), hits=tuple(hits), terms=terms)

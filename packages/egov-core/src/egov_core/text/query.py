@@ -1,0 +1,153 @@
+"""User search queries → ``tsquery`` literals over the uni+bigram tokens of :mod:`egov_core.text.ngrams`.
+
+Syntax: terms separated by spaces are ANDed; ``"quoted phrase"`` (or 「…」) is one term, spaces
+included; ``OR`` (upper case) or ``|`` between terms makes an alternative; a leading ``-`` excludes a
+term. Every term is normalised like the indexed text (NFKC, 旧字, lower case) and becomes a phrase over
+its n-grams: 1 character → its unigram, 2 → its bigram, longer → consecutive bigrams
+(``'ab' <-> 'bc' <-> 'cd'``). Punctuation and spaces inside a term produce no token but keep their
+position (as in the index), so ``故意、過失`` is ``'故意' <3> '過失'``: still exact.
+
+The result is a tsquery *literal* (cast with ``CAST(:q AS tsquery)``), never text for ``to_tsquery``,
+so no parser can re-interpret the user's characters.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from egov_core.errors import InvalidQueryError
+from egov_core.text.ngrams import _BREAK
+from egov_core.text.normalize import normalize
+
+__all__ = ["MAX_QUERY_LENGTH", "MAX_TERMS", "ParsedQuery", "QueryTerm", "parse_query", "term_tsquery"]
+
+#: Default limit on the raw query length (characters); the API passes its own setting.
+MAX_QUERY_LENGTH = 200
+#: Terms (positive and excluded) in one query.
+MAX_TERMS = 16
+
+_TOKEN_RE = re.compile(r'(?P<neg>-)?(?:"(?P<q>[^"]*)"?|「(?P<k>[^」]*)」?|(?P<w>[^\s"「|]+))|(?P<bar>\|)')
+
+
+def _quote(token: str) -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def term_tsquery(term: str) -> str | None:
+    """The tsquery phrase of one already-normalised term, or None when it holds no token (only punctuation)."""
+    tokens: list[tuple[int, str]] = []
+    n = len(term)
+    for i, ch in enumerate(term):
+        if ch in _BREAK:
+            continue
+        nxt_ok = i + 1 < n and term[i + 1] not in _BREAK
+        prev_ok = i > 0 and term[i - 1] not in _BREAK
+        if nxt_ok:
+            tokens.append((i, term[i : i + 2]))
+        elif not prev_ok:
+            tokens.append((i, ch))  # a run of one character: its unigram
+    if not tokens:
+        return None
+    out = _quote(tokens[0][1])
+    for (prev, _), (pos, tok) in itertools.pairwise(tokens):
+        distance = pos - prev
+        out += f" {'<->' if distance == 1 else f'<{distance}>'} {_quote(tok)}"
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class QueryTerm:
+    """One term of a query: its normalised text, whether it was quoted, and its tsquery phrase."""
+
+    text: str
+    quoted: bool
+    tsquery: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedQuery:
+    """A parsed query: AND of OR-groups, minus exclusions.
+
+    Attributes:
+        groups: each group is a tuple of alternatives (``a OR b``); all groups must match.
+        excluded: terms that must not match.
+    """
+
+    groups: tuple[tuple[QueryTerm, ...], ...]
+    excluded: tuple[QueryTerm, ...] = ()
+
+    @property
+    def tsquery(self) -> str:
+        """The whole query as a tsquery literal."""
+        parts = ["(" + " | ".join(f"({t.tsquery})" for t in g) + ")" for g in self.groups]
+        parts += [f"!({t.tsquery})" for t in self.excluded]
+        return " & ".join(parts)
+
+    @property
+    def positive_terms(self) -> tuple[str, ...]:
+        """Normalised text of every term that can match (for highlighting), longest first."""
+        terms = {t.text for g in self.groups for t in g}
+        return tuple(sorted(terms, key=lambda t: (-len(t), t)))
+
+
+def _tokens(query: str) -> list[tuple[str, bool, bool] | None]:
+    """(text, quoted, negated) per term; None marks an OR."""
+    out: list[tuple[str, bool, bool] | None] = []
+    for m in _TOKEN_RE.finditer(query):
+        if m.group("bar"):
+            out.append(None)
+            continue
+        quoted = m.group("q") is not None or m.group("k") is not None
+        raw = m.group("q") if m.group("q") is not None else m.group("k") if m.group("k") is not None else m.group("w")
+        if not quoted and raw == "OR" and not m.group("neg"):
+            out.append(None)
+            continue
+        out.append((raw, quoted, bool(m.group("neg"))))
+    return out
+
+
+def parse_query(query: str, *, max_length: int = MAX_QUERY_LENGTH) -> ParsedQuery:
+    """Parse a user query.
+
+    Args:
+        query: what the user typed (``債権 "損害賠償" -保証 | 担保``).
+        max_length: longest accepted query in characters.
+
+    Returns:
+        The parsed query; :attr:`ParsedQuery.tsquery` is its tsquery literal.
+
+    Raises:
+        InvalidQueryError: too long, empty, too many terms, or only exclusions.
+    """
+    if len(query) > max_length:
+        raise InvalidQueryError(f"query is {len(query)} characters; at most {max_length} are allowed")
+    # NFKC first (full-width spaces, quotes, ｜ and － become ASCII) but not lower-case: OR is upper case.
+    folded = unicodedata.normalize("NFKC", query)
+    groups: list[list[QueryTerm]] = []
+    excluded: list[QueryTerm] = []
+    join_next = False
+    for tok in _tokens(folded):
+        if tok is None:
+            join_next = bool(groups)
+            continue
+        raw, quoted, negated = tok
+        text = normalize(raw).strip()
+        phrase = term_tsquery(text)
+        if phrase is None:
+            continue
+        term = QueryTerm(text, quoted, phrase)
+        if negated:
+            excluded.append(term)
+        elif join_next:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        join_next = False
+    if len(excluded) + sum(len(g) for g in groups) > MAX_TERMS:
+        raise InvalidQueryError(f"at most {MAX_TERMS} terms are allowed")
+    if not groups:
+        raise InvalidQueryError("the query has no search term" + (" (only exclusions)" if excluded else ""))
+    return ParsedQuery(tuple(tuple(g) for g in groups), tuple(excluded))
