@@ -96,12 +96,17 @@ class FastPath:
                 inm = value
             elif name in self._vary:
                 varied.append(name + b"=" + value)
+        path: str = scope["path"]
+        if "%" in path or "?" in path or "\n" in path:
+            # The decoded path may hold the separators below; escape them so no two requests share a key.
+            path = path.replace("%", "%25").replace("?", "%3F").replace("\n", "%0A")
         query: bytes = scope["query_string"]
         if b"&" in query:
             query = b"&".join(sorted(query.split(b"&")))
-        raw = scope["path"] + "?" + query.decode("latin-1")
+        raw = path + "?" + query.decode("latin-1")
         if varied:
-            raw += "|" + b"|".join(sorted(varied)).decode("latin-1")
+            # Neither a request line nor a header value can contain a line feed.
+            raw += "\n" + "\n".join(sorted(v.decode("latin-1") for v in varied))
         key = self.cache.key("http", raw)
 
         head = scope["method"] == "HEAD"

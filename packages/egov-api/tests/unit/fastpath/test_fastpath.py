@@ -134,6 +134,23 @@ async def test_query_order_does_not_matter_but_values_do() -> None:
     assert other.json() == {"q": "民法"}
 
 
+async def test_encoded_separators_in_the_path_do_not_share_keys() -> None:
+    fast, calls, _ = build(vary=("accept",))
+    async with client(fast) as c:
+        a = await c.get("/v1/search?q=x%3Fq%3Dy")
+        # The first path decodes to "/v1/laws/a?b", the third to "/v1/laws/a%3Fb": three different keys.
+        await c.get("/v1/laws/a%3Fb?revision=c")
+        await c.get("/v1/laws/a?b%3Frevision=c")
+        await c.get("/v1/laws/a%253Fb?revision=c")
+        f = await c.get("/v1/search?q=z%0Aaccept=text/plain")
+        g = await c.get("/v1/search?q=z", headers={"accept": "text/plain"})
+    assert a.json() == {"q": "x?q=y"}
+    assert calls["law"] == 3
+    assert f.content == b'{"q":"z\naccept=text/plain"}'
+    assert g.json() == {"q": "z"}
+    assert calls["search"] == 3
+
+
 async def test_head_uses_the_cached_get() -> None:
     fast, calls, _ = build()
     async with client(fast) as c:
