@@ -1,0 +1,107 @@
+"""What the issue asks of the images, checked on the Dockerfiles themselves (no engine needed)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+IMAGES = REPO / "images"
+EDITIONS = ("lite", "full")
+
+
+def instructions(edition: str) -> str:
+    """The Dockerfile without its comment lines (comments may name what the instructions must not use)."""
+    lines = (IMAGES / f"Dockerfile.{edition}").read_text(encoding="utf-8").splitlines()
+    return "\n".join(ln for ln in lines if not ln.lstrip().startswith("#")) + "\n"
+
+
+def stages(edition: str) -> dict[str, str]:
+    """Dockerfile instructions per stage name."""
+    text = instructions(edition)
+    parts = re.split(r"^FROM\s+", text, flags=re.MULTILINE)
+    return {re.match(r"\S+\s+AS\s+(\S+)", p).group(1): p for p in parts[1:]}  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_base_and_pip_cert_are_build_arguments(edition: str) -> None:
+    text = (IMAGES / f"Dockerfile.{edition}").read_text(encoding="utf-8")
+    assert re.search(r"^ARG BASE=python:3\.12-slim$", text, re.MULTILINE)
+    assert re.search(r'^ARG PIP_CERT=""$', text, re.MULTILINE)
+    assert "host-ca.crt" not in "".join(ln for ln in text.splitlines() if not ln.startswith("#"))  # never baked in
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_runtime_stage_is_non_root_with_healthcheck_labels_and_no_compilers(edition: str) -> None:
+    runtime = stages(edition)["runtime"]
+    assert re.search(r"^USER 10001:10001$", runtime, re.MULTILINE)
+    assert "HEALTHCHECK" in runtime
+    assert "urllib.request" in runtime
+    assert "curl" not in runtime
+    for label in ("title", "version", "revision", "created", "licenses", "source"):
+        assert f"org.opencontainers.image.{label}=" in runtime
+    assert not re.search(r"\b(gcc|g\+\+|build-essential|clang|make)\b", runtime)
+    assert "GRANIAN_INTERFACE=asgi" in runtime
+    assert "GRANIAN_FACTORY=true" in runtime
+    assert re.search(r'^CMD \["egov", "serve"\]$', runtime, re.MULTILINE)
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_dependencies_are_installed_before_the_source_is_copied(edition: str) -> None:
+    builder = stages(edition)["builder"]
+    deps = builder.index("pip install -r /tmp/requirements.txt")
+    first_source = min(builder.index(f"COPY packages/{p} packages/{p}\n") for p in ("egov-core", "egov-api"))
+    assert builder.index("COPY packages/egov-core/pyproject.toml") < deps < first_source
+
+
+def test_lite_never_installs_torch_and_full_bakes_the_model() -> None:
+    lite, full = instructions("lite"), instructions("full")
+    assert not re.search(r"torch|sentence.transformers|egov-vector", lite, re.IGNORECASE)
+    assert "TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu" in full
+    assert "ARG EMBED_MODEL=cl-nagoya/ruri-v3-30m" in full
+    assert "snapshot_download" in full
+    assert "HF_HUB_OFFLINE=1" in stages("full")["runtime"]
+    assert "COPY --from=model /opt/hf /opt/hf" in full
+
+
+def requirements(*specs: str) -> list[str]:
+    script = IMAGES / "pyproject_deps.py"
+    out = subprocess.run([sys.executable, str(script), *specs], capture_output=True, text=True, check=True, cwd=REPO)
+    return out.stdout.split()
+
+
+def test_dependency_layer_lists_third_party_requirements_only() -> None:
+    lite = requirements("packages/egov-core/pyproject.toml", "packages/egov-api/pyproject.toml")
+    assert "fastapi>=0.115" in lite
+    assert "granian>=2.0" in lite
+    assert not any(r.startswith(("egov-", "torch", "sentence-transformers")) for r in lite)
+    full = requirements("packages/egov-vector/pyproject.toml[sentence-transformers]")
+    assert any(r.startswith("sentence-transformers") for r in full)
+    assert not any(r.startswith("egov-") for r in full)
+
+
+def test_build_context_keeps_secrets_and_tests_out() -> None:
+    patterns = (REPO / ".dockerignore").read_text(encoding="utf-8").splitlines()
+    assert "*" in patterns  # everything is excluded unless re-included by name
+    assert "**/.env" in patterns
+    assert not any(p.startswith("!") and "tests" in p for p in patterns)
+
+
+def test_env_example_lists_every_required_variable_without_values() -> None:
+    compose = REPO / "compose"
+    lines = [
+        ln
+        for f in compose.glob("compose*.yaml")
+        for ln in f.read_text(encoding="utf-8").splitlines()
+        if not ln.lstrip().startswith("#")
+    ]
+    required = {m for ln in lines for m in re.findall(r"\$\{([A-Z0-9_]+):\?", ln)}
+    example = (compose / ".env.example").read_text(encoding="utf-8")
+    for name in required:
+        assert re.search(rf"^#? ?{name}=", example, re.MULTILINE), name
+    for secret in ("POSTGRES_PASSWORD", "REDIS_PASSWORD", "GRAFANA_ADMIN_PASSWORD"):
+        assert re.search(rf"^{secret}=$", example, re.MULTILINE), f"{secret} must be empty in .env.example"
