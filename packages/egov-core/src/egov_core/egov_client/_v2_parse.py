@@ -29,6 +29,11 @@ def _element_to_data(element: etree._Element, endpoint: str) -> Any:
         children = list(element)
         # An embedded <Law> document (XML in XML), or the Base64 text of the other format.
         return children[0] if children else text_of(element)
+    if tag == "text":
+        # A hit's text with its highlight tags. e-Gov says they come escaped in XML, but its own published
+        # example has a raw <span>: take the inner XML either way, so XML and JSON give the same string.
+        inner = (element.text or "") + "".join(etree.tostring(c, encoding="unicode") for c in element)
+        return inner.strip() or None
     if len(element) == 0:
         text = text_of(element)
         if tag in _INT_TAGS and text is not None:
