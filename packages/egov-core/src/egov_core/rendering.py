@@ -1,0 +1,139 @@
+"""Plain-text rendering of a law or any provision subtree, for people and for RAG prompts.
+
+One line per heading or provision: 編章節 titles, an article's title and 見出し on one line, then each
+paragraph (``２　…``; the first paragraph has no number), item (``一　…``) and 号細分 with its sentences;
+table rows with cells separated by ``｜``; figures as ``（図：src）``; 附則 labels with their amending law
+(``附　則　（平成一一年一二月二二日法律第一六〇号）``). Ruby base text is kept and readings (Rt) dropped;
+Sup, Sub and Line keep their text; Columns are separated by an ideographic space (U+3000). Deterministic:
+the same element always gives the same text.
+"""
+
+from __future__ import annotations
+
+from egov_core.domain import Element
+
+__all__ = ["CELL_SEPARATOR", "render_plain_text"]
+
+#: Between the cells of a table row.
+CELL_SEPARATOR = "｜"
+_SPACE = "\u3000"
+
+_DIVISIONS = {t: f"{t}Title" for t in ("Part", "Chapter", "Section", "Subsection", "Division")}
+_APPDX = ("AppdxTable", "AppdxNote", "AppdxStyle", "AppdxFormat", "AppdxFig", "AppdxList")
+_SUPPL_APPDX = ("SupplProvisionAppdxTable", "SupplProvisionAppdxStyle", "SupplProvisionAppdx")
+
+#: tag -> (heading child tags, joined on the first line; the child holding the sentence on that line).
+_HEADED: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "Article": (("ArticleTitle", "ArticleCaption"), None),
+    "Paragraph": (("ParagraphNum",), "ParagraphSentence"),
+    "Item": (("ItemTitle",), "ItemSentence"),
+    **{f"Subitem{i}": ((f"Subitem{i}Title",), f"Subitem{i}Sentence") for i in range(1, 11)},
+    **{t: ((title,), None) for t, title in _DIVISIONS.items()},
+    "SupplProvision": (("SupplProvisionLabel",), None),
+    **{t: ((f"{t}Title", "RelatedArticleNum"), None) for t in (*_APPDX, *_SUPPL_APPDX)},
+    "Appdx": (("ArithFormulaNum", "RelatedArticleNum"), None),
+    "TOC": (("TOCLabel",), None),
+    **{f"TOC{t}": ((title, "ArticleRange"), None) for t, title in _DIVISIONS.items()},
+    "TOCSupplProvision": (("SupplProvisionLabel", "ArticleRange"), None),
+    "TOCArticle": (("ArticleTitle", "ArticleCaption"), None),
+    "TOCAppdxTableLabel": ((), None),
+    "TableStruct": (("TableStructTitle",), None),
+    "FigStruct": (("FigStructTitle",), None),
+    "StyleStruct": (("StyleStructTitle",), None),
+    "FormatStruct": (("FormatStructTitle",), None),
+    "NoteStruct": (("NoteStructTitle",), None),
+    "Remarks": (("RemarksLabel",), None),
+    "List": ((), "ListSentence"),
+    **{f"Sublist{i}": ((), f"Sublist{i}Sentence") for i in range(1, 4)},
+    "AmendProvision": ((), "AmendProvisionSentence"),
+}
+#: A heading that goes on its own line before the element's first line.
+_CAPTION_LINE = {"Paragraph": "ParagraphCaption"}
+#: Elements rendered as lines of their own (so their parent is a container, not one line of text).
+_BLOCKS = frozenset(
+    {*_HEADED, "TableRow", "Table", "Fig", "Law", "LawBody", "MainProvision", "EnactStatement", "Preamble"}
+    | {"NewProvision", "Style", "Format", "Note", "SupplNote", "ArithFormula", "TOCPreambleLabel", "QuoteStruct"}
+)
+
+
+def _inline(el: Element, parts: list[str]) -> None:
+    first_column = True
+    for child in el.children:
+        if isinstance(child, str):
+            parts.append(child)
+        elif child.tag == "Rt":
+            continue
+        else:
+            if child.tag == "Column":
+                if not first_column:
+                    parts.append(_SPACE)
+                first_column = False
+            _inline(child, parts)
+
+
+def _text(el: Element | None) -> str:
+    if el is None:
+        return ""
+    parts: list[str] = []
+    _inline(el, parts)
+    return " ".join("".join(parts).split("\n")).strip(" \t\r")
+
+
+def _headed(el: Element, lines: list[str]) -> None:
+    heads, sentence_tag = _HEADED[el.tag]
+    caption_tag = _CAPTION_LINE.get(el.tag)
+    if caption_tag is not None and (caption := _text(el.child(caption_tag))):
+        lines.append(caption)
+    first = [t for t in (_text(el.child(tag)) for tag in heads) if t]
+    if el.tag == "SupplProvision" and (amend := el.attrs.get("AmendLawNum")):
+        first.append(f"（{amend}）")
+    if sentence_tag is not None and (sentence := _text(el.child(sentence_tag))):
+        first.append(sentence)
+    if first:
+        lines.append(_SPACE.join(first))
+    used = {*heads, sentence_tag, caption_tag}
+    for child in el.children:
+        if isinstance(child, str):
+            if child.strip():
+                lines.append(child.strip())
+        elif child.tag not in used:
+            _render(child, lines)
+
+
+def _render(el: Element, lines: list[str]) -> None:
+    tag = el.tag
+    if tag == "Law":  # title first, then the law number, as e-Gov prints it
+        body = el.child("LawBody")
+        lines.extend(t for t in (_text(body.child("LawTitle") if body else None), _text(el.child("LawNum"))) if t)
+        for part in body.elements() if body is not None else ():
+            if part.tag != "LawTitle":
+                _render(part, lines)
+    elif tag in _HEADED:
+        _headed(el, lines)
+    elif tag == "TableRow":
+        lines.append(CELL_SEPARATOR.join(_text(cell) for cell in el.elements()))
+    elif tag == "Fig":
+        lines.append(f"（図：{el.attrs.get('src', '')}）")
+    elif any(not isinstance(c, str) and c.tag in _BLOCKS for c in el.children):
+        for child in el.children:
+            if isinstance(child, str):
+                if child.strip():
+                    lines.append(child.strip())
+            else:
+                _render(child, lines)
+    elif text := _text(el):
+        lines.append(text)
+
+
+def render_plain_text(element: Element) -> str:
+    """Human-readable plain text of a ``<Law>`` tree or any provision subtree, one line per unit.
+
+    Args:
+        element: a :class:`~egov_core.domain.Element` (``law.root``, ``provision.element``, any subtree).
+
+    Returns:
+        The text, lines joined by ``\\n``, without a trailing newline.
+    """
+    lines: list[str] = []
+    _render(element, lines)
+    return "\n".join(lines)
