@@ -81,7 +81,7 @@ def test_invalid_dates_keep_the_parts_and_flag() -> None:
 
 @pytest.mark.parametrize("data", [b"not json", b"[1, 2]", b'{"case_name": "x"}', b'{"lawsuit_id": ""}', b"\xff\xfe"])
 def test_unreadable_records(data: bytes) -> None:
-    with pytest.raises(CaseParseError, match="bad.json"):
+    with pytest.raises(CaseParseError, match=r"bad\.json"):
         parse_case(data, source="bad.json")
 
 
