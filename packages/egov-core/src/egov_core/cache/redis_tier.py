@@ -28,25 +28,31 @@ class RedisTier:
         url: a ``redis://`` or ``rediss://`` URL (password included if any).
         timeout_ms: bound on every call, connection set-up included.
         breaker: the circuit breaker guarding the calls.
-        max_connections: connection pool size; beyond it calls fail fast (a miss) rather than queue.
+        max_connections: connection pool size and the bound on calls in flight; a call beyond it is a miss
+            right away (counted as ``busy``), not a failure: a burst must not trip the breaker.
     """
 
-    def __init__(self, url: str, *, timeout_ms: int, breaker: CircuitBreaker, max_connections: int = 64) -> None:
+    def __init__(self, url: str, *, timeout_ms: int, breaker: CircuitBreaker, max_connections: int = 16) -> None:
         self._timeout = timeout_ms / 1000
         self.breaker = breaker
-        self._client: aioredis.Redis = aioredis.Redis.from_url(
+        pool = aioredis.BlockingConnectionPool.from_url(
             url,
+            max_connections=max_connections,
+            timeout=self._timeout,
             socket_timeout=self._timeout,
             socket_connect_timeout=self._timeout,
             # Retrying would multiply the time a request can lose to a sick Redis; a miss is cheaper.
             retry=Retry(NoBackoff(), retries=0),
-            max_connections=max_connections,
         )
+        self._client: aioredis.Redis = aioredis.Redis(connection_pool=pool)
         self.hits = 0
         self.misses = 0
         self.errors = 0
         self.skipped = 0
         self.sets = 0
+        self.busy = 0
+        self._max_in_flight = max_connections
+        self._in_flight = 0
 
     @property
     def state(self) -> BreakerState:
@@ -55,10 +61,10 @@ class RedisTier:
 
     async def get(self, key: str) -> tuple[bytes, int] | None:
         """The value under ``key`` and its remaining TTL in milliseconds, or ``None`` (miss, error or breaker open)."""
-        if not self.breaker.allow():
-            self.skipped += 1
+        if not self._admit():
             return None
         try:
+            self._in_flight += 1
             async with asyncio.timeout(self._timeout):
                 pipe = self._client.pipeline(transaction=False)
                 pipe.get(key)
@@ -67,6 +73,8 @@ class RedisTier:
         except (RedisError, OSError, TimeoutError) as exc:
             self._failed("GET", exc)
             return None
+        finally:
+            self._in_flight -= 1
         self.breaker.record_success()
         if value is None or pttl is None or int(pttl) <= 0:
             # pttl -1 (no expiry) never happens for our keys; -2 means it expired between the two commands.
@@ -77,15 +85,17 @@ class RedisTier:
 
     async def set(self, key: str, value: bytes, ttl_ms: int) -> bool:
         """Store ``value`` under ``key`` for ``ttl_ms`` milliseconds. Returns whether Redis accepted it."""
-        if not self.breaker.allow():
-            self.skipped += 1
+        if not self._admit():
             return False
         try:
+            self._in_flight += 1
             async with asyncio.timeout(self._timeout):
                 await self._client.set(key, value, px=ttl_ms)
         except (RedisError, OSError, TimeoutError) as exc:
             self._failed("SET", exc)
             return False
+        finally:
+            self._in_flight -= 1
         self.breaker.record_success()
         self.sets += 1
         return True
@@ -99,8 +109,18 @@ class RedisTier:
             return False
 
     async def close(self) -> None:
-        """Close the connection pool."""
-        await self._client.aclose()
+        """Close the client and its connection pool."""
+        await self._client.aclose(close_connection_pool=True)
+
+    def _admit(self) -> bool:
+        # Check the cheap local bound first so a busy call does not consume the half-open trial.
+        if self._in_flight >= self._max_in_flight:
+            self.busy += 1
+            return False
+        if not self.breaker.allow():
+            self.skipped += 1
+            return False
+        return True
 
     def _failed(self, op: str, exc: BaseException) -> None:
         self.errors += 1

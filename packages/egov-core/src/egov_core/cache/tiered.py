@@ -208,6 +208,7 @@ class TieredCache:
                 "l2_misses": self.redis.misses,
                 "l2_errors": self.redis.errors,
                 "l2_skipped": self.redis.skipped,
+                "l2_busy": self.redis.busy,
                 "l2_sets": self.redis.sets,
                 "l2_breaker_state": int(self.redis.state),
                 "l2_breaker_opened": self.redis.breaker.opened_count,

@@ -159,3 +159,19 @@ async def test_unreadable_l2_value_is_a_miss(redis: Server, prefix: str, law_res
     finally:
         await client.aclose()
         await cache.close()
+
+
+async def test_a_burst_beyond_the_pool_is_answered_and_bounded(
+    redis: Server, prefix: str, law_response: CachedResponse
+) -> None:
+    cache = make_cache(redis.url, prefix)
+    try:
+        keys = [f"burst{i}" for i in range(300)]  # far more than the 16 calls allowed in flight
+        results = await asyncio.gather(*(cache.get_or_compute(CacheKind.SEARCH, k, Origin(law_response)) for k in keys))
+        assert all(r == law_response for r in results)
+        await cache.wait_for_writes()
+        stats = cache.stats()
+        assert stats["l2_busy"] > 0  # calls beyond the bound were plain misses, not queued, not failures
+        assert stats["l2_sets"] + stats["l2_busy"] + stats["l2_errors"] + stats["l2_skipped"] >= 300
+    finally:
+        await cache.close()
