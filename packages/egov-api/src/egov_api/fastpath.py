@@ -7,6 +7,18 @@ miss it runs the app, and if the route marked its 200 response cacheable with th
 body with a strong ``ETag`` and ``Cache-Control`` in L1/L2 (concurrent misses share one run). Everything
 else — other methods, errors, unmarked routes — passes through untouched. ``If-None-Match`` equal to the
 ETag gets ``304`` with no body on both paths.
+
+Mounting (in ``create_app``)::
+
+    watcher = DataVersionWatcher(poll_interval_s=settings.cache.version_poll_s)
+    cache = TieredCache.from_settings(settings.cache, settings.redis, version=watcher)
+    # in the lifespan, once the store is open:
+    await watcher.start(asyncpg_dsn(store.url)); stack.push_async_callback(watcher.stop)
+    stack.push_async_callback(cache.close)
+    # last: wrap from outside, so a hit never enters FastAPI's own middleware stack
+    return FastPath(app, cache=cache, prefixes=("/v1/",))
+
+Routes opt in with :func:`mark_cacheable` (or by setting the header themselves).
 """
 
 from __future__ import annotations
@@ -15,11 +27,11 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from egov_core.cache import CachedResponse, CacheKind, TieredCache, strong_etag
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from egov_api.etag import if_none_match
+from egov_core.cache import CachedResponse, CacheKind, TieredCache, strong_etag
 
 __all__ = ["CACHE_KIND_HEADER", "FastPath", "mark_cacheable"]
 

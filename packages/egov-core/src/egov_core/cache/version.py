@@ -77,6 +77,7 @@ class DataVersionWatcher:
         self._task: asyncio.Task[None] | None = None
         self._listeners: list[Callable[[int, int], None]] = []
         self._side_tasks: set[asyncio.Task[None]] = set()
+        self._failing = False
 
     def on_change(self, callback: Callable[[int, int], None]) -> None:
         """Call ``callback(old, new)`` whenever the version changes."""
@@ -117,14 +118,20 @@ class DataVersionWatcher:
                 await self._connect()
             assert self._conn is not None
             value = await self._conn.fetchval(_QUERY, timeout=self._timeout)
-        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            version = None if value is None else int(value)
+        except (OSError, TimeoutError, ValueError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             self.errors += 1
-            if self.connected:
-                _log.warning("data version watcher lost its connection: %s", exc)
+            if not self._failing:
+                # Once per streak: a down database must not fill the log every poll interval.
+                _log.warning("data version watcher cannot read meta.data_version (will retry): %s", exc)
+            self._failing = True
             await self._disconnect()
             return
-        if value is not None:
-            self._set(int(value))
+        if self._failing:
+            _log.info("data version watcher reconnected")
+            self._failing = False
+        if version is not None:
+            self._set(version)
 
     async def _connect(self) -> None:
         await self._disconnect()
