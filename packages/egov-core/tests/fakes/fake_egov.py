@@ -31,6 +31,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from egov_core.settings import EgovClientSettings
 
+from . import egov_payloads
+
 JSON = "application/json; charset=utf-8"
 XML = "application/xml; charset=utf-8"
 
@@ -144,6 +146,44 @@ class FakeEgov:
         """Serve ``directory/<rest>{,.json,.xml}`` for ``prefix/<rest>`` (recorded payloads laid out by path)."""
         with self._lock:
             self._mounts.insert(0, (prefix.rstrip("/"), directory))
+
+    def serve_revisions(self, revisions_root: Path, law_ids: Sequence[str] | None = None) -> list[str]:
+        """Serve laws laid out like ``shared/data/laws/revisions`` (``<LawId>/<LawRevisionId>/<id>.xml|.json``).
+
+        Registers, for each law: ``/api/2/law_revisions/<law_id>`` (all revisions, newest first);
+        ``/api/2/law_data/<revision_id>`` with ``law_full_text_format=xml`` (Base64 XML) and, where the
+        ``.json`` tree exists, without it (JSON tree); ``/api/2/law_data/<law_id>`` likewise for the current
+        revision (``Status="CurrentEnforced"``, else the newest); and ``/api/2/laws`` listing every law with its
+        current revision. Register newer answers later to simulate e-Gov changing (later routes win).
+
+        Returns:
+            The law ids served.
+        """
+        laws = []
+        served = []
+        for law_dir in sorted(p for p in revisions_root.iterdir() if p.is_dir()):
+            if law_ids is not None and law_dir.name not in law_ids:
+                continue
+            served.append(law_dir.name)
+            revisions = egov_payloads.law_revisions_response(law_dir)
+            self.add_json(f"/api/2/law_revisions/{law_dir.name}", revisions)
+            current = next(
+                (r for r in revisions["revisions"] if r["current_revision_status"] == "CurrentEnforced"),
+                revisions["revisions"][0],
+            )
+            for revision_dir in egov_payloads.revision_dirs(law_dir):
+                targets = [revision_dir.name]
+                if revision_dir.name == current["law_revision_id"]:
+                    targets.append(law_dir.name)
+                for target in targets:
+                    path = f"/api/2/law_data/{target}"
+                    if (revision_dir / f"{revision_dir.name}.json").is_file():
+                        self.add_json(path, egov_payloads.law_data_response(revision_dir, law_full_text_format="json"))
+                    xml = egov_payloads.law_data_response(revision_dir, law_full_text_format="xml")
+                    self.add_json(path, xml, query={"law_full_text_format": "xml"})
+            laws.append({"law_info": revisions["law_info"], "revision_info": current, "current_revision_info": current})
+        self.add_json("/api/2/laws", {"total_count": len(laws), "count": len(laws), "next_offset": None, "laws": laws})
+        return served
 
     def served(self, path: str) -> int:
         """How many requests were made for the decoded ``path``."""
