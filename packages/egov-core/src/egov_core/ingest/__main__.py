@@ -19,7 +19,7 @@ from egov_core.storage import create_engine, migrate
 async def _main(url: str, paths: list[str], workers: int, cases: bool) -> int:
     from egov_core.ingest import ingest_cases, ingest_laws
 
-    engine = create_engine(EgovSettings(database={"url": url}))  # type: ignore[arg-type]
+    engine = create_engine(EgovSettings(database={"url": url}))
     try:
         await migrate(engine)
         summary = await (ingest_cases(engine, paths) if cases else ingest_laws(engine, paths, workers=workers))

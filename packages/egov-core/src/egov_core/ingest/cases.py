@@ -151,14 +151,13 @@ async def ingest_cases(
     Returns:
         The run's summary (also recorded in ``import_runs``).
     """
-    from egov_core.parsing import parse_case
+    from egov_core.parsing.cases import parse_case
 
     started = time.perf_counter()
     with translate_errors():
         async with engine.connect() as conn:
-            known: dict[str, str] = dict(
-                (await conn.execute(text("SELECT lawsuit_id, checksum FROM cases"))).tuples().all()
-            )
+            rows = await conn.execute(text("SELECT lawsuit_id, checksum FROM cases"))
+            known: dict[str, str] = {str(r[0]): str(r[1]) for r in rows}
         run_id = await start_run(engine, "cases")
     summary = ImportSummary(kind="cases", run_id=run_id)
     batch: list[tuple[CourtDecision, str, str]] = []
