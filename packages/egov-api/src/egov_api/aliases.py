@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from egov_core.citations.names import default_name_table
-from egov_core.text import normalize
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from egov_api.state import AppState
+from egov_core.citations.names import default_name_table
+from egov_core.text import normalize
 
 
 async def law_ids_for_abbreviation(conn: AsyncConnection, state: AppState, abbrev: str) -> list[str]:

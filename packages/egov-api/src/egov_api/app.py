@@ -9,9 +9,6 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
-from egov_core.citations import SqlLawDirectory
-from egov_core.settings import EgovSettings
-from egov_core.storage import open_store
 from fastapi import FastAPI
 
 from egov_api import __version__
@@ -20,6 +17,9 @@ from egov_api.metrics import Metrics, MetricsMiddleware
 from egov_api.problems import install_problem_handlers
 from egov_api.routes import cases, citations, health, laws, problems_doc, provisions, search
 from egov_api.state import AppState
+from egov_core.citations import SqlLawDirectory
+from egov_core.settings import EgovSettings
+from egov_core.storage import open_store
 
 log = logging.getLogger("egov.api")
 

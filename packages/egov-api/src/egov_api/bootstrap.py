@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from egov_core.settings import EgovSettings
-from egov_core.storage import EmbeddedPostgres, create_engine, migrate, normalize_url, open_store, wait_until_ready
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_api.console import err, import_progress
+from egov_core.settings import EgovSettings
+from egov_core.storage import EmbeddedPostgres, create_engine, migrate, normalize_url, open_store, wait_until_ready
 
 
 async def _is_empty(engine: AsyncEngine) -> bool:
@@ -76,24 +76,28 @@ async def _ingest_laws(engine: AsyncEngine, paths: Sequence[Path], workers: int 
     with import_progress("laws", total) as progress:
         summary = await ingest_laws(engine, list(paths), progress=progress, workers=workers)
     _print_summary("laws", summary)
+    if summary.imported:
+        await _resolve_case_refs(engine)
     return summary
 
 
 async def _ingest_cases(engine: AsyncEngine, paths: Sequence[Path]) -> Any:
     from egov_core.ingest import ingest_cases, measure_sources
 
-    resolver = await _case_resolver(engine)
     total, _ = measure_sources(paths, laws=False)
     with import_progress("court decisions", total) as progress:
-        summary = await ingest_cases(engine, list(paths), progress=progress, resolver=resolver)
+        summary = await ingest_cases(engine, list(paths), progress=progress)
     _print_summary("court decisions", summary)
+    await _resolve_case_refs(engine)
     return summary
 
 
-async def _case_resolver(engine: AsyncEngine) -> Any:
-    from egov_core.citations import case_ref_resolver
+async def _resolve_case_refs(engine: AsyncEngine) -> None:
+    from egov_core.citations import resolve_case_refs
 
-    return await case_ref_resolver(engine)
+    changed = await resolve_case_refs(engine)
+    if changed:
+        err.print(f"court decisions: {changed} 参照法条 references (re-)resolved")
 
 
 async def _load_sample(engine: AsyncEngine) -> None:

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
-from egov_core.errors import EgovError
-from egov_core.settings import EgovSettings
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_api import __version__
 from egov_api.console import err
+from egov_core.errors import EgovError
+from egov_core.settings import EgovSettings
+
+T = TypeVar("T")
 
 app = typer.Typer(
     name="egov",
@@ -31,9 +35,9 @@ def _settings() -> EgovSettings:
         raise typer.Exit(2) from exc
 
 
-def _run(coro: object) -> object:
+def _run(coro: Coroutine[Any, Any, T]) -> T:
     try:
-        return asyncio.run(coro)  # type: ignore[arg-type]
+        return asyncio.run(coro)
     except EgovError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from exc
@@ -81,9 +85,7 @@ def serve(
         reload=reload,
         log_level=settings.log_level,
     )
-    prepared = _run(prepare_store(settings, load_sample=load_sample and settings.api.load_sample_if_empty))
-    assert prepared is not None
-    url, embedded = prepared  # type: ignore[misc]
+    url, embedded = _run(prepare_store(settings, load_sample=load_sample and settings.api.load_sample_if_empty))
     shown_host = "127.0.0.1" if opts.host in ("0.0.0.0", "::") else opts.host  # noqa: S104 - only for display
     err.print(f"egov {__version__}: API docs at [bold]http://{shown_host}:{opts.port}/docs[/bold]")
     try:
@@ -107,7 +109,7 @@ def migrate() -> None:
     _run(go())
 
 
-async def _migrate_vector(engine: object) -> None:
+async def _migrate_vector(engine: AsyncEngine) -> None:
     try:
         from egov_vector.migrate import migrate_vector  # type: ignore[import-not-found,unused-ignore]
     except ImportError:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import orjson
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from egov_core.domain import Element
 from egov_core.errors import RevisionNotFoundError
 from egov_core.rendering import render_plain_text
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 
 async def tree_bytes(conn: AsyncConnection, revision_pk: int) -> bytes:

@@ -11,11 +11,12 @@ import logging
 from typing import Any
 
 import orjson
-from egov_core import errors as e
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+
+from egov_core import errors as e
 
 log = logging.getLogger("egov.api")
 
@@ -103,7 +104,7 @@ def _http_error(request: Request, exc: Exception) -> Response:
     code = {404: "not-found", 405: "method-not-allowed", 413: "payload-too-large", 406: "not-acceptable"}.get(
         exc.status_code, "invalid-parameter" if 400 <= exc.status_code < 500 else "internal-error"
     )
-    detail = exc.detail if isinstance(exc.detail, str) else "error"
+    detail = str(exc.detail)
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"no route {request.url.path}; see /docs for the API"
     return problem_response(code, detail, status=exc.status_code, instance=request.url.path)

@@ -6,10 +6,11 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from egov_core.settings import EgovSettings
-from egov_core.storage import translate_errors
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from egov_core.settings import EgovSettings
+from egov_core.storage import translate_errors
 
 
 @dataclass

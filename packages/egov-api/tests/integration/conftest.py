@@ -13,12 +13,13 @@ from pathlib import Path
 import httpx
 import pytest
 from egov_api_testsupport import drop_database, granian_server, new_database_url, shared_data_dir
+
 from egov_core.settings import EgovSettings
 from egov_core.storage import create_engine, migrate
 
 
 async def _load(url: str, data: Path) -> None:
-    from egov_core.citations import case_ref_resolver
+    from egov_core.citations import resolve_case_refs
     from egov_core.ingest import ingest_cases, ingest_laws, iter_case_sources, iter_law_sources
 
     await migrate(url)
@@ -26,9 +27,9 @@ async def _load(url: str, data: Path) -> None:
     try:
         laws = await ingest_laws(engine, list(iter_law_sources([data / "laws" / "xml", data / "laws" / "revisions"])))
         assert not laws.failed, laws.failed
-        resolver = await case_ref_resolver(engine)
-        cases = await ingest_cases(engine, list(iter_case_sources([data / "cases"])), resolver=resolver)
+        cases = await ingest_cases(engine, list(iter_case_sources([data / "cases"])))
         assert not cases.failed, cases.failed
+        await resolve_case_refs(engine)
     finally:
         await engine.dispose()
 

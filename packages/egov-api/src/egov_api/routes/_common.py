@@ -7,9 +7,10 @@ from datetime import date
 from typing import Annotated
 from urllib.parse import quote
 
-from egov_core.queries import ProvisionRow, RevisionRow, resolve_revision
 from fastapi import Path, Query, Response
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+from egov_core.queries import ProvisionRow, RevisionRow, resolve_revision
 
 #: Header a route sets to tell the cache layer how to cache its 200 response (stripped before sending).
 CACHE_KIND_HEADER = "x-egov-cache-kind"

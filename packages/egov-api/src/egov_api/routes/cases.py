@@ -6,9 +6,6 @@ from datetime import date
 from typing import Annotated
 from urllib.parse import quote
 
-from egov_core.errors import InvalidProvisionPathError
-from egov_core.paths import canonical_path
-from egov_core.queries import CaseFilter, CaseRow, citing_cases, get_case, get_law, list_cases
 from fastapi import APIRouter, Path, Query, Response
 
 from egov_api.problems import ParameterError
@@ -16,6 +13,9 @@ from egov_api.routes._common import LawIdPath, mark_cacheable, provision_url
 from egov_api.schemas.cases import CaseDetail, CaseLawRef, CaseList, CaseSummary
 from egov_api.schemas.common import PROBLEM_RESPONSES, page_info
 from egov_api.state import Conn
+from egov_core.errors import InvalidProvisionPathError
+from egov_core.paths import canonical_path
+from egov_core.queries import CaseFilter, CaseRow, citing_cases, get_case, get_law, list_cases
 
 router = APIRouter(tags=["cases"], responses=PROBLEM_RESPONSES)
 

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from egov_core.citations import CitationContext, extract_and_resolve, resolve_citation
-from egov_core.citations import Resolution as CoreResolution
-from egov_core.errors import InvalidProvisionPathError
-from egov_core.paths import canonical_path
 from fastapi import APIRouter, Query, Response
 
 from egov_api.problems import ParameterError
@@ -22,6 +18,10 @@ from egov_api.schemas.citations import (
 )
 from egov_api.schemas.common import PROBLEM_RESPONSES
 from egov_api.state import AppState, State
+from egov_core.citations import CitationContext, extract_and_resolve, resolve_citation
+from egov_core.citations import Resolution as CoreResolution
+from egov_core.errors import InvalidProvisionPathError
+from egov_core.paths import canonical_path
 
 router = APIRouter(prefix="/v1", tags=["citations"], responses=PROBLEM_RESPONSES)
 
@@ -88,11 +88,6 @@ async def resolve_route(
 ) -> ResolveResult:
     res = await resolve_citation(q, directory=_directory(state), context=_context(context_law_id, context_path))
     mark_cacheable(response, "search")
-    if res is None:
-        return ResolveResult(
-            query=q,
-            resolution=Resolution(status="not_found", reason="no statute citation or known law name in the query"),
-        )
     return ResolveResult(query=q, resolution=resolution_view(res))
 
 

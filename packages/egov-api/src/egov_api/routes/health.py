@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from egov_core.storage import current_revision, head_revision
 from fastapi import APIRouter, Response
 from sqlalchemy import text
 
 from egov_api.schemas.health import Liveness, Readiness
 from egov_api.state import State
+from egov_core.storage import current_revision, head_revision
 
 router = APIRouter(tags=["operations"])
 

@@ -6,8 +6,6 @@ from datetime import date
 from typing import Annotated, Literal
 
 import orjson
-from egov_core.queries import LawFilter, LawRow, RevisionRow, get_law, get_toc, list_laws, list_revisions
-from egov_core.queries.laws import SORTS
 from fastapi import APIRouter, Query, Response
 
 from egov_api.aliases import law_ids_for_abbreviation
@@ -15,6 +13,8 @@ from egov_api.routes._common import AsOf, LawIdPath, RevisionId, law_url, mark_c
 from egov_api.schemas.common import PROBLEM_RESPONSES, page_info
 from egov_api.schemas.laws import LawDetail, LawList, LawSummary, RevisionList, RevisionSummary, Toc, TocNode
 from egov_api.state import Conn, State
+from egov_core.queries import LawFilter, LawRow, RevisionRow, get_law, get_toc, list_laws, list_revisions
+from egov_core.queries.laws import SORTS
 
 router = APIRouter(prefix="/v1/laws", tags=["laws"], responses=PROBLEM_RESPONSES)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from egov_core.errors import NotFoundError
 from fastapi import APIRouter, Path
 
 from egov_api.problems import PROBLEM_TYPES
 from egov_api.schemas.common import Model
+from egov_core.errors import NotFoundError
 
 
 class ProblemType(Model):

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from egov_core.errors import InvalidNumeralError, InvalidProvisionPathError, ProvisionNotFoundError
-from egov_core.numerals import parse_article_number
-from egov_core.paths import canonical_path
-from egov_core.queries import ProvisionRow, RevisionRow, get_law, get_neighbours, get_provision, get_subtree
 from fastapi import APIRouter, Path, Query, Response
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -24,6 +20,10 @@ from egov_api.routes._common import (
 from egov_api.schemas.common import PROBLEM_RESPONSES
 from egov_api.schemas.provisions import Provision, ProvisionChild, ProvisionRef
 from egov_api.state import Conn
+from egov_core.errors import InvalidNumeralError, InvalidProvisionPathError, ProvisionNotFoundError
+from egov_core.numerals import parse_article_number
+from egov_core.paths import canonical_path
+from egov_core.queries import ProvisionRow, RevisionRow, get_law, get_neighbours, get_provision, get_subtree
 
 router = APIRouter(prefix="/v1/laws", tags=["provisions"], responses=PROBLEM_RESPONSES)
 

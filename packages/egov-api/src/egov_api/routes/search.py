@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from egov_core.queries import CaseFilter
-from egov_core.search import search_cases, search_provisions
 from fastapi import APIRouter, Query, Response
+from sqlalchemy import text
 
 from egov_api.routes._common import AsOf, mark_cacheable, provision_url
 from egov_api.routes.cases import case_url
 from egov_api.schemas.common import PROBLEM_RESPONSES, page_info
 from egov_api.schemas.search import CaseHit, CaseSearchResult, Highlight, ProvisionHit, ProvisionSearchResult
 from egov_api.state import Conn, State
+from egov_core.queries import revisions_in_force
+from egov_core.search import search_cases, search_with_citations
 
 router = APIRouter(prefix="/v1/search", tags=["search"], responses=PROBLEM_RESPONSES)
 
@@ -44,9 +45,9 @@ def provision_hit(hit: Any) -> ProvisionHit:
         title=hit.title,
         caption=hit.caption,
         score=float(hit.score),
-        snippet=hit.snippet,
-        snippet_html=hit.snippet_html,
-        highlights=[Highlight(start=s, end=e) for s, e in hit.highlights],
+        snippet=hit.snippet.text,
+        snippet_html=hit.snippet.html,
+        highlights=[Highlight(start=s, end=e) for s, e in hit.snippet.highlights],
         cited=bool(hit.cited),
         url=provision_url(hit.law_id, hit.path),
     )
@@ -76,17 +77,19 @@ async def search_provisions_route(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> ProvisionSearchResult:
-    page = await search_provisions(
-        conn,
+    revision_ids = await revisions_in_force(conn, asof, law_id) if asof is not None else None
+    assert state.engine is not None
+    page = await search_with_citations(
+        state.engine,
         q,
+        directory=state.extras.get("directory"),
+        limit=limit,
+        offset=offset,
         law_ids=law_id,
         law_types=law_type,
         categories=category,
         suppl=suppl,
-        asof=asof,
-        limit=limit,
-        offset=offset,
-        directory=state.extras.get("directory"),
+        revision_ids=revision_ids,
     )
     mark_cacheable(response, "search")
     return ProvisionSearchResult(
@@ -111,8 +114,22 @@ async def search_cases_route(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> CaseSearchResult:
-    flt = CaseFilter(court=court, trial_types=tuple(trial_type or ()), date_from=date_from, date_to=date_to)
-    page = await search_cases(conn, q, flt, limit=limit, offset=offset)
+    courts = None
+    if court:
+        found = await conn.execute(
+            text("SELECT DISTINCT court_name FROM cases WHERE strpos(court_name, :c) > 0"), {"c": court}
+        )
+        courts = [r[0] for r in found] or [court]
+    page = await search_cases(
+        conn,
+        q,
+        court_names=courts,
+        trial_types=trial_type,
+        date_from=date_from,
+        date_to=date_to,
+        limit=limit,
+        offset=offset,
+    )
     mark_cacheable(response, "search")
     return CaseSearchResult(
         query=q,
@@ -125,9 +142,9 @@ async def search_cases_route(
                 court_name=h.court_name,
                 date=h.date.isoformat() if h.date else None,
                 score=float(h.score),
-                snippet=h.snippet,
-                snippet_html=h.snippet_html,
-                highlights=[Highlight(start=s, end=e) for s, e in h.highlights],
+                snippet=h.snippet.text,
+                snippet_html=h.snippet.html,
+                highlights=[Highlight(start=s, end=e) for s, e in h.snippet.highlights],
                 url=case_url(h.lawsuit_id),
             )
             for h in page.hits

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
 import orjson
-from egov_core.cache import CacheKind, DataVersionWatcher, TieredCache
-from egov_core.settings import CacheSettings, RedisSettings
 from fastapi import FastAPI, Response
 
 from egov_api.fastpath import FastPath, mark_cacheable
+from egov_core.cache import CacheKind, DataVersionWatcher, TieredCache
+from egov_core.settings import CacheSettings, RedisSettings
 
 LAW = orjson.loads((Path(__file__).parent / "fixtures" / "law_data.json").read_bytes())
 

@@ -1,5 +1,6 @@
 """Statute citations: find them in free text (pure) and resolve them to laws and provision paths."""
 
+from egov_core.citations.case_refs import resolve_case_refs
 from egov_core.citations.directory import LawDirectory, LawEntry, ProvisionInfo, SqlLawDirectory
 from egov_core.citations.model import (
     CitationContext,
@@ -32,6 +33,7 @@ __all__ = [
     "default_name_table",
     "extract_and_resolve",
     "find_citations",
+    "resolve_case_refs",
     "resolve_citation",
     "resolve_parts",
     "resolve_ref_law",

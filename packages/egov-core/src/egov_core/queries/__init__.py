@@ -13,6 +13,7 @@ from egov_core.queries.laws import (
     list_laws,
     list_revisions,
     resolve_revision,
+    revisions_in_force,
 )
 from egov_core.queries.provisions import (
     ProvisionRow,
@@ -44,4 +45,5 @@ __all__ = [
     "list_laws",
     "list_revisions",
     "resolve_revision",
+    "revisions_in_force",
 ]

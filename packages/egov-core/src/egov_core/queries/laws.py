@@ -233,3 +233,17 @@ async def resolve_revision(
     if row is None:
         raise RevisionNotFoundError(f"law {law_id} had no revision in force on {asof}")
     return RevisionRow(**row._mapping)
+
+
+async def revisions_in_force(conn: AsyncConnection, asof: date, law_ids: list[str] | None = None) -> list[int]:
+    """Stored revision ids (``law_revisions.id``) in force on ``asof``: one per law that had one then."""
+    cond = " AND law_id = ANY(:law_ids)" if law_ids else ""
+    rows = await conn.execute(
+        text(
+            "SELECT DISTINCT ON (law_id) id FROM law_revisions "
+            f"WHERE (enforcement_date IS NULL OR enforcement_date <= :asof){cond} "
+            "ORDER BY law_id, enforcement_date DESC NULLS LAST, law_revision_id DESC"
+        ),
+        {"asof": asof, "law_ids": law_ids},
+    )
+    return [int(r[0]) for r in rows]
