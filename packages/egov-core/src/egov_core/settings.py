@@ -74,6 +74,9 @@ class EgovClientSettings(BaseModel):
     v1_base_url: str = Field(default="https://laws.e-gov.go.jp/api/1", pattern=r"^https?://[^\s?#]+$")
     timeout_s: float = Field(default=30.0, gt=0, description="Read/write/pool timeout of one attempt.")
     connect_timeout_s: float = Field(default=10.0, gt=0, description="TCP/TLS connect timeout of one attempt.")
+    attempt_deadline_s: float = Field(
+        default=300.0, gt=0, description="Whole-attempt limit: a server dripping bytes cannot hold a call forever."
+    )
     retries: int = Field(default=4, ge=0, description="Extra attempts on 5xx, 429, timeouts, connection errors.")
     backoff_base_s: float = Field(default=0.5, ge=0, description="Full-jitter backoff: U(0, base * 2**attempt).")
     backoff_max_s: float = Field(default=30.0, ge=0, description="Cap of one backoff sleep.")

@@ -47,8 +47,10 @@ class FakeResponse:
         content_type: Content-Type header (None: no header at all).
         headers: extra headers (``Retry-After`` …).
         delay_s: sleep before answering (client timeouts).
-        chunked: send without Content-Length, in 64 KiB chunks (size limits must hold while streaming).
+        chunked: send without Content-Length, in chunks (size limits must hold while streaming).
         drop: close the connection without answering (connection errors).
+        drip_s: with ``chunked``, sleep this long before each chunk (a slow, never-quite-silent server).
+        chunk_size: with ``chunked``, bytes per chunk.
     """
 
     status: int = 200
@@ -58,6 +60,8 @@ class FakeResponse:
     delay_s: float = 0.0
     chunked: bool = False
     drop: bool = False
+    drip_s: float = 0.0
+    chunk_size: int = 65536
 
     @classmethod
     def json(cls, data: Any, status: int = 200, **kwargs: Any) -> FakeResponse:
@@ -309,8 +313,10 @@ class _Handler(BaseHTTPRequestHandler):
         if response.chunked:
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
-            for start in range(0, len(response.body), 65536):
-                chunk = response.body[start : start + 65536]
+            for start in range(0, len(response.body), response.chunk_size):
+                chunk = response.body[start : start + response.chunk_size]
+                if response.drip_s:
+                    time.sleep(response.drip_s)
                 self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
             self.wfile.write(b"0\r\n\r\n")
         else:

@@ -128,8 +128,11 @@ class HttpCore:
             last = attempt == attempts - 1
             await self.limiter.acquire()
             try:
-                status, headers, body = await self._fetch(url, params, endpoint)
-            except (httpx.TimeoutException, httpx.TransportError) as exc:
+                async with asyncio.timeout(self.settings.attempt_deadline_s):
+                    status, headers, body = await self._fetch(url, params, endpoint)
+            except httpx.DecodingError as exc:
+                raise EgovApiUnexpectedContentError(f"{endpoint}: body could not be decoded: {exc}") from exc
+            except (httpx.TimeoutException, httpx.TransportError, TimeoutError) as exc:
                 if last:
                     raise EgovApiUnavailableError(f"{endpoint}: e-Gov unreachable: {exc!r}") from exc
                 await self._sleep(self.backoff(attempt))

@@ -121,6 +121,24 @@ async def test_timeouts_are_retried_then_reported(fake_egov: FakeEgov, shared: P
     assert fake_egov.served(LAWS) == 2
 
 
+async def test_a_dripping_server_hits_the_attempt_deadline(fake_egov: FakeEgov, shared: Path) -> None:
+    body = (shared / "egov_api/v2/laws.json").read_bytes()
+    fake_egov.add(LAWS, FakeResponse(body=body, chunked=True, chunk_size=64, drip_s=0.1))
+    settings = fake_egov.settings(timeout_s=2.0, attempt_deadline_s=0.3, retries=1)
+    async with EgovClient(settings) as client:
+        with pytest.raises(EgovApiUnavailableError):
+            await client.v2.laws()
+    assert fake_egov.served(LAWS) == 2
+
+
+async def test_undecodable_body_is_unexpected_content(fake_egov: FakeEgov) -> None:
+    fake_egov.add(LAWS, FakeResponse(body=b"definitely not gzip", headers={"Content-Encoding": "gzip"}))
+    async with EgovClient(fake_egov.settings()) as client:
+        with pytest.raises(EgovApiUnexpectedContentError, match="decoded"):
+            await client.v2.laws()
+    assert fake_egov.served(LAWS) == 1
+
+
 async def test_dropped_connection_is_retried(fake_egov: FakeEgov, shared: Path) -> None:
     fake_egov.add(LAWS, [FakeResponse(drop=True), FakeResponse.file(shared / "egov_api/v2/laws.json")])
     async with EgovClient(fake_egov.settings()) as client:
