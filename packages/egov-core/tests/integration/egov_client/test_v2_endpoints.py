@@ -154,3 +154,17 @@ async def test_law_file_content_type_must_match(fake_egov: FakeEgov) -> None:
     async with EgovClient(fake_egov.settings()) as client:
         with pytest.raises(EgovApiUnexpectedContentError):
             await client.v2.law_file("json", "505CO0000000222")
+
+
+async def test_a_mirror_under_a_path_prefix_is_used_as_configured(fake_egov: FakeEgov, shared: Path) -> None:
+    fake_egov.add_file("/mirror/egov/api/2/laws", shared / "egov_api/v2/laws.json")
+    fake_egov.add_file("/mirror/egov/api/1/lawlists/2", shared / "egov_api/v1/lawlists_category1_2018.xml")
+    settings = fake_egov.settings(
+        base_url=f"{fake_egov.base_url}/mirror/egov/api/2/", v1_base_url=f"{fake_egov.base_url}/mirror/egov/api/1"
+    )
+    async with EgovClient(settings) as client:
+        laws = await client.v2.laws()
+        lawlist = await client.v1.lawlists(2)
+    assert laws.count == 1
+    assert len(lawlist.entries) == 8196
+    assert [r.raw_path for r in fake_egov.requests] == ["/mirror/egov/api/2/laws", "/mirror/egov/api/1/lawlists/2"]
