@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from egov_core.ingest.cases import ingest_cases, split_ref_law
-    from egov_core.ingest.pipeline import ProgressCallback, ingest_laws
+    from egov_core.ingest.pipeline import ProgressCallback, ingest_laws, refresh_current_revisions
     from egov_core.ingest.sources import SourceItem, iter_case_sources, iter_law_sources, measure_sources
     from egov_core.ingest.summary import ImportProgress, ImportSummary
     from egov_core.ingest.units import MAX_UNIT_CHARS, SearchUnit, search_units
@@ -27,6 +27,7 @@ _EXPORTS = {
     "split_ref_law": "cases",
     "ProgressCallback": "pipeline",
     "ingest_laws": "pipeline",
+    "refresh_current_revisions": "pipeline",
     "SourceItem": "sources",
     "iter_case_sources": "sources",
     "iter_law_sources": "sources",
@@ -50,6 +51,7 @@ __all__ = [
     "iter_case_sources",
     "iter_law_sources",
     "measure_sources",
+    "refresh_current_revisions",
     "search_units",
     "split_ref_law",
 ]

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from egov_core.ingest._prepare import PROVISION_COLUMNS, REVISION_ID_MARK, UNIT_COLUMNS, PreparedRevision
 
-__all__ = ["publish", "recompute_current_revision", "write_revision"]
+__all__ = ["publish", "recompute_current_revision", "refresh_all_current_revisions", "write_revision"]
 
 _REVISION_INSERT = """
 INSERT INTO law_revisions (
@@ -44,6 +44,25 @@ FROM pick JOIN law_revisions r ON r.id = pick.id
 WHERE l.law_id = $1
 """
 
+# The same choice for every law at once; only laws whose current revision changes are touched.
+_REFRESH_ALL = """
+WITH pick AS (
+    SELECT DISTINCT ON (law_id) law_id, id FROM law_revisions
+    ORDER BY law_id,
+             (enforcement_date IS NULL OR enforcement_date <= CURRENT_DATE) DESC,
+             CASE WHEN enforcement_date IS NULL OR enforcement_date <= CURRENT_DATE THEN enforcement_date END
+                 DESC NULLS LAST,
+             CASE WHEN enforcement_date IS NULL OR enforcement_date <= CURRENT_DATE THEN law_revision_id END DESC,
+             enforcement_date ASC, law_revision_id ASC
+)
+UPDATE laws l SET current_revision_id = r.id, law_num = r.law_num, title = r.title, title_kana = r.title_kana,
+       abbrev = r.abbrev, law_type = r.law_type, era = r.era, year = r.year, num = r.num,
+       promulgation_date = r.promulgation_date, category = r.category, updated_at = now()
+FROM pick JOIN law_revisions r ON r.id = pick.id
+WHERE l.law_id = pick.law_id AND l.current_revision_id IS DISTINCT FROM pick.id
+RETURNING l.law_id
+"""
+
 _BUMP = """
 WITH v AS (UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'data_version' RETURNING value)
 SELECT pg_notify('egov_data_version', value), value FROM v
@@ -67,6 +86,21 @@ async def _driver(conn: AsyncConnection) -> Any:
 async def recompute_current_revision(driver: Any, law_id: str) -> None:
     """Point ``laws.current_revision_id`` (and the law's metadata) at its current revision."""
     await driver.execute(_CURRENT, law_id)
+
+
+async def refresh_all_current_revisions(conn: AsyncConnection) -> list[str]:
+    """Re-pick every law's current revision (as dates pass, future revisions come into force).
+
+    Bumps data_version, in the caller's transaction, only when some law changed.
+
+    Returns:
+        The law ids whose current revision changed.
+    """
+    driver = await _driver(conn)
+    changed = [str(r["law_id"]) for r in await driver.fetch(_REFRESH_ALL)]
+    if changed:
+        await publish(driver)
+    return changed
 
 
 async def publish(driver: Any) -> int:

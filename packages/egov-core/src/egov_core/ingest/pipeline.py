@@ -14,12 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.ingest._prepare import Failed, PreparedRevision, Unchanged, checksum_of, prepare_law
 from egov_core.ingest._runs import finish_run, known_law_checksums, start_run
-from egov_core.ingest._writer import write_revision
+from egov_core.ingest._writer import refresh_all_current_revisions, write_revision
 from egov_core.ingest.sources import SourceItem, iter_law_sources
 from egov_core.ingest.summary import ImportProgress, ImportSummary
 from egov_core.storage.errors import translate_errors
 
-__all__ = ["ProgressCallback", "ingest_laws"]
+__all__ = ["ProgressCallback", "ingest_laws", "refresh_current_revisions"]
 
 _log = logging.getLogger(__name__)
 
@@ -165,3 +165,14 @@ class _LazyPool:
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+async def refresh_current_revisions(engine: AsyncEngine) -> list[str]:
+    """Re-pick each law's current revision for today (run daily: revisions enforced later become current).
+
+    Returns:
+        The law ids whose current revision changed (data_version is bumped once when there are any).
+    """
+    with translate_errors():
+        async with engine.begin() as conn:
+            return await refresh_all_current_revisions(conn)

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from egov_core.ingest import ImportProgress, ingest_laws, iter_law_sources
+from egov_core.ingest import ImportProgress, ingest_laws, iter_law_sources, refresh_current_revisions
 from egov_core.settings import EgovSettings
 from egov_core.storage import content_hash, create_engine, get_data_version, migrate
 
@@ -193,3 +193,38 @@ async def test_zip_input_matches_directory_input(
         assert await content_hash(other) == await content_hash(engine)
     finally:
         await other.dispose()
+
+
+async def test_current_revision_follows_enforcement_dates(engine: AsyncEngine, laws_dir: Path) -> None:
+    await ingest_laws(engine, [laws_dir], workers=0)
+    version = await get_data_version(engine)
+    assert await refresh_current_revisions(engine) == []  # nothing to change right after an import
+    assert await get_data_version(engine) == version
+
+    current = text(
+        "SELECT r.law_revision_id FROM laws l JOIN law_revisions r ON r.id = l.current_revision_id "
+        "WHERE l.law_id = '505AC0000000032'"
+    )
+    async with engine.begin() as conn:
+        # Pretend the later revision is not in force yet: the earlier one must become current.
+        await conn.execute(
+            text(
+                "UPDATE law_revisions SET enforcement_date = DATE '2999-01-01' "
+                "WHERE law_revision_id = '505AC0000000032_20230630_000000000000000'"
+            )
+        )
+    assert await refresh_current_revisions(engine) == ["505AC0000000032"]
+    assert await get_data_version(engine) == version + 1
+    async with engine.connect() as conn:
+        assert (await conn.execute(current)).scalar_one() == "505AC0000000032_20230519_000000000000000"
+
+    async with engine.begin() as conn:
+        # Every revision in the future: none is in force, the earliest is shown.
+        await conn.execute(
+            text(
+                "UPDATE law_revisions SET enforcement_date = enforcement_date + 365000 WHERE law_id = '505AC0000000032'"
+            )
+        )
+    await refresh_current_revisions(engine)
+    async with engine.connect() as conn:
+        assert (await conn.execute(current)).scalar_one() == "505AC0000000032_20230519_000000000000000"
