@@ -21,6 +21,7 @@ from egov_core.domain import Element, Provision, ProvisionKind
 
 _KINDS: dict[str, ProvisionKind] = {k.value: k for k in ProvisionKind}
 _QUOTED = frozenset({"AmendProvision", "NewProvision"})
+_DIVISION_TAGS = frozenset(k.value for k in ProvisionKind if k.is_division)
 _BY_NAME = frozenset({"MainProvision", "TOC", "Preamble"})
 _BY_POSITION = frozenset(
     {"SupplProvision", "EnactStatement", "AppdxTable", "AppdxNote", "AppdxStyle", "AppdxFormat", "Appdx"}
@@ -134,7 +135,7 @@ class _Builder:
                 continue
             n = counts[tag] = counts.get(tag, 0) + 1
             prov = self.emit(child, kind, n, parent, anchor)
-            self.walk(child, prov, anchor if kind.is_division else prov.path)
+            self.walk(child, prov, anchor if tag in _DIVISION_TAGS else prov.path)
 
     def emit(self, el: Element, kind: ProvisionKind, n: int, parent: Provision | None, anchor: str | None) -> Provision:
         tag = el.tag
@@ -145,7 +146,7 @@ class _Builder:
             segment = f"{tag}[{n}]"
         else:
             segment = f"{tag}_{num}"
-        prefix = parent.path if (kind.is_division and parent is not None) else anchor
+        prefix = parent.path if (tag in _DIVISION_TAGS and parent is not None) else anchor
         path = f"{prefix}-{segment}" if prefix else segment
         if path in self.used:
             k = 2
@@ -154,18 +155,12 @@ class _Builder:
             path = f"{path}[{k}]"
         self.used.add(path)
         title, caption, text = _heading_and_text(el)
-        prov = Provision(
-            path=path,
-            kind=kind,
-            num=num,
-            title=title,
-            caption=caption,
-            text=text,
-            parent_path=parent.path if parent is not None else None,
-            position=len(self.provisions),
-            depth=parent.depth + 1 if parent is not None else 0,
-            element=el,
-        )
+        if parent is None:
+            prov = Provision(path, kind, num, title, caption, text, None, len(self.provisions), 0, el)
+        else:
+            prov = Provision(
+                path, kind, num, title, caption, text, parent.path, len(self.provisions), parent.depth + 1, el
+            )
         self.provisions.append(prov)
         return prov
 

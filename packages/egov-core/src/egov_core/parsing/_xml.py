@@ -4,12 +4,13 @@ Security: entities are never resolved, nothing is fetched, no DTD is loaded, lib
 stay on (``huge_tree=False``), and any DOCTYPE is rejected before and after parsing: a law has no business
 declaring one, and refusing it outright closes billion-laughs and XXE together.
 
-White space: a text node made only of ASCII spaces, tabs and line breaks is indentation and is dropped when it
-contains a line break or sits in a structural element (Law, Article, ParagraphSentence …; a few e-Gov files
-are indented without line breaks). e-Gov's own v2 JSON has no such nodes, so XML and JSON trees agree. Every
-other text node is kept exactly: any text with a visible character, ideographic spaces (U+3000), and a blank
-inside a text-bearing element (Sentence, Ruby, Sup, Sub, Line, titles, captions, labels, numbers). Comments and processing instructions
-are not part of the law and are dropped; text on either side of them is joined.
+White space: a text node made only of ASCII spaces, tabs and line breaks is indentation and is dropped when
+it contains a line break or sits in a structural element (Law, Article, ParagraphSentence …; a few e-Gov
+files are indented without line breaks). e-Gov's own v2 JSON has no such nodes, so XML and JSON trees agree.
+Every other text node is kept exactly: any text with a visible character, ideographic spaces (U+3000), and a
+blank inside a text-bearing element (Sentence, Ruby, Sup, Sub, Line, titles, captions, labels, numbers).
+Comments and processing instructions are not part of the law and are dropped; text on either side of them is
+joined. Entities other than the five predefined ones and character references cannot occur (no DTD).
 """
 
 from __future__ import annotations

@@ -151,3 +151,16 @@ def test_deeply_nested_json() -> None:
 def test_deeply_nested_xml() -> None:
     data = b'<?xml version="1.0" encoding="UTF-8"?><Law>' + b"<Sub>" * 20000 + b"x" + b"</Sub>" * 20000 + b"</Law>"
     _error(data, law_id="321CONSTITUTION")
+
+
+def test_parser_options_resolve_nothing_even_without_the_doctype_guard() -> None:
+    """Defence in depth: the lxml parser itself neither expands entities nor reads files."""
+    from lxml import etree
+
+    from egov_core.parsing._xml import _parser
+
+    root = etree.fromstring(XXE, _parser())
+    assert "root:" not in etree.tostring(root, encoding="unicode")
+    law_num = root.find("LawNum")
+    assert law_num is not None
+    assert (law_num.text or "") == ""
