@@ -22,7 +22,9 @@ def xpath_counts(data: bytes) -> Counter[str]:
     counts: Counter[str] = Counter()
     for tag in COUNTED:
         expr = f"count(//{tag}[not(ancestor::AmendProvision) and not(ancestor::NewProvision)])"
-        counts[tag] = int(root.xpath(expr))
+        value = root.xpath(expr)
+        assert isinstance(value, float)
+        counts[tag] = int(value)
     return counts
 
 
