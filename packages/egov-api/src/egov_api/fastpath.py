@@ -43,6 +43,7 @@ _NOT_CACHEABLE = frozenset({b"set-cookie"})
 # Headers a 304 repeats (RFC 9110 §15.4.5).
 _KEEP_ON_304 = frozenset({b"etag", b"cache-control", b"vary", b"content-location", b"expires", b"date"})
 _IMMUTABLE = b"-immutable"
+_METHODS = frozenset({"GET", "HEAD"})
 _log = logging.getLogger(__name__)
 
 
@@ -93,22 +94,29 @@ class FastPath:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve from the cache when possible, else run the inner app (capturing cacheable answers)."""
+        # Every line of the hit path below costs on each cached GET: keep it flat and allocation-light.
+        path: str | None = scope.get("path")
         if (
             scope["type"] != "http"
-            or scope["method"] not in ("GET", "HEAD")
-            or not scope["path"].startswith(self._prefixes)
+            or scope["method"] not in _METHODS
+            or not path
+            or not path.startswith(self._prefixes)
             or not self.cache.enabled
         ):
             await self.app(scope, receive, send)
             return
         inm: bytes | None = None
         varied: list[bytes] = []
-        for name, value in scope["headers"]:
-            if name == b"if-none-match":
-                inm = value
-            elif name in self._vary:
-                varied.append(name + b"=" + value)
-        path: str = scope["path"]
+        if self._vary:
+            for name, value in scope["headers"]:
+                if name == b"if-none-match":
+                    inm = value
+                elif name in self._vary:
+                    varied.append(name + b"=" + value)
+        else:
+            for name, value in scope["headers"]:
+                if name == b"if-none-match":
+                    inm = value
         if "%" in path or "?" in path or "\n" in path:
             # The decoded path may hold the separators below; escape them so no two requests share a key.
             path = path.replace("%", "%25").replace("?", "%3F").replace("\n", "%0A")
@@ -148,8 +156,7 @@ class FastPath:
             await self.app(scope, receive, send)
 
     async def _send(self, response: CachedResponse, inm: bytes | None, head: bool, send: Send) -> None:
-        etag = response.etag
-        if inm is not None and etag is not None and if_none_match(inm, etag):
+        if inm is not None and (etag := response.etag) is not None and if_none_match(inm, etag):
             self.not_modified += 1
             headers = [(n, v) for n, v in response.headers if n in _KEEP_ON_304]
             await send({"type": "http.response.start", "status": 304, "headers": headers})
