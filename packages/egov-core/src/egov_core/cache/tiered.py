@@ -188,7 +188,12 @@ class TieredCache:
         return "ok" if self.redis.state == 0 else "degraded"
 
     def stats(self) -> dict[str, float]:
-        """Counters and gauges for ``/metrics`` (names without a common prefix)."""
+        """Counters and gauges for ``/metrics``.
+
+        Every name but ``data_version`` is ``<tier>_<stat>`` with tier ``l1``, ``l2`` or ``origin``
+        (``origin_computes``: fills run; ``origin_shared``: callers that joined a fill already running).
+        ``l2_breaker_state`` is 0 closed, 1 open, 2 half-open.
+        """
         out: dict[str, float] = {
             "l1_hits": self.l1.hits,
             "l1_misses": self.l1.misses,
@@ -197,8 +202,8 @@ class TieredCache:
             "l1_bytes": self.l1.bytes,
             "l1_entries": len(self.l1),
             "l1_max_bytes": self.l1.max_bytes,
-            "computes": self.computes,
-            "singleflight_followers": self._flights.followers,
+            "origin_computes": self.computes,
+            "origin_shared": self._flights.followers,
             "data_version": self.version.current,
             "l2_enabled": 0 if self.redis is None else 1,
         }

@@ -46,7 +46,7 @@ async def test_miss_then_l1_hit(clock: FakeClock, law_response: CachedResponse) 
     assert await cache.get_or_compute(CacheKind.LAW, "129AC0000000089", compute) is law_response
     assert calls == 1
     stats = cache.stats()
-    assert (stats["l1_hits"], stats["computes"], stats["l1_entries"], stats["l2_enabled"]) == (1, 1, 1, 0)
+    assert (stats["l1_hits"], stats["origin_computes"], stats["l1_entries"], stats["l2_enabled"]) == (1, 1, 1, 0)
     assert cache.health() == "absent"
 
 
@@ -121,7 +121,7 @@ async def test_two_hundred_concurrent_misses_compute_once(clock: FakeClock, law_
     results = await asyncio.gather(*(cache.get_or_compute(CacheKind.SEARCH, "税", compute) for _ in range(200)))
     assert all(r is law_response for r in results)
     assert calls == 1
-    assert cache.stats()["singleflight_followers"] == 199
+    assert cache.stats()["origin_shared"] == 199
 
 
 async def test_disabled_cache_always_computes(clock: FakeClock, law_response: CachedResponse) -> None:
