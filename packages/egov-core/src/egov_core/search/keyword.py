@@ -1,15 +1,20 @@
 """Keyword search over provisions (``search_units``), on stock PostgreSQL (GIN over n-gram tsvectors).
 
-Ranking every hit with ``ts_rank`` is what costs (each hit's tsvector must be read and decompressed),
-so ranking is two-stage:
+Reading a hit's tsvector (decompressing it) is what costs: ``ts_rank`` over every hit does it, and so
+does PostgreSQL's recheck of every phrase match. So the search is two-stage:
 
-1. all hits are found and counted from the GIN index without reading their tokens, and ordered by a
-   cheap prior (main provisions before 附則, constitution and acts before orders and rules, shorter
-   units first: a short unit that contains the terms is about them);
-2. only the first :data:`RANK_CANDIDATES` (or the requested page, if deeper) get ``ts_rank_cd``
-   (term proximity and frequency, normalised by length) times the prior's weights, and are re-ordered.
+1. the GIN index is asked a relaxed question it answers exactly without reading any row's tokens
+   (:attr:`ParsedQuery.index_tsquery`: n-grams ANDed, no positions, no exclusions); the candidates
+   (up to :data:`SCAN_CAP`) are counted and ordered by a cheap prior (main provisions before 附則,
+   constitution and acts before orders and rules, shorter units first: a short unit that contains the
+   terms is about them);
+2. a window of the best candidates (at least :data:`RANK_CANDIDATES`, more for deep pages) is read:
+   phrases and exclusions are verified there (so every hit really contains its terms) and ranked by
+   ``ts_rank_cd`` (proximity and frequency, normalised by length) times the prior's weights.
 
-Deep pages beyond the candidate window are ordered by the prior alone.
+The total is exact when the index question is (terms of 1–2 characters, no exclusion) or when every
+candidate fit in the window; otherwise it is estimated from the window's verified share
+(``total_exact=False``), as it is beyond :data:`SCAN_CAP` candidates.
 """
 
 from __future__ import annotations
@@ -25,10 +30,14 @@ from egov_core.search._sql import any_filter, check_page, connection
 from egov_core.text.query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
 from egov_core.text.snippets import Snippet, make_snippet
 
-__all__ = ["RANK_CANDIDATES", "SearchHit", "SearchPage", "search_parsed", "search_provisions"]
+__all__ = ["RANK_CANDIDATES", "SCAN_CAP", "SearchHit", "SearchPage", "search_parsed", "search_provisions"]
 
 #: How many hits (in prior order) are ranked by ts_rank_cd.
-RANK_CANDIDATES = 200
+RANK_CANDIDATES = 100
+#: Hits looked at per query: beyond this the total is a lower bound (``total_exact=False``) and the
+#: ranked window is chosen among the first SCAN_CAP hits. Only terms found in over a sixth of all
+#: provisions (国, 第一条) get there; visiting every one of their rows is what would make them slow.
+SCAN_CAP = 5000
 
 # Prior weights: law type, and main provision vs 附則. The numbers order results sensibly; they are not tuned.
 _TYPE_WEIGHT = (
@@ -75,14 +84,16 @@ class SearchPage:
     """A page of search hits.
 
     Attributes:
-        total: how many units match (all pages).
+        total: how many units match (all pages); a lower bound when ``total_exact`` is False.
         hits: this page, best first.
         terms: the normalised query terms that were searched (citation text removed).
+        total_exact: False when more than :data:`SCAN_CAP` units match and counting stopped there.
     """
 
     total: int
     hits: tuple[SearchHit, ...]
     terms: tuple[str, ...] = ()
+    total_exact: bool = True
 
 
 def _where(
@@ -126,42 +137,58 @@ async def search_parsed(
     source, filters, params = _where(
         law_ids=law_ids, law_types=law_types, categories=categories, suppl=suppl, revision_ids=revision_ids
     )
-    params.update(q=query.tsquery, cap=max(RANK_CANDIDATES, offset + limit), limit=limit, offset=offset)
-    # pg_column_size reads the stored size from the tuple header / TOAST pointer without decompressing.
+    exact = query.index_exact
+    window = max(RANK_CANDIDATES, offset + limit) if exact else max(2 * RANK_CANDIDATES, 2 * (offset + limit))
+    params.update(q=query.tsquery, iq=query.index_tsquery, window=window, limit=limit, offset=offset, scan_cap=SCAN_CAP)
+    # Stage 1 asks the GIN index a question it answers exactly (n-grams ANDed, no positions, no NOT), so
+    # no row's tokens are read; pg_column_size reads the stored size without decompressing. Stage 2
+    # reads tokens only for the window: to verify phrases / exclusions and to rank.
+    verify = "TRUE" if exact else "su.tokens @@ CAST(:q AS tsquery)"
     sql = f"""
         WITH hits AS MATERIALIZED (
-            SELECT su.id, su.law_type, su.in_suppl, pg_column_size(su.tokens) AS size
+            SELECT su.id, su.in_suppl, pg_column_size(su.tokens) AS size,
+                   CASE su.law_type WHEN 'Constitution' THEN 0 WHEN 'Act' THEN 1 WHEN 'CabinetOrder' THEN 2
+                        ELSE 3 END AS type_rank
             FROM {source}
-            WHERE su.tokens @@ CAST(:q AS tsquery){filters}
+            WHERE su.tokens @@ CAST(:iq AS tsquery){filters}
+            LIMIT :scan_cap
         ),
-        cand AS (
-            SELECT h.id, row_number() OVER (
-                ORDER BY h.in_suppl, CASE h.law_type WHEN 'Constitution' THEN 0 WHEN 'Act' THEN 1
-                    WHEN 'CabinetOrder' THEN 2 ELSE 3 END, h.size, h.id
-            ) AS prior_rank
-            FROM hits h
-            ORDER BY prior_rank
-            LIMIT :cap
+        win AS MATERIALIZED (
+            SELECT w.id, w.prior_rank, {verify} AS ok,
+                   ts_rank_cd(su.tokens, CAST(:q AS tsquery), 1) * {_TYPE_WEIGHT} * {_SUPPL_WEIGHT} AS score
+            FROM (
+                SELECT h.id, row_number() OVER (ORDER BY h.in_suppl, h.type_rank, h.size, h.id) AS prior_rank
+                FROM (SELECT * FROM hits ORDER BY in_suppl, type_rank, size, id LIMIT :window) h
+            ) w
+            JOIN search_units su ON su.id = w.id
+        ),
+        page AS (
+            SELECT w.id, w.prior_rank, w.score FROM win w WHERE w.ok
+            ORDER BY w.score DESC, w.prior_rank LIMIT :limit OFFSET :offset
         )
-        SELECT (SELECT count(*) FROM hits) AS total,
-               su.id, su.law_id, l.title AS law_title, l.law_num, su.law_type, su.revision_id, su.path, su.seq,
-               su.in_suppl, su.caption, su.title, su.text,
-               CASE WHEN c.prior_rank <= {RANK_CANDIDATES}
-                    THEN ts_rank_cd(su.tokens, CAST(:q AS tsquery), 1) * {_TYPE_WEIGHT} * {_SUPPL_WEIGHT}
-                    ELSE 0 END AS score,
-               c.prior_rank
-        FROM cand c
-        JOIN search_units su ON su.id = c.id
-        JOIN laws l ON l.law_id = su.law_id
-        ORDER BY score DESC, c.prior_rank
-        LIMIT :limit OFFSET :offset
+        SELECT (SELECT count(*) FROM hits) AS candidates,
+               (SELECT count(*) FROM win) AS window_n,
+               (SELECT count(*) FROM win WHERE ok) AS window_ok,
+               su.law_id, l.title AS law_title, l.law_num, su.law_type, su.revision_id, su.path, su.seq,
+               su.in_suppl, su.caption, su.title, su.text, p.score
+        FROM (SELECT 1) one
+        LEFT JOIN page p ON TRUE
+        LEFT JOIN search_units su ON su.id = p.id
+        LEFT JOIN laws l ON l.law_id = su.law_id
+        ORDER BY p.score DESC, p.prior_rank
     """
     async with connection(conn_or_engine) as conn:
         rows = (await conn.execute(text(sql), params)).all()
-        total = rows[0].total if rows else 0
-        if not rows and offset:
-            count_sql = f"SELECT count(*) FROM {source} WHERE su.tokens @@ CAST(:q AS tsquery){filters}"
-            total = int((await conn.execute(text(count_sql), params)).scalar_one())
+    head = rows[0]
+    candidates, window_n, window_ok = int(head.candidates), int(head.window_n), int(head.window_ok)
+    rows = [r for r in rows if r.law_id is not None]
+    if window_n >= candidates:
+        # Every candidate was verified: the count is exact (unless the scan cap cut the candidates).
+        total, total_exact = window_ok, candidates < SCAN_CAP
+    else:
+        # Estimated from the verified window (exact when the index query is: every window row verifies).
+        total = round(candidates * window_ok / window_n) if window_n else 0
+        total_exact = exact and candidates < SCAN_CAP
     terms = query.positive_terms
     hits = tuple(
         SearchHit(
@@ -180,7 +207,7 @@ async def search_parsed(
         )
         for r in rows
     )
-    return SearchPage(total=int(total), hits=hits, terms=terms)
+    return SearchPage(total=total, hits=hits, terms=terms, total_exact=total_exact)
 
 
 async def search_provisions(

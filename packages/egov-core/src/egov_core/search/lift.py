@@ -210,7 +210,7 @@ async def search_with_citations(
     key = _hit_key
     hits = lift_cited(page.hits, cited.resolutions if offset == 0 else (), key=key, mark=with_cited, missing=lifted)
     extra = len(hits) - len(page.hits)  # cited provisions that the keyword query itself did not find
-    return SearchPage(total=page.total + extra, hits=tuple(hits[:limit]), terms=terms)
+    return SearchPage(total=page.total + extra, hits=tuple(hits[:limit]), terms=terms, total_exact=page.total_exact)
 
 
 def _hit_key(hit: SearchHit) -> tuple[str, str]:

@@ -38,6 +38,18 @@ def _quote(token: str) -> str:
 
 def term_tsquery(term: str) -> str | None:
     """The tsquery phrase of one already-normalised term, or None when it holds no token (only punctuation)."""
+    tokens = _term_tokens(term)
+    if not tokens:
+        return None
+    out = _quote(tokens[0][1])
+    for (prev, _), (pos, tok) in itertools.pairwise(tokens):
+        distance = pos - prev
+        out += f" {'<->' if distance == 1 else f'<{distance}>'} {_quote(tok)}"
+    return out
+
+
+def _term_tokens(term: str) -> list[tuple[int, str]]:
+    """(offset, token) of the n-grams a term is searched by, in order."""
     tokens: list[tuple[int, str]] = []
     n = len(term)
     for i, ch in enumerate(term):
@@ -49,13 +61,7 @@ def term_tsquery(term: str) -> str | None:
             tokens.append((i, term[i : i + 2]))
         elif not prev_ok:
             tokens.append((i, ch))  # a run of one character: its unigram
-    if not tokens:
-        return None
-    out = _quote(tokens[0][1])
-    for (prev, _), (pos, tok) in itertools.pairwise(tokens):
-        distance = pos - prev
-        out += f" {'<->' if distance == 1 else f'<{distance}>'} {_quote(tok)}"
-    return out
+    return tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +71,12 @@ class QueryTerm:
     text: str
     quoted: bool
     tsquery: str
+    tokens: tuple[str, ...] = ()
+
+    @property
+    def index_tsquery(self) -> str:
+        """The term's tokens ANDed without positions: what the GIN index answers exactly, with no recheck."""
+        return " & ".join(_quote(t) for t in dict.fromkeys(self.tokens))
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +97,18 @@ class ParsedQuery:
         parts = ["(" + " | ".join(f"({t.tsquery})" for t in g) + ")" for g in self.groups]
         parts += [f"!({t.tsquery})" for t in self.excluded]
         return " & ".join(parts)
+
+    @property
+    def index_tsquery(self) -> str:
+        """A relaxation of :attr:`tsquery` that the GIN index answers without reading any row's tokens:
+        phrases become ANDs of their n-grams and exclusions are dropped. Its matches are a superset of
+        the query's; :attr:`index_exact` says when they are the same."""
+        return " & ".join("(" + " | ".join(f"({t.index_tsquery})" for t in g) + ")" for g in self.groups)
+
+    @property
+    def index_exact(self) -> bool:
+        """True when :attr:`index_tsquery` matches exactly what :attr:`tsquery` matches (no phrase, no exclusion)."""
+        return not self.excluded and all(len(t.tokens) == 1 for g in self.groups for t in g)
 
     @property
     def positive_terms(self) -> tuple[str, ...]:
@@ -138,7 +162,7 @@ def parse_query(query: str, *, max_length: int = MAX_QUERY_LENGTH) -> ParsedQuer
         phrase = term_tsquery(text)
         if phrase is None:
             continue
-        term = QueryTerm(text, quoted, phrase)
+        term = QueryTerm(text, quoted, phrase, tuple(tok for _, tok in _term_tokens(text)))
         if negated:
             excluded.append(term)
         elif join_next:

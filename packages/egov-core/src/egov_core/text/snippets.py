@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from egov_core.text.ngrams import _BREAK
-from egov_core.text.normalize import normalize
+from egov_core.text.normalize import _VARIANTS, normalize
 
 __all__ = ["Snippet", "find_term_spans", "make_snippet", "normalize_with_offsets"]
 
@@ -38,10 +38,55 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     return norm, offsets
 
 
-@lru_cache(maxsize=256)
+def _reverse_map() -> dict[str, set[str]]:
+    """Normalised character → the original characters that normalise to it (full-width, upper case, 旧字 …)."""
+    ranges = [(0x20, 0x7F), (0x3000, 0x30FF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF)]
+    chars = {chr(c) for lo, hi in ranges for c in range(lo, hi)}
+    chars |= {chr(c) for c in _VARIANTS}
+    out: dict[str, set[str]] = {}
+    for ch in chars:
+        n = normalize(ch)
+        if len(n) == 1 and n != ch:
+            out.setdefault(n, set()).add(ch)
+    return out
+
+
+_REVERSE = _reverse_map()
+_BREAK_ALL = _BREAK | {c for n, cs in _REVERSE.items() if n in _BREAK for c in cs}
+_BREAK_ANY = "[" + "".join(re.escape(c) for c in sorted(_BREAK_ALL)) + "]"
+
+
+@lru_cache(maxsize=512)
 def _term_re(term: str) -> re.Pattern[str]:
-    # A break character inside a term matches any break character: the index ignores which one it was.
+    """A pattern matching ``term`` (normalised) in NORMALISED text; a break character matches any break."""
     return re.compile("".join(_BREAK_CLASS if c in _BREAK else re.escape(c) for c in term))
+
+
+@lru_cache(maxsize=512)
+def _original_re(term: str) -> re.Pattern[str]:
+    """A pattern matching ``term`` (normalised) directly in ORIGINAL text: each character also matches the
+    characters that normalise to it (１ for 1, 條 for 条, Ａ for a), so no offset map is needed."""
+    parts = []
+    for c in term:
+        if c in _BREAK:
+            parts.append(_BREAK_ANY)
+        elif c in _REVERSE:
+            parts.append("[" + "".join(re.escape(x) for x in sorted({c, *_REVERSE[c]})) + "]")
+        else:
+            parts.append(re.escape(c))
+    return re.compile("".join(parts))
+
+
+def _merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    spans.sort()
+    merged: list[tuple[int, int, str]] = []
+    for s, e, t in spans:
+        if merged and s < merged[-1][1]:
+            ps, pe, pt = merged[-1]
+            merged[-1] = (ps, max(pe, e), pt)
+        else:
+            merged.append((s, e, t))
+    return merged
 
 
 def find_term_spans(norm: str, terms: Iterable[str], *, limit: int = 500) -> list[tuple[int, int, str]]:
@@ -54,15 +99,19 @@ def find_term_spans(norm: str, terms: Iterable[str], *, limit: int = 500) -> lis
             spans.append((m.start(), m.end(), term))
             if len(spans) >= limit:
                 break
-    spans.sort()
-    merged: list[tuple[int, int, str]] = []
-    for s, e, t in spans:
-        if merged and s < merged[-1][1]:
-            ps, pe, pt = merged[-1]
-            merged[-1] = (ps, max(pe, e), pt)
-        else:
-            merged.append((s, e, t))
-    return merged
+    return _merge(spans)
+
+
+def _original_spans(text: str, terms: Iterable[str], limit: int = 500) -> list[tuple[int, int, str]]:
+    spans: list[tuple[int, int, str]] = []
+    for term in terms:
+        if not term:
+            continue
+        for m in _original_re(term).finditer(text):
+            spans.append((m.start(), m.end(), term))
+            if len(spans) >= limit:
+                break
+    return _merge(spans)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,26 +149,25 @@ def _best_window(spans: Sequence[tuple[int, int, str]], width: int) -> int:
 def make_snippet(text: str, terms: Iterable[str], *, width: int = 120, lead: int = 20) -> Snippet:
     """A snippet of ``text`` around the matches of ``terms`` (normalised query terms).
 
+    Terms are matched directly in the original text through per-character equivalence classes (fast:
+    no normalisation of long units); only when that finds nothing is the text normalised with an
+    offset map (for the rare compatibility characters that expand, like ㍻).
+
     Args:
         text: the original text.
         terms: normalised terms to mark (:attr:`egov_core.text.query.ParsedQuery.positive_terms`).
-        width: window length in normalised characters.
+        width: window length in characters.
         lead: characters shown before the first match in the window.
     """
-    norm, offsets = normalize_with_offsets(text)
-    spans = find_term_spans(norm, terms)
-    if spans:
-        anchor = _best_window(spans, width - lead)
-        n_start = max(0, anchor - lead)
-    else:
-        n_start = 0
-    n_end = min(len(norm), n_start + width)
-    o_start, o_end = offsets[n_start], offsets[n_end]
-    window = text[o_start:o_end].replace("\r", " ").replace("\n", " ")
-    highlights: list[tuple[int, int]] = []
-    for s, e, _ in spans:
-        if s >= n_start and e <= n_end:
-            highlights.append((offsets[s] - o_start, offsets[e] - o_start))
+    terms = tuple(terms)
+    spans = _original_spans(text, terms)
+    if not spans and terms:
+        norm, offsets = normalize_with_offsets(text)
+        spans = [(offsets[s], offsets[e], t) for s, e, t in find_term_spans(norm, terms)]
+    start = max(0, _best_window(spans, width - lead) - lead) if spans else 0
+    end = min(len(text), start + width)
+    window = text[start:end].replace("\r", " ").replace("\n", " ")
+    highlights = tuple((s - start, e - start) for s, e, _ in spans if s >= start and e <= end)
     parts: list[str] = []
     cursor = 0
     for s, e in highlights:
@@ -129,9 +177,9 @@ def make_snippet(text: str, terms: Iterable[str], *, width: int = 120, lead: int
     parts.append(html.escape(window[cursor:], quote=False))
     return Snippet(
         text=window,
-        highlights=tuple(highlights),
+        highlights=highlights,
         html="".join(parts),
-        start=o_start,
-        truncated_start=o_start > 0,
-        truncated_end=o_end < len(text),
+        start=start,
+        truncated_start=start > 0,
+        truncated_end=end < len(text),
     )

@@ -27,13 +27,21 @@ async def _units(engine: AsyncEngine) -> list[str]:
         return [normalize(t) for t in rows.scalars()]
 
 
+def _assert_total(total: int, exact: bool, expected: int) -> None:
+    """Exact totals must be exact; estimated ones (phrase / exclusion with many candidates) close."""
+    if exact:
+        assert total == expected
+    else:
+        assert abs(total - expected) <= max(2, expected // 10), (total, expected)
+
+
 @pytest.mark.parametrize("term", ["税", "債権", "解雇", "個人情報", "故意又は過失", "損害賠償"])
 async def test_hits_are_exactly_the_units_containing_the_term(search_engine: AsyncEngine, term: str) -> None:
     units = await _units(search_engine)
     expected = sum(1 for u in units if term in u)
     assert expected > 0
     page = await search_provisions(search_engine, term, limit=100)
-    assert page.total == expected
+    _assert_total(page.total, page.total_exact, expected)
     for hit in page.hits:
         assert term in normalize(hit.snippet.text)
         assert hit.snippet.highlights
@@ -53,11 +61,15 @@ async def test_and_or_exclusion(search_engine: AsyncEngine) -> None:
     assert either.total == count(lambda u: "解雇" in u or "雇止め" in u)
     bar = await search_provisions(search_engine, "解雇|雇止め")
     assert bar.total == either.total
-    without = await search_provisions(search_engine, "債権 -保証")
-    assert without.total == count(lambda u: "債権" in u and "保証" not in u)
+    without = await search_provisions(search_engine, "債権 -保証", limit=100)
+    _assert_total(without.total, without.total_exact, count(lambda u: "債権" in u and "保証" not in u))
+    assert all("保証" not in normalize(h.snippet.text) for h in without.hits)
     phrase = await search_provisions(search_engine, '"損害を賠償する責任"')
-    assert phrase.total == count(lambda u: "損害を賠償する責任" in u)
+    _assert_total(phrase.total, phrase.total_exact, count(lambda u: "損害を賠償する責任" in u))
     assert phrase.total > 0
+    rare = await search_provisions(search_engine, "故意又は過失 -損害")
+    assert rare.total_exact
+    assert rare.total == count(lambda u: "故意又は過失" in u and "損害" not in u)
 
 
 async def test_full_width_query_and_text(search_engine: AsyncEngine) -> None:
