@@ -19,7 +19,7 @@ import orjson
 
 from egov_core.domain import Element
 from egov_core.errors import LawParseError
-from egov_core.parsing._xml import keep_text
+from egov_core.parsing._xml import AttrCache, keep_text
 
 #: Far deeper than any law (real documents stay under 30 levels); bounds recursion on hostile input.
 MAX_DEPTH = 200
@@ -55,7 +55,7 @@ def json_tree(node: Any, source: str | None) -> Element:
         LawParseError: a node of the wrong shape (with its element path), or a root other than ``Law``.
     """
     try:
-        root = _convert(node, 0)
+        root = _convert(node, 0, {})
     except _ShapeError as exc:
         root_tag = node.get("tag") if isinstance(node, dict) else None
         exc.segments.append(root_tag if isinstance(root_tag, str) and root_tag else "*")
@@ -66,18 +66,22 @@ def json_tree(node: Any, source: str | None) -> Element:
     return root
 
 
-def _attrs(raw: Any) -> Mapping[str, str]:
+def _attrs(raw: Any, cache: AttrCache) -> Mapping[str, str]:
     if raw is None or raw == "" or raw == {}:
         return _EMPTY
     if not isinstance(raw, dict):
         raise _ShapeError(f"'attr' must be an object, not {type(raw).__name__}")
-    for key, value in raw.items():
+    key = tuple(raw.items())
+    for name, value in key:  # before hashing: a list value would not even hash
         if not isinstance(value, str):
-            raise _ShapeError(f"attribute {key!r} must be a string, not {type(value).__name__}")
-    return MappingProxyType(dict(raw))
+            raise _ShapeError(f"attribute {name!r} must be a string, not {type(value).__name__}")
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = MappingProxyType(dict(raw))
+    return found
 
 
-def _convert(node: Any, depth: int) -> Element:
+def _convert(node: Any, depth: int, cache: AttrCache) -> Element:
     # Errors are raised without a path; each enclosing level adds the segment of its failing child.
     if not isinstance(node, dict):
         raise _ShapeError(f"expected an element object, got {type(node).__name__}")
@@ -86,7 +90,7 @@ def _convert(node: Any, depth: int) -> Element:
         raise _ShapeError("element without a 'tag' string")
     if depth > MAX_DEPTH:
         raise _ShapeError(f"elements nested deeper than {MAX_DEPTH} levels")
-    attrs = _attrs(node.get("attr"))
+    attrs = _attrs(node.get("attr"), cache)
     raw_children = node.get("children")
     if raw_children is None:
         raw_children = []
@@ -99,7 +103,7 @@ def _convert(node: Any, depth: int) -> Element:
                 children.append(child)
             continue
         try:
-            children.append(_convert(child, depth + 1))
+            children.append(_convert(child, depth + 1, cache))
         except _ShapeError as exc:
             exc.segments.append(_segment(raw_children, i))
             raise

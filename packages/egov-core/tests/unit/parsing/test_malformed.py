@@ -130,6 +130,7 @@ def test_json_tree_of_wrong_shape_names_the_element() -> None:
         {"foo": "bar"},
         {"tag": "Law", "attr": [], "children": []},
         {"tag": "Law", "attr": {"Era": 1}, "children": []},
+        {"tag": "Law", "attr": {"Era": ["Showa"]}, "children": []},
         {"tag": "Law", "attr": {}, "children": "text"},
         {"tag": 5},
     ],
