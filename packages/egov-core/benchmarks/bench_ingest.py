@@ -36,21 +36,21 @@ class _RssSampler(threading.Thread):
         super().__init__(daemon=True)
         self.peak = 0
         self.peak_parent = 0
-        self._stop = threading.Event()
+        self._done = threading.Event()
 
     def run(self) -> None:
         me = psutil.Process()
-        while not self._stop.is_set():
+        while not self._done.is_set():
             total = me.memory_info().rss
             self.peak_parent = max(self.peak_parent, total)
             for child in me.children(recursive=True):
                 with contextlib.suppress(psutil.Error):
                     total += child.memory_info().rss
             self.peak = max(self.peak, total)
-            self._stop.wait(0.05)
+            self._done.wait(0.05)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._done.set()
         self.join()
 
 
