@@ -7,12 +7,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from egov_core.cache import CacheKind, StaticVersion, TieredCache, strong_etag
-from egov_core.settings import CacheSettings
 from fastapi import FastAPI, Response
 
 from egov_api.etag import if_none_match
 from egov_api.fastpath import CACHE_KIND_HEADER, FastPath, mark_cacheable
+from egov_core.cache import CacheKind, StaticVersion, TieredCache, strong_etag
+from egov_core.settings import CacheSettings
 
 LAW = (Path(__file__).parent / "fixtures" / "law_data.json").read_bytes()
 SETTINGS = CacheSettings(ttl_law=86400, ttl_search=600, ttl_list=3600)
