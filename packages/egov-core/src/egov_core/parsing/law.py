@@ -45,6 +45,16 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
+def _embedded_xml(full_text: str, source: str | None) -> bytes:
+    """The XML of a response whose ``law_full_text`` is a string: Base64 (as e-Gov sends it) or raw XML."""
+    if full_text.lstrip().startswith("<"):
+        return full_text.encode("utf-8")
+    try:
+        return base64.b64decode(full_text, validate=True)
+    except (binascii.Error, ValueError):
+        raise LawParseError("law_full_text is a string but neither Base64 nor XML", source=source) from None
+
+
 def _check_size(data: bytes, max_bytes: int, source: str | None) -> None:
     if not isinstance(data, bytes | bytearray | memoryview):
         raise LawParseError(f"expected bytes, got {type(data).__name__}", source=source)
@@ -146,14 +156,11 @@ def parse_law_json(
     law_info: Mapping[str, Any] = raw_law_info if isinstance(raw_law_info, dict) else _NONE
     revision_info: Mapping[str, Any] = raw_revision_info if isinstance(raw_revision_info, dict) else _NONE
     full_text = doc["law_full_text"]
-    if isinstance(full_text, str):
-        try:
-            xml = base64.b64decode(full_text, validate=True)
-        except (binascii.Error, ValueError):
-            raise LawParseError("law_full_text is a string but not Base64", source=source) from None
+    xml = _embedded_xml(full_text, source) if isinstance(full_text, str) else None
+    if xml is not None:
         _check_size(xml, max_bytes, source)
     with _no_gc():
-        if isinstance(full_text, str):
+        if xml is not None:
             root, fmt = parse_xml_tree(xml, source), "xml"
         else:
             root, fmt = json_tree(full_text, source), "json"

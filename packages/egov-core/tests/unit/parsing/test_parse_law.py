@@ -212,6 +212,8 @@ def test_v2_response_with_base64_xml() -> None:
     assert law.source_format == "xml"
     direct = parse_law(xml, source=f"{REV}.xml")
     assert (law.root, law.provisions) == (direct.root, direct.provisions)
+    doc["law_full_text"] = xml.decode("utf-8")  # raw XML text is accepted too
+    assert parse_law(orjson.dumps(doc), source="response.json").provisions == direct.provisions
     doc["law_full_text"] = "%%% not base64"
     with pytest.raises(LawParseError, match="Base64"):
         parse_law(orjson.dumps(doc), source="response.json")
