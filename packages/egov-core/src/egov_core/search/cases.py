@@ -15,6 +15,10 @@ from egov_core.text.snippets import Snippet, find_term_spans, make_snippet, norm
 
 __all__ = ["CaseHit", "CasePage", "search_cases"]
 
+#: Decisions (newest first) verified and ranked per query; see :mod:`egov_core.search.keyword`.
+RANK_WINDOW = 100
+#: Candidates looked at per query.
+SCAN_CAP = 5000
 #: Fields a snippet is taken from, in order of preference (the first that contains a term wins).
 SNIPPET_FIELDS = ("gist", "case_gist", "case_name", "contents")
 
@@ -43,11 +47,12 @@ class CaseHit:
 
 @dataclass(frozen=True, slots=True)
 class CasePage:
-    """A page of decisions and the total number that match."""
+    """A page of decisions and the total number that match (estimated when ``total_exact`` is False)."""
 
     total: int
     hits: tuple[CaseHit, ...]
     terms: tuple[str, ...] = ()
+    total_exact: bool = True
 
 
 def _snippet(row: Any, terms: tuple[str, ...]) -> tuple[str, Snippet]:
@@ -71,7 +76,7 @@ async def search_cases(
     offset: int = 0,
     max_query_length: int = MAX_QUERY_LENGTH,
 ) -> CasePage:
-    """Keyword search over decisions, ranked by ``ts_rank_cd`` (newer decisions first on ties).
+    """Keyword search over decisions, ranked by ``ts_rank_cd`` among the newest matching decisions.
 
     Args:
         conn_or_engine: a connection or an engine.
@@ -97,29 +102,46 @@ async def search_cases(
         where.append("c.date <= :date_to")
         params["date_to"] = date_to
     filters = "".join(f" AND {w}" for w in where)
+    exact = parsed.index_exact
+    window = max(RANK_WINDOW, offset + limit) if exact else max(2 * RANK_WINDOW, 2 * (offset + limit))
+    params.update(iq=parsed.index_tsquery, window=window, scan_cap=SCAN_CAP)
+    verify = "TRUE" if exact else "c.tokens @@ CAST(:q AS tsquery)"
+    # Same two stages as provision search: the index answers a relaxed query without reading tokens,
+    # newest decisions first; only the window is verified (phrases, exclusions) and ranked.
     sql = f"""
         WITH hits AS MATERIALIZED (
-            SELECT c.lawsuit_id, ts_rank_cd(c.tokens, CAST(:q AS tsquery), 1) AS score
-            FROM cases c WHERE c.tokens @@ CAST(:q AS tsquery){filters}
+            SELECT c.lawsuit_id, c.date FROM cases c
+            WHERE c.tokens @@ CAST(:iq AS tsquery){filters}
+            LIMIT :scan_cap
+        ),
+        win AS MATERIALIZED (
+            SELECT h.lawsuit_id, h.date, {verify} AS ok, ts_rank_cd(c.tokens, CAST(:q AS tsquery), 1) AS score
+            FROM (SELECT * FROM hits ORDER BY date DESC NULLS LAST, lawsuit_id LIMIT :window) h
+            JOIN cases c USING (lawsuit_id)
         ),
         page AS (
-            SELECT h.lawsuit_id, h.score FROM hits h JOIN cases c USING (lawsuit_id)
-            ORDER BY h.score DESC, c.date DESC NULLS LAST, h.lawsuit_id LIMIT :limit OFFSET :offset
+            SELECT w.lawsuit_id, w.score, w.date FROM win w WHERE w.ok
+            ORDER BY w.score DESC, w.date DESC NULLS LAST, w.lawsuit_id LIMIT :limit OFFSET :offset
         )
-        SELECT (SELECT count(*) FROM hits) AS total, p.score, c.lawsuit_id, c.case_number, c.case_name,
-               c.court_name, c.trial_type, c.date, c.gist, c.case_gist, c.contents
-        FROM page p JOIN cases c USING (lawsuit_id)
-        ORDER BY p.score DESC, c.date DESC NULLS LAST, c.lawsuit_id
+        SELECT (SELECT count(*) FROM hits) AS candidates, (SELECT count(*) FROM win) AS window_n,
+               (SELECT count(*) FROM win WHERE ok) AS window_ok,
+               p.score, c.lawsuit_id, c.case_number, c.case_name, c.court_name, c.trial_type, c.date,
+               c.gist, c.case_gist, c.contents
+        FROM (SELECT 1) one
+        LEFT JOIN page p ON TRUE
+        LEFT JOIN cases c ON c.lawsuit_id = p.lawsuit_id
+        ORDER BY p.score DESC, p.date DESC NULLS LAST, p.lawsuit_id
     """
     async with connection(conn_or_engine) as conn:
         rows = (await conn.execute(text(sql), params)).all()
-        total = rows[0].total if rows else 0
-        if not rows and offset:
-            total = (
-                await conn.execute(
-                    text(f"SELECT count(*) FROM cases c WHERE c.tokens @@ CAST(:q AS tsquery){filters}"), params
-                )
-            ).scalar_one()
+    head = rows[0]
+    candidates, window_n, window_ok = int(head.candidates), int(head.window_n), int(head.window_ok)
+    rows = [r for r in rows if r.lawsuit_id is not None]
+    if window_n >= candidates:
+        total, total_exact = window_ok, candidates < SCAN_CAP
+    else:
+        total = round(candidates * window_ok / window_n) if window_n else 0
+        total_exact = exact and candidates < SCAN_CAP
     terms = parsed.positive_terms
     hits = []
     for r in rows:
@@ -137,4 +159,4 @@ async def search_cases(
                 snippet=snippet,
             )
         )
-    return CasePage(total=int(total), hits=tuple(hits), terms=terms)
+    return CasePage(total=total, hits=tuple(hits), terms=terms, total_exact=total_exact)

@@ -62,3 +62,14 @@ def test_rejects_too_long_and_too_many_terms() -> None:
     assert parse_query("債" * 30, max_length=30).groups
     with pytest.raises(InvalidQueryError):
         parse_query(" ".join(["税"] * 17))
+
+
+def test_index_query_is_a_relaxation_without_positions_or_exclusions() -> None:
+    q = parse_query('故意又は過失 "損害 賠償" OR 税 -保証')
+    assert q.index_tsquery == ("(('故意' & '意又' & '又は' & 'は過' & '過失')) & (('損害' & '賠償') | ('税'))")
+    assert not q.index_exact
+    short = parse_query("債権 解雇 OR 税")
+    assert short.index_exact
+    assert short.index_tsquery == short.tsquery.replace(" <-> ", " & ")
+    assert parse_query("ああ").groups[0][0].index_tsquery == "'ああ'"
+    assert parse_query("あああ").groups[0][0].index_tsquery == "'ああ'"  # repeated bigram only once
