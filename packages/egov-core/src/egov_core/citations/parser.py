@@ -47,7 +47,26 @@ _ANNOTATION_AFTER_RE = re.compile(r"\s?\(([^()]{1,80})\)")
 _KANJI = re.compile(r"[一-龥々〆ヵヶァ-ヺー]")
 _CONNECTORS = ("に関する", "における", "との", "に係る", "による", "に基づく", "のための", "ニ関スル", "ニ於ケル", "ノ")
 _LAW_SUFFIXES = ("法律", "法", "令", "規則", "省令", "府令", "条例", "規程", "条約", "協定", "憲法", "勅令")
-_NAME_PREFIXES = ("改正前", "改正後", "旧", "新", "現行", "改正", "前記", "上記", "本件", "右")
+# Words that may stand right before a law name without being part of it (旧民法, 改正前の…, 当該…, 及).
+_NAME_PREFIXES = (
+    "改正前",
+    "改正後",
+    "旧",
+    "新",
+    "現行",
+    "改正",
+    "前記",
+    "上記",
+    "本件",
+    "右",
+    "当該",
+    "同日",
+    "及",
+    "並",
+    "又",
+    "若",
+    "各",
+)
 _SAME_LAW = ("同法", "同令", "同規則", "同省令", "同法律")
 _REL = {
     "前条": Relative.PREVIOUS,
@@ -127,7 +146,9 @@ def _law_before(s: str, pos: int, names: LawNameTable) -> tuple[int, CitationPar
             if prefix is None:
                 break
             stripped = stripped[: -len(prefix)]
-        if stripped:  # a longer name the table does not know (国家公務員法 vs 公務員法)
+        # A longer name the table does not know (国家公務員法 vs 公務員法) — unless what stands before is
+        # itself a law name joined by 及/並 (刑法及民法).
+        if stripped and (stripped == extension or not stripped.endswith(_LAW_SUFFIXES)):
             name_start = run_start
     name = s[name_start:end]
     if not known or (name_start == run_start and len(run) > known):

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.citations import (
@@ -184,3 +185,28 @@ async def test_every_ref_law_part_of_a_law_in_the_corpus_resolves(
     assert results["日本国との平和条約2条（ａ）項"].status == "not_found"
     assert results["刑訴法４１１条１号"].path == "MainProvision-Article_411-Paragraph_1-Item_1"
     assert results["憲法25条1項"].path == "MainProvision-Article_25-Paragraph_1"
+
+
+async def test_directory_reloads_when_data_version_changes(search_engine: AsyncEngine) -> None:
+    fresh = SqlLawDirectory(search_engine, check_interval_s=0)
+    assert await fresh.find_by_title("試験用の架空の法律") == []
+    async with search_engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO laws (law_id, title, abbrev, law_type) VALUES ('999AC0000000999', '試験用の架空の法律', '架空法', 'Act')"
+            )
+        )
+        await conn.execute(text("UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'data_version'"))
+    try:
+        assert [e.law_id for e in await fresh.find_by_title("試験用の架空の法律")] == ["999AC0000000999"]
+        assert [e.law_id for e in await fresh.find_by_alias("架空法")] == ["999AC0000000999"]
+        res = await resolve_citation("架空法第一条", directory=fresh)
+        assert (res.status, res.law_id, res.reason) == (
+            ResolutionStatus.NOT_FOUND,
+            "999AC0000000999",
+            "no_such_provision",
+        )
+    finally:
+        async with search_engine.begin() as conn:
+            await conn.execute(text("DELETE FROM laws WHERE law_id = '999AC0000000999'"))
+            await conn.execute(text("UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'data_version'"))

@@ -192,3 +192,10 @@ def test_split_ref_law() -> None:
         "舊刑訴法360條1項",
     ]
     assert split_ref_law("") == []
+
+
+@pytest.mark.parametrize("text", ["当該民法第七百九条", "刑法及民法第七百九条", "改正前民法第七百九条"])
+def test_words_before_a_known_name_are_not_part_of_it(text: str) -> None:
+    [m] = find_citations(text)
+    assert (m.parts.law_name, m.parts.article) == ("民法", "709")
+    assert m.text.endswith("民法第七百九条")
