@@ -61,6 +61,8 @@ def resolve_ids(
         LawParseError: no usable law_id, a malformed id, or a revision id of another law.
     """
     stem = _stem(source)
+    if law_id is not None and law_revision_id is None and LAW_REVISION_ID.match(law_id):
+        law_id, law_revision_id = law_id.split("_", 1)[0], law_id  # a revision file's stem passed as law_id
     rev = law_revision_id or _opt(revision_info.get("law_revision_id"))
     if rev is None and stem is not None and LAW_REVISION_ID.match(stem):
         rev = stem

@@ -5,7 +5,8 @@ Path rules (e-Gov ``elm`` syntax, see :mod:`egov_core.paths`):
 * ``MainProvision``, ``TOC`` and ``Preamble`` are addressed by name; ``SupplProvision``, ``EnactStatement``
   and the Appdx family always by position among their same-name siblings (``SupplProvision[1]``,
   ``AppdxTable[2]``), as e-Gov does.
-* Any other provision is ``Tag_Num`` when it has a ``Num`` (枝番 kept: ``Article_12_2``), else ``Tag[n]``.
+* Any other provision is ``Tag_Num`` when it has a ``Num`` (枝番 kept: ``Article_12_2``), else ``Tag[n]``
+  (also when the ``Num`` holds ``-``, brackets or white space, which ``elm`` syntax cannot carry).
 * 編章節款目 chain under each other (``MainProvision-Part_1-Chapter_2-Section_3``), but Articles and other
   text provisions hang directly off the nearest non-division provision (``MainProvision-Article_709``),
   while their ``parent_path`` is still the enclosing division.
@@ -17,10 +18,14 @@ Path rules (e-Gov ``elm`` syntax, see :mod:`egov_core.paths`):
 
 from __future__ import annotations
 
+import re
+
 from egov_core.domain import Element, Provision, ProvisionKind
 
 _KINDS: dict[str, ProvisionKind] = {k.value: k for k in ProvisionKind}
 _QUOTED = frozenset({"AmendProvision", "NewProvision"})
+#: A Num that would break ``elm`` syntax (never seen in e-Gov data): such elements are addressed by position.
+_UNSAFE_NUM = re.compile(r"[-\[\]\s]")
 _DIVISION_TAGS = frozenset(k.value for k in ProvisionKind if k.is_division)
 _BY_NAME = frozenset({"MainProvision", "TOC", "Preamble"})
 _BY_POSITION = frozenset(
@@ -142,7 +147,7 @@ class _Builder:
         num = el.attrs.get("Num") or None
         if tag in _BY_NAME:
             segment = tag if n == 1 else f"{tag}[{n}]"
-        elif tag in _BY_POSITION or num is None:
+        elif tag in _BY_POSITION or num is None or _UNSAFE_NUM.search(num):
             segment = f"{tag}[{n}]"
         else:
             segment = f"{tag}_{num}"

@@ -13,6 +13,7 @@ from lxml import etree
 
 from egov_core.domain import ProvisionKind
 from egov_core.parsing import parse_law
+from egov_core.paths import format_path, parse_path
 
 _COUNTED = {
     "Article": ProvisionKind.ARTICLE,
@@ -45,6 +46,7 @@ def test_every_law_parses_and_counts_match_xpath(shared_data: Path) -> None:
         assert law.metadata.law_id == path.stem.split("_")[0]
         paths = [p.path for p in law.provisions]
         assert len(set(paths)) == len(paths), path.name
+        assert all(format_path(parse_path(p)) == p for p in paths), path.name
         for tag, expected in _xpath_counts(data).items():
             if law.count(_COUNTED[tag]) != expected:
                 mismatches.append(f"{path.name} {tag}: {law.count(_COUNTED[tag])} != {expected}")

@@ -181,6 +181,13 @@ def test_revision_xml_metadata() -> None:
     assert rev.enforcement_date is not None
 
 
+def test_revision_stem_passed_as_law_id() -> None:
+    law = parse_law(fixture_bytes(f"{REV}.xml"), law_id=REV)
+    assert (law.metadata.law_id, law.revision.law_revision_id) == ("505CO0000000222", REV)
+    with pytest.raises(LawParseError, match="another law"):
+        parse_law(fixture_bytes(f"{REV}.xml"), law_id="505CO0000000222", law_revision_id=REV.replace("505CO", "504CO"))
+
+
 def test_xml_and_json_of_one_revision_are_equal() -> None:
     from_xml = parse_law_xml(fixture_bytes(f"{REV}.xml"), source=f"{REV}.xml")
     from_json = parse_law_json(fixture_bytes(f"{REV}.json"), source=f"{REV}.json")
