@@ -10,13 +10,16 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 from egov_api import __version__
+from egov_api.fastpath import FastPath
 from egov_api.limits import BodySizeLimit
 from egov_api.metrics import Metrics, MetricsMiddleware
 from egov_api.problems import install_problem_handlers
 from egov_api.routes import cases, citations, health, laws, problems_doc, provisions, search
 from egov_api.state import AppState
+from egov_core.cache import DataVersionWatcher, TieredCache, asyncpg_dsn
 from egov_core.citations import SqlLawDirectory
 from egov_core.settings import EgovSettings
 from egov_core.storage import open_store
@@ -44,19 +47,27 @@ TAGS = [
 ]
 
 
-def create_app(settings: EgovSettings | None = None) -> FastAPI:
-    """Build the egov ASGI app.
+def create_app(settings: EgovSettings | None = None) -> ASGIApp:
+    """Build the egov ASGI app: the FastAPI app behind the cache fast path.
 
     Args:
         settings: settings to use; default: read from the environment (``EGOV_*``).
 
     Returns:
-        The FastAPI app wrapped by nothing; ASGI middleware (body limit, metrics, cache fast path) is
-        installed on it.
+        An ASGI app. Cached GETs are answered by :class:`~egov_api.fastpath.FastPath` before routing; it
+        forwards attribute access (``.state``, ``.openapi()``) to the FastAPI app inside.
     """
     settings = settings or EgovSettings()
+    app, cache = build_fastapi(settings)
+    return FastPath(app, cache=cache, prefixes=("/v1/",), client_max_age=settings.cache.client_max_age)
+
+
+def build_fastapi(settings: EgovSettings) -> tuple[FastAPI, TieredCache]:
+    """The FastAPI app and the cache its lifespan opens (without the fast path in front)."""
     state = AppState(settings=settings)
     metrics = Metrics()
+    watcher = DataVersionWatcher(poll_interval_s=settings.cache.version_poll_s)
+    cache = TieredCache.from_settings(settings.cache, settings.redis, version=watcher)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -66,6 +77,11 @@ def create_app(settings: EgovSettings | None = None) -> FastAPI:
             state.extras["store"] = store
             metrics.bind_engine(store.engine)
             state.extras["directory"] = SqlLawDirectory(store.engine)
+            await watcher.start(asyncpg_dsn(store.url))
+            stack.push_async_callback(watcher.stop)
+            stack.push_async_callback(cache.close)
+            state.extras["cache"] = cache
+            state.extras["cache_health"] = lambda: {"status": cache.health(), **cache.stats()}
             log.info("egov %s ready", __version__)
             yield
         state.engine = None
@@ -83,6 +99,15 @@ def create_app(settings: EgovSettings | None = None) -> FastAPI:
     for module in (laws, provisions, citations, search, cases, health, problems_doc):
         app.include_router(module.router)
     metrics.install(app)
+    metrics.add_collector(lambda m: _collect_cache(m, cache))
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(BodySizeLimit, max_bytes=settings.api.max_body_bytes)
-    return app
+    return app, cache
+
+
+def _collect_cache(metrics: Metrics, cache: TieredCache) -> None:
+    for key, value in cache.stats().items():
+        tier, _, stat = key.partition("_")
+        if stat:
+            metrics.cache.labels(tier, stat).set(value)
+    metrics.data_version.set(cache.data_version)

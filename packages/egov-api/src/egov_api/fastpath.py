@@ -66,12 +66,20 @@ class FastPath:
         cache: the tiered cache (its data version is part of every key).
         prefixes: path prefixes whose GETs are looked up; other paths pass through with no cache cost.
         vary: request headers (lower-case) whose values are part of the key and listed in ``Vary``.
+        client_max_age: ``max-age`` told to clients for URLs that may change (capped by the kind's TTL).
     """
 
     def __init__(
-        self, app: ASGIApp, *, cache: TieredCache, prefixes: Sequence[str] = ("/v1/",), vary: Sequence[str] = ()
+        self,
+        app: ASGIApp,
+        *,
+        cache: TieredCache,
+        prefixes: Sequence[str] = ("/v1/",),
+        vary: Sequence[str] = (),
+        client_max_age: int = 300,
     ) -> None:
         self.app = app
+        self.client_max_age = client_max_age
         self.cache = cache
         self._prefixes = tuple(prefixes)
         self._vary = tuple(v.lower().encode("latin-1") for v in vary)
@@ -207,7 +215,12 @@ class FastPath:
         self, original: Iterable[tuple[bytes, bytes]], body: bytes, ttl: int, immutable: bool
     ) -> tuple[tuple[bytes, bytes], ...]:
         headers: list[tuple[bytes, bytes]] = [(n, v) for n, v in original if n not in _REPLACED]
-        cache_control = b"public, max-age=%d" % ttl + (b", immutable" if immutable else b"")
+        # A URL naming a fixed revision never changes: clients may keep it for a year. "Current" URLs change
+        # with the next import, which only our own keys notice, so clients revalidate after a short while.
+        if immutable:
+            cache_control = b"public, max-age=31536000, immutable"
+        else:
+            cache_control = b"public, max-age=%d" % min(ttl, self.client_max_age)
         headers += [
             (b"content-length", b"%d" % len(body)),
             (b"etag", strong_etag(body)),

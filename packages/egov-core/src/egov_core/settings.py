@@ -51,6 +51,9 @@ class CacheSettings(BaseModel):
     version_poll_s: float = Field(
         default=1.0, gt=0, description="Seconds between re-reads of meta.data_version (NOTIFY is the fast path)."
     )
+    client_max_age: int = Field(
+        default=300, ge=0, description="max-age clients get for current (non-revision) URLs; revision URLs: 1 year."
+    )
 
 
 class ApiSettings(BaseModel):
