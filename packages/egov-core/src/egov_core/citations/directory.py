@@ -184,6 +184,18 @@ class SqlLawDirectory:
             )
             return {r.path: ProvisionInfo(r.path, r.kind, r.title, r.caption, r.text or "") for r in rows}
 
+    async def all_provisions(self, law_id: str) -> dict[str, ProvisionInfo]:
+        """Every provision of the law's current revision (for texts that cite one law many times)."""
+        async with self._engine.connect() as conn:
+            rows = await conn.execute(
+                text(
+                    "SELECT p.path, p.kind, p.title, p.caption, p.text FROM provisions p "
+                    "JOIN laws l ON p.revision_id = l.current_revision_id WHERE l.law_id = :law_id"
+                ),
+                {"law_id": law_id},
+            )
+            return {r.path: ProvisionInfo(r.path, r.kind, r.title, r.caption, r.text or "") for r in rows}
+
     async def sibling_path(self, law_id: str, path: str, step: int) -> str | None:
         """See :meth:`LawDirectory.sibling_path`."""
         # Articles are siblings across 章/節 (their paths sit directly under Main/SupplProvision);

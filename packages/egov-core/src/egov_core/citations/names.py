@@ -116,7 +116,19 @@ class LawNameTable:
                 if title not in titles:
                     titles.append(title)
         self._table = table
-        self.max_len = max((len(k) for k in table), default=0)
+        self._index()
+
+    def _index(self) -> None:
+        self.max_len = max((len(k) for k in self._table), default=0)
+        by_last: dict[str, set[int]] = {}
+        for k in self._table:
+            if k:
+                by_last.setdefault(k[-1], set()).add(len(k))
+        self._lengths = {c: tuple(sorted(ls, reverse=True)) for c, ls in by_last.items()}
+
+    def lengths_ending_with(self, char: str) -> tuple[int, ...]:
+        """Lengths of the known names ending with ``char``, longest first (for longest-match lookups)."""
+        return self._lengths.get(char, ())
 
     def titles_for(self, name: str) -> list[str]:
         """Titles ``name`` may stand for (empty when unknown); ``name`` is normalised first."""
@@ -138,7 +150,7 @@ class LawNameTable:
                 titles = merged._table.setdefault(normalize(name), [])
                 if title not in titles:
                     titles.append(title)
-        merged.max_len = max((len(k) for k in merged._table), default=0)
+        merged._index()
         return merged
 
 

@@ -133,10 +133,11 @@ def _law_before(s: str, pos: int, names: LawNameTable) -> tuple[int, CitationPar
     run_start = _kanji_run_start(s, end)
     run = s[run_start:end]
     known = 0
-    for k in range(min(names.max_len, end), 0, -1):
-        if s[end - k : end] in names:
-            known = k
-            break
+    if end > 0:
+        for k in names.lengths_ending_with(s[end - 1]):
+            if k <= end and s[end - k : end] in names:
+                known = k
+                break
     name_start = end - known if known else run_start
     if known and len(run) > known:
         extension = run[: len(run) - known]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from egov_core.citations._memo import MemoDirectory
 from egov_core.citations.directory import LawDirectory, LawEntry
 from egov_core.citations.model import (
     CitationContext,
@@ -292,8 +293,9 @@ async def extract_and_resolve(
     table = await directory.name_table()
     out: list[tuple[CitationMatch, Resolution]] = []
     previous: Resolution | None = None
+    memo = MemoDirectory(directory)
     for m in find_citations(text, names=table):
-        res = await resolve_parts(m.parts, directory=directory, context=context, previous=previous)
+        res = await resolve_parts(m.parts, directory=memo, context=context, previous=previous)
         out.append((m, res))
         if res.law_id is not None:
             previous = res
