@@ -68,50 +68,45 @@ _SPACED = frozenset(
     | {"TOCPreambleLabel", "TOCAppdxTableLabel"}
 )
 _SKIPPED = frozenset({"Rt"})
-#: Elements that never hold a provision: the provision walk does not descend into them. (Not Sentence: a
-#: quoted Subitem can sit in one, e.g. 328AC0000000006.)
-_LEAVES = frozenset(
-    {"Ruby", "Rt", "Sup", "Sub", "Line", "LawNum", "LawTitle", "TOCLabel", "ArticleRange"}
-    | set(_TITLE.values())
-    | set(_CAPTION.values())
-)
+_Found = list[tuple[Element, ProvisionKind, int]]
 
 
 def own_text(el: Element) -> str:
     """The provision's own text: everything but its title, caption, child provisions and ruby readings."""
-    return _heading_and_text(el)[2]
-
-
-def _heading_and_text(el: Element) -> tuple[str | None, str | None, str]:
-    """Title, caption and own text of a provision element, in one pass over its children."""
-    title_tag, caption_tag = _TITLE.get(el.tag), _CAPTION.get(el.tag)
-    title: str | None = None
-    caption: str | None = None
     parts: list[str] = []
+    for child in el.children:
+        if isinstance(child, str):
+            parts.append(child)
+        elif child.tag not in (_TITLE.get(el.tag), _CAPTION.get(el.tag)) and child.tag not in _KINDS:
+            _collect(child, parts, child.tag in _QUOTED, [])
+    return "".join(parts)
+
+
+def _collect(el: Element, parts: list[str], quoted: bool, found: _Found) -> None:
+    """Append the text below ``el`` to ``parts``; provisions met on the way go to ``found`` instead.
+
+    One pass serves both: a provision's own text and the discovery of the provisions nested in it (with their
+    1-based position among same-tag siblings), so every element is visited once.
+    """
+    if el.tag in _SPACED and parts and not parts[-1][-1:].isspace():
+        parts.append(" ")
+    counts: dict[str, int] | None = None
     for child in el.children:
         if isinstance(child, str):
             parts.append(child)
             continue
         tag = child.tag
-        if tag == title_tag:
-            title = title or child.text() or None
-        elif tag == caption_tag:
-            caption = caption or child.text() or None
-        elif tag not in _KINDS:
-            _collect(child, parts, tag in _QUOTED)
-    return title, caption, "".join(parts)
-
-
-def _collect(el: Element, parts: list[str], quoted: bool) -> None:
-    if el.tag in _SPACED and parts and not parts[-1][-1:].isspace():
-        parts.append(" ")
-    for child in el.children:
-        if isinstance(child, str):
-            parts.append(child)
-        elif child.tag in _SKIPPED or (not quoted and child.tag in _KINDS):
+        if tag in _SKIPPED:
             continue
-        else:
-            _collect(child, parts, quoted or child.tag in _QUOTED)
+        if not quoted:
+            kind = _KINDS.get(tag)
+            if kind is not None:
+                if counts is None:
+                    counts = {}
+                n = counts[tag] = counts.get(tag, 0) + 1
+                found.append((child, kind, n))
+                continue
+        _collect(child, parts, quoted or tag in _QUOTED, found)
 
 
 class _Builder:
@@ -121,30 +116,7 @@ class _Builder:
         self.provisions: list[Provision] = []
         self.used: set[str] = set()
 
-    def walk(self, el: Element, parent: Provision | None, anchor: str | None) -> None:
-        """Emit the provisions below ``el``; ``parent`` encloses them, ``anchor`` prefixes non-division paths."""
-        counts: dict[str, int] = {}
-        for child in el.children:
-            if isinstance(child, str):
-                continue
-            tag = child.tag
-            kind = _KINDS.get(tag)
-            if kind is None:
-                grandchildren = child.children
-                # Text-only elements (most Sentences) cannot hold a provision: skip the call.
-                if tag in _QUOTED or tag in _LEAVES or not grandchildren:
-                    continue
-                if len(grandchildren) == 1 and isinstance(grandchildren[0], str):
-                    continue
-                self.walk(child, parent, anchor)
-                continue
-            n = counts[tag] = counts.get(tag, 0) + 1
-            prov = self.emit(child, kind, n, parent, anchor)
-            self.walk(child, prov, anchor if tag in _DIVISION_TAGS else prov.path)
-
-    def emit(self, el: Element, kind: ProvisionKind, n: int, parent: Provision | None, anchor: str | None) -> Provision:
-        tag = el.tag
-        num = el.attrs.get("Num") or None
+    def _path(self, tag: str, num: str | None, n: int, parent: Provision | None, anchor: str | None) -> str:
         if tag in _BY_NAME:
             segment = tag if n == 1 else f"{tag}[{n}]"
         elif tag in _BY_POSITION or num is None or _UNSAFE_NUM.search(num):
@@ -159,7 +131,34 @@ class _Builder:
                 k += 1
             path = f"{path}[{k}]"
         self.used.add(path)
-        title, caption, text = _heading_and_text(el)
+        return path
+
+    def emit(self, el: Element, kind: ProvisionKind, n: int, parent: Provision | None, anchor: str | None) -> None:
+        """Emit the provision ``el`` and then, in document order, the provisions nested in it."""
+        tag = el.tag
+        num = el.attrs.get("Num") or None
+        path = self._path(tag, num, n, parent, anchor)
+        title_tag, caption_tag = _TITLE.get(tag), _CAPTION.get(tag)
+        title: str | None = None
+        caption: str | None = None
+        parts: list[str] = []
+        found: _Found = []
+        counts: dict[str, int] = {}
+        for child in el.children:
+            if isinstance(child, str):
+                parts.append(child)
+                continue
+            child_tag = child.tag
+            if child_tag == title_tag:
+                title = title or child.text() or None
+            elif child_tag == caption_tag:
+                caption = caption or child.text() or None
+            elif (child_kind := _KINDS.get(child_tag)) is not None:
+                m = counts[child_tag] = counts.get(child_tag, 0) + 1
+                found.append((child, child_kind, m))
+            else:
+                _collect(child, parts, child_tag in _QUOTED, found)
+        text = "".join(parts)
         if parent is None:
             prov = Provision(path, kind, num, title, caption, text, None, len(self.provisions), 0, el)
         else:
@@ -167,11 +166,16 @@ class _Builder:
                 path, kind, num, title, caption, text, parent.path, len(self.provisions), parent.depth + 1, el
             )
         self.provisions.append(prov)
-        return prov
+        child_anchor = anchor if tag in _DIVISION_TAGS else path
+        for child, child_kind, m in found:
+            self.emit(child, child_kind, m, prov, child_anchor)
 
 
 def extract_provisions(root: Element) -> tuple[Provision, ...]:
     """Every provision of the ``<Law>`` tree in document order (see the module docstring for paths)."""
     builder = _Builder()
-    builder.walk(root, None, None)
+    top: _Found = []
+    _collect(root, [], False, top)
+    for el, kind, n in top:
+        builder.emit(el, kind, n, None, None)
     return tuple(builder.provisions)
