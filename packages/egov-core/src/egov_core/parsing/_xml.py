@@ -144,7 +144,7 @@ def _convert(el: etree._Element, tag: str, cache: AttrCache) -> Element:
     """One lxml element (and its subtree) as an :class:`Element`, applying the white-space rule."""
     # Hot loop (1.5 M elements for the 2020 corpus): the white-space test is inlined on purpose.
     text = el.text
-    items = cast("list[tuple[str, str]]", el.items())
+    items: list[tuple[str, str]] = el.items()  # type: ignore[assignment]  # no cast() call in the hot loop
     if items:
         key = tuple(items)
         attrs = cache.get(key)
