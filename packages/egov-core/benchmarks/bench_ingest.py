@@ -3,7 +3,7 @@
 Usage: ``python packages/egov-core/benchmarks/bench_ingest.py [--admin-url URL] [--workers 2] [PATH…]``.
 Imports into a fresh database on the given server (dropped afterwards) and prints one JSON line:
 documents, MB, seconds, laws/s, MB/s, peak RSS of the whole process tree (parent + parser workers,
-sampled every 50 ms) and the CPU seconds spent by the parent, the workers and the rest.
+sampled every 0.5 s) and the CPU seconds spent by the parent, the workers and the rest.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ class _RssSampler(threading.Thread):
                 with contextlib.suppress(psutil.Error):
                     total += child.memory_info().rss
             self.peak = max(self.peak, total)
-            self._done.wait(0.05)
+            self._done.wait(0.5)
 
     def stop(self) -> None:
         self._done.set()

@@ -89,7 +89,9 @@ async def ingest_laws(
         engine: a migrated store.
         sources: paths (directories, ``.zip``, ``.xml``/``.json`` files) or prepared :class:`SourceItem`.
         progress: called once per finished document.
-        workers: parser processes; 0 parses in threads of this process (small imports, tests).
+        workers: parser processes; 0 parses in threads of this process (small imports, tests). Workers are
+            started with ``spawn``: a script calling this must guard its entry point with
+            ``if __name__ == "__main__":``.
 
     Returns:
         The run's summary (also recorded in ``import_runs``).
