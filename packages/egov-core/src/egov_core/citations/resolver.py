@@ -18,7 +18,8 @@ from egov_core.citations.model import (
 )
 from egov_core.citations.names import BUILTIN_ABBREVIATIONS
 from egov_core.citations.parser import find_citations
-from egov_core.errors import InvalidQueryError
+from egov_core.errors import InvalidProvisionPathError, InvalidQueryError
+from egov_core.paths import canonical_path
 from egov_core.text.normalize import normalize
 
 __all__ = ["extract_and_resolve", "resolve_citation", "resolve_parts"]
@@ -43,6 +44,11 @@ class _Where:
 
     @staticmethod
     def of(path: str | None) -> _Where:
+        if path:
+            try:  # shorthands users type (Article_709) become canonical (MainProvision-Article_709)
+                path = canonical_path(path)
+            except InvalidProvisionPathError:
+                return _Where()
         m = _PATH_RE.match(path or "")
         if not m:
             return _Where()

@@ -116,6 +116,9 @@ async def test_relative_references_in_context(directory: SqlLawDirectory) -> Non
         res = await resolve_citation(q, directory=directory, context=ctx2)
         assert res is not None
         assert (res.status, res.path) == (ResolutionStatus.RESOLVED, path), q
+    short = CitationContext(law_id=MINPO, path="Article_710")  # the shorthand users type
+    res = await resolve_citation("前条", directory=directory, context=short)
+    assert res.path == "MainProvision-Article_709"
     # 前条 across a 枝番: the article before 第三条の二 is 第三条, and after it 第四条.
     ctx3 = CitationContext(law_id=MINPO, path="MainProvision-Article_3_2")
     prev = await resolve_citation("前条", directory=directory, context=ctx3)
