@@ -14,10 +14,10 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Literal
 
-from egov_core.storage import translate_errors
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from egov_core.storage import translate_errors
 from egov_vector import _sources
 from egov_vector.chunking import Chunk, SourceKind
 from egov_vector.db.models import ensure_index, register_model, vector_literal
@@ -221,6 +221,7 @@ async def backfill(
     lawsuit_ids: Collection[str] | None = None,
     batch_size: int = 256,
     max_chars: int = 800,
+    include_suppl: bool = True,
     build_index: bool = True,
     hnsw_m: int = 16,
     hnsw_ef_construction: int = 64,
@@ -235,6 +236,7 @@ async def backfill(
         law_ids / lawsuit_ids: only these sources (None: all). Rows of other sources are left alone.
         batch_size: chunks per embed call and per committed transaction.
         max_chars: chunk size (see :func:`~egov_vector.chunking.chunk_law`).
+        include_suppl: embed 附則 chunks too (False: they are not wanted, and removed if present).
         build_index: create the model's HNSW indexes at the end if missing.
         hnsw_m / hnsw_ef_construction: index parameters for a new index.
         progress: called with the running counters after every batch.
@@ -260,6 +262,8 @@ async def backfill(
         for law in laws:
             async with engine.connect() as conn:
                 chunks = await _sources.law_chunks(conn, law, max_chars)
+            if not include_suppl:
+                chunks = [c for c in chunks if not c.in_suppl]
             await writer.add("law", law.law_id, law.revision_id, chunks)
             p.sources_done += 1
             while len(writer.pending) >= batch_size:

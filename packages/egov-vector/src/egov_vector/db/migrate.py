@@ -8,12 +8,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from egov_core.errors import StorageError
-from egov_core.storage import translate_errors
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from egov_core.errors import StorageError
+from egov_core.storage import translate_errors
 from egov_vector.errors import VectorExtensionMissingError
 
 __all__ = ["VERSION_TABLE", "migrate_vector", "require_vector_extension", "vector_head_revision"]

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
-from egov_core.storage import translate_errors
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from egov_core.storage import translate_errors
 from egov_vector.chunking import SourceKind
 from egov_vector.errors import ModelMismatchError
 

@@ -7,8 +7,8 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from egov_core.text import normalize
 
+from egov_core.text import normalize
 from egov_vector.embedders.base import Vectors, normalize_rows
 
 __all__ = ["DeterministicEmbedder"]

