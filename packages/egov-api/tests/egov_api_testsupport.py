@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -92,14 +93,15 @@ def granian_server(env_extra: dict[str, str], *, workers: int = 1) -> Iterator[s
         "warning",
         "egov_api.app:create_app",
     ]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server, closed in finally
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             if proc.poll() is not None:
-                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                raise RuntimeError(f"granian exited with {proc.returncode}:\n{out}")
+                log.seek(0)
+                raise RuntimeError(f"granian exited with {proc.returncode}:\n{log.read().decode(errors='replace')}")
             try:
                 if httpx.get(base + "/health", timeout=1).status_code == 200:
                     break
@@ -116,3 +118,4 @@ def granian_server(env_extra: dict[str, str], *, workers: int = 1) -> Iterator[s
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        log.close()

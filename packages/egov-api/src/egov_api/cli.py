@@ -147,6 +147,93 @@ def load_sample() -> None:
     _run(run_load_sample(_settings()))
 
 
+def _iso_date(value: str | None, option: str) -> Any:
+    if value is None:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option) from exc
+
+
+async def _run_egov(settings: EgovSettings, title: str, work: Any) -> Any:
+    """Open the store and an e-Gov client (settings.egov_api), run ``work(engine, client, progress)``, report."""
+    from egov_api.console import progress_reporter
+    from egov_core.egov_client import EgovClient
+    from egov_core.storage import open_store
+
+    async with open_store(settings) as store, EgovClient(settings.egov_api) as client:
+        with progress_reporter(title) as update:
+
+            def on_event(event: Any) -> None:
+                update(event.laws_done, event.laws_total, event.bytes_done, event.name)
+                if event.status == "failed":
+                    err.print(f"[red]failed[/red] {event.name}: {event.reason}")
+
+            summary = await work(store.engine, client, on_event)
+        err.print(summary.format())
+        if not summary.dry_run and summary.new + summary.changed:
+            from egov_core.citations import resolve_case_refs
+
+            changed = await resolve_case_refs(store.engine)
+            if changed:
+                err.print(f"court decisions: {changed} 参照法条 references (re-)resolved")
+        return summary
+
+
+@app.command()
+def sync(
+    since: Annotated[
+        str | None, typer.Option(help="Read what e-Gov updated on or after this day (YYYY-MM-DD, JST) instead.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would change; write nothing.")] = False,
+    source: Annotated[
+        str, typer.Option(help="How to find changed laws: auto (v2, v1 fallback), v2, or v1 (daily update lists).")
+    ] = "auto",
+) -> None:
+    """Bring the store up to date with the e-Gov 法令API (EGOV_EGOV_API__BASE_URL) since the last successful sync.
+
+    The cursor moves only after a run in which nothing failed: an interrupted run is simply run again.
+    """
+    if source not in ("auto", "v2", "v1"):
+        raise typer.BadParameter("auto, v2 or v1", param_hint="--source")
+    day = _iso_date(since, "--since")
+    chosen: Any = source  # checked above against the Literal egov_core.sync.sync takes
+
+    async def work(engine: Any, client: Any, progress: Any) -> Any:
+        from egov_core.sync import sync as run_sync
+
+        return await run_sync(engine, client, since=day, dry_run=dry_run, progress=progress, source=chosen)
+
+    summary = _run(_run_egov(_settings(), "sync", work))
+    raise typer.Exit(0 if summary.ok else 1)
+
+
+@app.command()
+def fetch(
+    law_ids: Annotated[list[str], typer.Argument(help="e-Gov law ids (e.g. 129AC0000000089).")],
+    asof: Annotated[str | None, typer.Option(help="The revision in force on this day (YYYY-MM-DD).")] = None,
+    all_revisions: Annotated[bool, typer.Option("--all-revisions", help="Every revision e-Gov lists.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would change; write nothing.")] = False,
+) -> None:
+    """Import given laws from the e-Gov 法令API: the current revision, the one in force on --asof, or all."""
+    if asof is not None and all_revisions:
+        raise typer.BadParameter("give --asof or --all-revisions, not both", param_hint="--asof")
+    day = _iso_date(asof, "--asof")
+
+    async def work(engine: Any, client: Any, progress: Any) -> Any:
+        from egov_core.sync import fetch as run_fetch
+
+        return await run_fetch(
+            engine, client, law_ids, asof=day, all_revisions=all_revisions, dry_run=dry_run, progress=progress
+        )
+
+    summary = _run(_run_egov(_settings(), "fetch", work))
+    raise typer.Exit(0 if summary.ok else 1)
+
+
 def main() -> None:
     """Entry point of the ``egov`` command."""
     app()

@@ -16,6 +16,7 @@ from egov_core.domain import (
     RevisionInfo,
 )
 from egov_core.errors import EgovError, LawParseError
+from egov_core.parsing import parse_case, parse_law, parse_law_json, parse_law_xml
 from egov_core.settings import EgovSettings
 
 __version__ = "0.1.0"
@@ -32,4 +33,8 @@ __all__ = [
     "ProvisionKind",
     "RevisionInfo",
     "__version__",
+    "parse_case",
+    "parse_law",
+    "parse_law_json",
+    "parse_law_xml",
 ]

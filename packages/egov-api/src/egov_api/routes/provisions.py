@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
@@ -26,6 +27,8 @@ from egov_core.paths import canonical_path
 from egov_core.queries import ProvisionRow, RevisionRow, get_law, get_neighbours, get_provision, get_subtree
 
 router = APIRouter(prefix="/v1/laws", tags=["provisions"], responses=PROBLEM_RESPONSES)
+
+_POSITIONAL_NUMBERED = re.compile(r"\b(Article|Paragraph|Item|Subitem\d+)\[(\d+)\]")
 
 
 def _ref(law_id: str, row: ProvisionRow | None, pin: str | None) -> ProvisionRef | None:
@@ -111,7 +114,18 @@ async def get_provision_route(
     try:
         view = await provision_view(conn, law_id, rev, canonical, pinned=revision is not None)
     except ProvisionNotFoundError as exc:
-        raise ProvisionNotFoundError(f"law {law_id} ({rev.law_revision_id}) has no provision at {canonical!r}") from exc
+        # e-Gov also addresses numbered elements by position (MainProvision-Paragraph[1]); ours carry Num.
+        numbered = _POSITIONAL_NUMBERED.sub(r"\1_\2", canonical)
+        if numbered == canonical:
+            raise ProvisionNotFoundError(
+                f"law {law_id} ({rev.law_revision_id}) has no provision at {canonical!r}"
+            ) from exc
+        try:
+            view = await provision_view(conn, law_id, rev, numbered, pinned=revision is not None)
+        except ProvisionNotFoundError as exc2:
+            raise ProvisionNotFoundError(
+                f"law {law_id} ({rev.law_revision_id}) has no provision at {canonical!r}"
+            ) from exc2
     mark_cacheable(response, "law", immutable=revision is not None)
     return view
 
