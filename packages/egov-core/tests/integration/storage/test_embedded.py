@@ -12,7 +12,7 @@ from egov_core.settings import EgovSettings
 from egov_core.storage import get_data_version, open_store
 from egov_core.storage.embedded import EMBEDDED_POSTGRES_VERSION
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.integration
 
 
 def _postgres_processes(data_dir: Path) -> list[psutil.Process]:
