@@ -228,3 +228,19 @@ async def test_current_revision_follows_enforcement_dates(engine: AsyncEngine, l
     await refresh_current_revisions(engine)
     async with engine.connect() as conn:
         assert (await conn.execute(current)).scalar_one() == "505AC0000000032_20230519_000000000000000"
+
+
+async def test_v2_json_document_imports_like_its_xml_twin(
+    engine: AsyncEngine, laws_dir: Path, count_elements: CountFn
+) -> None:
+    stem = "505AC0000000032_20230630_000000000000000"
+    json_file = laws_dir / "revisions" / "505AC0000000032" / stem / f"{stem}.json"
+    summary = await ingest_laws(engine, [json_file], workers=0)
+    assert (summary.imported, summary.failed) == (1, [])
+    stored = await _stored_counts(engine)
+    assert stored[str(json_file)] == +count_elements(json_file.with_suffix(".xml").read_bytes())
+    async with engine.connect() as conn:
+        row = (
+            await conn.execute(text("SELECT law_revision_id, source_format, enforcement_date::text FROM law_revisions"))
+        ).one()
+    assert tuple(row) == (stem, "json", "2023-06-30")
