@@ -1,0 +1,144 @@
+"""Load generation from a separate process on loopback: ``wrk`` when installed, else an async httpx client.
+
+Each measurement is bounded in time and cycles through a list of paths (so uncached search sees a mix of
+queries rather than one). Returns requests, seconds, p50/p90/p99 in ms and the count of non-2xx answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.infra import REPO
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+_LUA = """
+paths = {%s}
+i = 0
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i])
+end
+"""
+
+
+@dataclass
+class Load:
+    """The client-side view of one bounded load window."""
+
+    requests: int
+    seconds: float
+    p50_ms: float
+    p90_ms: float
+    p99_ms: float
+    errors: int
+    tool: str
+
+
+def tool() -> str:
+    """``wrk`` or ``httpx``."""
+    return "wrk" if shutil.which("wrk") else "httpx"
+
+
+def _lua_string(path: str) -> str:
+    # Paths are percent-encoded first, so they hold only characters a Lua string takes as they are.
+    return f'"{path}"'
+
+
+def _wrk(base: str, paths: list[str], duration: float, connections: int) -> Load:
+    from urllib.parse import quote
+
+    quoted = [quote(p, safe="/?=&-_.%") for p in paths]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(_LUA % ", ".join(_lua_string(p) for p in quoted))
+        script = f.name
+    try:
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t1",
+                f"-c{connections}",
+                f"-d{max(1, round(duration))}s",
+                "--timeout",
+                "30s",
+                "--latency",
+                "-s",
+                script,
+                base + quoted[0],
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        Path(script).unlink()
+
+    def pct(p: str) -> float:
+        m = re.search(rf"^\s*{p}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        return float(m.group(1)) * _UNITS[m.group(2)] if m else float("nan")
+
+    m = re.search(r"(\d+) requests in ([\d.]+)(ms|s|m)", out)
+    if m is None:
+        raise RuntimeError(out)
+    seconds = float(m.group(2)) * {"ms": 1e-3, "s": 1.0, "m": 60.0}[m.group(3)]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errs = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = (int(bad.group(1)) if bad else 0) + (sum(int(g) for g in errs.groups()) if errs else 0)
+    return Load(int(m.group(1)), seconds, pct("50"), pct("90"), pct("99"), errors, "wrk")
+
+
+async def _httpx(base: str, paths: list[str], duration: float, connections: int) -> dict[str, float]:
+    import httpx
+
+    latencies: list[float] = []
+    errors = 0
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        deadline = time.monotonic() + duration
+
+        async def worker(k: int) -> None:
+            nonlocal errors
+            i = k
+            while time.monotonic() < deadline:
+                t = time.perf_counter()
+                r = await client.get(paths[i % len(paths)])
+                latencies.append((time.perf_counter() - t) * 1000)
+                errors += r.status_code >= 400
+                i += 1
+
+        started = time.monotonic()
+        await asyncio.gather(*(worker(k) for k in range(connections)))
+        elapsed = time.monotonic() - started
+    latencies.sort()
+    n = len(latencies)
+
+    def pct(q: float) -> float:
+        return latencies[min(n - 1, int(n * q))] if n else float("nan")
+
+    return {"requests": n, "seconds": elapsed, "p50": pct(0.5), "p90": pct(0.9), "p99": pct(0.99), "errors": errors}
+
+
+def run_load(base: str, paths: list[str], duration: float, connections: int) -> Load:
+    """Drive ``base`` with ``connections`` keep-alive connections for ``duration`` seconds, cycling ``paths``."""
+    if tool() == "wrk":
+        return _wrk(base, paths, duration, connections)
+    job = json.dumps({"base": base, "paths": paths, "duration": duration, "connections": connections})
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.load"], input=job, capture_output=True, text=True, check=True, cwd=REPO
+    )
+    r = json.loads(done.stdout)
+    return Load(int(r["requests"]), r["seconds"], r["p50"], r["p90"], r["p99"], int(r["errors"]), "httpx")
+
+
+if __name__ == "__main__":
+    _job = json.loads(sys.stdin.read())
+    print(json.dumps(asyncio.run(_httpx(_job["base"], _job["paths"], _job["duration"], _job["connections"]))))

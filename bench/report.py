@@ -1,0 +1,288 @@
+"""Markdown report and PNG plots of one result document. Targets are stated beside figures, never enforced."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+HEADLINE: tuple[str, ...] = ("article-l1", "article-redis", "article-uncached", "article-l1-uvicorn", "laws-list")
+HEADLINE += ("search-1char", "search-2char", "search-4char", "resolve", "case-search")
+
+
+def _f(v: float | None, fmt: str = ".1f") -> str:
+    return "—" if v is None or math.isnan(v) else format(v, fmt)
+
+
+def _spread(s: dict[str, float] | None, fmt: str = ".1f") -> str:
+    if not s:
+        return "—"
+    return f"{_f(s['median'], fmt)} ({_f(s['min'], fmt)}–{_f(s['max'], fmt)})"
+
+
+def _met(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("met" if ok else "**not met**")
+
+
+def targets(res: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
+    """(issue, target, measured, met?) rows."""
+    rows: list[tuple[str, str, str, bool | None]] = []
+    ing = res.get("ingest", {})
+    if ing:
+        mbps = ing["laws"]["mb_per_s"]
+        rows.append(
+            (
+                "#2",
+                "ingest ≥ 5 MB/s",
+                f"{mbps:.2f} MB/s ({ing['laws']['mb']} MB, {ing['laws']['documents']} docs)",
+                mbps >= 5,
+            )
+        )
+        rss = ing["peak_rss_mb"]
+        rows.append(("#2", "ingest peak RSS ≤ 500 MB", f"{rss:.0f} MB", rss <= 500))
+    scs = res.get("http", {}).get("scenarios", {})
+    for name in ("search-1char", "search-2char", "search-4char"):
+        one = scs.get(name, {}).get("by_conn", {}).get("1")
+        if one:
+            p50, p99 = one["p50_ms"]["median"], one["p99_ms"]["median"]
+            rows.append(("#3", f"{name} p50 ≤ 10 ms @1 conn", f"{p50:.2f} ms", p50 <= 10))
+            rows.append(("#3", f"{name} p99 ≤ 50 ms @1 conn", f"{p99:.2f} ms", p99 <= 50))
+    l1 = scs.get("article-l1", {}).get("by_conn", {})
+    for c, fig in l1.items():
+        r = fig["ratio_rps"]["median"]
+        rows.append(
+            (
+                "#4",
+                f"cached GET ≥ 50 % of raw req/s @{c} conn",
+                f"{r:.0%} (CPU ratio {fig['ratio_cpu']['median']:.0%})",
+                r >= 0.5,
+            )
+        )
+    q = res.get("quality", {}).get("metrics", {})
+    hyb = q.get("hybrid")
+    rows.append(
+        (
+            "#5",
+            "hybrid R@10 ≥ 0.80 (lawqa_jp)",
+            _f(hyb["R@10"], ".3f") if hyb else "not measured",
+            hyb["R@10"] >= 0.8 if hyb else None,
+        )
+    )
+    hnsw = res.get("quality", {}).get("hnsw")
+    rows.append(("#5", "HNSW recall@10 ≥ 0.95 at ≥ 150 q/s", "not measured" if not hnsw else str(hnsw), None))
+    return rows
+
+
+def _plots(res: dict[str, Any], out: Path, stamp: str) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names: list[str] = []
+    scs = res.get("http", {}).get("scenarios", {})
+    if scs:
+        labels = list(scs)
+        conns = list(next(iter(scs.values()))["by_conn"])
+        fig, axes = plt.subplots(1, len(conns), figsize=(6.5 * len(conns), 5), squeeze=False)
+        for ax, c in zip(axes[0], conns, strict=True):
+            med = [scs[n]["by_conn"][c]["rps"]["median"] for n in labels]
+            lo = [m - scs[n]["by_conn"][c]["rps"]["min"] for n, m in zip(labels, med, strict=True)]
+            hi = [scs[n]["by_conn"][c]["rps"]["max"] - m for n, m in zip(labels, med, strict=True)]
+            ax.barh(labels, med, xerr=[lo, hi], color=["#888" if n == "raw" else "#3b7dd8" for n in labels])
+            ax.set_xscale("log")
+            ax.set_title(f"requests/s at {c} connection(s) (median, min–max)")
+            ax.invert_yaxis()
+        fig.tight_layout()
+        fig.savefig(out / f"{stamp}-http-rps.png", dpi=90)
+        plt.close(fig)
+        names.append(f"{stamp}-http-rps.png")
+        fig, ax = plt.subplots(figsize=(10, 5))
+        for c, marker in zip(conns, "os^v", strict=False):
+            for pct, alpha in (("p50_ms", 1.0), ("p99_ms", 0.5)):
+                ax.scatter(
+                    [scs[n]["by_conn"][c][pct]["median"] for n in labels],
+                    labels,
+                    marker=marker,
+                    alpha=alpha,
+                    label=f"{pct[:3]} @{c}",
+                )
+        ax.set_xscale("log")
+        ax.set_xlabel("latency ms (median of rounds)")
+        ax.axvline(10, ls=":", c="g")
+        ax.axvline(50, ls=":", c="r")
+        ax.invert_yaxis()
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(out / f"{stamp}-http-latency.png", dpi=90)
+        plt.close(fig)
+        names.append(f"{stamp}-http-latency.png")
+    pts = res.get("scaling", [])
+    if pts:
+        fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4))
+        xs = [p["laws"] for p in pts]
+        a1.plot(xs, [p["ingest_s"] for p in pts], "o-")
+        a1.set_xlabel("laws")
+        a1.set_ylabel("ingest seconds")
+        a1.set_title("ingest time")
+        for pct in ("p50_ms", "p90_ms", "p99_ms"):
+            a2.plot(xs, [p["search"][pct]["median"] for p in pts], "o-", label=pct[:3])
+        a2.set_xlabel("laws")
+        a2.set_ylabel("ms")
+        a2.set_title("keyword search latency @1 conn (mix of 1/2/4+ chars)")
+        a2.legend()
+        fig.tight_layout()
+        fig.savefig(out / f"{stamp}-scaling.png", dpi=90)
+        plt.close(fig)
+        names.append(f"{stamp}-scaling.png")
+    q = res.get("quality", {}).get("metrics", {})
+    if q:
+        fig, ax = plt.subplots(figsize=(9, 4))
+        keys = ("R@1", "R@5", "R@10", "MRR@10")
+        width = 0.8 / len(q)
+        for i, (method, m) in enumerate(q.items()):
+            ax.bar([k + i * width for k in range(len(keys))], [m[k] for k in keys], width, label=method)
+        ax.set_xticks([k + 0.4 - width / 2 for k in range(len(keys))], keys)
+        ax.set_ylim(0, 1)
+        ax.axhline(0.8, ls=":", c="r")
+        ax.legend(fontsize=8)
+        ax.set_title("lawqa_jp retrieval")
+        fig.tight_layout()
+        fig.savefig(out / f"{stamp}-quality.png", dpi=90)
+        plt.close(fig)
+        names.append(f"{stamp}-quality.png")
+    return names
+
+
+def headline_table(res: dict[str, Any]) -> list[str]:
+    """The Markdown rows of the headline table (also copied into the README)."""
+    scs = res.get("http", {}).get("scenarios", {})
+    raw = scs.get("raw", {}).get("by_conn", {})
+    lo, hi = (min(raw, key=int), max(raw, key=int)) if raw else ("1", "64")
+    lines = [
+        f"| scenario | req/s @{hi} (vs raw) | CPU-µs/req server + DB @{hi} | p50 / p90 / p99 ms @{lo} | p50 / p99 ms @{hi} |",
+        "|---|---|---|---|---|",
+    ]
+    if raw:
+        r1, r64 = raw[lo], raw[hi]
+        lines.append(
+            f"| raw ASGI ceiling | {r64['rps']['median']:.0f} (100 %) | {r64['cpu_us']['median']:.0f} | "
+            f"{r1['p50_ms']['median']:.2f} / {r1['p90_ms']['median']:.2f} / {r1['p99_ms']['median']:.2f} | "
+            f"{r64['p50_ms']['median']:.2f} / {r64['p99_ms']['median']:.2f} |"
+        )
+    for name in HEADLINE:
+        if name not in scs:
+            continue
+        one, many = scs[name]["by_conn"][lo], scs[name]["by_conn"][hi]
+        lines.append(
+            f"| {scs[name]['label']} | {many['rps']['median']:.0f} ({many['ratio_rps']['median']:.0%}) | "
+            f"{many['cpu_us']['median']:.0f} + {many['db_cpu_us']['median']:.0f} | "
+            f"{one['p50_ms']['median']:.2f} / {one['p90_ms']['median']:.2f} / {one['p99_ms']['median']:.2f} | "
+            f"{many['p50_ms']['median']:.2f} / {many['p99_ms']['median']:.2f} |"
+        )
+    return lines
+
+
+def write_report(res: dict[str, Any], out: Path, stamp: str) -> Path:
+    """Write ``<stamp>.md`` (and its PNGs) into ``out``; returns the Markdown path."""
+    env = res["environment"]
+    pk = ", ".join(f"{k} {v}" for k, v in env["packages"].items() if v)
+    corpus = res["corpus"]
+    s = res["settings"]
+    md = [
+        f"# egov benchmark — {res['started']} ({res['profile']})",
+        "",
+        f"- Machine: {env['cpu_count']} CPUs ({env['cpu_model']}), {env['platform']}; load average "
+        f"{env['load_avg_start'][0]:.1f} at start, {env.get('load_avg_end', [math.nan])[0]:.1f} at end",
+        f"- Python {env['python']}; PostgreSQL {env['postgresql']}; Redis {env['redis']}; load generator "
+        f"{env['wrk'] or 'httpx (wrk not installed)'}",
+        f"- Packages: {pk}",
+        f"- Corpus: {corpus['law_files']} law files ({corpus['law_mb']} MB) + {corpus['revision_files']} revision "
+        f"files ({corpus['revision_mb']} MB) + court decisions",
+        f"- Settings: {s['workers']} server worker(s) for every server; {s['rounds']} interleaved rounds × "
+        f"{s['duration']:.0f} s per scenario and connection count; figures are the median of rounds with "
+        f"(min–max); ratios pair each round with the raw ceiling's round. Run took {res['seconds']:.0f} s.",
+        "",
+        "## Targets",
+        "",
+        "| issue | target | measured | |",
+        "|---|---|---|---|",
+        *[f"| {i} | {t} | {m} | {_met(ok)} |" for i, t, m, ok in targets(res)],
+    ]
+    if "http" in res:
+        md += ["", "## HTTP (headline)", "", *headline_table(res), ""]
+        md += [
+            "CPU-µs/req: CPU of the server's process tree (+ its PostgreSQL backends) per request. "
+            "Uncached scenarios run on a server with `EGOV_CACHE__ENABLED=false`; the Redis path on one with "
+            "`EGOV_CACHE__L1_MAX_BYTES=0` (every hit from L2).",
+            "",
+            "### Every figure",
+            "",
+            "| scenario | conn | req/s | vs raw (req/s) | vs raw (CPU) | p50 ms | p90 ms | p99 ms | CPU-µs/req | DB CPU-µs/req | errors |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for name, sc in res["http"]["scenarios"].items():
+            for c, f in sc["by_conn"].items():
+                md.append(
+                    f"| {name} | {c} | {_spread(f['rps'], '.0f')} | {_spread(f['ratio_rps'], '.2f')} | "
+                    f"{_spread(f['ratio_cpu'], '.2f')} | {_spread(f['p50_ms'], '.2f')} | {_spread(f['p90_ms'], '.2f')} | "
+                    f"{_spread(f['p99_ms'], '.2f')} | {_spread(f['cpu_us'], '.0f')} | {_spread(f['db_cpu_us'], '.0f')} | {f['errors']} |"
+                )
+        md += ["", f"Cache state after the run: `{res['http'].get('cache_stats')}`"]
+    ing = res.get("ingest")
+    if ing:
+        md += [
+            "",
+            "## Ingest",
+            "",
+            "| step | docs | MB | seconds | docs/s | MB/s | failed |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for name, st in ing["steps"].items():
+            docs = st["imported"] + st["unchanged"]
+            md.append(
+                f"| {name} | {docs} | {st['bytes'] / 1e6:.1f} | {st['wall_s']:.1f} | {st['docs_per_s']} | {st['mb_per_s']} | {st['failed']} |"
+            )
+        md.append(
+            f"\nLaws total: {ing['laws']['mb_per_s']} MB/s, {ing['laws']['laws_per_s']} laws/s; peak RSS (importer "
+            f"tree) {ing['peak_rss_mb']:.0f} MB; CPU parent {ing['cpu_parent_s']} s, parser workers {ing['cpu_workers_s']} s."
+        )
+    if res.get("scaling"):
+        md += [
+            "",
+            "## Scaling",
+            "",
+            "| laws | MB | ingest s | search req/s @1 | p50 ms | p90 ms | p99 ms |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for p in res["scaling"]:
+            se = p["search"]
+            md.append(
+                f"| {p['laws']} | {p['mb']} | {p['ingest_s']:.1f} | {_spread(se['rps'], '.0f')} | {_spread(se['p50_ms'], '.2f')} | "
+                f"{_spread(se['p90_ms'], '.2f')} | {_spread(se['p99_ms'], '.2f')} |"
+            )
+    q = res.get("quality")
+    if q:
+        md += [
+            "",
+            "## Quality (lawqa_jp)",
+            "",
+            f"Source: {q.get('source')}; embedder: {q.get('embedder') or '—'}. {q.get('gradable')} gradable questions, "
+            f"{q.get('unanswerable')} unanswerable (gold law not in corpus), {q.get('no_gold')} without article gold."
+            + (f" Note: {q['note']}" if q.get("note") else ""),
+            "",
+            "| method | R@1 | R@5 | R@10 | MRR@10 |",
+            "|---|---|---|---|---|",
+            *[
+                f"| {m} | {v['R@1']:.3f} | {v['R@5']:.3f} | {v['R@10']:.3f} | {v['MRR@10']:.3f} |"
+                for m, v in q["metrics"].items()
+            ],
+            "",
+            "HNSW recall@10 vs exact: "
+            + (str(q["hnsw"]) if q.get("hnsw") else "not measured (no HNSW benchmark available yet)."),
+        ]
+    pngs = _plots(res, out, stamp)
+    md += ["", "## Plots", "", *[f"![{p}]({p})" for p in pngs]]
+    path = out / f"{stamp}.md"
+    path.write_text("\n".join(md) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,153 @@
+"""``python -m bench.run [--quick|--full]``: the whole benchmark in one run; writes bench/results/<timestamp>.*.
+
+Order: environment header; ingest of the corpus into a fresh database (kept for the rest of the run);
+HTTP against the raw-ASGI ceiling and uvicorn; scaling (fresh databases of 100 and 300 laws, plus the
+main one); retrieval quality. Every database and process it starts is dropped/stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.envinfo import corpus_size, environment
+from bench.infra import REPO, db_name, egov_env, fresh_database, http_server, shared_data
+from bench.ingest import ingest_subprocess
+from bench.quality import run_quality
+from bench.report import write_report
+from bench.web import run_http, search_latency
+
+ALWAYS = ("129AC0000000089", "321CONSTITUTION", "140AC0000000045", "417AC0000000086", "322AC0000000049")
+PROFILES: dict[str, dict[str, Any]] = {
+    # duration: seconds per load window; rounds: interleaved repetitions (median reported).
+    "quick": {"duration": 3.0, "rounds": 3, "scale_sizes": (100, 300), "scale_duration": 2.0, "scale_rounds": 3},
+    "full": {"duration": 10.0, "rounds": 5, "scale_sizes": (100, 300), "scale_duration": 5.0, "scale_rounds": 5},
+}
+
+
+def law_files(limit: int | None, seed: int = 0) -> list[Path]:
+    """The shared corpus' law files, or a seeded subset of ``limit`` of them that holds the famous laws."""
+    files = sorted((shared_data() / "laws" / "xml").glob("*.xml"))
+    if limit is None or limit >= len(files):
+        return files
+    keep = [f for f in files if f.stem.split("_")[0] in ALWAYS]
+    rest = [f for f in files if f not in keep]
+    return sorted(keep[:limit] + random.Random(seed).sample(rest, max(0, limit - len(keep))))
+
+
+def _log(msg: str) -> None:
+    print(f"[bench {datetime.now(UTC):%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Run every part; returns the result document (also written to disk by :func:`main`)."""
+    prof = dict(PROFILES[args.profile])
+    for key in ("duration", "rounds", "scale_sizes"):
+        if getattr(args, key) is not None:
+            prof[key] = getattr(args, key)
+    if args.duration is not None:
+        prof["scale_duration"] = args.duration
+    if args.rounds is not None:
+        prof["scale_rounds"] = args.rounds
+    data = shared_data()
+    laws = law_files(args.laws)
+    revisions = [] if args.laws else [data / "laws" / "revisions"]
+    result: dict[str, Any] = {
+        "profile": args.profile,
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "settings": {**prof, "laws_limit": args.laws, "workers": args.workers, "connections": args.connections},
+        "environment": environment(),
+        "corpus": corpus_size(laws, revisions),
+    }
+    t0 = time.monotonic()
+    with fresh_database() as url:
+        _log(f"ingest {len(laws)} laws (+revisions, cases) into {db_name(url)}")
+        steps: list[tuple[str, list[Path]]] = [("laws", laws)]
+        steps += [("revisions", revisions)] if revisions else []
+        steps += [("cases", [data / "cases"])]
+        result["ingest"] = ingest_subprocess(url, steps, workers=args.ingest_workers)
+        if not args.skip_http:
+            _log("HTTP scenarios")
+            result["http"] = run_http(
+                url,
+                duration=prof["duration"],
+                rounds=prof["rounds"],
+                connections=tuple(args.connections),
+                workers=args.workers,
+            )
+        _log("scaling")
+        result["scaling"] = _scaling(url, laws, result["ingest"], prof)
+        if not args.skip_quality:
+            _log("quality")
+            result["quality"] = run_quality(url, full=args.profile == "full", questions=args.questions)
+    result["seconds"] = round(time.monotonic() - t0, 1)
+    result["environment"]["load_avg_end"] = os.getloadavg()
+    return result
+
+
+def _scaling(
+    main_url: str, laws: list[Path], main_ingest: dict[str, Any], prof: dict[str, Any]
+) -> list[dict[str, Any]]:
+    points = []
+    for n in [s for s in prof["scale_sizes"] if s < len(laws)]:
+        subset = law_files(n)
+        with fresh_database("egov_bench_scale") as url:
+            ing = ingest_subprocess(url, [("laws", subset)])
+            points.append(_scale_point(url, n, ing["steps"]["laws"], prof))
+    points.append(_scale_point(main_url, len(laws), main_ingest["steps"]["laws"], prof))
+    return points
+
+
+def _scale_point(url: str, n: int, ingest_step: dict[str, Any], prof: dict[str, Any]) -> dict[str, Any]:
+    env = egov_env(url, EGOV_CACHE__ENABLED="false")
+    with http_server(
+        "scale", "granian", "egov_api.app:create_app", factory=True, env=env, ready_path="/health/ready"
+    ) as srv:
+        search = search_latency(srv, prof["scale_duration"], prof["scale_rounds"], db_name(url))
+    return {"laws": n, "ingest_s": ingest_step["wall_s"], "mb": round(ingest_step["bytes"] / 1e6, 2), "search": search}
+
+
+def main(argv: list[str] | None = None) -> Path:
+    """Parse the command line, run, write JSON + Markdown + PNGs; returns the JSON path."""
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--quick", dest="profile", action="store_const", const="quick", help="under 10 min on 2 cores (default)"
+    )
+    mode.add_argument(
+        "--full", dest="profile", action="store_const", const="full", help="longer windows, vector quality"
+    )
+    parser.set_defaults(profile="quick")
+    parser.add_argument("--laws", type=int, help="ingest only this many laws (seeded subset; default all)")
+    parser.add_argument("--duration", type=float, help="seconds per HTTP load window (overrides the profile)")
+    parser.add_argument("--rounds", type=int, help="interleaved rounds per HTTP scenario (overrides the profile)")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes (same for every server)")
+    parser.add_argument("--ingest-workers", type=int, default=2, help="parser processes of the importer")
+    parser.add_argument("--connections", type=int, nargs="+", default=[1, 64], help="connection counts per scenario")
+    parser.add_argument(
+        "--scale-sizes", type=int, nargs="*", help="law counts of the scaling databases (default 100 300)"
+    )
+    parser.add_argument("--questions", type=int, help="grade only the first N lawqa_jp questions (smoke tests)")
+    parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--out-dir", type=Path, default=REPO / "bench" / "results")
+    args = parser.parse_args(argv)
+    result = run(args)
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    json_path: Path = args.out_dir / f"{stamp}.json"
+    json_path.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    md = write_report(result, args.out_dir, stamp)
+    _log(f"wrote {json_path} and {md}")
+    return json_path
+
+
+if __name__ == "__main__":
+    main()

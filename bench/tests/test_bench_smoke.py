@@ -1,0 +1,61 @@
+"""Smoke test of the bench code itself: a tiny corpus, one short round — checks the report is produced.
+
+It asserts what the run wrote (JSON fields, Markdown sections, PNGs), never how fast anything was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench.infra import shared_data
+
+pytestmark = [pytest.mark.integration]
+
+
+@pytest.fixture(scope="module")
+def shared() -> Path:
+    """The shared corpus, or skip."""
+    data = shared_data()
+    if not (data / "laws" / "xml" / "129AC0000000089.xml").is_file():
+        pytest.skip(f"shared data not found at {data} (set EGOV_SHARED_DATA)")
+    return data
+
+
+def test_quick_run_on_a_tiny_corpus_writes_json_markdown_and_plots(shared: Path, tmp_path: Path) -> None:
+    """Two laws (民法 and 刑法), 1 s windows at 1 connection, one scaling point, five lawqa_jp questions."""
+    pytest.importorskip("matplotlib")
+    if shutil.which("wrk") is None and os.environ.get("CI"):
+        pytest.skip("wrk missing: the httpx fallback is exercised elsewhere")
+    from bench.run import main
+
+    argv = ["--quick", "--laws", "2", "--duration", "1", "--rounds", "1", "--connections", "1"]
+    argv += ["--scale-sizes", "1", "--questions", "5", "--ingest-workers", "1", "--out-dir", str(tmp_path)]
+    json_path = main(argv)
+
+    result = json.loads(json_path.read_text(encoding="utf-8"))
+    assert result["corpus"]["law_files"] == 2
+    assert result["ingest"]["steps"]["laws"]["imported"] == 2
+    assert result["ingest"]["steps"]["laws"]["failed"] == 0
+    assert result["ingest"]["steps"]["cases"]["imported"] > 0
+    scenarios = result["http"]["scenarios"]
+    assert {"raw", "article-l1", "article-uncached", "search-2char", "resolve", "case-search"} <= set(scenarios)
+    for name, sc in scenarios.items():
+        fig = sc["by_conn"]["1"]
+        assert fig["errors"] == 0, name
+        assert fig["rps"]["median"] > 0, name
+    # The L1 scenario really was served from L1: the cached server computed the article once.
+    assert result["http"]["cache_stats"]["egov"]["l1_hits"] > 0
+    assert [p["laws"] for p in result["scaling"]] == [1, 2]
+    assert result["quality"]["questions"] == 5
+    assert "keyword (full corpus)" in result["quality"]["metrics"]
+    md = json_path.with_suffix(".md").read_text(encoding="utf-8")
+    for section in ("## Targets", "## HTTP (headline)", "## Ingest", "## Scaling", "## Quality (lawqa_jp)"):
+        assert section in md
+    assert "ingest ≥ 5 MB/s" in md
+    pngs = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert len(pngs) == 4, pngs
