@@ -26,6 +26,7 @@ from egov_core.ingest._writer import publish
 from egov_core.ingest.sources import SourceItem, iter_case_sources
 from egov_core.ingest.summary import ImportProgress, ImportSummary
 from egov_core.storage.errors import translate_errors
+from egov_core.storage.maintenance import CASE_TABLES, vacuum_analyze
 from egov_core.text import tsvector_literal
 
 __all__ = ["CASE_TOKEN_CHARS", "Resolver", "ingest_cases", "split_ref_law"]
@@ -200,4 +201,6 @@ async def ingest_cases(
         with translate_errors():
             await finish_run(engine, summary, status)
     _log.info("%s", summary.format())
+    if summary.imported:
+        await vacuum_analyze(engine, CASE_TABLES)
     return summary

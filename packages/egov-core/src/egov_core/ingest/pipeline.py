@@ -18,6 +18,7 @@ from egov_core.ingest._writer import refresh_all_current_revisions, write_revisi
 from egov_core.ingest.sources import SourceItem, iter_law_sources
 from egov_core.ingest.summary import ImportProgress, ImportSummary
 from egov_core.storage.errors import translate_errors
+from egov_core.storage.maintenance import LAW_TABLES, vacuum_analyze
 
 __all__ = ["ProgressCallback", "ingest_laws", "refresh_current_revisions"]
 
@@ -135,6 +136,8 @@ async def ingest_laws(
         with translate_errors():
             await asyncio.shield(finish_run(engine, summary, status))
     _log.info("%s", summary.format())
+    if summary.imported:
+        await vacuum_analyze(engine, LAW_TABLES)
     return summary
 
 
