@@ -8,12 +8,18 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import Path, Query, Response
+from pydantic import StringConstraints
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from egov_core.queries import ProvisionRow, RevisionRow, resolve_revision
 
 #: Header a route sets to tell the cache layer how to cache its 200 response (stripped before sending).
 CACHE_KIND_HEADER = "x-egov-cache-kind"
+
+#: Free-text query values: anything but U+0000, which PostgreSQL text cannot hold (it surfaced as a 500).
+NO_NUL = r"^[^\x00]*$"
+#: One item of a repeatable free-text query parameter (``?category=a&category=b``), U+0000 rejected.
+FreeText = Annotated[str, StringConstraints(pattern=NO_NUL)]
 
 AsOf = Annotated[
     date | None,

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Query, Response
 
 from egov_api.problems import ParameterError
-from egov_api.routes._common import LawIdPath, mark_cacheable, provision_url
+from egov_api.routes._common import NO_NUL, FreeText, LawIdPath, mark_cacheable, provision_url
 from egov_api.schemas.cases import CaseDetail, CaseLawRef, CaseList, CaseSummary
 from egov_api.schemas.common import PROBLEM_RESPONSES, page_info
 from egov_api.state import Conn
@@ -20,7 +20,7 @@ from egov_core.queries import CaseFilter, CaseRow, citing_cases, get_case, get_l
 router = APIRouter(tags=["cases"], responses=PROBLEM_RESPONSES)
 
 TrialType = Annotated[
-    list[str] | None,
+    list[FreeText] | None,
     Query(
         max_length=10,
         description="SupremeCourt, HighCourt, LowerCourt, IPCase, AdministrativeCase, LaborCase; repeat for several.",
@@ -57,7 +57,7 @@ def case_summary(row: CaseRow) -> CaseSummary:
 async def list_cases_route(
     conn: Conn,
     response: Response,
-    court: Annotated[str | None, Query(max_length=100, examples=["最高裁判所"])] = None,
+    court: Annotated[str | None, Query(max_length=100, pattern=NO_NUL, examples=["最高裁判所"])] = None,
     trial_type: TrialType = None,
     date_from: Annotated[date | None, Query(description="Decided on or after.")] = None,
     date_to: Annotated[date | None, Query(description="Decided on or before.")] = None,

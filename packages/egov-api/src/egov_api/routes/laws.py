@@ -9,7 +9,16 @@ import orjson
 from fastapi import APIRouter, Query, Response
 
 from egov_api.aliases import law_ids_for_abbreviation
-from egov_api.routes._common import AsOf, LawIdPath, RevisionId, law_url, mark_cacheable, pick_revision
+from egov_api.routes._common import (
+    NO_NUL,
+    AsOf,
+    FreeText,
+    LawIdPath,
+    RevisionId,
+    law_url,
+    mark_cacheable,
+    pick_revision,
+)
 from egov_api.schemas.common import PROBLEM_RESPONSES, page_info
 from egov_api.schemas.laws import LawDetail, LawList, LawSummary, RevisionList, RevisionSummary, Toc, TocNode
 from egov_api.state import Conn, State
@@ -67,7 +76,7 @@ async def list_laws_route(
     response: Response,
     law_type: Annotated[list[LawType] | None, Query(description="e-Gov law type; repeat for several.")] = None,
     category: Annotated[
-        list[str] | None, Query(description="e-Gov 分野 (category); repeat for several.", max_length=20)
+        list[FreeText] | None, Query(description="e-Gov 分野 (category); repeat for several.", max_length=20)
     ] = None,
     era: Annotated[Era | None, Query(description="Era of the law number.")] = None,
     year: Annotated[int | None, Query(ge=1, le=99, description="Year within the era.")] = None,
@@ -75,10 +84,13 @@ async def list_laws_route(
     promulgated_from: Annotated[date | None, Query(description="Promulgated on or after (YYYY-MM-DD).")] = None,
     promulgated_to: Annotated[date | None, Query(description="Promulgated on or before (YYYY-MM-DD).")] = None,
     title: Annotated[
-        str | None, Query(max_length=100, description="Substring of the title.", examples=["個人情報"])
+        str | None, Query(max_length=100, pattern=NO_NUL, description="Substring of the title.", examples=["個人情報"])
     ] = None,
     abbrev: Annotated[
-        str | None, Query(max_length=100, description="A common abbreviation of the law's name.", examples=["労基法"])
+        str | None,
+        Query(
+            max_length=100, pattern=NO_NUL, description="A common abbreviation of the law's name.", examples=["労基法"]
+        ),
     ] = None,
     sort: Annotated[
         Literal["law_id", "title", "promulgation_date", "law_num"], Query(description="Sort key.")

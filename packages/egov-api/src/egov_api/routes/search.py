@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 from sqlalchemy import text
 
-from egov_api.routes._common import AsOf, mark_cacheable, provision_url
+from egov_api.routes._common import NO_NUL, AsOf, FreeText, mark_cacheable, provision_url
 from egov_api.routes.cases import case_url
 from egov_api.schemas.common import PROBLEM_RESPONSES, page_info
 from egov_api.schemas.search import CaseHit, CaseSearchResult, Highlight, ProvisionHit, ProvisionSearchResult
@@ -23,6 +23,7 @@ Q = Annotated[
     Query(
         min_length=1,
         max_length=200,
+        pattern=NO_NUL,
         description=(
             'Terms separated by spaces (AND), "quoted phrase", OR (or |) between terms, -exclusion. '
             "Japanese-aware: 1- and 2-character terms (税, 債権) work; full-width/half-width and old-style "
@@ -67,9 +68,13 @@ async def search_provisions_route(
     state: State,
     response: Response,
     q: Q,
-    law_id: Annotated[list[str] | None, Query(max_length=50, description="Restrict to these laws; repeat.")] = None,
+    law_id: Annotated[
+        list[FreeText] | None, Query(max_length=50, description="Restrict to these laws; repeat.")
+    ] = None,
     law_type: Annotated[list[LawTypes] | None, Query(description="Restrict to law types; repeat.")] = None,
-    category: Annotated[list[str] | None, Query(max_length=20, description="Restrict to e-Gov categories.")] = None,
+    category: Annotated[
+        list[FreeText] | None, Query(max_length=20, description="Restrict to e-Gov categories.")
+    ] = None,
     suppl: Annotated[
         bool | None, Query(description="true: only 附則; false: only the main provision and appendices; unset: both.")
     ] = None,
@@ -107,8 +112,8 @@ async def search_cases_route(
     conn: Conn,
     response: Response,
     q: Q,
-    court: Annotated[str | None, Query(max_length=100)] = None,
-    trial_type: Annotated[list[str] | None, Query(max_length=10)] = None,
+    court: Annotated[str | None, Query(max_length=100, pattern=NO_NUL)] = None,
+    trial_type: Annotated[list[FreeText] | None, Query(max_length=10)] = None,
     date_from: Annotated[date | None, Query()] = None,
     date_to: Annotated[date | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
