@@ -74,8 +74,10 @@ def targets(res: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
 
 
 def _plots(res: dict[str, Any], out: Path, stamp: str) -> list[str]:
-    import matplotlib
-
+    try:
+        import matplotlib
+    except ImportError:  # plots are optional: the JSON and Markdown carry every figure
+        return []
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 

@@ -5,13 +5,11 @@ It asserts what the run wrote (JSON fields, Markdown sections, PNGs), never how 
 
 from __future__ import annotations
 
+import importlib.util
 import json
-import os
-import shutil
 from pathlib import Path
 
 import pytest
-
 from bench.infra import shared_data
 
 pytestmark = [pytest.mark.integration]
@@ -27,14 +25,11 @@ def shared() -> Path:
 
 
 def test_quick_run_on_a_tiny_corpus_writes_json_markdown_and_plots(shared: Path, tmp_path: Path) -> None:
-    """Two laws (民法 and 刑法), 1 s windows at 1 connection, one scaling point, five lawqa_jp questions."""
-    pytest.importorskip("matplotlib")
-    if shutil.which("wrk") is None and os.environ.get("CI"):
-        pytest.skip("wrk missing: the httpx fallback is exercised elsewhere")
+    """Two laws (民法 and 刑法), 1 s windows at 1 connection, the main scaling point, five lawqa_jp questions."""
     from bench.run import main
 
     argv = ["--quick", "--laws", "2", "--duration", "1", "--rounds", "1", "--connections", "1"]
-    argv += ["--scale-sizes", "1", "--questions", "5", "--ingest-workers", "1", "--out-dir", str(tmp_path)]
+    argv += ["--scale-sizes", "--questions", "5", "--ingest-workers", "1", "--out-dir", str(tmp_path)]
     json_path = main(argv)
 
     result = json.loads(json_path.read_text(encoding="utf-8"))
@@ -50,7 +45,8 @@ def test_quick_run_on_a_tiny_corpus_writes_json_markdown_and_plots(shared: Path,
         assert fig["rps"]["median"] > 0, name
     # The L1 scenario really was served from L1: the cached server computed the article once.
     assert result["http"]["cache_stats"]["egov"]["l1_hits"] > 0
-    assert [p["laws"] for p in result["scaling"]] == [1, 2]
+    assert [p["laws"] for p in result["scaling"]] == [2]
+    assert result["scaling"][0]["search"]["p50_ms"]["median"] > 0
     assert result["quality"]["questions"] == 5
     assert "keyword (full corpus)" in result["quality"]["metrics"]
     md = json_path.with_suffix(".md").read_text(encoding="utf-8")
@@ -58,4 +54,5 @@ def test_quick_run_on_a_tiny_corpus_writes_json_markdown_and_plots(shared: Path,
         assert section in md
     assert "ingest ≥ 5 MB/s" in md
     pngs = sorted(p.name for p in tmp_path.glob("*.png"))
-    assert len(pngs) == 4, pngs
+    # Plots need matplotlib (optional); without it the report still carries every figure.
+    assert len(pngs) == (4 if importlib.util.find_spec("matplotlib") else 0), pngs
