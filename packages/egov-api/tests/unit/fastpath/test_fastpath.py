@@ -90,7 +90,7 @@ async def test_second_get_is_served_without_routing() -> None:
     assert fast.stored == 1
     for r in (first, second):
         assert r.headers["etag"] == strong_etag(first.content).decode()
-        assert r.headers["cache-control"] == "public, max-age=86400"
+        assert r.headers["cache-control"] == "public, max-age=300"  # client max-age cap of current URLs
         assert r.headers["content-type"] == "application/json"
         assert r.headers["content-length"] == str(len(first.content))
         assert CACHE_KIND_HEADER not in r.headers
@@ -107,7 +107,7 @@ async def test_if_none_match_gets_304_on_both_paths() -> None:
         assert r.status_code == 304
         assert r.content == b""
         assert r.headers["etag"] == etag
-        assert r.headers["cache-control"] == "public, max-age=86400"
+        assert r.headers["cache-control"] == "public, max-age=300"  # client max-age cap of current URLs
         assert "content-type" not in r.headers
     assert changed.status_code == 200
     assert changed.content == LAW + b"<!--v1-->"
@@ -120,8 +120,8 @@ async def test_immutable_revision_and_search_ttls() -> None:
     async with client(fast) as c:
         fixed = await c.get("/v1/laws/A", params={"revision": "A_20200401_x"})
         search = await c.get("/v1/search", params={"q": "個人情報"})
-    assert fixed.headers["cache-control"] == "public, max-age=86400, immutable"
-    assert search.headers["cache-control"] == "public, max-age=600"
+    assert fixed.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert search.headers["cache-control"] == "public, max-age=300"  # min(search TTL, client cap)
 
 
 async def test_query_order_does_not_matter_but_values_do() -> None:
