@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
-from fakes.fake_egov import FakeEgov
+import pytest
+from fakes.fake_egov import FakeEgov, FakeResponse
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sync_testsupport import count_revisions, data_version, jst_today, republish, revision_row, scalar
 
 from egov_core.egov_client import EgovClient
+from egov_core.errors import InvalidQueryError
 from egov_core.storage import content_hash
 from egov_core.sync import SyncProgress, get_sync_cursor, sync
 from egov_core.sync._cursor import jst_date
@@ -147,3 +150,36 @@ async def test_changed_and_new_revisions_are_picked_up_exactly_once(
     row = await revision_row(engine, added.name)
     assert row["enforcement_date"] == date(2027, 4, 1)
     assert row["is_current"] is False
+
+
+async def test_v1_update_lists_when_the_v2_law_list_fails(
+    engine: AsyncEngine, fake_egov: FakeEgov, revisions_copy: Path, revisions_root: Path
+) -> None:
+    fake_egov.serve_revisions(revisions_copy, law_ids=[LAW])
+    async with EgovClient(fake_egov.settings(retries=0)) as client:
+        with pytest.raises(InvalidQueryError):
+            await sync(engine, client, source="v1")  # no cursor and no --since: v1 has no "everything"
+        assert (await sync(engine, client)).new == 3
+        newest = revisions_copy / LAW / f"{LAW}_20240218_000000000000000"
+        republish(newest / f"{newest.name}.xml", old="寄与することを目的とする。", new="寄与する。", day=jst_today())
+        fake_egov.serve_revisions(revisions_copy, law_ids=[LAW])
+        # e-Gov's daily update lists (the real v1 payload, naming this law), and a broken v2 law list.
+        examples = revisions_root.parent.parent / "egov_api" / "shape_examples" / "lawv1"
+        listed = re.sub(
+            r"<LawId>[^<]+</LawId>",
+            f"<LawId>{LAW}</LawId>",
+            (examples / "law-update-list-v1-normal.xml").read_text(encoding="utf-8"),
+        )
+        for offset in range(-3, 2):
+            day = jst_today() + timedelta(days=offset)
+            fake_egov.add_file(f"/api/1/updatelawlists/{day:%Y%m%d}", examples / "law-update-list-v1-empty.xml")
+        fake_egov.add(f"/api/1/updatelawlists/{jst_today():%Y%m%d}", FakeResponse.xml(listed))
+        fake_egov.add("/api/2/laws", FakeResponse.error(500, "500001", "システムエラー"))
+        calls = len(fake_egov.requests)
+        summary = await sync(engine, client)
+    assert summary.ok, summary.format()
+    assert summary.source == "v1"
+    assert [r.law_revision_id for r in summary.revisions if r.action == "changed"] == [newest.name]
+    paths = [r.path for r in fake_egov.requests[calls:]]
+    assert paths[0] == "/api/2/laws"
+    assert f"/api/1/updatelawlists/{jst_today():%Y%m%d}" in paths
