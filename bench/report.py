@@ -185,6 +185,37 @@ def headline_table(res: dict[str, Any]) -> list[str]:
     return lines
 
 
+def readme_section(res: dict[str, Any], report_name: str) -> str:
+    """The README's ``## Performance`` section for this result: headline table, targets, how to reproduce."""
+    env = res["environment"]
+    lines = [
+        "## Performance",
+        "",
+        f"Latest quick run ({res['started'][:10]}, {env['cpu_count']} CPUs, Python {env['python']}, PostgreSQL "
+        f"{(env['postgresql'] or '?').split()[0]}, Redis {env['redis']}, {res['corpus']['law_files']} laws; full "
+        f"report with every figure, spread and plots: [bench/results/{report_name}](bench/results/{report_name})). "
+        "Each server runs one worker; ratios are to a raw ASGI app returning the same bytes under Granian.",
+        "",
+        *headline_table(res),
+        "",
+        "| issue | target | measured | |",
+        "|---|---|---|---|",
+        *[f"| {i} | {t} | {m} | {_met(ok)} |" for i, t, m, ok in targets(res)],
+        "",
+        "Reproduce (PostgreSQL at 127.0.0.1:5432 with trust auth, `redis-server` and `wrk` on the PATH, the shared "
+        "data in `../shared/data` or `EGOV_SHARED_DATA`):",
+        "",
+        "```sh",
+        "nox -s bench -- --quick        # or: python -m bench.run --quick   (under 10 minutes on 2 cores)",
+        "nox -s bench -- --full         # longer windows, repeated ingest, lawqa_jp with semantic/hybrid",
+        "nox -s schemathesis            # or: python bench/schemathesis_run.py (>= 1,000 generated cases)",
+        "```",
+        "",
+        "Results land in `bench/results/<timestamp>.json` + `.md` + PNG plots. Benchmarks inform; the tests decide.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def write_report(res: dict[str, Any], out: Path, stamp: str) -> Path:
     """Write ``<stamp>.md`` (and its PNGs) into ``out``; returns the Markdown path."""
     env = res["environment"]
@@ -230,6 +261,8 @@ def write_report(res: dict[str, Any], out: Path, stamp: str) -> Path:
                     f"{_spread(f['ratio_cpu'], '.2f')} | {_spread(f['p50_ms'], '.2f')} | {_spread(f['p90_ms'], '.2f')} | "
                     f"{_spread(f['p99_ms'], '.2f')} | {_spread(f['cpu_us'], '.0f')} | {_spread(f['db_cpu_us'], '.0f')} | {f['errors']} |"
                 )
+        for name, why in res["http"].get("skipped", {}).items():
+            md.append(f"\nNot measured: {name} — {why}")
         md += ["", f"Cache state after the run: `{res['http'].get('cache_stats')}`"]
     ing = res.get("ingest")
     if ing:
@@ -245,8 +278,14 @@ def write_report(res: dict[str, Any], out: Path, stamp: str) -> Path:
             md.append(
                 f"| {name} | {docs} | {st['bytes'] / 1e6:.1f} | {st['wall_s']:.1f} | {st['docs_per_s']} | {st['mb_per_s']} | {st['failed']} |"
             )
+        rep = ing.get("repeats")
+        if rep and rep["mb_per_s"]["n"] > 1:
+            md.append(
+                f"\nOver {rep['mb_per_s']['n']} imports of the corpus: {_spread(rep['mb_per_s'], '.2f')} MB/s, "
+                f"{_spread(rep['laws_per_s'], '.1f')} laws/s, peak RSS {_spread(rep['peak_rss_mb'], '.0f')} MB."
+            )
         md.append(
-            f"\nLaws total: {ing['laws']['mb_per_s']} MB/s, {ing['laws']['laws_per_s']} laws/s; peak RSS (importer "
+            f"\nLaws total (the served import): {ing['laws']['mb_per_s']} MB/s, {ing['laws']['laws_per_s']} laws/s; peak RSS (importer "
             f"tree) {ing['peak_rss_mb']:.0f} MB; CPU parent {ing['cpu_parent_s']} s, parser workers {ing['cpu_workers_s']} s."
         )
     if res.get("scaling"):
@@ -280,11 +319,17 @@ def write_report(res: dict[str, Any], out: Path, stamp: str) -> Path:
                 for m, v in q["metrics"].items()
             ],
             "",
+            f"Embedding backfill: {q['embed_chunks_per_s']} chunks/s ({q.get('scope_chunks')} chunks)."
+            if q.get("embed_chunks_per_s")
+            else "Embedding backfill chunks/s: not measured (keyword-only run).",
+            "",
             "HNSW recall@10 vs exact: "
             + (str(q["hnsw"]) if q.get("hnsw") else "not measured (no HNSW benchmark available yet)."),
         ]
     pngs = _plots(res, out, stamp)
     md += ["", "## Plots", "", *[f"![{p}]({p})" for p in pngs]]
+    if not pngs:
+        md.append("No plots: matplotlib is not installed (`pip install matplotlib`).")
     path = out / f"{stamp}.md"
     path.write_text("\n".join(md) + "\n", encoding="utf-8")
     return path

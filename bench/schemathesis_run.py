@@ -79,7 +79,8 @@ def main() -> None:
     parser.add_argument("--laws", type=int, default=50, help="laws of the shared corpus to load")
     parser.add_argument("--max-examples", type=int, default=80, help="schemathesis cases per operation and phase")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--workers", type=int, default=2)
+    # One worker: with two, hypothesis sometimes trips over a CPython 3.11 ast race (a tool error, not an API one).
+    parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     sys.exit(run(args.laws, args.max_examples, args.seed, args.workers))
 

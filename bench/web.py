@@ -47,8 +47,11 @@ class Scenario:
     label: str
 
 
-def scenarios(has_redis: bool) -> list[Scenario]:
-    """Every HTTP scenario of the report, in report order."""
+SEMANTIC = ["不法行為による損害賠償の要件", "解雇の予告", "個人情報の第三者提供", "株主総会の決議"]
+
+
+def scenarios(has_redis: bool, vector: bool = False) -> list[Scenario]:
+    """Every HTTP scenario of the report, in report order (semantic/hybrid only when ``vector``)."""
     out = [
         Scenario("raw", "raw", (ARTICLE,), "raw ASGI ceiling (Granian, same bytes)"),
         Scenario("article-l1", "egov", (ARTICLE,), "cached article GET (L1 hit, fast path)"),
@@ -89,6 +92,10 @@ def scenarios(has_redis: bool) -> list[Scenario]:
             "case-search", "egov-nocache", tuple(f"/v1/search/cases?q={q}" for q in CASES), "case search (uncached)"
         ),
     ]
+    if vector:
+        for kind in ("semantic", "hybrid"):
+            paths = tuple(f"/v1/search/{kind}?q={q}" for q in SEMANTIC)
+            out.append(Scenario(kind, "egov-nocache", paths, f"{kind} search (uncached)"))
     return out
 
 
@@ -146,12 +153,19 @@ def measure(server: Server, sc: Scenario, duration: float, connections: int, dat
     }
 
 
-def _stats(values: list[float]) -> dict[str, float]:
+def stats(values: list[float]) -> dict[str, float]:
+    """Median, min, max and count of repeated measurements."""
     return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
 
 
 def run_http(
-    db_url: str, *, duration: float, rounds: int, connections: tuple[int, ...] = (1, 64), workers: int = 1
+    db_url: str,
+    *,
+    duration: float,
+    rounds: int,
+    connections: tuple[int, ...] = (1, 64),
+    workers: int = 1,
+    full: bool = False,
 ) -> dict[str, Any]:
     """Measure every scenario ``rounds`` times at each connection count (interleaved); summarise.
 
@@ -161,25 +175,35 @@ def run_http(
     """
     database = db_name(db_url)
     with redis_server() as redis_url, servers(db_url, redis_url, workers) as up:
-        scs = scenarios(redis_url is not None)
+        spec = httpx.get(up["egov"].base + "/openapi.json", timeout=30).json()
+        vector = full and "/v1/search/semantic" in spec.get("paths", {})
+        scs = scenarios(redis_url is not None, vector)
         runs: dict[tuple[str, int], list[dict[str, Any]]] = {}
+        skipped: dict[str, str] = {}
         for _ in range(rounds):
             for c in connections:
                 for sc in scs:
-                    runs.setdefault((sc.name, c), []).append(measure(up[sc.server], sc, duration, c, database))
+                    if sc.name in skipped:
+                        continue
+                    try:
+                        runs.setdefault((sc.name, c), []).append(measure(up[sc.server], sc, duration, c, database))
+                    except RuntimeError as exc:  # a broken route is reported, not allowed to sink the run
+                        skipped[sc.name] = str(exc)
+        scs = [sc for sc in scs if sc.name not in skipped]
         cache_stats = {}
         for name, srv in up.items():
             if name != "raw":
                 with contextlib.suppress(httpx.HTTPError, ValueError):
                     cache_stats[name] = httpx.get(srv.base + "/health/ready", timeout=10).json().get("cache")
     out: dict[str, Any] = {"scenarios": {}, "cache_stats": cache_stats, "redis": redis_url is not None}
+    out["skipped"] = skipped | ({} if vector else {"semantic/hybrid": "vector routes not mounted (or not --full)"})
     for sc in scs:
         entry: dict[str, Any] = {"label": sc.label, "server": sc.server, "paths": list(sc.paths), "by_conn": {}}
         for c in connections:
             rs, raw = runs[(sc.name, c)], runs[("raw", c)]
-            fig = {k: _stats([r[k] for r in rs]) for k in ("rps", "p50_ms", "p90_ms", "p99_ms", "cpu_us", "db_cpu_us")}
-            fig["ratio_rps"] = _stats([r["rps"] / w["rps"] for r, w in zip(rs, raw, strict=True) if w["rps"]])
-            fig["ratio_cpu"] = _stats([w["cpu_us"] / r["cpu_us"] for r, w in zip(rs, raw, strict=True) if r["cpu_us"]])
+            fig = {k: stats([r[k] for r in rs]) for k in ("rps", "p50_ms", "p90_ms", "p99_ms", "cpu_us", "db_cpu_us")}
+            fig["ratio_rps"] = stats([r["rps"] / w["rps"] for r, w in zip(rs, raw, strict=True) if w["rps"]])
+            fig["ratio_cpu"] = stats([w["cpu_us"] / r["cpu_us"] for r, w in zip(rs, raw, strict=True) if r["cpu_us"]])
             fig["errors"] = sum(r["errors"] for r in rs)
             fig["tool"] = rs[0]["tool"]
             entry["by_conn"][str(c)] = fig
@@ -191,4 +215,4 @@ def search_latency(server: Server, duration: float, rounds: int, database: str) 
     """Keyword search at 1 connection over the mix of 1-, 2- and 4+-character queries (scaling points)."""
     sc = Scenario("search-mix", server.name, tuple(f"/v1/search?q={q}" for q in SEARCH_1 + SEARCH_2 + SEARCH_4), "")
     rs = [measure(server, sc, duration, 1, database) for _ in range(rounds)]
-    return {k: _stats([r[k] for r in rs]) for k in ("rps", "p50_ms", "p90_ms", "p99_ms")}
+    return {k: stats([r[k] for r in rs]) for k in ("rps", "p50_ms", "p90_ms", "p99_ms")}
