@@ -23,7 +23,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -39,7 +39,7 @@ from egov_vector.search import keyword_query_for, search_lexical
 from egov_vector.search.hits import from_keyword, lift
 
 Ranked = list[tuple[str, str]]
-LAWS_ONLY: tuple[Literal["law"]] = ("law",)
+LAWS_ONLY = ("law",)
 _QMAX = 4000
 
 
@@ -170,7 +170,14 @@ async def evaluate(args: argparse.Namespace) -> dict[str, Any]:
             )
 
         summary = await backfill(
-            engine, embedder, kinds=LAWS_ONLY, law_ids=scope, include_suppl=False, batch_size=64, progress=progress
+            engine,
+            embedder,
+            kinds=LAWS_ONLY,
+            law_ids=scope,
+            include_suppl=False,
+            batch_size=64,
+            max_chars=args.chunk_chars,
+            progress=progress,
         )
         print(f"backfill: {summary}", file=sys.stderr)
         methods: dict[str, Callable[[Question], Awaitable[Ranked]]] = {
@@ -197,6 +204,8 @@ async def evaluate(args: argparse.Namespace) -> dict[str, Any]:
             "gold_articles": sum(len(g) for _, g in graded),
             "scope_laws": len(scope),
             "scope_chunks": summary.chunks,
+            "chunk_chars": args.chunk_chars,
+            "embedder_max_chars": args.max_chars,
             "embed_chunks_per_s": round(summary.chunks_per_s, 2),
             "seconds": round(time.monotonic() - t0, 1),
             "metrics": table,
@@ -220,6 +229,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--max-chars", type=int, default=512, help="characters of each chunk the embedder sees")
+    parser.add_argument("--chunk-chars", type=int, default=800, help="chunk size (articles longer are split)")
     parser.add_argument("--out", help="write the report as JSON here")
     args = parser.parse_args(argv)
     data = shared_data()

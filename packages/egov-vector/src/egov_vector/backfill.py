@@ -12,7 +12,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from typing import Literal
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -140,7 +139,7 @@ class _Writer:
                     ),
                     {"m": model, "h": hashes},
                 )
-                vectors = {str(h): str(v) for h, v in found.tuples()}
+                vectors = {str(h): str(v) for h, v in found}
             todo: dict[str, str] = {}
             for r in rows:
                 if r.chunk.content_hash not in vectors:
@@ -216,7 +215,7 @@ async def backfill(
     engine: AsyncEngine,
     embedder: Embedder,
     *,
-    kinds: Collection[Literal["law", "case"]] = ("law", "case"),
+    kinds: Collection[str] = ("law", "case"),
     law_ids: Collection[str] | None = None,
     lawsuit_ids: Collection[str] | None = None,
     batch_size: int = 256,
@@ -248,6 +247,9 @@ async def backfill(
         ModelMismatchError: the model id is registered with another dimension.
         StorageError: the database failed (everything committed so far stays; run again to resume).
     """
+    unknown = set(kinds) - {"law", "case"}
+    if unknown:
+        raise ValueError(f"unknown source kinds {sorted(unknown)}: expected 'law' and/or 'case'")
     p = BackfillProgress()
     writer = _Writer(engine, embedder, p)
     model = embedder.model_id
@@ -294,7 +296,8 @@ async def backfill(
         if progress is not None:
             progress(p)
         if build_index:
-            for kind in ("law", "case"):
+            source_kinds: tuple[SourceKind, ...] = ("law", "case")
+            for kind in source_kinds:
                 if kind in kinds and await ensure_index(
                     engine, model, embedder.dimension, kind, m=hnsw_m, ef_construction=hnsw_ef_construction
                 ):

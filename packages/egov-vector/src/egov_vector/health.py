@@ -28,7 +28,7 @@ async def vector_health(engine: AsyncEngine, embedder: Embedder) -> dict[str, An
                 text("SELECT source_kind, count(*) FROM vector_chunks WHERE model_id = :m GROUP BY source_kind"),
                 {"m": embedder.model_id},
             )
-            counts = {str(kind): int(n) for kind, n in rows.tuples()}
+            counts = {str(kind): int(n) for kind, n in rows}
             index = {}
             for kind in ("law", "case"):
                 found = await conn.scalar(text("SELECT to_regclass(:n)"), {"n": index_name(embedder.model_id, kind)})

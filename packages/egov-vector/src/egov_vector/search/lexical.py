@@ -76,7 +76,7 @@ async def _document_frequencies(engine: AsyncEngine, terms: Sequence[str], cache
                 ),
                 {"qs": queries},
             )
-            counts = {int(i): int(n) for i, n in rows.tuples()}
+            counts = {int(i): int(n) for i, n in rows}
         for i, term in enumerate(missing, 1):
             cache[term] = counts.get(i, 0)
     return {t: cache[t] for t in terms}

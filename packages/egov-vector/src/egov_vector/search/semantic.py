@@ -19,7 +19,7 @@ from egov_vector.db.models import sql_literal, vector_literal
 from egov_vector.embedders.base import Embedder
 from egov_vector.search.hits import CaseVectorHit, VectorHit, VectorPage, check_page, from_keyword, lift
 
-__all__ = ["nearest_chunks", "query_terms", "search_cases_semantic", "search_semantic"]
+__all__ = ["nearest_chunks", "nearest_sql", "query_terms", "search_cases_semantic", "search_semantic"]
 
 #: Chunks fetched per requested hit: several chunks of one long Article collapse into one hit.
 _OVERFETCH = 4
@@ -32,6 +32,32 @@ def query_terms(query: str, max_query_length: int = MAX_QUERY_LENGTH) -> tuple[s
         return parse_query(query, max_length=max_query_length).positive_terms
     except InvalidQueryError:
         return ()
+
+
+def nearest_sql(
+    embedder: Embedder, *, source_kind: str, where: Sequence[str] = (), joins: str = "", columns: str = ""
+) -> str:
+    """The k-nearest-chunks statement (bind ``:qv``, the query vector as text, and ``:k``).
+
+    The model id and dimension are inlined, not bound: the per-model partial HNSW index only matches a
+    query whose condition is that same constant.
+    """
+    dim = int(embedder.dimension)
+    distance = f"vc.embedding::vector({dim}) <=> CAST(:qv AS vector({dim}))"
+    conditions = [f"vc.model_id = {sql_literal(embedder.model_id)}", f"vc.source_kind = {sql_literal(source_kind)}"]
+    return f"""
+        WITH nn AS MATERIALIZED (
+            SELECT vc.id, {distance} AS distance
+            FROM vector_chunks vc {joins}
+            WHERE {" AND ".join([*conditions, *where])}
+            ORDER BY {distance}
+            LIMIT :k
+        )
+        SELECT nn.distance, vc.law_id, vc.revision_id, vc.lawsuit_id, vc.unit_path, vc.path, vc.part, vc.in_suppl,
+               vc.title, vc.caption, vc.text, vc.body_start{columns}
+        FROM nn JOIN vector_chunks vc ON vc.id = nn.id {joins}
+        ORDER BY nn.distance, vc.id
+    """
 
 
 async def nearest_chunks(
@@ -49,28 +75,13 @@ async def nearest_chunks(
 ) -> list[Any]:
     """The ``k`` chunks nearest to ``vector`` for ``embedder``'s model (HNSW when the planner picks it).
 
-    The model id and dimension are inlined, not bound: the per-model partial index only matches a query
-    whose condition is that same constant. Filters run inside the scan with pgvector's iterative index
-    scan, so a selective filter still fills the page.
+    Runs inside the caller's transaction (it sets ``hnsw.*`` with ``SET LOCAL``). Filters run inside the
+    index scan with pgvector's iterative scan, so a selective filter still fills the page.
     """
-    dim = int(embedder.dimension)
-    distance = f"vc.embedding::vector({dim}) <=> CAST(:qv AS vector({dim}))"
-    conditions = [f"vc.model_id = {sql_literal(embedder.model_id)}", f"vc.source_kind = {sql_literal(source_kind)}"]
-    sql = f"""
-        WITH nn AS MATERIALIZED (
-            SELECT vc.id, {distance} AS distance
-            FROM vector_chunks vc {joins}
-            WHERE {" AND ".join([*conditions, *where])}
-            ORDER BY {distance}
-            LIMIT :k
-        )
-        SELECT nn.distance, vc.law_id, vc.revision_id, vc.lawsuit_id, vc.unit_path, vc.path, vc.part, vc.in_suppl,
-               vc.title, vc.caption, vc.text, vc.body_start{columns}
-        FROM nn JOIN vector_chunks vc ON vc.id = nn.id {joins}
-        ORDER BY nn.distance, vc.id
-    """
+    sql = nearest_sql(embedder, source_kind=source_kind, where=where, joins=joins, columns=columns)
     bound = {**(params or {}), "qv": vector_literal(vector), "k": k}
-    await conn.execute(text(f"SET LOCAL hnsw.ef_search = {max(int(ef_search), k if k <= 1000 else 1000)}"))
+    # HNSW returns at most ef_search rows per scan: never fewer than asked for.
+    await conn.execute(text(f"SET LOCAL hnsw.ef_search = {min(1000, max(int(ef_search), k))}"))
     if where:
         await conn.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
     return list((await conn.execute(text(sql), bound)).all())

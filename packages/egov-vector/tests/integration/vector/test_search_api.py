@@ -1,0 +1,82 @@
+"""Hybrid and case search, citation lifting, and the HTTP routes."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from egov_vector import DeterministicEmbedder, backfill, search_cases_semantic, search_hybrid, search_semantic
+from egov_vector.api import build_router
+
+SHAKUCHI = "403AC0000000090"  # 借地借家法
+
+pytestmark = [pytest.mark.integration, pytest.mark.vector]
+
+
+@pytest.fixture(scope="module")
+async def filled(vector_engine: AsyncEngine, hashing: DeterministicEmbedder) -> AsyncEngine:
+    await backfill(vector_engine, hashing)
+    return vector_engine
+
+
+async def test_a_cited_provision_is_lifted(filled: AsyncEngine, hashing: DeterministicEmbedder) -> None:
+    query = "借地借家法第32条の家賃の増額"
+    for page in (
+        await search_semantic(filled, hashing, query, limit=5),
+        await search_hybrid(filled, hashing, query, limit=5),
+    ):
+        first = page.hits[0]
+        assert (first.law_id, first.path, first.cited) == (SHAKUCHI, "MainProvision-Article_32", True)
+        assert not any(h.cited for h in page.hits[1:])
+    hybrid = await search_hybrid(filled, hashing, query, limit=5)
+    assert hybrid.hits[0].fusion is not None
+    assert hybrid.hits[0].fusion.cited
+
+
+async def test_hybrid_fuses_both_sides(filled: AsyncEngine, hashing: DeterministicEmbedder) -> None:
+    page = await search_hybrid(filled, hashing, "建物 賃貸借 更新", law_ids=[SHAKUCHI], limit=20)
+    assert page.hits
+    details = [h.fusion for h in page.hits]
+    assert all(d is not None for d in details)
+    both = [d for d in details if d is not None and d.keyword_rank and d.semantic_rank]
+    assert both, "some units are found by both sides"
+    scores = [h.score for h in page.hits]
+    assert scores == sorted(scores, reverse=True)
+    for h in page.hits:
+        d = h.fusion
+        assert d is not None
+        expected = sum(1 / (60 + r) for r in (d.keyword_rank, d.semantic_rank) if r is not None)
+        assert h.score == pytest.approx(expected)
+
+
+async def test_case_semantic_search(filled: AsyncEngine, hashing: DeterministicEmbedder) -> None:
+    hits = await search_cases_semantic(filled, hashing, "宗教上の信念から輸血を拒否する患者", limit=2)
+    assert hits[0].lawsuit_id == "52218"
+    assert hits[0].snippet_field in {"gist", "case_gist", "contents"}
+
+
+async def test_routes(filled: AsyncEngine, hashing: DeterministicEmbedder) -> None:
+    app = FastAPI()
+    app.include_router(build_router(get_engine=lambda _: filled, get_embedder=lambda _: hashing))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        r = await client.get("/v1/search/semantic", params={"q": "建物の借賃の増減", "law_id": SHAKUCHI, "limit": 3})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["model_id"] == hashing.model_id
+        assert len(body["hits"]) == 3
+        assert body["hits"][0]["law_id"] == SHAKUCHI
+        assert {"path", "caption", "score", "snippet", "snippet_html", "matched_path"} <= set(body["hits"][0])
+        r = await client.get("/v1/search/hybrid", params={"q": "借地借家法第32条", "limit": 5})
+        assert r.status_code == 200, r.text
+        top = r.json()["hits"][0]
+        assert top["cited"]
+        assert top["fusion"]["cited"]
+        assert top["path"] == "MainProvision-Article_32"
+        r = await client.get("/v1/search/cases/hybrid", params={"q": "輸血 拒否"})
+        assert r.status_code == 200
+        assert r.json()["hits"][0]["lawsuit_id"] == "52218"
+        assert (await client.get("/v1/search/semantic", params={"q": "x", "limit": 0})).status_code == 422
+        assert (await client.get("/v1/search/semantic")).status_code == 422
