@@ -92,16 +92,15 @@ class Runner:
         """Process every law (stopping early if e-Gov keeps failing), then flush what is pending."""
         self._laws_total = len(laws)
         self._emit("", "planned")
-        try:
-            for law_id, targets_fn in laws:
-                if self.summary.aborted:
-                    break
-                await self._law(law_id, targets_fn)
-                self.summary.laws_checked += 1
-                self._laws_done += 1
-        finally:
-            # Whatever was fetched before a failure is good data: import it (one transaction per revision).
-            await self._flush()
+        for law_id, targets_fn in laws:
+            if self.summary.aborted:
+                break
+            await self._law(law_id, targets_fn)
+            self.summary.laws_checked += 1
+            self._laws_done += 1
+        # What was fetched before e-Gov gave up is good data: import it (one transaction per revision). After an
+        # exception (database down, cancelled) nothing more is attempted; the next run fetches it again.
+        await self._flush()
         if self.summary.aborted and self._laws_done < self._laws_total:
             self.summary.aborted += f" ({self._laws_total - self._laws_done} laws not checked)"
 

@@ -98,6 +98,12 @@ async def test_since_overrides_the_cursor(engine: AsyncEngine, fake_egov: FakeEg
     assert asked == ["2023-05-01"]
     # An earlier --since than the cursor covers it: the cursor moves to this run's start.
     later = await get_sync_cursor(engine)
+    # A later one would leave a gap before it unread: the cursor stays where it was.
+    async with EgovClient(fake_egov.settings()) as client:
+        skipping = await sync(engine, client, since=jst_today() + timedelta(days=2))
+    assert skipping.ok
+    assert skipping.cursor is None
+    assert await get_sync_cursor(engine) == later
     assert first_cursor is not None
     assert later is not None
     assert later > first_cursor
