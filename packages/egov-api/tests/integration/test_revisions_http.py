@@ -202,10 +202,6 @@ def test_search_asof_finds_text_of_the_old_revision(http: httpx.Client, revision
     assert today.json()["items"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="search hits of an asof search link to the current provision URL, not the revision they were found in",
-)
 def test_search_asof_hits_link_to_their_revision(http: httpx.Client, revisions: dict[str, list[Rev]]) -> None:
     law_id = "405AC0000000047"
     revs = revisions[law_id]
@@ -216,4 +212,7 @@ def test_search_asof_hits_link_to_their_revision(http: httpx.Client, revisions: 
     hits = http.get("/v1/search", params={"q": phrase, "law_id": law_id, "asof": old.enforced.isoformat()}).json()
     assert hits["items"]
     for hit in hits["items"]:
-        assert hit["url"].endswith(f"?revision={old.law_revision_id}") or "asof=" in hit["url"]
+        assert hit["url"].endswith(f"?asof={old.enforced.isoformat()}")
+        followed = http.get(hit["url"])
+        assert followed.status_code == 200, followed.text
+        assert followed.json()["law_revision_id"] == old.law_revision_id

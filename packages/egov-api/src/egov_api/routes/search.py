@@ -35,8 +35,11 @@ Q = Annotated[
 LawTypes = Literal["Constitution", "Act", "CabinetOrder", "ImperialOrder", "MinisterialOrdinance", "Rule", "Misc"]
 
 
-def provision_hit(hit: Any) -> ProvisionHit:
-    """API view of a core search hit."""
+def provision_hit(hit: Any, asof: date | None = None) -> ProvisionHit:
+    """API view of a core search hit (its URL reads the same revision the search did)."""
+    url = provision_url(hit.law_id, hit.path)
+    if asof is not None:
+        url += f"?asof={asof.isoformat()}"
     return ProvisionHit(
         law_id=hit.law_id,
         law_title=hit.law_title,
@@ -50,7 +53,7 @@ def provision_hit(hit: Any) -> ProvisionHit:
         snippet_html=hit.snippet.html,
         highlights=[Highlight(start=s, end=e) for s, e in hit.snippet.highlights],
         cited=bool(hit.cited),
-        url=provision_url(hit.law_id, hit.path),
+        url=url,
     )
 
 
@@ -98,7 +101,9 @@ async def search_provisions_route(
     )
     mark_cacheable(response, "search")
     return ProvisionSearchResult(
-        query=q, page=page_info(page.total, limit, offset, len(page.hits)), items=[provision_hit(h) for h in page.hits]
+        query=q,
+        page=page_info(page.total, limit, offset, len(page.hits)),
+        items=[provision_hit(h, asof) for h in page.hits],
     )
 
 
