@@ -69,7 +69,12 @@ def targets(res: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
         )
     )
     hnsw = res.get("quality", {}).get("hnsw")
-    rows.append(("#5", "HNSW recall@10 ≥ 0.95 at ≥ 150 q/s", "not measured" if not hnsw else str(hnsw), None))
+    if hnsw:
+        ok = hnsw["recall_at_k"] >= 0.95 and hnsw["hnsw_qps"] >= 150
+        got = f"{hnsw['recall_at_k']:.3f} at {hnsw['hnsw_qps']:.0f} q/s ({hnsw['embedder']}, {hnsw['chunks']} chunks)"
+        rows.append(("#5", "HNSW recall@10 ≥ 0.95 at ≥ 150 q/s", got, ok))
+    else:
+        rows.append(("#5", "HNSW recall@10 ≥ 0.95 at ≥ 150 q/s", "not measured", None))
     return rows
 
 
@@ -154,6 +159,19 @@ def _plots(res: dict[str, Any], out: Path, stamp: str) -> list[str]:
         plt.close(fig)
         names.append(f"{stamp}-quality.png")
     return names
+
+
+def _hnsw_line(h: dict[str, Any] | None) -> str:
+    if not h:
+        return "HNSW recall@10 vs exact: not measured (`--hnsw-laws 0`)."
+    return (
+        f"HNSW recall@{h['k']} vs exact: {h['recall_at_k']:.3f} over {h['queries']} lawqa_jp questions; "
+        f"{h['hnsw_qps']:.0f} q/s through HNSW (exact scan {h['exact_qps']:.0f} q/s, one connection, query "
+        f"embedding excluded); {h['chunks']} chunks of {h['laws']} laws embedded by {h['embedder']} at "
+        f"{h['backfill_chunks_per_s']} chunks/s in the embedded PostgreSQL 16 + pgvector; HNSW in the plan: "
+        f"{h['index_used']}. The deterministic embedder (quick runs) is a stand-in: it measures the index, "
+        "not retrieval quality."
+    )
 
 
 def headline_table(res: dict[str, Any]) -> list[str]:
@@ -330,8 +348,7 @@ def write_report(res: dict[str, Any], out: Path, stamp: str) -> Path:
             if q.get("embed_chunks_per_s")
             else "Embedding backfill chunks/s: not measured (keyword-only run).",
             "",
-            "HNSW recall@10 vs exact: "
-            + (str(q["hnsw"]) if q.get("hnsw") else "not measured (no HNSW benchmark available yet)."),
+            _hnsw_line(q.get("hnsw")),
         ]
     pngs = _plots(res, out, stamp)
     md += ["", "## Plots", "", *[f"![{p}]({p})" for p in pngs]]

