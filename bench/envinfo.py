@@ -39,11 +39,20 @@ def _version(cmd: list[str]) -> str | None:
 
 def postgres_version() -> str | None:
     """``server_version`` of the PostgreSQL the bench uses."""
-    import psycopg
+    import asyncio
 
-    with contextlib.suppress(psycopg.Error), psycopg.connect(ADMIN_URL, connect_timeout=5) as conn:
-        row = conn.execute("SHOW server_version").fetchone()
-        return str(row[0]) if row else None
+    import asyncpg  # type: ignore[import-untyped]  # no stubs
+
+    async def ask() -> str | None:
+        conn = await asyncpg.connect(ADMIN_URL, timeout=5)
+        try:
+            value = await conn.fetchval("SHOW server_version")
+            return str(value) if value is not None else None
+        finally:
+            await conn.close()
+
+    with contextlib.suppress(OSError, asyncpg.PostgresError):
+        return asyncio.run(ask())
     return None
 
 

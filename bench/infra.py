@@ -35,10 +35,18 @@ def free_port() -> int:
 
 
 def _psql(sql: str, admin_url: str = ADMIN_URL) -> None:
-    import psycopg
+    import asyncio
 
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.encode())  # our own DDL with a generated name, not user input
+    import asyncpg  # type: ignore[import-untyped]  # no stubs
+
+    async def run() -> None:
+        conn = await asyncpg.connect(admin_url)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
 
 
 @contextlib.contextmanager
