@@ -22,7 +22,7 @@ from bench.envinfo import corpus_size, environment
 from bench.infra import REPO, db_name, egov_env, fresh_database, http_server, shared_data
 from bench.ingest import ingest_subprocess
 from bench.quality import run_quality
-from bench.report import write_report
+from bench.report import headline_table, write_report
 from bench.vector import hnsw_recall
 from bench.web import run_http, search_latency, stats
 
@@ -191,6 +191,7 @@ def main(argv: list[str] | None = None) -> Path:
     json_path.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     md = write_report(result, args.out_dir, stamp)
     _log(f"wrote {json_path} and {md}")
+    print("\n".join(headline_table(result)))  # the command's answer, on stdout
     return json_path
 
 
