@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -45,7 +46,9 @@ class Load:
 
 
 def tool() -> str:
-    """``wrk`` or ``httpx``."""
+    """``wrk`` when installed (``BENCH_LOAD=httpx`` forces the Python client), else ``httpx``."""
+    if os.environ.get("BENCH_LOAD") == "httpx":
+        return "httpx"
     return "wrk" if shutil.which("wrk") else "httpx"
 
 
