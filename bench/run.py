@@ -37,7 +37,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "scale_sizes": (100, 300),
         "scale_duration": 2.0,
         "scale_rounds": 3,
-        "hnsw_laws": 100,
+        "hnsw_laws": 50,
         "hnsw_embedder": "deterministic",
     },
     "full": {
@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> Path:
     )
     parser.add_argument("--questions", type=int, help="grade only the first N lawqa_jp questions (smoke tests)")
     parser.add_argument(
-        "--hnsw-laws", type=int, help="laws embedded for HNSW recall vs exact (0: skip; quick 100, full 300)"
+        "--hnsw-laws", type=int, help="laws embedded for HNSW recall vs exact (0: skip; quick 50, full 300)"
     )
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-quality", action="store_true")
