@@ -19,6 +19,7 @@ from egov_api.metrics import Metrics, MetricsMiddleware
 from egov_api.problems import install_problem_handlers
 from egov_api.routes import cases, citations, health, laws, problems_doc, provisions, search
 from egov_api.state import AppState
+from egov_api.vector import mount_vector_routes, start_vector
 from egov_core.cache import DataVersionWatcher, TieredCache, asyncpg_dsn
 from egov_core.citations import SqlLawDirectory
 from egov_core.settings import EgovSettings
@@ -82,6 +83,7 @@ def build_fastapi(settings: EgovSettings) -> tuple[FastAPI, TieredCache]:
             stack.push_async_callback(cache.close)
             state.extras["cache"] = cache
             state.extras["cache_health"] = lambda: {"status": cache.health(), **cache.stats()}
+            await start_vector(state, pgvector=store.vector)
             log.info("egov %s ready", __version__)
             yield
         state.engine = None
@@ -98,6 +100,7 @@ def build_fastapi(settings: EgovSettings) -> tuple[FastAPI, TieredCache]:
     install_problem_handlers(app)
     for module in (laws, provisions, citations, search, cases, health, problems_doc):
         app.include_router(module.router)
+    mount_vector_routes(app, state)
     metrics.install(app)
     metrics.add_collector(lambda m: _collect_cache(m, cache))
     app.add_middleware(MetricsMiddleware, metrics=metrics)

@@ -234,6 +234,26 @@ def fetch(
     raise typer.Exit(0 if summary.ok else 1)
 
 
+@app.command()
+def embed(
+    law_id: Annotated[
+        list[str] | None, typer.Option(help="Only these laws (repeat); default: every current law.")
+    ] = None,
+    cases: Annotated[bool, typer.Option(help="Embed court decisions too.")] = True,
+) -> None:
+    """Full edition: embed new or changed provisions and decisions (incremental, resumable; EGOV_VECTOR__*)."""
+    from egov_api.vector import vector_installed
+
+    if not vector_installed():
+        err.print(
+            "[red]egov embed needs the Full edition:[/red] pip install torch==2.13.0 'egov-vector[sentence-transformers]'"
+        )
+        raise typer.Exit(2)
+    from egov_vector.cli import run_embed
+
+    _run(run_embed(_settings(), law_ids=law_id, include_cases=cases and not law_id))
+
+
 def main() -> None:
     """Entry point of the ``egov`` command."""
     app()

@@ -41,6 +41,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "unsupported-media-type": (415, "Unsupported media type"),
     "storage-unavailable": (503, "Database unavailable"),
     "service-unavailable": (503, "Service unavailable"),
+    "vector-unavailable": (503, "Semantic search unavailable"),
     "internal-error": (500, "Internal server error"),
 }
 

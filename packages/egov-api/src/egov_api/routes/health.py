@@ -48,7 +48,11 @@ async def readiness(state: State, response: Response) -> Readiness:
     cache_health = state.extras.get("cache_health")
     cache: dict[str, Any] = cache_health() if callable(cache_health) else {"status": "disabled"}
     vector_health = state.extras.get("vector_health")
-    vector: dict[str, Any] | None = await vector_health() if callable(vector_health) else None
+    vector: dict[str, Any] | None = None
+    if callable(vector_health):
+        vector = await vector_health()
+    elif "vector_settings" in state.extras:
+        vector = {"status": "unavailable", "reason": state.extras.get("vector_error", "starting")}
     if not ready:
         response.status_code = 503
     return Readiness(

@@ -1,0 +1,78 @@
+"""The Full edition's routes and start-up, mounted only when ``egov_vector`` is installed and enabled.
+
+Lite never reaches the imports below: ``egov_vector`` (and through it torch) is imported only when it is
+installed, and the embedding model is loaded only when the database has pgvector.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+
+from egov_api.state import AppState
+from egov_core.errors import EgovError
+
+log = logging.getLogger("egov.api")
+
+
+class VectorUnavailableError(EgovError):
+    """Semantic search is installed but cannot answer (no pgvector, or the model failed to load)."""
+
+    code = "vector-unavailable"
+
+
+def vector_installed() -> bool:
+    """True when the ``egov_vector`` package can be imported (Full edition)."""
+    return importlib.util.find_spec("egov_vector") is not None
+
+
+def mount_vector_routes(app: FastAPI, state: AppState) -> bool:
+    """Mount /v1/search/semantic, /v1/search/hybrid (+ cases) when Full is installed and enabled."""
+    if not vector_installed():
+        return False
+    from egov_vector import load_vector_settings
+    from egov_vector.api import build_router
+
+    settings = load_vector_settings()
+    if not settings.enabled:
+        return False
+    state.extras["vector_settings"] = settings
+
+    def get_embedder(request: Request) -> Any:
+        embedder = state.extras.get("vector_embedder")
+        if embedder is None:
+            reason = state.extras.get("vector_error", "semantic search is not ready")
+            raise VectorUnavailableError(str(reason))
+        return embedder
+
+    app.include_router(build_router(settings=settings, get_embedder=get_embedder))
+    return True
+
+
+async def start_vector(state: AppState, *, pgvector: bool) -> None:
+    """Load the embedding model once for this process (off the event loop) when the store has pgvector."""
+    settings = state.extras.get("vector_settings")
+    if settings is None:
+        return
+    if not pgvector:
+        state.extras["vector_error"] = "the database has no pgvector extension: semantic search is unavailable"
+        return
+    from egov_vector import abuild_embedder, vector_health
+
+    try:
+        embedder = await abuild_embedder(settings)
+    except EgovError as exc:
+        log.warning("embedding model not loaded: %s", exc)
+        state.extras["vector_error"] = f"embedding model not loaded: {exc}"
+        return
+    state.extras["vector_embedder"] = embedder
+    engine = state.engine
+    assert engine is not None
+
+    async def health() -> dict[str, Any]:
+        return await vector_health(engine, embedder)
+
+    state.extras["vector_health"] = health
