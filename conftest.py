@@ -17,5 +17,5 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = len(reporter.stats.get("skipped", [])) if reporter is not None else 0
     if skipped and exitstatus == 0:
-        print(f"\nEGOV_FAIL_ON_SKIP=1: {skipped} test(s) skipped — failing the run")  # noqa: T201
+        print(f"\nEGOV_FAIL_ON_SKIP=1: {skipped} test(s) skipped — failing the run")
         session.exitstatus = 1
