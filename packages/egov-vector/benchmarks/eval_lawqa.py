@@ -180,7 +180,7 @@ async def evaluate(args: argparse.Namespace) -> dict[str, Any]:
             progress=progress,
         )
         print(f"backfill: {summary}", file=sys.stderr)
-        methods: dict[str, Callable[[Question], Awaitable[Ranked]]] = {
+        all_methods: dict[str, Callable[[Question], Awaitable[Ranked]]] = {
             "keyword (full corpus)": lambda q: keyword_ranked(engine, q.query, None),
             "keyword": lambda q: keyword_ranked(engine, q.query, scope),
             "lexical (hybrid's keyword side)": lambda q: lexical_ranked(engine, q.query, scope),
@@ -190,7 +190,13 @@ async def evaluate(args: argparse.Namespace) -> dict[str, Any]:
             "hybrid": lambda q: _ranked(
                 search_hybrid(engine, embedder, q.query, law_ids=scope, suppl=False, limit=10, max_query_length=_QMAX)
             ),
+            **{
+                f"hybrid (keyword weight {w})": _hybrid(engine, embedder, scope, w)
+                for w in args.keyword_weights
+                if w != 1.0
+            },
         }
+        methods = {k: v for k, v in all_methods.items() if not args.methods or k.split(" (")[0] in args.methods}
         table: dict[str, dict[str, float]] = {}
         for name, run in methods.items():
             runs = [(await run(q), gold) for q, gold in graded]
@@ -216,6 +222,26 @@ async def evaluate(args: argparse.Namespace) -> dict[str, Any]:
     return report
 
 
+def _hybrid(
+    engine: AsyncEngine, embedder: Embedder, scope: Sequence[str], weight: float
+) -> Callable[[Question], Awaitable[Ranked]]:
+    def run(q: Question) -> Awaitable[Ranked]:
+        return _ranked(
+            search_hybrid(
+                engine,
+                embedder,
+                q.query,
+                law_ids=scope,
+                suppl=False,
+                limit=10,
+                max_query_length=_QMAX,
+                keyword_weight=weight,
+            )
+        )
+
+    return run
+
+
 async def _ranked(page: Awaitable[Any]) -> Ranked:
     return [(h.law_id, h.path) for h in (await page).hits]
 
@@ -230,6 +256,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--max-chars", type=int, default=512, help="characters of each chunk the embedder sees")
     parser.add_argument("--chunk-chars", type=int, default=800, help="chunk size (articles longer are split)")
+    parser.add_argument("--keyword-weights", type=float, nargs="*", default=[], help="extra hybrid variants")
+    parser.add_argument("--methods", nargs="*", default=[], help="only these (keyword, lexical, semantic, hybrid)")
     parser.add_argument("--out", help="write the report as JSON here")
     args = parser.parse_args(argv)
     data = shared_data()

@@ -57,9 +57,10 @@ def keyword_query_for(query: str) -> str:
     return " OR ".join(words[:MAX_TERMS]) if words else stripped
 
 
-def rrf(ranks: Sequence[int | None], k: int) -> float:
-    """Reciprocal rank fusion score ``Σ 1 / (k + rank)`` over the 1-based ranks present."""
-    return sum(1.0 / (k + r) for r in ranks if r is not None)
+def rrf(ranks: Sequence[int | None], k: int, weights: Sequence[float] | None = None) -> float:
+    """Reciprocal rank fusion score ``Σ w / (k + rank)`` over the 1-based ranks present (weights default 1)."""
+    ws = weights or [1.0] * len(ranks)
+    return sum(w / (k + r) for r, w in zip(ranks, ws, strict=True) if r is not None)
 
 
 async def search_hybrid(
@@ -76,6 +77,7 @@ async def search_hybrid(
     rrf_k: int = 60,
     candidates: int = 100,
     ef_search: int = 100,
+    keyword_weight: float = 1.0,
     max_query_length: int = MAX_QUERY_LENGTH,
 ) -> VectorPage:
     """Keyword + semantic search over current provisions, fused by reciprocal rank, cited provisions first.
@@ -83,7 +85,8 @@ async def search_hybrid(
     The keyword side is keyword search for a keyword query, and :func:`~egov_vector.search.lexical.search_lexical`
     (rarity-weighted content words) for a sentence. Each side contributes its top ``candidates`` units; a unit's score is ``Σ 1/(rrf_k + rank)`` over the
     sides that found it, and ``fusion`` on every hit says how it got there. Provisions the query cites
-    are resolved (egov_core.citations) and put first, marked ``cited``.
+    are resolved (egov_core.citations) and put first, marked ``cited``. ``keyword_weight`` scales the
+    keyword side's contribution (1: plain RRF).
 
     Raises:
         InvalidQueryError: empty or too long query, bad page.
@@ -136,7 +139,7 @@ async def search_hybrid(
             fused[key] = (h, rank, None, h.score, None)
     hits = []
     for hit, k_rank, s_rank, k_score, s_score in fused.values():
-        score = rrf((k_rank, s_rank), rrf_k)
+        score = rrf((k_rank, s_rank), rrf_k, (keyword_weight, 1.0))
         detail = FusionDetail(k_rank, s_rank, k_score, s_score, score)
         hits.append(replace(hit, score=score, fusion=detail))
     hits.sort(key=lambda h: (-h.score, h.law_id, h.path))
