@@ -93,6 +93,8 @@ def build_image(engine: Engine, edition: str, tag: str | None = None) -> tuple[f
     tag = tag or f"egov:{edition}"
     revision = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
     cmd = [engine.name, "build", "-f", str(REPO / "images" / f"Dockerfile.{edition}"), "-t", tag]
+    if engine.name == "podman":
+        cmd += ["--format", "docker"]  # the OCI format would silently drop the HEALTHCHECK
     cmd += ["--build-arg", f"REVISION={revision.stdout.strip() or 'unknown'}", *_build_args(edition), str(REPO)]
     start = time.monotonic()
     subprocess.run(cmd, check=True)

@@ -37,7 +37,8 @@ CONF
     fi
 }
 
-common=(--build-arg "BASE=$base" -v "$ca:/host-ca.crt:ro" --build-arg PIP_CERT=/host-ca.crt)
+# --format docker: podman's default OCI format silently drops HEALTHCHECK (and SHELL).
+common=(--format docker --build-arg "BASE=$base" -v "$ca:/host-ca.crt:ro" --build-arg PIP_CERT=/host-ca.crt)
 
 build_lite() { step podman build "${common[@]}" -f "$repo/images/Dockerfile.lite" -t egov:lite "$repo"; }
 
