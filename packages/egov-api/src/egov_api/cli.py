@@ -85,6 +85,14 @@ def serve(
         reload=reload,
         log_level=settings.log_level,
     )
+    from egov_api.serve import port_in_use
+
+    if port_in_use(opts.host, opts.port):
+        err.print(
+            f"[red]egov: cannot listen on {opts.host}:{opts.port}: address already in use[/red] "
+            "(another process holds the port; pick another with --port or EGOV_PORT)"
+        )
+        raise typer.Exit(1)
     url, embedded = _run(prepare_store(settings, load_sample=load_sample and settings.api.load_sample_if_empty))
     shown_host = "127.0.0.1" if opts.host in ("0.0.0.0", "::") else opts.host  # noqa: S104 - only for display
     err.print(f"egov {__version__}: API docs at [bold]http://{shown_host}:{opts.port}/docs[/bold]")
@@ -232,6 +240,70 @@ def fetch(
 
     summary = _run(_run_egov(_settings(), "fetch", work))
     raise typer.Exit(0 if summary.ok else 1)
+
+
+@app.command("init-env")
+def init_env(
+    path: Annotated[Path, typer.Argument(help="Where to write the secrets file.")] = Path("compose/.env"),
+    force: Annotated[bool, typer.Option(help="Replace an existing file (new secrets!).")] = False,
+) -> None:
+    """Write a compose .env with fresh random secrets (mode 0600). Never overwrites, never prints secrets."""
+    from egov_core.ops import write_env_file
+
+    try:
+        names = write_env_file(path, overwrite=force)
+    except EgovError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    err.print(f"wrote {path} (mode 0600) with {', '.join(names)}")
+
+
+def _database_url_for_ops() -> tuple[str, Any]:
+    """A libpq-style URL of the configured database, starting the embedded one if none is configured."""
+    from egov_core.storage import EmbeddedPostgres, normalize_url
+
+    settings = _settings()
+    if settings.database.url is not None:
+        return normalize_url(settings.database.url.get_secret_value()), None
+    embedded = EmbeddedPostgres(settings.database.embedded_dir)
+    return embedded.start(), embedded
+
+
+@app.command()
+def backup(out: Annotated[Path, typer.Argument(help="Dump file to write (pg_dump custom format).")]) -> None:
+    """Back up the database (pg_dump -Fc with the client matching the server; embedded default included)."""
+    from egov_core.ops import backup as do_backup
+
+    url, embedded = _database_url_for_ops()
+    try:
+        info = do_backup(url, out)
+        err.print(f"backup written: {out} ({info.size_bytes:,} bytes, PostgreSQL {info.server_version})")
+    except EgovError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    finally:
+        if embedded is not None:
+            embedded.stop()
+
+
+@app.command()
+def restore(
+    dump: Annotated[Path, typer.Argument(help="Dump file made by egov backup.")],
+    clean: Annotated[bool, typer.Option(help="Drop existing objects first (restore over a used database).")] = False,
+) -> None:
+    """Restore a backup into the configured (or embedded) database in one transaction."""
+    from egov_core.ops import restore as do_restore
+
+    url, embedded = _database_url_for_ops()
+    try:
+        do_restore(url, dump, clean=clean)
+        err.print(f"restored {dump}")
+    except EgovError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    finally:
+        if embedded is not None:
+            embedded.stop()
 
 
 @app.command()

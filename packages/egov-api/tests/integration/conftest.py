@@ -7,6 +7,7 @@ Built once per test session: a fresh database on the test server, migrated, load
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,8 +50,13 @@ def corpus_db() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def server(corpus_db: str) -> Iterator[str]:
-    """Base URL of Granian serving the app over the corpus database."""
+def server(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Base URL of Granian serving the app over the corpus database, or ``EGOV_TEST_API_URL`` when set
+    (``nox -s stack`` / ``stack-native`` run these tests against the compose stack or a native one)."""
+    if external := os.environ.get("EGOV_TEST_API_URL"):
+        yield external
+        return
+    corpus_db = request.getfixturevalue("corpus_db")
     with granian_server({"EGOV_DATABASE__URL": corpus_db}) as base:
         yield base
 
