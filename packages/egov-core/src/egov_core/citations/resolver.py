@@ -94,8 +94,13 @@ async def _law_by_name(name: str, directory: LawDirectory) -> list[LawEntry]:
             found.setdefault(e.law_id, e)
     if found:
         return list(found.values())
-    # 「食品衛生法施行規則」 written without 「の一部を改正する…」 etc.: a unique title prefix still names it.
-    prefix = await directory.find_by_title_prefix(name, limit=2)
+    # A title that continues with a parenthesised note (「…法（昭和…）」) is still that law. Any other
+    # continuation names a different law: 「手形法」 is not 「手形法第八十七条及び…休日を定める政令」.
+    prefix = [
+        e
+        for e in await directory.find_by_title_prefix(name, limit=10)
+        if e.title[len(name) : len(name) + 1] in ("（", "(")
+    ]
     return prefix if len(prefix) == 1 else []
 
 
