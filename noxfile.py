@@ -175,3 +175,10 @@ def stack_native(session: nox.Session) -> None:
         'python compose/checks/stack.py load "$EGOV_TEST_API_URL" --requests 1000 --concurrency 8',
         external=True,
     )
+
+
+@nox.session
+def eval(session: nox.Session) -> None:  # noqa: A001 - the session is named after what it does
+    """lawqa_jp retrieval quality (R@1/5/10, MRR@10) for keyword, semantic and hybrid search, embedder named."""
+    _install_all(session)
+    session.run("python", "packages/egov-vector/benchmarks/eval_lawqa.py", *session.posargs)
