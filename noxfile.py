@@ -177,8 +177,8 @@ def stack_native(session: nox.Session) -> None:
     )
 
 
-@nox.session
-def eval(session: nox.Session) -> None:  # noqa: A001 - the session is named after what it does
+@nox.session(name="eval")
+def eval_(session: nox.Session) -> None:
     """lawqa_jp retrieval quality (R@1/5/10, MRR@10) for keyword, semantic and hybrid search, embedder named."""
     _install_all(session)
     session.run("python", "packages/egov-vector/benchmarks/eval_lawqa.py", *session.posargs)
