@@ -76,3 +76,14 @@ def test_unresolvable_citation_is_200_not_found(http: httpx.Client, q: str) -> N
     r = http.get("/v1/resolve", params={"q": q})
     assert r.status_code == 200
     assert r.json()["resolution"]["status"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("path", "param"),
+    [("/v1/search", "q"), ("/v1/laws", "title"), ("/v1/cases", "court"), ("/v1/search/cases", "q")],
+)
+def test_nul_in_free_text_is_422_not_500(http: httpx.Client, path: str, param: str) -> None:
+    # PostgreSQL text cannot hold U+0000; schemathesis found this as a 500 once.
+    r = http.get(path, params={param: "民法\x00"})
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"].startswith(PROBLEM)

@@ -15,6 +15,7 @@ from egov_api.schemas.search import CaseHit, CaseSearchResult, Highlight, Provis
 from egov_api.state import Conn, State
 from egov_core.queries import revisions_in_force
 from egov_core.search import search_cases, search_with_citations
+from egov_core.storage import translate_errors
 
 router = APIRouter(prefix="/v1/search", tags=["search"], responses=PROBLEM_RESPONSES)
 
@@ -67,7 +68,6 @@ def provision_hit(hit: Any, asof: date | None = None) -> ProvisionHit:
     ),
 )
 async def search_provisions_route(
-    conn: Conn,
     state: State,
     response: Response,
     q: Q,
@@ -85,10 +85,17 @@ async def search_provisions_route(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> ProvisionSearchResult:
-    revision_ids = await revisions_in_force(conn, asof, law_id) if asof is not None else None
-    assert state.engine is not None
+    # No request-scoped connection here: the search and the citation directory take their own, and a
+    # request holding one while waiting for another deadlocks the pool under load.
+    engine = state.engine
+    assert engine is not None
+    revision_ids = None
+    if asof is not None:
+        with translate_errors():
+            async with engine.connect() as conn:
+                revision_ids = await revisions_in_force(conn, asof, law_id)
     page = await search_with_citations(
-        state.engine,
+        engine,
         q,
         directory=state.extras.get("directory"),
         limit=limit,
