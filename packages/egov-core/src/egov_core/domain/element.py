@@ -14,6 +14,7 @@ from typing import Any, TypeAlias
 #: Elements whose text is an annotation of the base text (ruby readings): left out of plain text.
 _SKIP_IN_PLAIN_TEXT = frozenset({"Rt"})
 
+
 @dataclass(frozen=True, slots=True)
 class Element:
     """One XML element.

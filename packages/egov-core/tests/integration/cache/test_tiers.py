@@ -52,7 +52,13 @@ async def test_hits_and_misses_per_tier(redis: Server, prefix: str, law_response
         await first.wait_for_writes()
         assert await first.get_or_compute(CacheKind.LAW, "411AC0000000127", origin) == law_response
         s1 = first.stats()
-        assert (s1["l1_misses"], s1["l1_hits"], s1["l2_misses"], s1["l2_sets"], s1["origin_computes"]) == (1, 1, 1, 1, 1)
+        assert (s1["l1_misses"], s1["l1_hits"], s1["l2_misses"], s1["l2_sets"], s1["origin_computes"]) == (
+            1,
+            1,
+            1,
+            1,
+            1,
+        )
 
         assert await second.get_or_compute(CacheKind.LAW, "411AC0000000127", origin) == law_response
         assert await second.get_or_compute(CacheKind.LAW, "411AC0000000127", origin) == law_response
