@@ -62,4 +62,6 @@ class BodySizeLimit:
         response = problem_response(
             "payload-too-large", f"request body larger than {self.max_bytes} bytes", instance=scope.get("path")
         )
+        # The rest of the body is never read: close the connection so it cannot be taken for the next request.
+        response.headers["connection"] = "close"
         await response(scope, receive, send)
