@@ -52,7 +52,9 @@ def test_runtime_stage_is_non_root_with_healthcheck_labels_and_no_compilers(edit
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_dependencies_are_installed_before_the_source_is_copied(edition: str) -> None:
-    builder = stages(edition)["builder"]
+    # Full installs its dependencies in a `deps` stage that the builder (and the model stage) start from.
+    found = stages(edition)
+    builder = found.get("deps", "") + found["builder"]
     deps = builder.index("pip install -r /tmp/requirements.txt")
     first_source = min(builder.index(f"COPY packages/{p} packages/{p}\n") for p in ("egov-core", "egov-api"))
     assert builder.index("COPY packages/egov-core/pyproject.toml") < deps < first_source
@@ -62,10 +64,61 @@ def test_lite_never_installs_torch_and_full_bakes_the_model() -> None:
     lite, full = instructions("lite"), instructions("full")
     assert not re.search(r"torch|sentence.transformers|egov-vector", lite, re.IGNORECASE)
     assert "TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu" in full
-    assert "ARG EMBED_MODEL=cl-nagoya/ruri-v3-30m" in full
-    assert "snapshot_download" in full
-    assert "HF_HUB_OFFLINE=1" in stages("full")["runtime"]
-    assert "COPY --from=model /opt/hf /opt/hf" in full
+    for arg in ("ARG EMBED_MODEL=cl-nagoya/ruri-v3-30m", 'ARG EMBED_MODEL_DIR=""', 'ARG HF_SEED=""'):
+        assert arg in stages("full")["model"]
+    assert "bake_model.py /opt/models/embed" in stages("full")["model"]
+    assert "COPY --from=model /opt/models/embed /opt/models/embed" in full
+    runtime = stages("full")["runtime"]
+    for env in ("HF_HUB_OFFLINE=1", "EGOV_VECTOR__OFFLINE=true", "EGOV_VECTOR__MODEL_PATH=/opt/models/embed"):
+        assert env in runtime
+    assert 'EGOV_VECTOR__MODEL="${EMBED_MODEL}"' in runtime  # the id stored with the vectors is the baked one
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_stage_that_runs_pip_declares_the_pip_arguments(edition: str) -> None:
+    # An ARG ends with its stage: without it there, an air-gapped pip loses the CA bundle (CERTIFICATE_VERIFY_FAILED).
+    for name, stage in stages(edition).items():
+        if ". /usr/local/share/egov-build/pip-env.sh" in stage:
+            for arg in ("PIP_CERT", "PIP_INDEX_URL", "PIP_FIND_LINKS"):
+                assert re.search(rf'^ARG {arg}=""$', stage, re.MULTILINE), f"{edition}/{name}: ARG {arg}"
+
+
+def test_full_model_stage_does_not_depend_on_the_source() -> None:
+    # FROM deps, not builder: a source change must not re-bake (or re-download) the model.
+    assert re.search(r"^FROM deps AS model$", instructions("full"), re.MULTILINE)
+    assert "COPY packages/" not in stages("full")["model"]
+
+
+def test_every_file_the_images_copy_is_in_the_build_context() -> None:
+    patterns = (REPO / ".dockerignore").read_text(encoding="utf-8").splitlines()
+    for edition in EDITIONS:
+        for source in re.findall(r"^COPY (images/\S+)", instructions(edition), re.MULTILINE):
+            assert f"!{source}" in patterns, source
+        for line in re.findall(r"^COPY (images/.+) /usr/local/share/egov-build/$", instructions(edition), re.MULTILINE):
+            for source in line.split():
+                assert f"!{source}" in patterns, source
+
+
+def test_bake_model_copies_a_model_directory_and_refuses_anything_else(tmp_path: Path) -> None:
+    sys.path.insert(0, str(IMAGES))
+    from bake_model import fetch
+
+    model = tmp_path / "model"
+    (model / "1_Pooling").mkdir(parents=True)
+    (model / "config.json").write_text("{}", encoding="utf-8")
+    (model / "modules.json").write_text("[]", encoding="utf-8")
+    (model / "1_Pooling" / "config.json").write_text("{}", encoding="utf-8")
+    dest = tmp_path / "baked"
+    assert fetch("some/model", "main", dest, str(model), "") == f"directory {model}"
+    assert sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*.json")) == [
+        "1_Pooling/config.json",
+        "config.json",
+        "modules.json",
+    ]
+    (tmp_path / "weights-only").mkdir()
+    (tmp_path / "weights-only" / "model.safetensors").write_bytes(b"")
+    with pytest.raises(SystemExit, match="not a sentence-transformers"):
+        fetch("some/model", "main", tmp_path / "other", str(tmp_path / "weights-only"), "")
 
 
 def requirements(*specs: str) -> list[str]:
