@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import nox
@@ -125,37 +126,65 @@ def _engine(session: nox.Session) -> bool:
     return rc == 0
 
 
+#: Laws the Full stack embeds for its semantic check (the whole corpus takes long on 2 cores).
+STACK_EMBED_LAWS = "415AC0000000057 405AC0000000088 322AC0000000049"
+
+
+def _compose_tools(session: nox.Session) -> None:
+    session.install("pyyaml")
+    if shutil.which("podman"):
+        # Debian's podman-compose (1.0.x) is too old; the session's own copy is found first on PATH.
+        session.install("podman-compose>=1.1")
+
+
 @nox.session
 def images(session: nox.Session) -> None:
-    """Build the Lite and Full images with docker or podman (skips with a message when neither runs)."""
+    """Build the Lite and Full images with docker or podman (skips with a message when neither runs).
+
+    `nox -s images -- lite` builds one. Air-gapped (podman, see compose/README.md):
+    EGOV_BUILD_BASE=local/debian:bookworm EGOV_BUILD_CA=/etc/ssl/certs/ca-certificates.crt, and for Full
+    EGOV_BUILD_WHEELS=/opt/wheels EGOV_BUILD_TORCH_INDEX= EGOV_BUILD_EMBED_MODEL=… EGOV_BUILD_EMBED_MODEL_DIR=….
+    """
     session.install("pyyaml")
     _engine(session)
     editions = session.posargs or ["lite", "full"]
     for edition in editions:
-        # Air-gapped: export EGOV_BUILD_BASE=local/debian:bookworm EGOV_BUILD_CA=/etc/ssl/certs/ca-certificates.crt
-        # (and for Full: EGOV_BUILD_WHEELS=/opt/wheels EGOV_BUILD_TORCH_INDEX=) before running nox.
-        session.run("python", "compose/checks/stack.py", "build", edition, external=False)
+        session.run("python", "compose/checks/stack.py", "build", edition)
 
 
 @nox.session
 def stack(session: nox.Session) -> None:
-    """Compose stack: up, wait for /health/ready, load the shared corpus, API integration tests + a short load, down."""
-    _install_all(session)
-    session.install("pyyaml")
+    """Compose stack: up, wait for /health/ready, load the shared corpus, API integration tests + a short load, down.
+
+    `nox -s stack -- full` also starts the Full edition (profile full, API_PORT_FULL), embeds a few laws
+    (EGOV_STACK_EMBED_LAWS) and checks that semantic and hybrid search answer.
+    """
+    # The tests speak HTTP to the stack: Lite's packages are enough, torch stays out of this venv.
+    session.install("-e", PACKAGES[0], "-e", PACKAGES[1], "-r", "requirements-dev.txt")
+    _compose_tools(session)
     _engine(session)
+    full = "full" in session.posargs
+    edition = ["--full"] if full else []
     if not (COMPOSE / ".env").exists():
         session.run("python", "-m", "egov_core.ops", "init-env", str(COMPOSE / ".env"))
-    port = os.environ.get("API_PORT", "8000")
-    base = f"http://127.0.0.1:{port}"
-    session.run("python", "compose/checks/stack.py", "up")
+    base = f"http://127.0.0.1:{os.environ.get('API_PORT', '8000')}"
+    base_full = f"http://127.0.0.1:{os.environ.get('API_PORT_FULL', '8001')}"
+    start = time.monotonic()
+    session.run("python", "compose/checks/stack.py", "up", *edition)
     try:
         session.run("python", "compose/checks/stack.py", "wait", f"{base}/health/ready", "--timeout", "300")
+        session.log(f"stack ready {time.monotonic() - start:.1f} s after `up` started")
         data = os.environ.get("EGOV_SHARED_DATA", str(ROOT.parent / "shared" / "data"))
         session.run("python", "compose/checks/stack.py", "ingest", data)
         session.run("pytest", "packages/egov-api/tests/integration", "-q", env={"EGOV_TEST_API_URL": base})
         session.run("python", "compose/checks/stack.py", "load", base, "--requests", "1000", "--concurrency", "8")
+        if full:
+            session.run("python", "compose/checks/stack.py", "wait", f"{base_full}/health/ready", "--timeout", "600")
+            laws = os.environ.get("EGOV_STACK_EMBED_LAWS", STACK_EMBED_LAWS).split()
+            session.run("python", "compose/checks/stack.py", "embed", *laws)
+            session.run("python", "compose/checks/stack.py", "semantic", base_full)
     finally:
-        session.run("python", "compose/checks/stack.py", "down")
+        session.run("python", "compose/checks/stack.py", "down", *edition)
 
 
 @nox.session(name="stack-native")

@@ -2,16 +2,33 @@
 
     python compose/checks/stack.py engine                       # which engine / compose is usable
     python compose/checks/stack.py build lite|full [--tag T]    # build an image, print time and size
-    python compose/checks/stack.py up | down                    # the compose stack (compose/compose.yaml)
+    python compose/checks/stack.py up [--full] | down [--full]  # the compose stack (compose/compose.yaml)
     python compose/checks/stack.py ingest DATA_DIR              # load ../shared/data into the stack's database
+    python compose/checks/stack.py embed [LAW_ID …]             # Full: embed these laws (default: all)
     python compose/checks/stack.py wait URL [--timeout S]       # poll URL until 200, print the time it took
     python compose/checks/stack.py load URL [--requests N] [--concurrency C]
+    python compose/checks/stack.py semantic URL [QUERY]         # Full: semantic + hybrid search answer
 
 Engines: docker (when its daemon answers), else podman, else none — then ``engine`` says so and
-exits 3, which the nox sessions turn into a clear skip. Air-gapped builds take their extra arguments
-from the environment: ``EGOV_BUILD_BASE`` (→ ``--build-arg BASE``), ``EGOV_BUILD_CA`` (a CA bundle on
-the host, mounted at build time and passed as ``PIP_CERT``), ``EGOV_BUILD_WHEELS`` (a wheel directory,
-mounted and passed as ``PIP_FIND_LINKS``), ``EGOV_BUILD_TORCH_INDEX`` (→ ``TORCH_INDEX_URL``, may be empty).
+exits 3, which the nox sessions turn into a clear skip. ``--full`` adds the Full edition (profile
+``full``: ``app-full`` on ``API_PORT_FULL``, default 8001) to the Lite app.
+
+docker compose honours ``depends_on`` conditions itself. podman-compose does not (it ignores
+``service_healthy`` before podman 4.6, healthchecks never run without systemd timers, and its
+``--requires`` links make podman 4.3 refuse to start the app once the one-shot ``migrate`` has
+exited). With podman this script therefore walks compose.yaml's ``depends_on`` graph itself: each
+service started alone (``up -d --no-deps``), ``service_healthy`` awaited with ``podman healthcheck
+run``, ``service_completed_successfully`` one-shots run to completion (``run --rm --no-deps``) — the
+same order and the same conditions, from the same file.
+
+Air-gapped builds take their extra arguments from the environment: ``EGOV_BUILD_BASE`` (→
+``--build-arg BASE``), ``EGOV_BUILD_CA`` (a CA bundle on the host, mounted at build time and passed as
+``PIP_CERT``), ``EGOV_BUILD_WHEELS`` (a wheel directory, mounted and passed as ``PIP_FIND_LINKS``),
+``EGOV_BUILD_TORCH_INDEX`` (→ ``TORCH_INDEX_URL``, may be empty); for Full also
+``EGOV_BUILD_EMBED_MODEL`` (→ ``EMBED_MODEL``, the model id), ``EGOV_BUILD_EMBED_MODEL_DIR`` (a local
+sentence-transformers model directory, mounted and passed as ``EMBED_MODEL_DIR``) and
+``EGOV_BUILD_HF_SEED`` (a Hugging Face cache holding the model, mounted and passed as ``HF_SEED``).
+The ``-v`` build mounts are podman's; docker builds use the defaults (hub and PyTorch index reachable).
 """
 
 from __future__ import annotations
@@ -29,12 +46,25 @@ import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-__all__ = ["Engine", "build_image", "compose_cmd", "detect_engine", "load", "main", "wait_ready"]
+__all__ = [
+    "Engine",
+    "build_image",
+    "compose_cmd",
+    "detect_engine",
+    "load",
+    "main",
+    "semantic_check",
+    "start_plan",
+    "wait_ready",
+]
 
 COMPOSE_DIR = Path(__file__).resolve().parents[1]
 REPO = COMPOSE_DIR.parent
 NO_ENGINE = 3
+#: The services ``up`` starts (with everything they depend on), per edition.
+TARGETS = {"lite": ("app",), "full": ("app", "app-full")}
 
 
 @dataclass(frozen=True)
@@ -66,13 +96,134 @@ def detect_engine() -> Engine | None:
     return None
 
 
-def compose_cmd(engine: Engine, *files: str) -> list[str]:
-    """The compose command line for ``files`` (default: compose.yaml) with compose/.env."""
+def compose_cmd(engine: Engine, *files: str, profiles: Sequence[str] = ()) -> list[str]:
+    """The compose command line for ``files`` (default: compose.yaml) with compose/.env and ``profiles``."""
     names = files or ("compose.yaml",)
     args = [*engine.compose, "--env-file", str(COMPOSE_DIR / ".env")]
     for name in names:
         args += ["-f", str(COMPOSE_DIR / name)]
+    for profile in profiles:
+        args += ["--profile", profile]
     return args
+
+
+def _depends_on(service: dict[str, Any]) -> dict[str, str]:
+    deps = service.get("depends_on") or {}
+    if isinstance(deps, list):  # the short form means "started"
+        return {str(name): "service_started" for name in deps}
+    return {str(name): str((spec or {}).get("condition", "service_started")) for name, spec in deps.items()}
+
+
+def start_plan(services: dict[str, Any], targets: Sequence[str]) -> list[tuple[str, str]]:
+    """What starting ``targets`` means under compose's ``depends_on`` rules, in order.
+
+    Returns ``(service, how)`` pairs, dependencies first: ``how`` is ``run`` for a one-shot that a
+    dependent needs completed successfully, ``healthy`` for a service a dependent needs healthy, and
+    ``start`` otherwise. Raises ValueError on an unknown service or a dependency cycle.
+    """
+    order: list[str] = []
+    needs: dict[str, set[str]] = {}
+    visiting: set[str] = set()
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name not in services:
+            raise ValueError(f"unknown service {name!r} (needed by {' -> '.join(path) or 'the command line'})")
+        if name in order:
+            return
+        if name in visiting:
+            raise ValueError(f"dependency cycle: {' -> '.join((*path, name))}")
+        visiting.add(name)
+        for dep, condition in _depends_on(services[name]).items():
+            needs.setdefault(dep, set()).add(condition)
+            visit(dep, (*path, name))
+        visiting.discard(name)
+        order.append(name)
+
+    for target in targets:
+        visit(target, ())
+    plan = []
+    for name in order:
+        conditions = needs.get(name, set())
+        how = (
+            "run"
+            if "service_completed_successfully" in conditions
+            else "healthy"
+            if "service_healthy" in conditions
+            else "start"
+        )
+        plan.append((name, how))
+    return plan
+
+
+def _services(files: Sequence[str]) -> tuple[str, dict[str, Any]]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from compose_model import load_merged
+
+    merged, _ = load_merged([COMPOSE_DIR / f for f in (files or ("compose.yaml",))])
+    return str(merged.get("name") or COMPOSE_DIR.name), dict(merged.get("services") or {})
+
+
+def _container(engine: Engine, project: str, service: str) -> str:
+    out = subprocess.run(
+        [
+            engine.name,
+            "ps",
+            "-q",
+            "--filter",
+            f"label=com.docker.compose.project={project}",
+            "--filter",
+            f"label=com.docker.compose.service={service}",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    ids = out.stdout.split()
+    if not ids:
+        raise RuntimeError(f"service {service!r} has no running container")
+    return ids[0]
+
+
+def wait_healthy(engine: Engine, project: str, service: str, timeout: float = 180.0) -> float:
+    """Run the service's own healthcheck until it passes (nothing runs it by itself under podman without
+    systemd); return the seconds it took. Raises TimeoutError."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        try:
+            container = _container(engine, project, service)
+        except RuntimeError:
+            time.sleep(1)
+            continue
+        if _ok([engine.name, "healthcheck", "run", container]):
+            return time.monotonic() - start
+        time.sleep(1)
+    raise TimeoutError(f"{service} not healthy after {timeout:.0f} s ({engine.name} healthcheck run)")
+
+
+def up(engine: Engine, edition: str = "lite", files: Sequence[str] = ()) -> int:
+    """Start the stack: docker compose does it in one go; podman walks the depends_on graph (module doc)."""
+    profiles = ("full",) if edition == "full" else ()
+    compose = compose_cmd(engine, *files, profiles=profiles)
+    targets = TARGETS[edition]
+    if engine.name == "docker":
+        return subprocess.run([*compose, "up", "-d", *targets], check=False).returncode
+    project, services = _services(files)
+    for service, how in start_plan(services, targets):
+        t0 = time.monotonic()
+        if how == "run":
+            rc = subprocess.run([*compose, "run", "--rm", "--no-deps", service], check=False).returncode
+            if rc:
+                print(f"{service} failed (exit {rc}): its dependents need it to complete successfully")
+                return rc
+            print(f"{service}: completed in {time.monotonic() - t0:.1f} s")
+            continue
+        rc = subprocess.run([*compose, "up", "-d", "--no-deps", service], check=False).returncode
+        if rc:
+            return rc
+        if how == "healthy":
+            waited = wait_healthy(engine, project, service)
+            print(f"{service}: healthy after {time.monotonic() - t0:.1f} s ({waited:.1f} s waiting)")
+    return 0
 
 
 def _build_args(edition: str) -> list[str]:
@@ -82,9 +233,22 @@ def _build_args(edition: str) -> list[str]:
     if ca := os.environ.get("EGOV_BUILD_CA"):
         args += ["-v", f"{ca}:/host-ca.crt:ro", "--build-arg", "PIP_CERT=/host-ca.crt"]
     if wheels := os.environ.get("EGOV_BUILD_WHEELS"):
-        args += ["-v", f"{wheels}:/wheels:ro", "--build-arg", "PIP_FIND_LINKS=/wheels"]
-    if edition == "full" and "EGOV_BUILD_TORCH_INDEX" in os.environ:
-        args += ["--build-arg", f"TORCH_INDEX_URL={os.environ['EGOV_BUILD_TORCH_INDEX']}"]
+        # Not /wheels: the builders write their own wheels there, and a read-only mount would refuse them.
+        args += ["-v", f"{wheels}:/host-wheels:ro", "--build-arg", "PIP_FIND_LINKS=/host-wheels"]
+    if edition == "full":
+        if "EGOV_BUILD_TORCH_INDEX" in os.environ:
+            args += ["--build-arg", f"TORCH_INDEX_URL={os.environ['EGOV_BUILD_TORCH_INDEX']}"]
+        if model := os.environ.get("EGOV_BUILD_EMBED_MODEL"):
+            args += ["--build-arg", f"EMBED_MODEL={model}"]
+        if model_dir := os.environ.get("EGOV_BUILD_EMBED_MODEL_DIR"):
+            args += [
+                "-v",
+                f"{Path(model_dir).resolve()}:/embed-model:ro",
+                "--build-arg",
+                "EMBED_MODEL_DIR=/embed-model",
+            ]
+        if seed := os.environ.get("EGOV_BUILD_HF_SEED"):
+            args += ["-v", f"{Path(seed).resolve()}:/hf-seed:ro", "--build-arg", "HF_SEED=/hf-seed"]
     return args
 
 
@@ -166,6 +330,34 @@ def load(base: str, requests: int = 500, concurrency: int = 8) -> dict[str, floa
     return asyncio.run(_load(base, paths, requests, concurrency))
 
 
+def semantic_check(base: str, query: str = "個人情報を第三者に提供するときの本人の同意") -> dict[str, Any]:
+    """Ask the Full edition's semantic and hybrid search; return the model and the top hits of each.
+
+    Raises RuntimeError when either answers with an error or with no hit (nothing embedded?).
+    """
+    import httpx
+
+    out: dict[str, Any] = {"query": query}
+    with httpx.Client(base_url=base, timeout=120) as client:
+        for kind in ("semantic", "hybrid"):
+            t0 = time.perf_counter()
+            resp = client.get(f"/v1/search/{kind}", params={"q": query, "limit": 3})
+            ms = round((time.perf_counter() - t0) * 1000, 1)
+            if resp.status_code != 200:
+                raise RuntimeError(f"/v1/search/{kind}: HTTP {resp.status_code}: {resp.text[:300]}")
+            body = resp.json()
+            hits = body.get("hits") or []
+            if not hits:
+                raise RuntimeError(f"/v1/search/{kind} found nothing: run `stack.py embed` first")
+            out[kind] = {
+                "model_id": body.get("model_id"),
+                "total": body.get("total"),
+                "ms": ms,
+                "top": [f"{h.get('law_title')} {h.get('path')} ({h.get('score'):.3f})" for h in hits],
+            }
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line (see the module docstring)."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -173,6 +365,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(__doc__)
         return 2
     cmd, rest = args[0], args[1:]
+    if cmd == "semantic":
+        print(json.dumps(semantic_check(*rest[:2]), ensure_ascii=False, indent=1))
+        return 0
     if cmd in ("wait", "load"):
         url = rest[0]
         if cmd == "wait":
@@ -198,8 +393,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         seconds, size = build_image(engine, rest[0], tag)
         print(f"built egov:{rest[0]} in {seconds:.0f} s, {size / 1e6:.0f} MB")
         return 0
+    edition = "full" if "--full" in rest else "lite"
     if cmd == "up":
-        return subprocess.run([*compose_cmd(engine), "up", "-d"], check=False).returncode
+        return up(engine, edition)
+    if cmd == "embed":
+        # Incremental and resumable; the embed one-shot is in the full profile. Cases are left out.
+        laws = [arg for law in rest if not law.startswith("--") for arg in ("--law-id", law)]
+        embed = [*compose_cmd(engine, profiles=("full",)), "run", "--rm", "--no-deps", "embed"]
+        return subprocess.run([*embed, "egov", "embed", "--no-cases", *laws], check=False).returncode
     if cmd == "ingest":
         # One-off app containers with the data mounted read-only; laws first (cases cite them).
         run = [*compose_cmd(engine), "run", "--rm", "--no-deps", "-v", f"{Path(rest[0]).resolve()}:/data:ro", "app"]
@@ -210,7 +411,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return rc
         return 0
     if cmd == "down":
-        return subprocess.run([*compose_cmd(engine), "down", "-t", "2"], check=False).returncode
+        profiles = ("full",) if edition == "full" else ()
+        return subprocess.run([*compose_cmd(engine, profiles=profiles), "down", "-t", "2"], check=False).returncode
     print(f"unknown command {cmd!r}")
     return 2
 

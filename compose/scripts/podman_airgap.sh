@@ -1,25 +1,45 @@
 #!/usr/bin/env bash
 # Build everything the compose stack needs on a host with podman but no registry (../shared/CONTAINERS.md):
-# the engine configuration, a Debian base image, the egov image(s) and the stand-ins for
+# the engine and its configuration, a Debian base image, the egov image(s) and the stand-ins for
 # pgvector/pgvector:pg16 and redis:7-alpine, tagged with the upstream names so compose.yaml runs unchanged.
 #
-#   compose/scripts/podman_airgap.sh setup          # containers.conf + local/debian:bookworm (once)
+#   compose/scripts/podman_airgap.sh setup          # engine, containers.conf, local/debian:bookworm, stand-ins
 #   compose/scripts/podman_airgap.sh build [lite|full|standins|all]
+#   eval "$(compose/scripts/podman_airgap.sh env)"  # the exports that nox -s images / stack need
 #
-# Prints the time each step took and the resulting image sizes. Needs root podman (apt-get install podman
-# buildah runc debootstrap) and pip install podman-compose.
+# Idempotent: each step is skipped when its result is already there. Prints the time each step took
+# and the image sizes. Run as root (rootful podman; apt-get). Full from a local model directory:
+# EGOV_BUILD_EMBED_MODEL=sentence-transformers/all-MiniLM-L6-v2 EGOV_BUILD_EMBED_MODEL_DIR=/path/to/model.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-conf="${CONTAINERS_CONF:-/etc/egov-containers.conf}"
+# Outside /etc on purpose: nothing system-wide changes, and CONTAINERS_CONF points podman at it.
+conf="${CONTAINERS_CONF:-${XDG_CONFIG_HOME:-$HOME/.config}/egov/containers.conf}"
 export CONTAINERS_CONF="$conf"
 ca="${EGOV_BUILD_CA:-/etc/ssl/certs/ca-certificates.crt}"
 base="${EGOV_BUILD_BASE:-local/debian:bookworm}"
+compose_venv="${PODMAN_COMPOSE_VENV:-/opt/podman-compose}"
 
 step() { local t0=$SECONDS; "$@"; printf 'step: %-60s %4ds\n' "$*" $((SECONDS - t0)) >&2; }
 
+engine() {
+    if ! command -v podman >/dev/null || ! command -v debootstrap >/dev/null; then
+        step apt-get install -y --no-install-recommends podman buildah runc debootstrap
+    fi
+    # Debian's podman-compose (1.0.x) is too old for compose.yaml: a current one in a venv of its own.
+    if ! command -v podman-compose >/dev/null; then
+        python3 -m venv "$compose_venv"
+        step "$compose_venv/bin/pip" install --quiet "podman-compose>=1.1"
+        ln -sf "$compose_venv/bin/podman-compose" /usr/local/bin/podman-compose
+    fi
+}
+
 setup() {
+    engine
     if [[ ! -f "$conf" ]]; then
+        mkdir -p "$(dirname "$conf")"
+        # crun fails here (setrlimit RLIMIT_NOFILE, then "cgroups in hybrid mode not supported"): runc,
+        # explicit ulimits, cgroupfs; the file events logger because there is no journald.
         cat > "$conf" <<'CONF'
 [containers]
 default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
@@ -35,6 +55,10 @@ CONF
         tar -C "$rootfs" -c . | podman import - "$base"
         rm -rf "$rootfs"
     fi
+    if ! podman image exists docker.io/pgvector/pgvector:pg16 || ! podman image exists docker.io/library/redis:7-alpine; then
+        build_standins
+    fi
+    echo "ready: export CONTAINERS_CONF=$conf" >&2
 }
 
 # --format docker: podman's default OCI format silently drops HEALTHCHECK (and SHELL).
@@ -44,9 +68,13 @@ build_lite() { step podman build "${common[@]}" -f "$repo/images/Dockerfile.lite
 
 build_full() {
     local extra=()
-    if [[ -n "${EGOV_BUILD_WHEELS:-}" ]]; then extra+=(-v "$EGOV_BUILD_WHEELS:/wheels:ro" --build-arg PIP_FIND_LINKS=/wheels); fi
+    if [[ -n "${EGOV_BUILD_WHEELS:-}" ]]; then extra+=(-v "$EGOV_BUILD_WHEELS:/host-wheels:ro" --build-arg PIP_FIND_LINKS=/host-wheels); fi
     if [[ -n "${EGOV_BUILD_TORCH_INDEX+x}" ]]; then extra+=(--build-arg "TORCH_INDEX_URL=$EGOV_BUILD_TORCH_INDEX"); fi
-    if [[ -n "${EGOV_HF_SEED:-}" ]]; then extra+=(-v "$EGOV_HF_SEED:/hf-seed:ro" --build-arg HF_SEED=/hf-seed); fi
+    if [[ -n "${EGOV_BUILD_EMBED_MODEL:-}" ]]; then extra+=(--build-arg "EMBED_MODEL=$EGOV_BUILD_EMBED_MODEL"); fi
+    if [[ -n "${EGOV_BUILD_EMBED_MODEL_DIR:-}" ]]; then
+        extra+=(-v "$(realpath "$EGOV_BUILD_EMBED_MODEL_DIR"):/embed-model:ro" --build-arg EMBED_MODEL_DIR=/embed-model)
+    fi
+    if [[ -n "${EGOV_BUILD_HF_SEED:-}" ]]; then extra+=(-v "$EGOV_BUILD_HF_SEED:/hf-seed:ro" --build-arg HF_SEED=/hf-seed); fi
     step podman build "${common[@]}" "${extra[@]}" -f "$repo/images/Dockerfile.full" -t egov:full "$repo"
 }
 
@@ -63,7 +91,10 @@ sizes() {
 }
 
 case "${1:-}" in
-    setup) setup ;;
+    setup) setup; sizes ;;
+    env)
+        printf 'export CONTAINERS_CONF=%q EGOV_BUILD_BASE=%q EGOV_BUILD_CA=%q\n' "$conf" "$base" "$ca"
+        if [[ -d /opt/wheels ]]; then printf 'export EGOV_BUILD_WHEELS=/opt/wheels EGOV_BUILD_TORCH_INDEX=\n'; fi ;;
     build)
         case "${2:-all}" in
             lite) build_lite ;;
@@ -73,5 +104,5 @@ case "${1:-}" in
             *) echo "build what? lite|full|standins|all" >&2; exit 2 ;;
         esac
         sizes ;;
-    *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

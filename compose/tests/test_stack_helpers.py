@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from native_stack import free_port
-from stack import COMPOSE_DIR, Engine, compose_cmd, wait_ready
+from stack import COMPOSE_DIR, Engine, _services, compose_cmd, start_plan, wait_ready
 
 
 class _Flaky(BaseHTTPRequestHandler):
@@ -66,3 +66,31 @@ def test_compose_command_uses_the_env_file_and_files_in_order() -> None:
         str(COMPOSE_DIR / "compose.lan.yaml"),
     ]
     assert Path(cmd[4]).is_file()
+
+
+def test_compose_command_adds_profiles_after_the_files() -> None:
+    cmd = compose_cmd(Engine("docker", ("docker", "compose")), profiles=("full",))
+    assert cmd[-4:] == ["-f", str(COMPOSE_DIR / "compose.yaml"), "--profile", "full"]
+
+
+def test_podman_start_plan_follows_the_depends_on_conditions_of_compose_yaml() -> None:
+    project, services = _services(())
+    assert project == "egov"
+    assert start_plan(services, ["app"]) == [
+        ("postgres", "healthy"),
+        ("redis", "healthy"),
+        ("migrate", "run"),
+        ("app", "start"),
+    ]
+    full = start_plan(services, ["app", "app-full"])
+    assert full[-2:] == [("migrate-full", "run"), ("app-full", "start")]
+    assert [name for name, _ in full].count("postgres") == 1
+
+
+def test_start_plan_reads_the_short_form_and_refuses_cycles_and_unknown_services() -> None:
+    services = {"a": {"depends_on": ["b"]}, "b": {}}
+    assert start_plan(services, ["a"]) == [("b", "start"), ("a", "start")]
+    with pytest.raises(ValueError, match="dependency cycle: a -> b -> a"):
+        start_plan({"a": {"depends_on": ["b"]}, "b": {"depends_on": ["a"]}}, ["a"])
+    with pytest.raises(ValueError, match="unknown service 'c' \\(needed by a\\)"):
+        start_plan({"a": {"depends_on": {"c": {"condition": "service_healthy"}}}}, ["a"])
