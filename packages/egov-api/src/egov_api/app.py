@@ -75,9 +75,10 @@ def build_fastapi(settings: EgovSettings) -> tuple[FastAPI, TieredCache]:
         async with AsyncExitStack() as stack:
             store = await stack.enter_async_context(open_store(settings, run_migrations=False))
             state.engine = store.engine
+            state.read_engine = store.engine.execution_options(isolation_level="AUTOCOMMIT")
             state.extras["store"] = store
             metrics.bind_engine(store.engine)
-            state.extras["directory"] = SqlLawDirectory(store.engine)
+            state.extras["directory"] = SqlLawDirectory(state.read_engine)
             await watcher.start(asyncpg_dsn(store.url))
             stack.push_async_callback(watcher.stop)
             stack.push_async_callback(cache.close)
@@ -87,6 +88,7 @@ def build_fastapi(settings: EgovSettings) -> tuple[FastAPI, TieredCache]:
             log.info("egov %s ready", __version__)
             yield
         state.engine = None
+        state.read_engine = None
 
     app = FastAPI(
         title="egov — Japanese statutes and court decisions API",

@@ -20,11 +20,15 @@ class AppState:
     Attributes:
         settings: the validated settings of this process.
         engine: the database engine (None until the lifespan has run).
+        read_engine: the same pool in autocommit mode, for the read-only routes: under READ COMMITTED every
+            statement takes its own snapshot anyway, so the BEGIN / ROLLBACK round trips around each
+            request bought nothing (None until the lifespan has run).
         extras: optional components (cache, data-version watcher, vector search, citation directory).
     """
 
     settings: EgovSettings
     engine: AsyncEngine | None = None
+    read_engine: AsyncEngine | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
 
@@ -36,7 +40,7 @@ def get_state(request: Request) -> AppState:
 
 async def get_conn(request: Request) -> AsyncIterator[AsyncConnection]:
     """A database connection for one request (read-only work; database errors translated once)."""
-    engine = get_state(request).engine
+    engine = get_state(request).read_engine
     assert engine is not None, "lifespan not started"
     with translate_errors():
         async with engine.connect() as conn:

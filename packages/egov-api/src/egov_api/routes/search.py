@@ -87,7 +87,7 @@ async def search_provisions_route(
 ) -> ProvisionSearchResult:
     # No request-scoped connection here: the search and the citation directory take their own, and a
     # request holding one while waiting for another deadlocks the pool under load.
-    engine = state.engine
+    engine = state.read_engine
     assert engine is not None
     revision_ids = None
     if asof is not None:

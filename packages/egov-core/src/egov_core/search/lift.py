@@ -203,10 +203,13 @@ async def search_with_citations(
         except InvalidQueryError:
             parsed = None  # the query was only the citation
     terms = parsed.positive_terms if parsed else ()
-    lifted = await cited_units(engine, cited.resolutions, terms) if offset == 0 else []
-    if parsed is None:
-        return SearchPage(total=len(lifted), hits=tuple(lifted[:limit]), terms=())
-    page = await search_parsed(engine, parsed, limit=limit, offset=offset, **filters)
+    # One connection for the rest, taken only now: the directory above takes its own, and holding one
+    # while waiting for another deadlocks the pool under load.
+    async with connection(engine) as conn:
+        lifted = await cited_units(conn, cited.resolutions, terms) if offset == 0 and cited.resolutions else []
+        if parsed is None:
+            return SearchPage(total=len(lifted), hits=tuple(lifted[:limit]), terms=())
+        page = await search_parsed(conn, parsed, limit=limit, offset=offset, **filters)
     key = _hit_key
     hits = lift_cited(page.hits, cited.resolutions if offset == 0 else (), key=key, mark=with_cited, missing=lifted)
     extra = len(hits) - len(page.hits)  # cited provisions that the keyword query itself did not find
