@@ -137,12 +137,28 @@ class Snippet:
 
 
 def _best_window(spans: Sequence[tuple[int, int, str]], width: int) -> int:
-    """Normalised start of the window that shows the most distinct terms (earliest on ties)."""
+    """Normalised start of the window that shows the most distinct terms (earliest on ties).
+
+    Spans are sorted by start; a sliding window keeps it linear (a 1-character term can match hundreds
+    of times in a long unit, and a quadratic scan of those showed up in search latency).
+    """
+    if len({t for _, _, t in spans}) == 1:
+        return spans[0][0]  # one term: every window shows one term, the earliest wins
     best, best_score = spans[0][0], -1
-    for i, (s, _, _) in enumerate(spans[:100]):
-        terms = {t for (s2, e2, t) in spans[i:] if e2 <= s + width}
-        if len(terms) > best_score:
-            best, best_score = s, len(terms)
+    counts: dict[str, int] = {}
+    j = 0
+    for i, (s, _, _) in enumerate(spans):
+        # spans[i:j] are the spans that start at or after s and end within the window
+        j = max(j, i)
+        while j < len(spans) and spans[j][1] <= s + width:
+            counts[spans[j][2]] = counts.get(spans[j][2], 0) + 1
+            j += 1
+        score = sum(1 for c in counts.values() if c)
+        if score > best_score:
+            best, best_score = s, score
+        if i < j:
+            t = spans[i][2]
+            counts[t] -= 1
     return best
 
 

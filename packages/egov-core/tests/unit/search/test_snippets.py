@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import random
+
 from egov_core.text import make_snippet, normalize_with_offsets
+from egov_core.text.snippets import _best_window, _original_spans
 
 CIVIL_709 = (
     "第七百九条　故意又は過失によって他人の権利又は法律上保護される利益を侵害した者は、"
@@ -60,3 +63,31 @@ def test_no_match_gives_the_start() -> None:
     s = make_snippet(CIVIL_709, ["存在しない"])
     assert s.highlights == ()
     assert s.text.startswith("第七百九条")
+
+
+def _best_window_quadratic(spans: list[tuple[int, int, str]], width: int) -> int:
+    """The obvious definition the linear scan must agree with."""
+    best, best_score = spans[0][0], -1
+    for i, (s, _, _) in enumerate(spans):
+        terms = {t for (_, e2, t) in spans[i:] if e2 <= s + width}
+        if len(terms) > best_score:
+            best, best_score = s, len(terms)
+    return best
+
+
+def test_best_window_agrees_with_the_quadratic_definition() -> None:
+    rng = random.Random(7)
+    for _ in range(2000):
+        text = "".join(rng.choice("甲乙丙丁戊、") for _ in range(rng.randint(1, 400)))
+        terms = rng.sample(["甲", "乙丙", "丁戊甲", "丙"], rng.randint(1, 3))
+        spans = _original_spans(text, terms)
+        if spans:
+            width = rng.randint(5, 120)
+            assert _best_window(spans, width) == _best_window_quadratic(spans, width)
+
+
+def test_snippet_of_a_long_unit_shows_the_window_with_most_terms() -> None:
+    text = "税" * 2000 + "。所得と税と控除。" + "税" * 2000
+    s = make_snippet(text, ["控除", "所得", "税"], width=40)
+    assert "所得" in s.text
+    assert "控除" in s.text
