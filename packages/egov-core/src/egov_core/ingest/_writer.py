@@ -176,6 +176,10 @@ async def write_revision(conn: AsyncConnection, rev: PreparedRevision) -> bool:
         r["data_info"],
         r["lang"],
     )
+    # The current revision is picked before the units are written: a trigger flags each new unit from
+    # laws.current_revision_id (and re-flags the law's older units), so the rows are right when written
+    # instead of being rewritten afterwards.
+    await recompute_current_revision(driver, rev.law_id)
     mark = str(revision_id).encode()
     if rev.provisions_copy:
         await driver.copy_to_table(
@@ -191,6 +195,5 @@ async def write_revision(conn: AsyncConnection, rev: PreparedRevision) -> bool:
             columns=UNIT_COLUMNS,
             format="text",
         )
-    await recompute_current_revision(driver, rev.law_id)
     await publish(driver)
     return True

@@ -5,9 +5,10 @@ does PostgreSQL's recheck of every phrase match. So the search is two-stage:
 
 1. the GIN index is asked a relaxed question it answers exactly without reading any row's tokens
    (:attr:`ParsedQuery.index_tsquery`: n-grams ANDed, no positions, no exclusions); the candidates
-   (up to :data:`SCAN_CAP`) are counted and ordered by a cheap prior (main provisions before 附則,
-   constitution and acts before orders and rules, shorter units first: a short unit that contains the
-   terms is about them);
+   (up to :data:`SCAN_CAP`) are counted and ordered by a cheap prior stored on each unit (``prior``:
+   main provisions before 附則, constitution and acts before orders and rules, shorter units first: a
+   short unit that contains the terms is about them), current revisions picked by the stored
+   ``is_current`` flag rather than a join;
 2. a window of the best candidates (at least :data:`RANK_CANDIDATES`, more for deep pages) is read:
    phrases and exclusions are verified there (so every hit really contains its terms) and ranked by
    ``ts_rank_cd`` (proximity and frequency, normalised by length) times the prior's weights.
@@ -110,11 +111,16 @@ def _where(
     if revision_ids is not None:
         source = "search_units su JOIN law_revisions r ON r.id = su.revision_id JOIN laws l ON l.law_id = r.law_id"
         any_filter("su.revision_id", "revision_ids", revision_ids, where, params)
-    else:
+    elif categories is not None:
         source = "search_units su JOIN laws l ON l.current_revision_id = su.revision_id"
+    else:
+        # The flag (kept by triggers) instead of a join: the join cost a hash of every law per query.
+        source = "search_units su"
+        where.append("su.is_current")
     any_filter("su.law_id", "law_ids", law_ids, where, params)
     any_filter("su.law_type", "law_types", law_types, where, params)
-    any_filter("coalesce(su.category, l.category)", "categories", categories, where, params)
+    if categories is not None:
+        any_filter("coalesce(su.category, l.category)", "categories", categories, where, params)
     if suppl is not None:
         where.append("su.in_suppl" if suppl else "NOT su.in_suppl")
     return source, "".join(f" AND {w}" for w in where), params
@@ -141,14 +147,12 @@ async def search_parsed(
     window = max(RANK_CANDIDATES, offset + limit) if exact else max(2 * RANK_CANDIDATES, 2 * (offset + limit))
     params.update(q=query.tsquery, iq=query.index_tsquery, window=window, limit=limit, offset=offset, scan_cap=SCAN_CAP)
     # Stage 1 asks the GIN index a question it answers exactly (n-grams ANDed, no positions, no NOT), so
-    # no row's tokens are read; pg_column_size reads the stored size without decompressing. Stage 2
+    # no row's tokens are read, only fixed-width columns of the heap row. Stage 2
     # reads tokens only for the window: to verify phrases / exclusions and to rank.
     verify = "TRUE" if exact else "su.tokens @@ CAST(:q AS tsquery)"
     sql = f"""
         WITH hits AS MATERIALIZED (
-            SELECT su.id, su.in_suppl, pg_column_size(su.tokens) AS size,
-                   CASE su.law_type WHEN 'Constitution' THEN 0 WHEN 'Act' THEN 1 WHEN 'CabinetOrder' THEN 2
-                        ELSE 3 END AS type_rank
+            SELECT su.id, su.prior
             FROM {source}
             WHERE su.tokens @@ CAST(:iq AS tsquery){filters}
             LIMIT :scan_cap
@@ -157,8 +161,8 @@ async def search_parsed(
             SELECT w.id, w.prior_rank, {verify} AS ok,
                    ts_rank_cd(su.tokens, CAST(:q AS tsquery), 1) * {_TYPE_WEIGHT} * {_SUPPL_WEIGHT} AS score
             FROM (
-                SELECT h.id, row_number() OVER (ORDER BY h.in_suppl, h.type_rank, h.size, h.id) AS prior_rank
-                FROM (SELECT * FROM hits ORDER BY in_suppl, type_rank, size, id LIMIT :window) h
+                SELECT h.id, row_number() OVER (ORDER BY h.prior, h.id) AS prior_rank
+                FROM (SELECT * FROM hits ORDER BY prior, id LIMIT :window) h
             ) w
             JOIN search_units su ON su.id = w.id
         ),

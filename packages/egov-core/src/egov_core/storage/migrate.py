@@ -41,6 +41,8 @@ def _current(connection: Connection) -> str | None:
 
 
 def _upgrade(connection: Connection) -> None:
+    # A migration may rewrite a large table: the API's statement timeout must not cancel it halfway.
+    connection.execute(text("SET LOCAL statement_timeout = 0"))
     connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK_KEY})
     if _current(connection) == head_revision():
         return

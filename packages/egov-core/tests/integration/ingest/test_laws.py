@@ -41,6 +41,34 @@ async def _stored_counts(engine: AsyncEngine) -> dict[str, Counter[str]]:
         return out
 
 
+async def _misflagged(engine: AsyncEngine) -> int:
+    """Units whose ``is_current`` flag (kept by triggers) disagrees with ``laws.current_revision_id``."""
+    async with engine.connect() as conn:
+        return int(
+            (
+                await conn.execute(
+                    text(
+                        "SELECT count(*) FROM search_units su JOIN laws l ON l.law_id = su.law_id "
+                        "WHERE su.is_current IS DISTINCT FROM (su.revision_id = l.current_revision_id)"
+                    )
+                )
+            ).scalar_one()
+        )
+
+
+async def _current_flagged(engine: AsyncEngine, law_id: str) -> set[str]:
+    """law_revision_id of the revisions whose units are flagged current."""
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            text(
+                "SELECT DISTINCT r.law_revision_id FROM search_units su JOIN law_revisions r ON r.id = su.revision_id "
+                "WHERE su.law_id = :law_id AND su.is_current"
+            ),
+            {"law_id": law_id},
+        )
+        return {r[0] for r in rows}
+
+
 async def test_import_stores_every_revision_with_exact_counts(
     engine: AsyncEngine, laws_dir: Path, count_elements: CountFn
 ) -> None:
@@ -52,6 +80,7 @@ async def test_import_stores_every_revision_with_exact_counts(
     assert [e.done for e in events] == list(range(1, 8))
     assert summary.bytes == sum(item.size for item in iter_law_sources([laws_dir]))
     assert await get_data_version(engine) == 1 + 7
+    assert await _misflagged(engine) == 0
 
     stored = await _stored_counts(engine)
     for item in iter_law_sources([laws_dir]):
@@ -217,6 +246,9 @@ async def test_current_revision_follows_enforcement_dates(engine: AsyncEngine, l
     assert await get_data_version(engine) == version + 1
     async with engine.connect() as conn:
         assert (await conn.execute(current)).scalar_one() == "505AC0000000032_20230519_000000000000000"
+    # Keyword search reads the flag: it followed the refresh.
+    assert await _current_flagged(engine, "505AC0000000032") == {"505AC0000000032_20230519_000000000000000"}
+    assert await _misflagged(engine) == 0
 
     async with engine.begin() as conn:
         # Every revision in the future: none is in force, the earliest is shown.
@@ -244,3 +276,22 @@ async def test_v2_json_document_imports_like_its_xml_twin(
             await conn.execute(text("SELECT law_revision_id, source_format, enforcement_date::text FROM law_revisions"))
         ).one()
     assert tuple(row) == (stem, "json", "2023-06-30")
+
+
+async def test_units_are_flagged_current_whatever_order_revisions_arrive_in(engine: AsyncEngine, laws_dir: Path) -> None:
+    revisions = sorted((laws_dir / "revisions" / "505AC0000000032").glob("*/*.xml"))
+    assert len(revisions) == 2
+    older, newer = revisions
+    await ingest_laws(engine, [newer], workers=0)
+    assert await _current_flagged(engine, "505AC0000000032") == {newer.stem}
+    # An older revision arriving later is history: the newer one stays current, its units too.
+    await ingest_laws(engine, [older], workers=0)
+    assert await _current_flagged(engine, "505AC0000000032") == {newer.stem}
+    assert await _misflagged(engine) == 0
+    # Deleting the current revision leaves the law pointing nowhere until an import picks again.
+    async with engine.begin() as conn:
+        await conn.execute(text("DELETE FROM law_revisions WHERE law_revision_id = :id"), {"id": newer.stem})
+    assert await _current_flagged(engine, "505AC0000000032") == set()
+    await refresh_current_revisions(engine)
+    assert await _current_flagged(engine, "505AC0000000032") == {older.stem}
+    assert await _misflagged(engine) == 0
