@@ -57,6 +57,8 @@ class RevisionRow:
     law_num: str | None
     checksum: str
     is_current: bool
+    #: The law's current title (``laws.title``; ``title`` is this revision's own).
+    law_title: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +168,7 @@ async def get_law(conn: AsyncConnection, law_id: str) -> LawRow:
 
 _REV_COLUMNS = (
     "r.id, r.law_id, r.law_revision_id, r.enforcement_date, r.amendment_law_id, r.status, r.title, r.law_num, "
-    "r.checksum, (r.id = l.current_revision_id) AS is_current"
+    "r.checksum, (r.id = l.current_revision_id) AS is_current, l.title AS law_title"
 )
 
 
@@ -199,6 +201,19 @@ async def resolve_revision(
         LawNotFoundError: no such law.
         RevisionNotFoundError: the revision id is not this law's, or nothing was in force on ``asof``.
     """
+    if revision_id is None and asof is None:
+        # The common read, in one round trip; the law is looked up only to tell why nothing came back.
+        row = (
+            await conn.execute(
+                text(
+                    f"SELECT {_REV_COLUMNS} FROM laws l JOIN law_revisions r ON r.id = l.current_revision_id "
+                    "WHERE l.law_id = :id"
+                ),
+                {"id": law_id},
+            )
+        ).first()
+        if row is not None:
+            return RevisionRow(**row._mapping)
     law = await get_law(conn, law_id)
     if revision_id is not None:
         row = (

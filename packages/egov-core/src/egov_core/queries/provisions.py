@@ -113,46 +113,30 @@ async def get_neighbours(
 ) -> tuple[ProvisionRow | None, ProvisionRow | None, ProvisionRow | None]:
     """(parent, previous, next) of a provision: previous/next are the nearest provisions of the same kind
     in document order within the same revision (the previous and next article of an article, even
-    across chapters), parent is the enclosing provision."""
-    parent = None
-    if row.parent_path is not None:
-        prow = (
-            await conn.execute(
-                text(f"SELECT {_COLUMNS} FROM provisions p WHERE p.revision_id = :r AND p.path = :path"),
-                {"r": row.revision_id, "path": row.parent_path},
-            )
-        ).first()
-        parent = ProvisionRow(**prow._mapping) if prow else None
+    across chapters), parent is the enclosing provision. One round trip."""
     scope = "AND p.parent_path IS NOT DISTINCT FROM :pp" if row.kind not in ("Article",) else ""
-    params = {"r": row.revision_id, "kind": row.kind, "pos": row.position, "pp": row.parent_path}
-    prev = (
-        await conn.execute(
-            text(
-                f"SELECT {_COLUMNS} FROM provisions p WHERE p.revision_id = :r AND p.kind = :kind "
-                f"AND p.position < :pos {scope} ORDER BY p.position DESC LIMIT 1"
-            ),
-            params,
-        )
-    ).first()
-    nxt = (
-        await conn.execute(
-            text(
-                f"SELECT {_COLUMNS} FROM provisions p WHERE p.revision_id = :r AND p.kind = :kind "
-                f"AND p.position > :pos {scope} ORDER BY p.position LIMIT 1"
-            ),
-            params,
-        )
-    ).first()
+    rows = await conn.execute(
+        text(
+            f"SELECT 0 AS role, {_COLUMNS} FROM provisions p WHERE p.revision_id = :r AND p.path = :pp "
+            f"UNION ALL (SELECT 1, {_COLUMNS} FROM provisions p WHERE p.revision_id = :r AND p.kind = :kind "
+            f"AND p.position < :pos {scope} ORDER BY p.position DESC LIMIT 1) "
+            f"UNION ALL (SELECT 2, {_COLUMNS} FROM provisions p WHERE p.revision_id = :r AND p.kind = :kind "
+            f"AND p.position > :pos {scope} ORDER BY p.position LIMIT 1)"
+        ),
+        {"r": row.revision_id, "kind": row.kind, "pos": row.position, "pp": row.parent_path},
+    )
+    found: dict[int, ProvisionRow] = {}
+    for r in rows:
+        m = dict(r._mapping)
+        role = int(m.pop("role"))
+        found[role] = ProvisionRow(**m)
+    prev, nxt = found.get(1), found.get(2)
     if row.kind == "Article":
         # Articles of the main provision and of a 附則 are separate sequences.
         prefix = row.path.split("-", 1)[0]
-        prev = prev if prev is not None and prev._mapping["path"].split("-", 1)[0] == prefix else None
-        nxt = nxt if nxt is not None and nxt._mapping["path"].split("-", 1)[0] == prefix else None
-    return (
-        parent,
-        ProvisionRow(**prev._mapping) if prev else None,
-        ProvisionRow(**nxt._mapping) if nxt else None,
-    )
+        prev = prev if prev is not None and prev.path.split("-", 1)[0] == prefix else None
+        nxt = nxt if nxt is not None and nxt.path.split("-", 1)[0] == prefix else None
+    return found.get(0), prev, nxt
 
 
 async def get_toc(conn: AsyncConnection, revision_id: int) -> list[ProvisionRow]:
