@@ -187,13 +187,23 @@ def egov_env(db_url: str, **extra: str) -> dict[str, str]:
     } | dict(extra.items())
 
 
-def postgres_cpu_seconds(database: str) -> float:
-    """CPU of the PostgreSQL backends serving ``database`` (their command line names it)."""
-    total = 0.0
+def postgres_cpu_seconds(database: str) -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend serving ``database`` (their command line names it), by pid.
+
+    Per pid, so that a window's figure is the sum of per-backend differences (:func:`postgres_cpu_delta`):
+    a plain total drops, even below zero, when a pooled backend exits during the window.
+    """
+    out: dict[int, float] = {}
     for p in psutil.process_iter(["cmdline"]):
         cmd = " ".join(p.info.get("cmdline") or [])
         if cmd.startswith("postgres:") and f" {database} " in cmd:
             with contextlib.suppress(psutil.Error):
                 t = p.cpu_times()
-                total += t.user + t.system
-    return total
+                out[p.pid] = t.user + t.system
+    return out
+
+
+def postgres_cpu_delta(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds the backends spent between two :func:`postgres_cpu_seconds` snapshots (new backends
+    count from zero; one that exited in between is lost, never negative)."""
+    return sum(max(0.0, t - before.get(pid, 0.0)) for pid, t in after.items())

@@ -241,14 +241,17 @@ def write_report(res: dict[str, Any], out: Path, stamp: str) -> Path:
     corpus = res["corpus"]
     s = res["settings"]
     figs = [f for sc in res.get("http", {}).get("scenarios", {}).values() for f in sc["by_conn"].values()]
-    generator = "httpx (async client in a subprocess)" if figs and figs[0]["tool"] == "httpx" else env["wrk"]
+    python_client = (
+        "asyncio HTTP/1.1 client in a subprocess (wrk not installed: `apt-get install wrk` for the reference figures)"
+    )
+    generator = python_client if figs and figs[0]["tool"] != "wrk" else env["wrk"]
     md = [
         f"# egov benchmark — {res['started']} ({res['profile']})",
         "",
         f"- Machine: {env['cpu_count']} CPUs ({env['cpu_model']}), {env['platform']}; load average "
         f"{env['load_avg_start'][0]:.1f} at start, {env.get('load_avg_end', [math.nan])[0]:.1f} at end",
         f"- Python {env['python']}; PostgreSQL {env['postgresql']}; Redis {env['redis']}; load generator "
-        f"{generator or 'httpx (wrk not installed)'}",
+        f"{generator or python_client}",
         f"- Packages: {pk}",
         f"- Corpus: {corpus['law_files']} law files ({corpus['law_mb']} MB) + {corpus['revision_files']} revision "
         f"files ({corpus['revision_mb']} MB) + court decisions",

@@ -19,7 +19,16 @@ from typing import Any
 
 import httpx
 
-from bench.infra import Server, ServerSpec, db_name, egov_env, http_servers, postgres_cpu_seconds, redis_server
+from bench.infra import (
+    Server,
+    ServerSpec,
+    db_name,
+    egov_env,
+    http_servers,
+    postgres_cpu_delta,
+    postgres_cpu_seconds,
+    redis_server,
+)
 from bench.load import run_load
 
 ARTICLE = "/v1/laws/129AC0000000089/articles/709"
@@ -142,7 +151,7 @@ def measure(server: Server, sc: Scenario, duration: float, connections: int, dat
     settle(server)
     cpu0, db0 = server.cpu_seconds(), postgres_cpu_seconds(database)
     load = run_load(server.base, list(sc.paths), duration, connections)
-    cpu, db = server.cpu_seconds() - cpu0, postgres_cpu_seconds(database) - db0
+    cpu, db = server.cpu_seconds() - cpu0, postgres_cpu_delta(db0, postgres_cpu_seconds(database))
     settle(server)
     n = max(load.requests, 1)
     return {
