@@ -21,6 +21,7 @@ from egov_vector import _sources
 from egov_vector.chunking import Chunk, SourceKind
 from egov_vector.db.models import ensure_index, register_model, vector_literal
 from egov_vector.embedders.base import Embedder
+from egov_vector.settings import DEFAULT_HNSW_EF_CONSTRUCTION, DEFAULT_HNSW_M
 
 __all__ = ["BackfillProgress", "BackfillSummary", "backfill"]
 
@@ -222,8 +223,8 @@ async def backfill(
     max_chars: int = 800,
     include_suppl: bool = True,
     build_index: bool = True,
-    hnsw_m: int = 16,
-    hnsw_ef_construction: int = 64,
+    hnsw_m: int = DEFAULT_HNSW_M,
+    hnsw_ef_construction: int = DEFAULT_HNSW_EF_CONSTRUCTION,
     progress: Callable[[BackfillProgress], None] | None = None,
 ) -> BackfillSummary:
     """Embed what is new or changed for ``embedder``'s model; remove what is no longer wanted.
@@ -237,7 +238,7 @@ async def backfill(
         max_chars: chunk size (see :func:`~egov_vector.chunking.chunk_law`).
         include_suppl: embed 附則 chunks too (False: they are not wanted, and removed if present).
         build_index: create the model's HNSW indexes at the end if missing.
-        hnsw_m / hnsw_ef_construction: index parameters for a new index.
+        hnsw_m / hnsw_ef_construction: index parameters (an index built with others is rebuilt).
         progress: called with the running counters after every batch.
 
     Returns:

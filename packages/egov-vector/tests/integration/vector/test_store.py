@@ -20,9 +20,10 @@ from egov_vector import (
     search_semantic,
     vector_health,
 )
-from egov_vector.db import index_name, vector_literal
+from egov_vector.db import ensure_index, index_name, index_options, vector_literal
 from egov_vector.migrate import migrate_vector, vector_head_revision
 from egov_vector.search import nearest_chunks, nearest_sql
+from egov_vector.search.semantic import autocommit
 
 SHAKUCHI = "403AC0000000090"  # 借地借家法
 
@@ -127,3 +128,41 @@ async def test_health(vector_engine: AsyncEngine, hashing: DeterministicEmbedder
     unknown = await vector_health(vector_engine, DeterministicEmbedder(40))
     assert unknown["status"] == "empty"
     assert unknown["chunks"] == {"law": 0, "case": 0}
+
+
+async def test_index_rebuilt_when_its_parameters_change(vector_engine: AsyncEngine) -> None:
+    small = DeterministicEmbedder(dimension=48)  # a model of its own: the shared index stays as it is
+    await backfill(vector_engine, small, kinds=("law",), law_ids=[SHAKUCHI], hnsw_m=8, hnsw_ef_construction=32)
+    assert await index_options(vector_engine, small.model_id, "law") == {"m": 8, "ef_construction": 32}
+    assert not await ensure_index(vector_engine, small.model_id, 48, "law", m=8, ef_construction=32)
+    assert await ensure_index(vector_engine, small.model_id, 48, "law", m=12, ef_construction=40)
+    assert await index_options(vector_engine, small.model_id, "law") == {"m": 12, "ef_construction": 40}
+    async with vector_engine.connect() as conn:
+        valid = await conn.scalar(
+            text("SELECT bool_and(i.indisvalid) FROM pg_index i WHERE i.indexrelid = to_regclass(:n)"),
+            {"n": index_name(small.model_id, "law")},
+        )
+        leftover = await conn.scalar(text("SELECT to_regclass(:n)"), {"n": index_name(small.model_id, "law") + "_new"})
+    assert valid
+    assert leftover is None
+    page = await search_semantic(vector_engine, small, "建物の賃貸借", law_ids=[SHAKUCHI], limit=3)
+    assert page.hits
+
+
+async def test_hnsw_settings_are_per_session_on_autocommit_and_local_in_a_transaction(
+    vector_engine: AsyncEngine, hashing: DeterministicEmbedder
+) -> None:
+    await backfill(vector_engine, hashing, kinds=("law",))
+    vector = (await hashing.embed_queries(["建物の借賃の増減"]))[0]
+    async with vector_engine.connect() as conn:
+        auto = await autocommit(conn)
+        await nearest_chunks(auto, hashing, vector, source_kind="law", k=5, ef_search=77)
+        assert await auto.scalar(text("SHOW hnsw.ef_search")) == "77"
+        await nearest_chunks(auto, hashing, vector, source_kind="law", k=5, ef_search=91, where=["NOT vc.in_suppl"])
+        assert await auto.scalar(text("SHOW hnsw.ef_search")) == "91"
+        assert await auto.scalar(text("SHOW hnsw.iterative_scan")) == "relaxed_order"
+    async with vector_engine.connect() as conn:
+        async with conn.begin():
+            await nearest_chunks(conn, hashing, vector, source_kind="law", k=5, ef_search=55)
+            assert await conn.scalar(text("SHOW hnsw.ef_search")) == "55"
+        assert await conn.scalar(text("SHOW hnsw.ef_search")) != "55"
