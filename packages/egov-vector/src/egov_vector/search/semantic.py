@@ -19,11 +19,12 @@ from egov_vector.db.models import sql_literal, vector_literal
 from egov_vector.embedders.base import Embedder
 from egov_vector.search.hits import CaseVectorHit, VectorHit, VectorPage, check_page, from_keyword, lift
 
-__all__ = ["nearest_chunks", "nearest_sql", "query_terms", "search_cases_semantic", "search_semantic"]
+__all__ = ["autocommit", "nearest_chunks", "nearest_sql", "query_terms", "search_cases_semantic", "search_semantic"]
 
 #: Chunks fetched per requested hit: several chunks of one long Article collapse into one hit.
 _OVERFETCH = 4
 _MAX_CANDIDATES = 1000
+_HNSW_INFO_KEY = "egov_vector.hnsw"
 
 
 def query_terms(query: str, max_query_length: int = MAX_QUERY_LENGTH) -> tuple[str, ...]:
@@ -75,16 +76,40 @@ async def nearest_chunks(
 ) -> list[Any]:
     """The ``k`` chunks nearest to ``vector`` for ``embedder``'s model (HNSW when the planner picks it).
 
-    Runs inside the caller's transaction (it sets ``hnsw.*`` with ``SET LOCAL``). Filters run inside the
-    index scan with pgvector's iterative scan, so a selective filter still fills the page.
+    Filters run inside the index scan with pgvector's iterative scan, so a selective filter still fills
+    the page. On an ``AUTOCOMMIT`` connection (what semantic search uses) the ``hnsw.*`` settings are set
+    for the session, once per pooled connection and value, and the search is then one round trip; in a
+    transaction they are set with ``set_config(..., true)`` (``SET LOCAL``), which ends with it.
     """
     sql = nearest_sql(embedder, source_kind=source_kind, where=where, joins=joins, columns=columns)
     bound = {**(params or {}), "qv": vector_literal(vector), "k": k}
     # HNSW returns at most ef_search rows per scan: never fewer than asked for.
-    await conn.execute(text(f"SET LOCAL hnsw.ef_search = {min(1000, max(int(ef_search), k))}"))
-    if where:
-        await conn.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
+    await _hnsw_settings(conn, min(1000, max(int(ef_search), k)), "relaxed_order" if where else "off")
     return list((await conn.execute(text(sql), bound)).all())
+
+
+async def autocommit(conn: AsyncConnection) -> AsyncConnection:
+    """``conn`` switched to ``AUTOCOMMIT``: a lone read needs no BEGIN / COMMIT round trips."""
+    return await conn.execution_options(isolation_level="AUTOCOMMIT")
+
+
+async def _hnsw_settings(conn: AsyncConnection, ef_search: int, iterative_scan: str) -> None:
+    wanted = (ef_search, iterative_scan)
+    values = {"ef": str(ef_search), "it": iterative_scan}
+    if (
+        conn.sync_connection is None
+        or conn.sync_connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT"
+    ):
+        statement = "SELECT set_config('hnsw.ef_search', :ef, true), set_config('hnsw.iterative_scan', :it, true)"
+        await conn.execute(text(statement), values)
+        return
+    # Session-level values outlive the checkout; the pool record's ``info`` (cleared when the connection
+    # is replaced) remembers them, so only a change costs a round trip. Only HNSW scans read them.
+    raw = await conn.get_raw_connection()
+    if raw.info.get(_HNSW_INFO_KEY) != wanted:
+        statement = "SELECT set_config('hnsw.ef_search', :ef, false), set_config('hnsw.iterative_scan', :it, false)"
+        await conn.execute(text(statement), values)
+        raw.info[_HNSW_INFO_KEY] = wanted
 
 
 def _law_filters(
@@ -151,9 +176,9 @@ async def search_semantic(
     k = min(_MAX_CANDIDATES, max(candidates, (offset + limit) * _OVERFETCH))
     joins = "JOIN laws l ON l.law_id = vc.law_id AND l.current_revision_id = vc.revision_id"
     with translate_errors():
-        async with engine.begin() as conn:
+        async with engine.connect() as conn:
             rows = await nearest_chunks(
-                conn,
+                await autocommit(conn),
                 embedder,
                 vector,
                 source_kind="law",
@@ -247,9 +272,9 @@ async def search_cases_semantic(
     k = min(_MAX_CANDIDATES, max(candidates, (offset + limit) * _OVERFETCH * 2))
     columns = ", c.case_number, c.case_name, c.court_name, c.trial_type, c.date"
     with translate_errors():
-        async with engine.begin() as conn:
+        async with engine.connect() as conn:
             rows = await nearest_chunks(
-                conn,
+                await autocommit(conn),
                 embedder,
                 vector,
                 source_kind="case",
