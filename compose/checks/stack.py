@@ -211,7 +211,7 @@ def up(engine: Engine, edition: str = "lite", files: Sequence[str] = ()) -> int:
     for service, how in start_plan(services, targets):
         t0 = time.monotonic()
         if how == "run":
-            rc = subprocess.run([*compose, "run", "--rm", "--no-deps", service], check=False).returncode
+            rc = subprocess.run([*compose, "run", "--rm", "--no-deps", "-T", service], check=False).returncode
             if rc:
                 print(f"{service} failed (exit {rc}): its dependents need it to complete successfully")
                 return rc
@@ -399,11 +399,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if cmd == "embed":
         # Incremental and resumable; the embed one-shot is in the full profile. Cases are left out.
         laws = [arg for law in rest if not law.startswith("--") for arg in ("--law-id", law)]
-        embed = [*compose_cmd(engine, profiles=("full",)), "run", "--rm", "--no-deps", "embed"]
+        embed = [*compose_cmd(engine, profiles=("full",)), "run", "--rm", "--no-deps", "-T", "embed"]
         return subprocess.run([*embed, "egov", "embed", "--no-cases", *laws], check=False).returncode
     if cmd == "ingest":
         # One-off app containers with the data mounted read-only; laws first (cases cite them).
-        run = [*compose_cmd(engine), "run", "--rm", "--no-deps", "-v", f"{Path(rest[0]).resolve()}:/data:ro", "app"]
+        run = [
+            *compose_cmd(engine),
+            "run",
+            "--rm",
+            "--no-deps",
+            "-T",
+            "-v",
+            f"{Path(rest[0]).resolve()}:/data:ro",
+            "app",
+        ]
         steps = [["egov", "ingest", "/data/laws/xml", "/data/laws/revisions"], ["egov", "ingest-cases", "/data/cases"]]
         for step in steps:
             rc = subprocess.run([*run, *step], check=False).returncode
