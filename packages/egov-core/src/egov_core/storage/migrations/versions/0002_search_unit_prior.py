@@ -38,8 +38,13 @@ ALTER TABLE search_units ADD COLUMN prior integer GENERATED ALWAYS AS (
 
 _DDL = [
     _PRIOR,
-    "ALTER TABLE search_units ADD COLUMN is_current boolean NOT NULL DEFAULT false",
-    "UPDATE search_units su SET is_current = true FROM laws l WHERE l.current_revision_id = su.revision_id",
+    # Default true, then clear the few rows of older revisions: an UPDATE of every row would leave a
+    # table and a GIN index twice their size (new row versions), which slows every search after it.
+    "ALTER TABLE search_units ADD COLUMN is_current boolean NOT NULL DEFAULT true",
+    """
+    UPDATE search_units su SET is_current = false
+    WHERE NOT EXISTS (SELECT 1 FROM laws l WHERE l.current_revision_id = su.revision_id)
+    """,
     """
     CREATE FUNCTION egov_unit_is_current() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN

@@ -1,0 +1,74 @@
+"""Migration 0002 on a database imported under 0001: prior and is_current are filled in, both ways."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from egov_core.ingest import ingest_laws
+from egov_core.settings import EgovSettings
+from egov_core.storage import create_engine, head_revision, migrate
+from egov_core.storage.migrate import alembic_config
+
+pytestmark = pytest.mark.integration
+
+
+def _to(target: str, *, down: bool = False) -> Callable[[Connection], None]:
+    def run(connection: Connection) -> None:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(cfg, target)
+
+    return run
+
+
+async def test_upgrade_fills_prior_and_current_flags_and_downgrade_removes_them(
+    database_factory: Callable[[], Awaitable[str]], laws_dir: Path
+) -> None:
+    url = await database_factory()
+    engine = create_engine(EgovSettings(database={"url": url}))
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(_to("0001"))
+        await ingest_laws(engine, [laws_dir], workers=0)  # 5 laws, one with two revisions
+        await migrate(engine)
+        async with engine.connect() as conn:
+            flags = (
+                await conn.execute(
+                    text(
+                        "SELECT bool_and(su.is_current = (su.revision_id = l.current_revision_id)), "
+                        "count(*) FILTER (WHERE NOT su.is_current), count(*) FILTER (WHERE su.is_current), "
+                        "bool_and(su.prior % 268435456 = least(length(su.text), 268435455)), "
+                        "bool_and((su.prior >= 4 * 268435456) = su.in_suppl) "
+                        "FROM search_units su JOIN laws l ON l.law_id = su.law_id"
+                    )
+                )
+            ).one()
+        agree, historical, current, length_ok, suppl_ok = flags
+        assert agree
+        assert historical > 0  # the older revision's units
+        assert current > 0
+        assert length_ok
+        assert suppl_ok
+
+        async with engine.begin() as conn:
+            await conn.run_sync(_to("0001", down=True))
+            columns = set(
+                (
+                    await conn.execute(
+                        text("SELECT column_name FROM information_schema.columns WHERE table_name = 'search_units'")
+                    )
+                ).scalars()
+            )
+        assert not columns & {"prior", "is_current"}
+        await migrate(engine)
+        async with engine.connect() as conn:
+            version = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar_one()
+        assert version == head_revision()
+    finally:
+        await engine.dispose()
