@@ -156,8 +156,8 @@ def images(session: nox.Session) -> None:
 def stack(session: nox.Session) -> None:
     """Compose stack: up, wait for /health/ready, load the shared corpus, API integration tests + a short load, down.
 
-    `nox -s stack -- full` also starts the Full edition (profile full, API_PORT_FULL), embeds a few laws
-    (EGOV_STACK_EMBED_LAWS) and checks that semantic and hybrid search answer.
+    `nox -s stack -- full` does the same with the Full edition (project egov-full, profile full, API_PORT_FULL),
+    then embeds a few laws (EGOV_STACK_EMBED_LAWS) and checks that semantic and hybrid search answer.
     """
     # The tests speak HTTP to the stack: Lite's packages are enough, torch stays out of this venv.
     session.install("-e", PACKAGES[0], "-e", PACKAGES[1], "-r", "requirements-dev.txt")
@@ -167,22 +167,21 @@ def stack(session: nox.Session) -> None:
     edition = ["--full"] if full else []
     if not (COMPOSE / ".env").exists():
         session.run("python", "-m", "egov_core.ops", "init-env", str(COMPOSE / ".env"))
-    base = f"http://127.0.0.1:{os.environ.get('API_PORT', '8000')}"
-    base_full = f"http://127.0.0.1:{os.environ.get('API_PORT_FULL', '8001')}"
+    port = os.environ.get("API_PORT_FULL", "8001") if full else os.environ.get("API_PORT", "8000")
+    base = f"http://127.0.0.1:{port}"
     start = time.monotonic()
     session.run("python", "compose/checks/stack.py", "up", *edition)
     try:
-        session.run("python", "compose/checks/stack.py", "wait", f"{base}/health/ready", "--timeout", "300")
+        session.run("python", "compose/checks/stack.py", "wait", f"{base}/health/ready", "--timeout", "600")
         session.log(f"stack ready {time.monotonic() - start:.1f} s after `up` started")
         data = os.environ.get("EGOV_SHARED_DATA", str(ROOT.parent / "shared" / "data"))
-        session.run("python", "compose/checks/stack.py", "ingest", data)
+        session.run("python", "compose/checks/stack.py", "ingest", data, *edition)
         session.run("pytest", "packages/egov-api/tests/integration", "-q", env={"EGOV_TEST_API_URL": base})
         session.run("python", "compose/checks/stack.py", "load", base, "--requests", "1000", "--concurrency", "8")
         if full:
-            session.run("python", "compose/checks/stack.py", "wait", f"{base_full}/health/ready", "--timeout", "600")
             laws = os.environ.get("EGOV_STACK_EMBED_LAWS", STACK_EMBED_LAWS).split()
             session.run("python", "compose/checks/stack.py", "embed", *laws)
-            session.run("python", "compose/checks/stack.py", "semantic", base_full)
+            session.run("python", "compose/checks/stack.py", "semantic", base)
     finally:
         session.run("python", "compose/checks/stack.py", "down", *edition)
 

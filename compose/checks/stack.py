@@ -3,15 +3,16 @@
     python compose/checks/stack.py engine                       # which engine / compose is usable
     python compose/checks/stack.py build lite|full [--tag T]    # build an image, print time and size
     python compose/checks/stack.py up [--full] | down [--full]  # the compose stack (compose/compose.yaml)
-    python compose/checks/stack.py ingest DATA_DIR              # load ../shared/data into the stack's database
+    python compose/checks/stack.py ingest DATA_DIR [--full]     # load ../shared/data into the stack's database
     python compose/checks/stack.py embed [LAW_ID …]             # Full: embed these laws (default: all)
     python compose/checks/stack.py wait URL [--timeout S]       # poll URL until 200, print the time it took
     python compose/checks/stack.py load URL [--requests N] [--concurrency C]
     python compose/checks/stack.py semantic URL [QUERY]         # Full: semantic + hybrid search answer
 
 Engines: docker (when its daemon answers), else podman, else none — then ``engine`` says so and
-exits 3, which the nox sessions turn into a clear skip. ``--full`` adds the Full edition (profile
-``full``: ``app-full`` on ``API_PORT_FULL``, default 8001) to the Lite app.
+exits 3, which the nox sessions turn into a clear skip. ``--full`` runs the Full edition instead
+(profile ``full``: ``app-full`` on ``API_PORT_FULL``, default 8001) as the compose project
+``egov-full``, with its own database volume (see ``PROJECTS``).
 
 docker compose honours ``depends_on`` conditions itself. podman-compose does not (it ignores
 ``service_healthy`` before podman 4.6, healthchecks never run without systemd timers, and its
@@ -64,7 +65,11 @@ COMPOSE_DIR = Path(__file__).resolve().parents[1]
 REPO = COMPOSE_DIR.parent
 NO_ENGINE = 3
 #: The services ``up`` starts (with everything they depend on), per edition.
-TARGETS = {"lite": ("app",), "full": ("app", "app-full")}
+TARGETS = {"lite": ("app",), "full": ("app-full",)}
+#: The Full stack is a compose project of its own (own volume and network): once ``migrate-full`` has
+#: added the vector tables, the Lite app reports the database ahead of its head (not ready), and Lite's
+#: ``migrate`` does not know that revision.
+PROJECTS = {"lite": None, "full": "egov-full"}
 
 
 @dataclass(frozen=True)
@@ -96,10 +101,11 @@ def detect_engine() -> Engine | None:
     return None
 
 
-def compose_cmd(engine: Engine, *files: str, profiles: Sequence[str] = ()) -> list[str]:
-    """The compose command line for ``files`` (default: compose.yaml) with compose/.env and ``profiles``."""
+def compose_cmd(engine: Engine, *files: str, profiles: Sequence[str] = (), project: str | None = None) -> list[str]:
+    """The compose command line for ``files`` (default: compose.yaml) with compose/.env, ``profiles`` and
+    ``project`` (default: the file's ``name``)."""
     names = files or ("compose.yaml",)
-    args = [*engine.compose, "--env-file", str(COMPOSE_DIR / ".env")]
+    args = [*engine.compose, *(["-p", project] if project else []), "--env-file", str(COMPOSE_DIR / ".env")]
     for name in names:
         args += ["-f", str(COMPOSE_DIR / name)]
     for profile in profiles:
@@ -200,14 +206,19 @@ def wait_healthy(engine: Engine, project: str, service: str, timeout: float = 18
     raise TimeoutError(f"{service} not healthy after {timeout:.0f} s ({engine.name} healthcheck run)")
 
 
+def _edition_cmd(engine: Engine, edition: str, files: Sequence[str] = ()) -> list[str]:
+    profiles = ("full",) if edition == "full" else ()
+    return compose_cmd(engine, *files, profiles=profiles, project=PROJECTS[edition])
+
+
 def up(engine: Engine, edition: str = "lite", files: Sequence[str] = ()) -> int:
     """Start the stack: docker compose does it in one go; podman walks the depends_on graph (module doc)."""
-    profiles = ("full",) if edition == "full" else ()
-    compose = compose_cmd(engine, *files, profiles=profiles)
+    compose = _edition_cmd(engine, edition, files)
     targets = TARGETS[edition]
     if engine.name == "docker":
         return subprocess.run([*compose, "up", "-d", *targets], check=False).returncode
     project, services = _services(files)
+    project = PROJECTS[edition] or project
     for service, how in start_plan(services, targets):
         t0 = time.monotonic()
         if how == "run":
@@ -399,7 +410,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if cmd == "embed":
         # Incremental and resumable; the embed one-shot is in the full profile. Cases are left out.
         laws = [arg for law in rest if not law.startswith("--") for arg in ("--law-id", law)]
-        embed = [*compose_cmd(engine, profiles=("full",)), "run", "--rm", "--no-deps", "-T", "embed"]
+        embed = [*_edition_cmd(engine, "full"), "run", "--rm", "--no-deps", "-T", "embed"]
         return subprocess.run([*embed, "egov", "embed", "--no-cases", *laws], check=False).returncode
     if cmd == "ingest":
         # One-off app containers with the data mounted read-only; laws first (cases cite them).
@@ -420,8 +431,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return rc
         return 0
     if cmd == "down":
-        profiles = ("full",) if edition == "full" else ()
-        return subprocess.run([*compose_cmd(engine, profiles=profiles), "down", "-t", "2"], check=False).returncode
+        return subprocess.run([*_edition_cmd(engine, edition), "down", "-t", "2"], check=False).returncode
     print(f"unknown command {cmd!r}")
     return 2
 
