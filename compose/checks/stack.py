@@ -414,16 +414,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return subprocess.run([*embed, "egov", "embed", "--no-cases", *laws], check=False).returncode
     if cmd == "ingest":
         # One-off app containers with the data mounted read-only; laws first (cases cite them).
-        run = [
-            *compose_cmd(engine),
-            "run",
-            "--rm",
-            "--no-deps",
-            "-T",
-            "-v",
-            f"{Path(rest[0]).resolve()}:/data:ro",
-            "app",
-        ]
+        service = "app-full" if edition == "full" else "app"
+        data = f"{Path(rest[0]).resolve()}:/data:ro"
+        run = [*_edition_cmd(engine, edition), "run", "--rm", "--no-deps", "-T", "-v", data, service]
         steps = [["egov", "ingest", "/data/laws/xml", "/data/laws/revisions"], ["egov", "ingest-cases", "/data/cases"]]
         for step in steps:
             rc = subprocess.run([*run, *step], check=False).returncode
