@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Literal
 
-import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.egov_client import EgovClient
 from egov_core.errors import EgovApiError, InvalidQueryError, RevisionNotFoundError
+from egov_core.ingest._runs import finish_run_values, start_run
 from egov_core.storage import translate_errors
 from egov_core.sync._cursor import get_sync_cursor, jst_date, set_sync_cursor
 from egov_core.sync._egov import Target, changed_laws_v1, changed_laws_v2, in_force, revision_targets
@@ -29,31 +29,20 @@ Source = Literal["auto", "v2", "v1"]
 
 async def _start_run(engine: AsyncEngine, kind: str) -> int:
     with translate_errors():
-        async with engine.begin() as conn:
-            row = await conn.execute(
-                text("INSERT INTO import_runs (kind, started_at, status) VALUES (:k, now(), 'running') RETURNING id"),
-                {"k": kind},
-            )
-            return int(row.scalar_one())
+        return await start_run(engine, kind)
 
 
 async def _finish_run(engine: AsyncEngine, run_id: int, summary: SyncSummary, status: str) -> None:
     with translate_errors():
-        async with engine.begin() as conn:
-            await conn.execute(
-                text(
-                    "UPDATE import_runs SET finished_at = now(), status = :status, imported = :imported, "
-                    "unchanged = :unchanged, failed = :failed, errors = CAST(:errors AS jsonb) WHERE id = :id"
-                ),
-                {
-                    "status": status,
-                    "imported": summary.new + summary.changed,
-                    "unchanged": summary.unchanged,
-                    "failed": len(summary.failed),
-                    "errors": orjson.dumps(summary.to_dict()).decode(),
-                    "id": run_id,
-                },
-            )
+        await finish_run_values(
+            engine,
+            run_id,
+            status,
+            imported=summary.new + summary.changed,
+            unchanged=summary.unchanged,
+            failed=len(summary.failed),
+            errors=summary.to_dict(),
+        )
 
 
 async def _recorded(

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from egov_core.errors import StorageError
 from egov_core.ingest import ingest_laws, iter_law_sources
 from egov_core.ingest._prepare import PreparedRevision, prepare_law
+from egov_core.ingest._runs import finish_run_values, start_run
 from egov_core.ingest._writer import write_revision
 from egov_core.sample import sample_laws_zip
 from egov_core.settings import EgovSettings
@@ -91,10 +92,26 @@ async def test_kill_minus_nine_then_rerun_equals_clean_import(
         await process.wait()
     partial = (await _counts(engine))[0]
     assert 3 <= partial < total
+    for _ in range(100):  # the killed importer's backends notice the closed sockets and exit
+        async with engine.connect() as conn:
+            held = (
+                await conn.execute(
+                    text(
+                        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                        "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                    )
+                )
+            ).scalar_one()
+        if held == 0:
+            break
+        await asyncio.sleep(0.1)
 
     resumed = await ingest_laws(engine, [corpus], workers=2)
     assert resumed.failed == []
     assert resumed.unchanged >= partial  # what was committed before the kill is complete and kept
+    async with engine.connect() as conn:
+        runs = (await conn.execute(text("SELECT status FROM import_runs ORDER BY id"))).scalars().all()
+    assert runs == ["interrupted", "completed"]  # the killed run is not left 'running' forever
 
     clean_url = await database_factory()
     await migrate(clean_url)
@@ -105,3 +122,18 @@ async def test_kill_minus_nine_then_rerun_equals_clean_import(
         assert await content_hash(engine) == await content_hash(clean)
     finally:
         await clean.dispose()
+
+
+async def test_a_live_run_is_never_marked_interrupted(engine: AsyncEngine) -> None:
+    first = await start_run(engine, "laws")
+    second = await start_run(engine, "cases")  # would mark dead runs; the first one is alive
+    status = text("SELECT status FROM import_runs WHERE id = :id")
+    async with engine.connect() as conn:
+        assert (await conn.execute(status, {"id": first})).scalar_one() == "running"
+    for run_id in (first, second):
+        await finish_run_values(engine, run_id, "completed", imported=0, unchanged=0, failed=0, errors=[])
+    third = await start_run(engine, "laws")
+    async with engine.connect() as conn:
+        assert (await conn.execute(status, {"id": first})).scalar_one() == "completed"
+        assert (await conn.execute(status, {"id": third})).scalar_one() == "running"
+    await finish_run_values(engine, third, "completed", imported=0, unchanged=0, failed=0, errors=[])
