@@ -278,7 +278,9 @@ async def test_v2_json_document_imports_like_its_xml_twin(
     assert tuple(row) == (stem, "json", "2023-06-30")
 
 
-async def test_units_are_flagged_current_whatever_order_revisions_arrive_in(engine: AsyncEngine, laws_dir: Path) -> None:
+async def test_units_are_flagged_current_whatever_order_revisions_arrive_in(
+    engine: AsyncEngine, laws_dir: Path
+) -> None:
     revisions = sorted((laws_dir / "revisions" / "505AC0000000032").glob("*/*.xml"))
     assert len(revisions) == 2
     older, newer = revisions
