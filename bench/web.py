@@ -12,7 +12,7 @@ import contextlib
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -139,8 +139,19 @@ def settle(server: Server, *, idle_share: float = 0.1, limit_s: float = 60.0) ->
             return
 
 
-def measure(server: Server, sc: Scenario, duration: float, connections: int, database: str) -> dict[str, Any]:
-    """One bounded load window on one scenario: client figures plus server (and PostgreSQL) CPU per request."""
+def measure(
+    server: Server,
+    sc: Scenario,
+    duration: float,
+    connections: int,
+    database: str,
+    db_cpu: Callable[[], dict[int, float]] | None = None,
+) -> dict[str, Any]:
+    """One bounded load window on one scenario: client figures plus server (and PostgreSQL) CPU per request.
+
+    ``db_cpu`` samples the CPU seconds of the database backends by pid (default: the backends of
+    ``database`` on any local server, see :func:`postgres_cpu_seconds`)."""
+    sample = db_cpu or (lambda: postgres_cpu_seconds(database))
     with httpx.Client(base_url=server.base, timeout=60) as client:
         # Warm: fill caches (the first path twice more: a single-path scenario must then be all hits), open
         # pools, and fail loudly on a broken route.
@@ -149,9 +160,9 @@ def measure(server: Server, sc: Scenario, duration: float, connections: int, dat
             if r.status_code != 200:
                 raise RuntimeError(f"{sc.name}: GET {path} -> {r.status_code} {r.text[:300]}")
     settle(server)
-    cpu0, db0 = server.cpu_seconds(), postgres_cpu_seconds(database)
+    cpu0, db0 = server.cpu_seconds(), sample()
     load = run_load(server.base, list(sc.paths), duration, connections)
-    cpu, db = server.cpu_seconds() - cpu0, postgres_cpu_delta(db0, postgres_cpu_seconds(database))
+    cpu, db = server.cpu_seconds() - cpu0, postgres_cpu_delta(db0, sample())
     settle(server)
     n = max(load.requests, 1)
     return {

@@ -26,11 +26,12 @@ def shared() -> Path:
 
 def test_quick_run_on_a_tiny_corpus_writes_json_markdown_and_plots(shared: Path, tmp_path: Path) -> None:
     """Two laws (民法 and 刑法), 1 s windows at 1 connection, the main scaling point, five lawqa_jp questions,
-    HNSW vs exact over 民法 with the deterministic embedder."""
+    HNSW vs exact over 民法 with the deterministic embedder, semantic/hybrid over HTTP on a one-law store."""
     from bench.run import main
 
     argv = ["--quick", "--laws", "2", "--duration", "1", "--rounds", "1", "--connections", "1"]
     argv += ["--scale-sizes", "--questions", "5", "--hnsw-laws", "1", "--ingest-workers", "1"]
+    argv += ["--vector-http-laws", "1"]
     argv += ["--out-dir", str(tmp_path)]
     json_path = main(argv)
 
@@ -56,8 +57,15 @@ def test_quick_run_on_a_tiny_corpus_writes_json_markdown_and_plots(shared: Path,
     assert hnsw["chunks"] > 0
     assert hnsw["index_used"] is True
     assert 0.0 <= hnsw["recall_at_k"] <= 1.0
+    vector = result["vector_http"]
+    assert vector["chunks"] > 0
+    assert set(vector["scenarios"]) == {"vec-keyword", "vec-semantic", "vec-hybrid"}
+    for name, sc in vector["scenarios"].items():
+        assert sc["errors"] == 0, name
+        assert sc["by_conn"]["1"]["rps"]["median"] > 0, name
     md = json_path.with_suffix(".md").read_text(encoding="utf-8")
-    for section in ("## Targets", "## HTTP (headline)", "## Ingest", "## Scaling", "## Quality (lawqa_jp)"):
+    sections = ("## Targets", "## HTTP (headline)", "## Semantic and hybrid search (HTTP, Full edition)", "## Ingest")
+    for section in (*sections, "## Scaling", "## Quality (lawqa_jp)"):
         assert section in md
     assert "ingest ≥ 5 MB/s" in md
     pngs = sorted(p.name for p in tmp_path.glob("*.png"))
