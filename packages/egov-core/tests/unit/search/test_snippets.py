@@ -91,3 +91,13 @@ def test_snippet_of_a_long_unit_shows_the_window_with_most_terms() -> None:
     s = make_snippet(text, ["控除", "所得", "税"], width=40)
     assert "所得" in s.text
     assert "控除" in s.text
+
+
+def test_expanding_compatibility_characters_are_still_found() -> None:
+    s = make_snippet("この法律は、㍻三年から施行する。", ["平成三年"])
+    assert _marked(s.text, s.highlights) == ["㍻三年"]
+
+
+def test_circled_digits_are_found_through_normalisation() -> None:
+    s = make_snippet("第①項の規定による。", ["第1項"])
+    assert _marked(s.text, s.highlights) == ["第①項"]
