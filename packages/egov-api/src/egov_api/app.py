@@ -5,6 +5,7 @@ Granian serves it as a factory: ``granian --interface asgi --factory egov_api.ap
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -24,6 +25,7 @@ from egov_core.cache import DataVersionWatcher, TieredCache, asyncpg_dsn
 from egov_core.citations import SqlLawDirectory
 from egov_core.settings import EgovSettings
 from egov_core.storage import open_store
+from egov_core.text.snippets import warm_up as snippets_warm_up
 
 log = logging.getLogger("egov.api")
 
@@ -85,6 +87,7 @@ def build_fastapi(settings: EgovSettings) -> tuple[FastAPI, TieredCache]:
             state.extras["cache"] = cache
             state.extras["cache_health"] = lambda: {"status": cache.health(), **cache.stats()}
             await start_vector(state, pgvector=store.vector)
+            await asyncio.to_thread(snippets_warm_up)  # else the first snippet of a semantic hit waits for it
             log.info("egov %s ready", __version__)
             yield
         state.engine = None

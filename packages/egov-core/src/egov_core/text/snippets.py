@@ -16,7 +16,7 @@ from functools import lru_cache
 from egov_core.text.ngrams import _BREAK
 from egov_core.text.normalize import _VARIANTS, normalize
 
-__all__ = ["Snippet", "find_term_spans", "make_snippet", "normalize_with_offsets"]
+__all__ = ["Snippet", "find_term_spans", "make_snippet", "normalize_with_offsets", "warm_up"]
 
 _BREAK_CLASS = "[" + "".join(re.escape(c) for c in sorted(_BREAK)) + "]"
 
@@ -67,6 +67,11 @@ def _uncovered() -> frozenset[str]:
         if n != ch and not (len(n) == 1 and ch in _REVERSE.get(n, ())):
             chars.add(ch)
     return frozenset(chars)
+
+
+def warm_up() -> None:
+    """Build the tables :func:`make_snippet` builds lazily (~0.3 s), so no request pays for them."""
+    _uncovered()
 
 
 _BREAK_ALL = _BREAK | {c for n, cs in _REVERSE.items() if n in _BREAK for c in cs}

@@ -101,3 +101,12 @@ def test_expanding_compatibility_characters_are_still_found() -> None:
 def test_circled_digits_are_found_through_normalisation() -> None:
     s = make_snippet("第①項の規定による。", ["第1項"])
     assert _marked(s.text, s.highlights) == ["第①項"]
+
+
+def test_warm_up_builds_the_lazy_table_once() -> None:
+    from egov_core.text.snippets import _uncovered, warm_up
+
+    warm_up()
+    assert _uncovered.cache_info().currsize == 1
+    assert "㍻" in _uncovered()
+    assert "　" not in _uncovered()  # the ideographic space is matched directly (reverse table)
