@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -258,15 +259,26 @@ def init_env(
     err.print(f"wrote {path} (mode 0600) with {', '.join(names)}")
 
 
-def _database_url_for_ops() -> tuple[str, Any]:
-    """A libpq-style URL of the configured database, starting the embedded one if none is configured."""
+@contextmanager
+def _ops_database() -> Iterator[str]:
+    """A libpq-style URL of the configured database (the embedded one is started and stopped around the
+    block when none is configured); an :class:`EgovError` in the block is a readable error and exit 1."""
     from egov_core.storage import EmbeddedPostgres, normalize_url
 
     settings = _settings()
-    if settings.database.url is not None:
-        return normalize_url(settings.database.url.get_secret_value()), None
-    embedded = EmbeddedPostgres(settings.database.embedded_dir)
-    return embedded.start(), embedded
+    embedded = None
+    try:
+        if settings.database.url is not None:
+            yield normalize_url(settings.database.url.get_secret_value())
+        else:
+            embedded = EmbeddedPostgres(settings.database.embedded_dir)
+            yield embedded.start()
+    except EgovError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    finally:
+        if embedded is not None:
+            embedded.stop()
 
 
 @app.command()
@@ -274,16 +286,9 @@ def backup(out: Annotated[Path, typer.Argument(help="Dump file to write (pg_dump
     """Back up the database (pg_dump -Fc with the client matching the server; embedded default included)."""
     from egov_core.ops import backup as do_backup
 
-    url, embedded = _database_url_for_ops()
-    try:
+    with _ops_database() as url:
         info = do_backup(url, out)
         err.print(f"backup written: {out} ({info.size_bytes:,} bytes, PostgreSQL {info.server_version})")
-    except EgovError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1) from exc
-    finally:
-        if embedded is not None:
-            embedded.stop()
 
 
 @app.command()
@@ -294,16 +299,9 @@ def restore(
     """Restore a backup into the configured (or embedded) database in one transaction."""
     from egov_core.ops import restore as do_restore
 
-    url, embedded = _database_url_for_ops()
-    try:
+    with _ops_database() as url:
         do_restore(url, dump, clean=clean)
         err.print(f"restored {dump}")
-    except EgovError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1) from exc
-    finally:
-        if embedded is not None:
-            embedded.stop()
 
 
 @app.command()
