@@ -24,7 +24,7 @@ from egov_api.state import Conn
 from egov_core.errors import InvalidNumeralError, InvalidProvisionPathError, ProvisionNotFoundError
 from egov_core.numerals import parse_article_number
 from egov_core.paths import canonical_path
-from egov_core.queries import ProvisionRow, RevisionRow, get_law, get_neighbours, get_subtree
+from egov_core.queries import ProvisionRow, RevisionRow, get_neighbours, get_subtree
 
 router = APIRouter(prefix="/v1/laws", tags=["provisions"], responses=PROBLEM_RESPONSES)
 
@@ -41,7 +41,6 @@ def _ref(law_id: str, row: ProvisionRow | None, pin: str | None) -> ProvisionRef
 
 async def provision_view(conn: AsyncConnection, law_id: str, rev: RevisionRow, path: str, *, pinned: bool) -> Provision:
     """The full API view of one provision (text, children, parent / previous / next)."""
-    law_title = rev.law_title if rev.law_title is not None else (await get_law(conn, law_id)).title
     subtree = await get_subtree(conn, rev.id, path)  # the provision itself comes first
     row = subtree[0]
     parent, prev, nxt = await get_neighbours(conn, row)
@@ -70,7 +69,7 @@ async def provision_view(conn: AsyncConnection, law_id: str, rev: RevisionRow, p
         )
     return Provision(
         law_id=law_id,
-        law_title=law_title,
+        law_title=rev.law_title,
         law_revision_id=rev.law_revision_id,
         path=row.path,
         kind=row.kind,
