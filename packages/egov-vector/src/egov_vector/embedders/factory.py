@@ -40,6 +40,7 @@ def build_embedder(settings: VectorSettings) -> Embedder:
         num_threads=threads,
         max_seq_length=settings.max_seq_length,
         offline=settings.offline,
+        dtype=settings.dtype,
     )
 
 

@@ -20,12 +20,17 @@ from egov_vector.embedders.base import Vectors, run_batched
 from egov_vector.embedders.prefixes import resolve_prefixes
 from egov_vector.errors import INSTALL_HINT, EmbedderUnavailableError
 
-__all__ = ["SentenceTransformerEmbedder", "clear_model_cache"]
+__all__ = ["DTYPES", "SentenceTransformerEmbedder", "clear_model_cache"]
 
 _log = logging.getLogger(__name__)
 
-# One loaded model per (source, device, max length) per process: loading takes seconds and hundreds of MB.
-_MODELS: dict[tuple[str, str, int | None], tuple[Any, threading.Lock]] = {}
+# One loaded model per (source, device, max length, dtype) per process: loading takes seconds and hundreds of MB.
+_MODELS: dict[tuple[str, str, int | None, str], tuple[Any, threading.Lock]] = {}
+
+#: torch dtypes a model can run in. bfloat16 is ~2.5x faster than float32 on CPUs with AVX-512 BF16 or AMX
+#: (measured here: multilingual-e5-small, 12.2 -> 29.7 chunks/s on 2 cores; cosine to float32 >= 0.998) and
+#: slower on CPUs without them.
+DTYPES = ("float32", "bfloat16")
 _MODELS_LOCK = threading.Lock()
 
 
@@ -50,8 +55,10 @@ def _import_sentence_transformers(offline: bool) -> Any:
     return sentence_transformers
 
 
-def _load(source: str, device: str, max_seq_length: int | None, offline: bool, threads: int) -> tuple[Any, Any]:
-    key = (source, device, max_seq_length)
+def _load(
+    source: str, device: str, max_seq_length: int | None, offline: bool, threads: int, dtype: str
+) -> tuple[Any, Any]:
+    key = (source, device, max_seq_length, dtype)
     with _MODELS_LOCK:
         cached = _MODELS.get(key)
         if cached is not None:
@@ -71,10 +78,12 @@ def _load(source: str, device: str, max_seq_length: int | None, offline: bool, t
             ) from error
         if max_seq_length is not None:
             model.max_seq_length = max_seq_length
+        if dtype != "float32":
+            model = model.to(getattr(torch, dtype))
         model.eval()
         loaded = (model, threading.Lock())
         _MODELS[key] = loaded
-        _log.info("loaded embedding model %s on %s (%d threads)", source, device, threads)
+        _log.info("loaded embedding model %s on %s (%s, %d threads)", source, device, dtype, threads)
         return loaded
 
 
@@ -99,9 +108,12 @@ class SentenceTransformerEmbedder:
         device: torch device (``cpu``).
         max_seq_length: token limit (None: the model's).
         offline: never contact the Hugging Face hub.
+        dtype: ``float32`` or ``bfloat16`` (see :data:`DTYPES`); bfloat16 vectors are stored under
+            ``<model>@bf16``, so they never mix with float32 ones.
 
     Raises:
         EmbedderUnavailableError: torch / sentence-transformers missing, or the model cannot be loaded.
+        ValueError: unknown dtype.
     """
 
     def __init__(
@@ -117,19 +129,22 @@ class SentenceTransformerEmbedder:
         device: str = "cpu",
         max_seq_length: int | None = None,
         offline: bool = False,
+        dtype: str = "float32",
     ) -> None:
-        self._model_id = model
+        if dtype not in DTYPES:
+            raise ValueError(f"unknown dtype {dtype!r}; expected one of {DTYPES}")
+        self._model_id = model if dtype == "float32" else f"{model}@bf16"
         self._batch_size = batch_size
         self._query_prefix, self._document_prefix = resolve_prefixes(
             model, prefix_preset, query_prefix=query_prefix, document_prefix=document_prefix
         )
-        self._model, self._lock = _load(model_path or model, device, max_seq_length, offline, num_threads)
+        self._model, self._lock = _load(model_path or model, device, max_seq_length, offline, num_threads, dtype)
         getter = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self._dimension = int(getter())
 
     @property
     def model_id(self) -> str:
-        """The model name given at construction."""
+        """The model name given at construction (``@bf16`` appended for bfloat16)."""
         return self._model_id
 
     @property
