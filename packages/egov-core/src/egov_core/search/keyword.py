@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from egov_core.search._sql import any_filter, check_page, connection
 from egov_core.text.query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
-from egov_core.text.snippets import Snippet, make_snippet
+from egov_core.text.snippets import UNRENDERED, Snippet, make_snippet
 
 __all__ = ["RANK_CANDIDATES", "SCAN_CAP", "SearchHit", "SearchPage", "search_parsed", "search_provisions"]
 
@@ -61,8 +61,10 @@ class SearchHit:
         caption: 見出し of the unit (``（不法行為による損害賠償）``), if any.
         title: heading label (``第七百九条``), if any.
         score: relevance (higher is better; comparable within one result page only).
-        snippet: the unit's text around the matches, terms marked.
+        snippet: the unit's text around the matches, terms marked (``UNRENDERED`` when searched with
+            ``snippets=False``).
         cited: the query cited this provision (it was lifted to the top).
+        source_text: the unit's text, kept only when the snippet was not rendered.
     """
 
     law_id: str
@@ -78,6 +80,7 @@ class SearchHit:
     score: float
     snippet: Snippet
     cited: bool = False
+    source_text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +140,13 @@ async def search_parsed(
     revision_ids: Sequence[int] | None = None,
     limit: int = 20,
     offset: int = 0,
+    snippets: bool = True,
 ) -> SearchPage:
-    """:func:`search_provisions` for an already parsed query (no citation lifting)."""
+    """:func:`search_provisions` for an already parsed query (no citation lifting).
+
+    ``snippets=False`` leaves every hit's snippet ``UNRENDERED`` and its text in ``source_text``: for
+    callers (hybrid search) that fuse many candidates and show a few.
+    """
     check_page(limit, offset)
     source, filters, params = _where(
         law_ids=law_ids, law_types=law_types, categories=categories, suppl=suppl, revision_ids=revision_ids
@@ -207,7 +215,8 @@ async def search_parsed(
             caption=r.caption,
             title=r.title,
             score=float(r.score),
-            snippet=make_snippet(r.text, terms),
+            snippet=make_snippet(r.text, terms) if snippets else UNRENDERED,
+            source_text=None if snippets else r.text,
         )
         for r in rows
     )

@@ -16,7 +16,7 @@ from functools import lru_cache
 from egov_core.text.ngrams import _BREAK
 from egov_core.text.normalize import _VARIANTS, normalize
 
-__all__ = ["Snippet", "find_term_spans", "make_snippet", "normalize_with_offsets", "warm_up"]
+__all__ = ["UNRENDERED", "Snippet", "find_term_spans", "make_snippet", "normalize_with_offsets", "warm_up"]
 
 _BREAK_CLASS = "[" + "".join(re.escape(c) for c in sorted(_BREAK)) + "]"
 
@@ -156,6 +156,11 @@ class Snippet:
     start: int
     truncated_start: bool
     truncated_end: bool
+
+
+#: The snippet of a hit whose snippet was not built (searches called with ``snippets=False`` leave the
+#: text in the hit's ``source_text`` instead, so a caller that keeps a few of many hits renders only those).
+UNRENDERED = Snippet("", (), "", 0, False, False)
 
 
 def _best_window(spans: Sequence[tuple[int, int, str]], width: int) -> int:

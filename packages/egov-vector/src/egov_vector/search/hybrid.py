@@ -22,6 +22,7 @@ from egov_vector.search.hits import (
     check_page,
     from_keyword,
     lift,
+    render_snippets,
 )
 from egov_vector.search.lexical import content_terms, search_lexical
 from egov_vector.search.semantic import search_cases_semantic, search_semantic
@@ -105,7 +106,8 @@ async def search_hybrid(
     keywords = keyword_query_for(rest)
     if keywords != rest.strip():
         # A sentence, not keywords: rank by the rarity-weighted content words it shares with each unit.
-        keyword_hits = [from_keyword(h) for h in await search_lexical(engine, rest, limit=depth, **filters)]
+        lexical = await search_lexical(engine, rest, limit=depth, snippets=False, **filters)
+        keyword_hits = [from_keyword(h) for h in lexical]
         terms = tuple(content_terms(rest))
     else:
         try:
@@ -113,7 +115,7 @@ async def search_hybrid(
         except InvalidQueryError:
             parsed = None  # nothing but a citation, or punctuation: the semantic side still answers
         if parsed is not None:
-            page = await search_parsed(engine, parsed, limit=depth, **filters)
+            page = await search_parsed(engine, parsed, limit=depth, snippets=False, **filters)
             keyword_hits = [from_keyword(h) for h in page.hits]
             terms = page.terms
     semantic = await search_semantic(
@@ -125,6 +127,7 @@ async def search_hybrid(
         candidates=depth * 4,
         ef_search=ef_search,
         max_query_length=max_query_length,
+        snippets=False,
         **filters,
     )
     fused: dict[tuple[str, str], tuple[VectorHit, int | None, int | None, float | None, float | None]] = {}
@@ -149,9 +152,9 @@ async def search_hybrid(
             h for h in lifted if (law_ids is None or h.law_id in law_ids) and (suppl is None or h.in_suppl == suppl)
         ]
         hits = lift(hits, lifted)
-    return VectorPage(
-        hits=tuple(hits[offset : offset + limit]), total=len(hits), model_id=embedder.model_id, terms=terms
-    )
+    # Snippets only for the page (a few of up to 2 x depth candidates), all around the same terms.
+    page_hits = render_snippets(hits[offset : offset + limit], terms or semantic.terms)
+    return VectorPage(hits=page_hits, total=len(hits), model_id=embedder.model_id, terms=terms)
 
 
 async def search_cases_hybrid(

@@ -22,7 +22,7 @@ from egov_core.search import SearchHit
 from egov_core.storage import translate_errors
 from egov_core.text import normalize
 from egov_core.text.query import term_tsquery
-from egov_core.text.snippets import make_snippet
+from egov_core.text.snippets import UNRENDERED, make_snippet
 
 __all__ = ["content_terms", "search_lexical"]
 
@@ -91,8 +91,11 @@ async def search_lexical(
     categories: Sequence[str] | None = None,
     suppl: bool | None = None,
     limit: int = 100,
+    snippets: bool = True,
 ) -> list[SearchHit]:
     """Units of the current revisions ranked by the BM25 weight of the query's content words they contain.
+
+    ``snippets=False`` leaves snippets unrendered (the text in ``source_text``), as in keyword search.
 
     Returns:
         Hits in keyword search's shape (one per unit), best first; empty when the query has no usable word.
@@ -157,7 +160,8 @@ async def search_lexical(
                 caption=r.caption,
                 title=r.title,
                 score=float(r.score),
-                snippet=make_snippet(r.text, usable),
+                snippet=make_snippet(r.text, usable) if snippets else UNRENDERED,
+                source_text=None if snippets else r.text,
             )
         )
     return hits

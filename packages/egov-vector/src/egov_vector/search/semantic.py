@@ -14,10 +14,18 @@ from egov_core.errors import InvalidQueryError
 from egov_core.search import cited_in_query, cited_units, directory_for
 from egov_core.storage import translate_errors
 from egov_core.text.query import MAX_QUERY_LENGTH, parse_query
-from egov_core.text.snippets import make_snippet
+from egov_core.text.snippets import UNRENDERED, make_snippet
 from egov_vector.db.models import sql_literal, vector_literal
 from egov_vector.embedders.base import Embedder
-from egov_vector.search.hits import CaseVectorHit, VectorHit, VectorPage, check_page, from_keyword, lift
+from egov_vector.search.hits import (
+    CaseVectorHit,
+    VectorHit,
+    VectorPage,
+    check_page,
+    from_keyword,
+    lift,
+    render_snippets,
+)
 
 __all__ = ["autocommit", "nearest_chunks", "nearest_sql", "query_terms", "search_cases_semantic", "search_semantic"]
 
@@ -148,6 +156,7 @@ async def search_semantic(
     candidates: int = 100,
     ef_search: int = 100,
     max_query_length: int = MAX_QUERY_LENGTH,
+    snippets: bool = True,
 ) -> VectorPage:
     """Provisions of the current revisions nearest in meaning to ``query``, one hit per Article.
 
@@ -159,6 +168,8 @@ async def search_semantic(
         limit / offset: the page (offset ≤ 1,000).
         lift_citations: put provisions the query cites (「借地借家法第三十二条」) first.
         candidates: chunks looked at, at least; ef_search: HNSW search breadth.
+        snippets: False leaves snippets unrendered, the best chunk's text in ``source_text`` (hybrid search
+            renders the page's own).
 
     Raises:
         InvalidQueryError: empty or too long query, bad page.
@@ -208,8 +219,9 @@ async def search_semantic(
                     caption=r.caption,
                     title=r.title,
                     score=1.0 - float(r.distance),
-                    snippet=make_snippet(r.text[r.body_start :], terms),
+                    snippet=UNRENDERED,
                     matched_path=r.path,
+                    source_text=r.text[r.body_start :],
                 )
             )
         total = len(hits)
@@ -218,7 +230,14 @@ async def search_semantic(
             lifted = [h for h in lifted if _passes(h, law_ids, law_types, suppl)]
             hits = lift(hits, lifted)
             total = len(hits)
-    return VectorPage(hits=tuple(hits[offset : offset + limit]), total=total, model_id=embedder.model_id, terms=terms)
+    page = hits[offset : offset + limit]
+    # Snippets for the page only: up to four candidates per hit asked for were read.
+    return VectorPage(
+        hits=render_snippets(page, terms) if snippets else tuple(page),
+        total=total,
+        model_id=embedder.model_id,
+        terms=terms,
+    )
 
 
 def _passes(hit: VectorHit, law_ids: Sequence[str] | None, law_types: Sequence[str] | None, suppl: bool | None) -> bool:
@@ -285,24 +304,21 @@ async def search_cases_semantic(
                 params=params,
                 ef_search=ef_search,
             )
-    hits: list[CaseVectorHit] = []
-    seen: set[str] = set()
+    best: dict[str, Any] = {}
     for r in rows:
-        if r.lawsuit_id in seen:
-            continue
-        seen.add(r.lawsuit_id)
-        hits.append(
-            CaseVectorHit(
-                lawsuit_id=r.lawsuit_id,
-                case_number=r.case_number,
-                case_name=r.case_name,
-                court_name=r.court_name,
-                trial_type=r.trial_type,
-                date=r.date,
-                score=1.0 - float(r.distance),
-                snippet_field=r.unit_path,
-                snippet=make_snippet(r.text[r.body_start :], terms),
-                matched_part=r.part,
-            )
+        best.setdefault(r.lawsuit_id, r)  # rows come nearest first: the first chunk of a decision is its best
+    return [
+        CaseVectorHit(
+            lawsuit_id=r.lawsuit_id,
+            case_number=r.case_number,
+            case_name=r.case_name,
+            court_name=r.court_name,
+            trial_type=r.trial_type,
+            date=r.date,
+            score=1.0 - float(r.distance),
+            snippet_field=r.unit_path,
+            snippet=make_snippet(r.text[r.body_start :], terms),
+            matched_part=r.part,
         )
-    return hits[offset : offset + limit]
+        for r in list(best.values())[offset : offset + limit]
+    ]
