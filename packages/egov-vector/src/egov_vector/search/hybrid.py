@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -10,8 +9,7 @@ from typing import Any
 
 from egov_core.errors import InvalidQueryError
 from egov_core.search import cited_in_query, cited_units, directory_for, search_cases, search_parsed
-from egov_core.text import normalize
-from egov_core.text.query import MAX_QUERY_LENGTH, MAX_TERMS, parse_query
+from egov_core.text.query import MAX_QUERY_LENGTH, parse_query
 from egov_vector.embedders.base import Embedder
 from egov_vector.search.hits import (
     MAX_LIMIT,
@@ -24,38 +22,11 @@ from egov_vector.search.hits import (
     lift,
     render_snippets,
 )
-from egov_vector.search.lexical import content_terms, search_lexical
+from egov_vector.search.lexical import content_terms, keyword_query_for, search_lexical
 from egov_vector.search.semantic import search_cases_semantic, search_semantic
 
+# keyword_query_for lives in lexical (semantic search reads queries the same way); re-exported here.
 __all__ = ["keyword_query_for", "rrf", "search_cases_hybrid", "search_hybrid"]
-
-# Content words of a Japanese sentence are runs of kanji or katakana; particles and endings are hiragana.
-_CONTENT = re.compile(r"[\u4e00-\u9fff々〆ヵヶ]{2,}|[\u30a1-\u30fcー]{2,}|[a-z0-9]{3,}")
-# Runs that occur in nearly every provision and would only dilute an OR query.
-_STOP = frozenset(
-    {"場合", "規定", "当該", "以下", "同条", "同項", "同号", "次条", "前条", "前項", "各号", "教", "正", "定"}
-)
-_SYNTAX = re.compile(r'["「」|]|\bOR\b|^-')
-
-
-def keyword_query_for(query: str) -> str:
-    """The keyword query used for the keyword side of hybrid search.
-
-    A query written as keywords (spaces, quotes, ``OR``, or short) is used as it is. A sentence
-    (「借地借家法に基づき家賃の増額を請求できるのはどのような場合か」) would be one phrase that matches
-    nothing, so it becomes an ``OR`` of its content words (kanji and katakana runs), longest first.
-    """
-    stripped = query.strip()
-    tokens = stripped.split()
-    if _SYNTAX.search(stripped) or len(stripped) <= 12 or (len(tokens) <= 6 and all(len(t) <= 12 for t in tokens)):
-        return stripped
-    words: list[str] = []
-    for w in _CONTENT.findall(normalize(stripped)):
-        w = w.removeprefix("第").removesuffix("第")
-        if len(w) >= 2 and w not in _STOP and w not in words:
-            words.append(w)
-    words.sort(key=len, reverse=True)
-    return " OR ".join(words[:MAX_TERMS]) if words else stripped
 
 
 def rrf(ranks: Sequence[int | None], k: int, weights: Sequence[float] | None = None) -> float:

@@ -21,10 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from egov_core.search import SearchHit
 from egov_core.storage import translate_errors
 from egov_core.text import normalize
-from egov_core.text.query import term_tsquery
+from egov_core.text.query import MAX_TERMS, term_tsquery
 from egov_core.text.snippets import UNRENDERED, make_snippet
 
-__all__ = ["content_terms", "search_lexical"]
+__all__ = ["content_terms", "keyword_query_for", "search_lexical"]
 
 _RUN = re.compile(r"[\u4e00-\u9fff々〆ヵヶ]{2,}|[\u30a1-\u30fcー]{2,}|[a-z0-9]{3,}")
 _MAX_TERMS = 48
@@ -43,6 +43,35 @@ def content_terms(query: str) -> list[str]:
         if len(r) > 4:
             words.extend(r[i : i + 3] for i in range(len(r) - 2))
     return list(dict.fromkeys(words))[:_MAX_TERMS]
+
+
+# Content words of a Japanese sentence are runs of kanji or katakana; particles and endings are hiragana.
+_CONTENT = re.compile(r"[\u4e00-\u9fff々〆ヵヶ]{2,}|[\u30a1-\u30fcー]{2,}|[a-z0-9]{3,}")
+# Runs that occur in nearly every provision and would only dilute an OR query.
+_STOP = frozenset(
+    {"場合", "規定", "当該", "以下", "同条", "同項", "同号", "次条", "前条", "前項", "各号", "教", "正", "定"}
+)
+_SYNTAX = re.compile(r'["「」|]|\bOR\b|^-')
+
+
+def keyword_query_for(query: str) -> str:
+    """The keyword query used for the keyword side of hybrid search.
+
+    A query written as keywords (spaces, quotes, ``OR``, or short) is used as it is. A sentence
+    (「借地借家法に基づき家賃の増額を請求できるのはどのような場合か」) would be one phrase that matches
+    nothing, so it becomes an ``OR`` of its content words (kanji and katakana runs), longest first.
+    """
+    stripped = query.strip()
+    tokens = stripped.split()
+    if _SYNTAX.search(stripped) or len(stripped) <= 12 or (len(tokens) <= 6 and all(len(t) <= 12 for t in tokens)):
+        return stripped
+    words: list[str] = []
+    for w in _CONTENT.findall(normalize(stripped)):
+        w = w.removeprefix("第").removesuffix("第")
+        if len(w) >= 2 and w not in _STOP and w not in words:
+            words.append(w)
+    words.sort(key=len, reverse=True)
+    return " OR ".join(words[:MAX_TERMS]) if words else stripped
 
 
 async def _corpus(engine: AsyncEngine) -> tuple[int, float, dict[str, int]]:

@@ -26,6 +26,7 @@ from egov_vector.search.hits import (
     lift,
     render_snippets,
 )
+from egov_vector.search.lexical import content_terms, keyword_query_for
 
 __all__ = ["autocommit", "nearest_chunks", "nearest_sql", "query_terms", "search_cases_semantic", "search_semantic"]
 
@@ -36,7 +37,10 @@ _HNSW_INFO_KEY = "egov_vector.hnsw"
 
 
 def query_terms(query: str, max_query_length: int = MAX_QUERY_LENGTH) -> tuple[str, ...]:
-    """Normalised terms of ``query`` for snippets; none when it does not parse as a keyword query."""
+    """Normalised terms of ``query`` for snippets: its content words when it is a sentence (as hybrid
+    search's keyword side reads it), else its keyword terms; none when it does not parse."""
+    if keyword_query_for(query) != query.strip():
+        return tuple(content_terms(query))
     try:
         return parse_query(query, max_length=max_query_length).positive_terms
     except InvalidQueryError:

@@ -51,6 +51,26 @@ async def test_hybrid_fuses_both_sides(filled: AsyncEngine, hashing: Determinist
         assert h.score == pytest.approx(expected)
 
 
+async def test_every_page_hit_has_its_snippet_rendered(filled: AsyncEngine, hashing: DeterministicEmbedder) -> None:
+    for query in ("建物 賃貸借 更新", "建物の賃貸借の更新を拒絶するには正当の事由が必要か"):
+        for page in (
+            await search_hybrid(filled, hashing, query, law_ids=[SHAKUCHI], limit=10),
+            await search_hybrid(filled, hashing, query, law_ids=[SHAKUCHI], limit=5, offset=5),
+            await search_semantic(filled, hashing, query, law_ids=[SHAKUCHI], limit=10),
+        ):
+            assert len(page.hits) >= 5
+            for h in page.hits:
+                assert h.source_text is None
+                assert h.snippet.text
+                assert h.snippet.html
+            # The terms searched are marked where a hit contains them (建物 is in almost every unit here).
+            assert any("<em>" in h.snippet.html for h in page.hits), (
+                query,
+                page.terms,
+                [h.snippet.html[:60] for h in page.hits],
+            )
+
+
 async def test_case_semantic_search(filled: AsyncEngine, hashing: DeterministicEmbedder) -> None:
     hits = await search_cases_semantic(filled, hashing, "宗教上の信念から輸血を拒否する患者", limit=2)
     assert hits[0].lawsuit_id == "52218"
