@@ -83,6 +83,56 @@ def e5(e5_dir: Path) -> SentenceTransformerEmbedder:
 
 
 @pytest.fixture(scope="session")
+def tiny_modernbert() -> Iterator[Path]:
+    """A tiny random ModernBERT sentence-transformers model (the architecture of cl-nagoya/ruri-v3-*),
+    built here with a Unigram tokenizer trained on a few statute phrases: no hub, a second to build."""
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers
+    from transformers import ModernBertConfig, ModernBertModel, PreTrainedTokenizerFast
+
+    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    phrases = ["検索クエリ: 家賃の増額", "検索文書: 借地権の存続期間は三十年とする", "建物の借賃が不相当となったとき"]
+    tok = Tokenizer(models.Unigram())
+    tok.normalizer = normalizers.NFKC()
+    tok.pre_tokenizer = pre_tokenizers.Metaspace()
+    tok.train_from_iterator(
+        phrases * 10, trainers.UnigramTrainer(vocab_size=120, special_tokens=specials, unk_token="[UNK]")
+    )
+    ids = {t: tok.token_to_id(t) for t in specials}
+    tok.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]", special_tokens=[("[CLS]", ids["[CLS]"]), ("[SEP]", ids["[SEP]"])]
+    )
+    home = Path(tempfile.mkdtemp(prefix="egov_modernbert_"))
+    raw, model_dir = home / "raw", home / "model"
+    config = ModernBertConfig(
+        vocab_size=tok.get_vocab_size(),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        max_position_embeddings=512,
+        pad_token_id=ids["[PAD]"],
+        cls_token_id=ids["[CLS]"],
+        sep_token_id=ids["[SEP]"],
+        bos_token_id=ids["[CLS]"],
+        eos_token_id=ids["[SEP]"],
+    )
+    ModernBertModel(config).save_pretrained(raw)
+    fast = PreTrainedTokenizerFast(
+        tokenizer_object=tok,
+        **{f"{k}_token": f"[{k.upper()}]" for k in ("pad", "unk", "cls", "sep", "mask")},
+        model_max_length=512,
+    )
+    fast.save_pretrained(raw)
+    SentenceTransformer(modules=[Transformer(str(raw)), Pooling(32, "mean"), Normalize()]).save(str(model_dir))
+    try:
+        yield model_dir
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
 def hashing() -> DeterministicEmbedder:
     """The deterministic embedder (its own model id, so its vectors never meet MiniLM's)."""
     return DeterministicEmbedder(96)
