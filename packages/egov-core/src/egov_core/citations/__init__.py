@@ -2,6 +2,7 @@
 
 from egov_core.citations.case_refs import resolve_case_refs
 from egov_core.citations.directory import LawDirectory, LawEntry, ProvisionInfo, SqlLawDirectory
+from egov_core.citations.mentions import LawMention, find_law_names
 from egov_core.citations.model import (
     CitationContext,
     CitationMatch,
@@ -14,7 +15,7 @@ from egov_core.citations.model import (
 from egov_core.citations.names import BUILTIN_ABBREVIATIONS, LawNameTable, default_name_table
 from egov_core.citations.parser import find_citations
 from egov_core.citations.refs import resolve_ref_law, resolve_ref_law_part, split_ref_law
-from egov_core.citations.resolver import extract_and_resolve, resolve_citation, resolve_parts
+from egov_core.citations.resolver import extract_and_resolve, laws_named, resolve_citation, resolve_parts
 
 __all__ = [
     "BUILTIN_ABBREVIATIONS",
@@ -23,6 +24,7 @@ __all__ = [
     "CitationParts",
     "LawDirectory",
     "LawEntry",
+    "LawMention",
     "LawNameTable",
     "LawRef",
     "ProvisionInfo",
@@ -33,6 +35,8 @@ __all__ = [
     "default_name_table",
     "extract_and_resolve",
     "find_citations",
+    "find_law_names",
+    "laws_named",
     "resolve_case_refs",
     "resolve_citation",
     "resolve_parts",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from egov_core.citations._memo import MemoDirectory
 from egov_core.citations.directory import LawDirectory, LawEntry
+from egov_core.citations.mentions import find_law_names
 from egov_core.citations.model import (
     CitationContext,
     CitationMatch,
@@ -22,7 +23,7 @@ from egov_core.errors import InvalidProvisionPathError, InvalidQueryError
 from egov_core.paths import canonical_path
 from egov_core.text.normalize import normalize
 
-__all__ = ["extract_and_resolve", "resolve_citation", "resolve_parts"]
+__all__ = ["extract_and_resolve", "laws_named", "resolve_citation", "resolve_parts"]
 
 _IROHA = "イロハニホヘトチリヌルヲワカヨタレソツネナラムウヰノオクヤマケフコエテアサキユメミシヱヒモセス"
 _PATH_RE = re.compile(
@@ -311,3 +312,19 @@ async def extract_and_resolve(
         if res.law_id is not None:
             previous = res
     return out
+
+
+async def laws_named(text: str, directory: LawDirectory, *, max_per_name: int = 2) -> list[LawEntry]:
+    """The stored laws ``text`` names (「借地借家法の…」「薬機法上の…」), in order of first mention.
+
+    A name is looked up as a citation's law name is (title, built-in short name, alias); a name that
+    may mean more than ``max_per_name`` laws says too little to count.
+    """
+    found: dict[str, LawEntry] = {}
+    memo = MemoDirectory(directory)
+    for mention in find_law_names(text, names=await directory.name_table()):
+        entries = await _law_by_name(mention.name, memo)
+        if len(entries) <= max_per_name:
+            for e in entries:
+                found.setdefault(e.law_id, e)
+    return list(found.values())

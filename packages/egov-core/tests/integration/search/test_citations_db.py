@@ -213,3 +213,13 @@ async def test_directory_reloads_when_data_version_changes(search_engine: AsyncE
         async with search_engine.begin() as conn:
             await conn.execute(text("DELETE FROM laws WHERE law_id = '999AC0000000999'"))
             await conn.execute(text("UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'data_version'"))
+
+
+async def test_laws_named_in_a_question(directory: SqlLawDirectory) -> None:
+    from egov_core.citations import laws_named
+
+    named = await laws_named("次のうち、借地借家法の更新について、民法の賃貸借の規定と比べて正しいものは", directory)
+    assert [e.law_id for e in named] == ["403AC0000000090", MINPO]
+    assert [e.law_id for e in await laws_named("労基法上の解雇予告", directory)] == ["322AC0000000049"]
+    # Unknown names and names inside longer ones name nothing stored.
+    assert await laws_named("民法施行法と架空法と旧民法", directory) == []
