@@ -223,8 +223,13 @@ async def evaluate(args: argparse.Namespace) -> dict[str, Any]:
                 search_hybrid(engine, embedder, q.query, law_ids=within, suppl=False, limit=10, max_query_length=_QMAX)
             ),
             **{
-                f"hybrid (keyword weight {w})": _hybrid(engine, embedder, within, w)
+                f"hybrid (keyword weight {w})": _hybrid(engine, embedder, within, keyword_weight=w)
                 for w in args.keyword_weights
+                if w != 1.0
+            },
+            **{
+                f"hybrid (named-law weight {w})": _hybrid(engine, embedder, within, named_law_weight=w)
+                for w in args.named_law_weights
                 if w != 1.0
             },
         }
@@ -275,7 +280,12 @@ async def evaluate(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _hybrid(
-    engine: AsyncEngine, embedder: Embedder, scope: Sequence[str] | None, weight: float
+    engine: AsyncEngine,
+    embedder: Embedder,
+    scope: Sequence[str] | None,
+    *,
+    keyword_weight: float = 1.0,
+    named_law_weight: float = 1.0,
 ) -> Callable[[Question], Awaitable[Ranked]]:
     def run(q: Question) -> Awaitable[Ranked]:
         return _ranked(
@@ -287,7 +297,8 @@ def _hybrid(
                 suppl=False,
                 limit=10,
                 max_query_length=_QMAX,
-                keyword_weight=weight,
+                keyword_weight=keyword_weight,
+                named_law_weight=named_law_weight,
             )
         )
 
@@ -312,6 +323,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--max-chars", type=int, default=512, help="characters of each chunk the embedder sees")
     parser.add_argument("--chunk-chars", type=int, default=800, help="chunk size (articles longer are split)")
     parser.add_argument("--keyword-weights", type=float, nargs="*", default=[], help="extra hybrid variants")
+    parser.add_argument(
+        "--named-law-weights", type=float, nargs="*", default=[], help="extra hybrid variants (0: no named-law term)"
+    )
     parser.add_argument("--methods", nargs="*", default=[], help="only these (keyword, lexical, semantic, hybrid)")
     parser.add_argument("--out", help="write the report as JSON here")
     args = parser.parse_args(argv)

@@ -43,8 +43,13 @@ class Fusion(BaseModel):
     semantic_rank: int | None = Field(description="1-based rank in semantic search (null: not found there).")
     keyword_score: float | None
     semantic_score: float | None
-    rrf_score: float = Field(description="Σ 1/(k + rank) over both sides.")
+    rrf_score: float = Field(description="Σ w/(k + rank) over the rankings that placed it.")
     cited: bool = Field(description="The query cites this provision; it was lifted to the top.")
+    named_law_rank: int | None = Field(
+        default=None,
+        description="1-based rank among the hits of the laws the query names (「借地借家法の…」), "
+        "a third ranking in the fusion (null: the query names no law, or this hit is of another law).",
+    )
 
 
 class ProvisionHit(BaseModel):
@@ -106,6 +111,7 @@ def _fusion(f: FusionDetail | None) -> Fusion | None:
         semantic_score=f.semantic_score,
         rrf_score=f.rrf_score,
         cited=f.cited,
+        named_law_rank=f.named_law_rank,
     )
 
 

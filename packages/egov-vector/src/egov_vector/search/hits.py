@@ -43,8 +43,10 @@ class FusionDetail:
     Attributes:
         keyword_rank / semantic_rank: 1-based rank on each side (None: not found there).
         keyword_score / semantic_score: the score on each side.
-        rrf_score: ``Σ 1 / (k + rank)`` over the sides that found it.
+        rrf_score: ``Σ w / (k + rank)`` over the rankings that placed it.
         cited: the query cited this provision, so it was lifted to the top.
+        named_law_rank: 1-based rank among the hits of the laws the query names (「借地借家法の…」), which
+            counts as a third ranking; None when it names none or this hit is of another law.
     """
 
     keyword_rank: int | None
@@ -53,6 +55,7 @@ class FusionDetail:
     semantic_score: float | None
     rrf_score: float
     cited: bool = False
+    named_law_rank: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from egov_core.citations import laws_named
 from egov_core.errors import InvalidQueryError
 from egov_core.search import cited_in_query, cited_units, directory_for, search_cases, search_parsed
 from egov_core.text.query import MAX_QUERY_LENGTH, parse_query
@@ -24,6 +25,7 @@ from egov_vector.search.hits import (
 )
 from egov_vector.search.lexical import content_terms, keyword_query_for, search_lexical
 from egov_vector.search.semantic import search_cases_semantic, search_semantic
+from egov_vector.settings import DEFAULT_RRF_K
 
 # keyword_query_for lives in lexical (semantic search reads queries the same way); re-exported here.
 __all__ = ["keyword_query_for", "rrf", "search_cases_hybrid", "search_hybrid"]
@@ -46,10 +48,11 @@ async def search_hybrid(
     suppl: bool | None = None,
     limit: int = 20,
     offset: int = 0,
-    rrf_k: int = 60,
+    rrf_k: int = DEFAULT_RRF_K,
     candidates: int = 100,
     ef_search: int = 100,
     keyword_weight: float = 1.0,
+    named_law_weight: float = 1.0,
     max_query_length: int = MAX_QUERY_LENGTH,
 ) -> VectorPage:
     """Keyword + semantic search over current provisions, fused by reciprocal rank, cited provisions first.
@@ -58,7 +61,10 @@ async def search_hybrid(
     (rarity-weighted content words) for a sentence. Each side contributes its top ``candidates`` units; a unit's score is ``Σ 1/(rrf_k + rank)`` over the
     sides that found it, and ``fusion`` on every hit says how it got there. Provisions the query cites
     are resolved (egov_core.citations) and put first, marked ``cited``. ``keyword_weight`` scales the
-    keyword side's contribution (1: plain RRF).
+    keyword side's contribution (1: plain RRF). When the query names laws (「借地借家法の…」「薬機法上の…」,
+    without citing a provision of them), the fused hits of those laws, in fused order, are a third ranking
+    weighted ``named_law_weight`` (0: off): a question about a law prefers that law's provisions to the
+    near-identical wording of its 施行令 or of an unrelated law.
 
     Raises:
         InvalidQueryError: empty or too long query, bad page.
@@ -117,6 +123,8 @@ async def search_hybrid(
         detail = FusionDetail(k_rank, s_rank, k_score, s_score, score)
         hits.append(replace(hit, score=score, fusion=detail))
     hits.sort(key=lambda h: (-h.score, h.law_id, h.path))
+    if named_law_weight > 0:
+        hits = await _favour_named_laws(engine, query, hits, law_ids, rrf_k, named_law_weight)
     if cited.resolutions and offset == 0:
         lifted = [from_keyword(h) for h in await cited_units(engine, cited.resolutions, terms)]
         lifted = [
@@ -126,6 +134,33 @@ async def search_hybrid(
     # Snippets only for the page (a few of up to 2 x depth candidates), all around the same terms.
     page_hits = render_snippets(hits[offset : offset + limit], terms or semantic.terms)
     return VectorPage(hits=page_hits, total=len(hits), model_id=embedder.model_id, terms=terms)
+
+
+async def _favour_named_laws(
+    engine: Any,
+    query: str,
+    hits: list[VectorHit],
+    law_ids: Sequence[str] | None,
+    rrf_k: int,
+    weight: float,
+) -> list[VectorHit]:
+    """``hits`` (sorted by fused score) re-scored with the named laws' ranking as a third RRF term."""
+    named = {e.law_id for e in await laws_named(query, directory_for(engine))}
+    if law_ids is not None:
+        named &= set(law_ids)
+    if not named:
+        return hits
+    out: list[VectorHit] = []
+    rank = 0
+    for h in hits:
+        if h.law_id not in named or h.fusion is None:
+            out.append(h)
+            continue
+        rank += 1
+        score = h.score + weight / (rrf_k + rank)
+        out.append(replace(h, score=score, fusion=replace(h.fusion, rrf_score=score, named_law_rank=rank)))
+    out.sort(key=lambda h: (-h.score, h.law_id, h.path))
+    return out
 
 
 async def search_cases_hybrid(
@@ -139,7 +174,7 @@ async def search_cases_hybrid(
     date_to: date | None = None,
     limit: int = 20,
     offset: int = 0,
-    rrf_k: int = 60,
+    rrf_k: int = DEFAULT_RRF_K,
     candidates: int = 100,
     max_query_length: int = MAX_QUERY_LENGTH,
 ) -> list[CaseVectorHit]:

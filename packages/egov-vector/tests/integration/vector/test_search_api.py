@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_vector import DeterministicEmbedder, backfill, search_cases_semantic, search_hybrid, search_semantic
 from egov_vector.api import build_router
+from egov_vector.settings import DEFAULT_RRF_K
 
 SHAKUCHI = "403AC0000000090"  # 借地借家法
 
@@ -47,8 +48,28 @@ async def test_hybrid_fuses_both_sides(filled: AsyncEngine, hashing: Determinist
     for h in page.hits:
         d = h.fusion
         assert d is not None
-        expected = sum(1 / (60 + r) for r in (d.keyword_rank, d.semantic_rank) if r is not None)
+        expected = sum(1 / (DEFAULT_RRF_K + r) for r in (d.keyword_rank, d.semantic_rank) if r is not None)
         assert h.score == pytest.approx(expected)
+
+
+async def test_a_named_law_is_a_third_ranking(filled: AsyncEngine, hashing: DeterministicEmbedder) -> None:
+    query = "借地借家法の建物の賃貸借の更新を拒絶するときの正当の事由"
+    page = await search_hybrid(filled, hashing, query, limit=30)
+    named = [h for h in page.hits if h.fusion is not None and h.fusion.named_law_rank is not None]
+    assert named
+    assert {h.law_id for h in named} == {SHAKUCHI}
+    assert [h.fusion.named_law_rank for h in named if h.fusion] == list(range(1, len(named) + 1))
+    for h in page.hits:
+        d = h.fusion
+        assert d is not None
+        base = sum(1 / (DEFAULT_RRF_K + r) for r in (d.keyword_rank, d.semantic_rank) if r is not None)
+        extra = 1 / (DEFAULT_RRF_K + d.named_law_rank) if d.named_law_rank else 0.0
+        assert h.score == pytest.approx(base + extra)
+    off = await search_hybrid(filled, hashing, query, limit=30, named_law_weight=0)
+    assert all(h.fusion is not None and h.fusion.named_law_rank is None for h in off.hits)
+    # The law is named, not the other two: without the name nothing is favoured.
+    plain = await search_hybrid(filled, hashing, "建物の賃貸借の更新を拒絶するときの正当の事由", limit=30)
+    assert all(h.fusion is not None and h.fusion.named_law_rank is None for h in plain.hits)
 
 
 async def test_every_page_hit_has_its_snippet_rendered(filled: AsyncEngine, hashing: DeterministicEmbedder) -> None:
@@ -95,6 +116,9 @@ async def test_routes(filled: AsyncEngine, hashing: DeterministicEmbedder) -> No
         assert top["cited"]
         assert top["fusion"]["cited"]
         assert top["path"] == "MainProvision-Article_32"
+        # 借地借家法 is named as well as cited: its hits carry their rank among the named law's hits.
+        ranks = [h["fusion"]["named_law_rank"] for h in r.json()["hits"]]
+        assert all(isinstance(n, int) and n >= 1 for n in ranks)
         r = await client.get("/v1/search/cases/hybrid", params={"q": "輸血 拒否"})
         assert r.status_code == 200
         assert r.json()["hits"][0]["lawsuit_id"] == "52218"
