@@ -23,7 +23,14 @@ from egov_vector.db.models import ensure_index, register_model, vector_literal
 from egov_vector.embedders.base import Embedder
 from egov_vector.settings import DEFAULT_HNSW_EF_CONSTRUCTION, DEFAULT_HNSW_M
 
-__all__ = ["BackfillProgress", "BackfillSummary", "backfill"]
+__all__ = ["DEFAULT_BATCH", "BackfillProgress", "BackfillSummary", "backfill"]
+
+# Chunks per embed call (and per committed transaction). The embedder sorts a call's texts by length
+# before batching them, so a bigger call wastes less on padding: multilingual-e5-small in bfloat16 on 2
+# cores embedded 768 statute chunks at 15.7 / 24.9 / 29.6 chunks/s in calls of 64 / 256 / 768. A
+# killed run loses at most one call's work.
+#: Chunks per embed call and per committed transaction of a backfill.
+DEFAULT_BATCH = 512
 
 
 @dataclass
@@ -219,7 +226,7 @@ async def backfill(
     kinds: Collection[str] = ("law", "case"),
     law_ids: Collection[str] | None = None,
     lawsuit_ids: Collection[str] | None = None,
-    batch_size: int = 256,
+    batch_size: int = DEFAULT_BATCH,
     max_chars: int = 800,
     include_suppl: bool = True,
     build_index: bool = True,

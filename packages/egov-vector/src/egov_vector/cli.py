@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from egov_core.settings import EgovSettings
 from egov_core.storage import open_store
-from egov_vector.backfill import BackfillProgress, BackfillSummary, backfill
+from egov_vector.backfill import DEFAULT_BATCH, BackfillProgress, BackfillSummary, backfill
 from egov_vector.embedders import abuild_embedder
 from egov_vector.migrate import migrate_vector
 from egov_vector.settings import VectorSettings, load_vector_settings
@@ -85,7 +85,7 @@ async def run_embed(
                 embedder,
                 kinds=kinds,
                 law_ids=law_ids,
-                batch_size=max(vs.batch_size, 64),
+                batch_size=max(vs.batch_size, DEFAULT_BATCH),
                 max_chars=vs.chunk_max_chars,
                 hnsw_m=vs.hnsw_m,
                 hnsw_ef_construction=vs.hnsw_ef_construction,
