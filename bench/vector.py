@@ -61,7 +61,7 @@ async def load_vector_store(engine: Any, law_files: list[Path], embedder: Any) -
     await migrate(engine)
     await migrate_vector(engine)
     await ingest_laws(engine, law_files, workers=2)
-    return await backfill(engine, embedder, kinds=("law",), include_suppl=False, batch_size=64)
+    return await backfill(engine, embedder, kinds=("law",), include_suppl=False)
 
 
 async def hnsw_recall(

@@ -179,7 +179,6 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             kinds=("law",),
             law_ids=law_ids,
             include_suppl=args.suppl,
-            batch_size=256,
             hnsw_m=args.m,
             hnsw_ef_construction=args.ef_construction,
             build_index=False,

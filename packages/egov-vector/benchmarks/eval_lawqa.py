@@ -81,10 +81,11 @@ async def lexical_ranked(engine: AsyncEngine, query: str, law_ids: Sequence[str]
 
 
 def metrics(runs: list[tuple[Ranked, set[tuple[str, str]]]]) -> dict[str, float]:
-    """Mean Recall@1/5/10 and MRR@10 over (ranked, gold) pairs."""
+    """Mean Recall@1/5/10 and MRR@10 over (ranked, gold) pairs, and Hit@10 (questions with a gold in the top 10)."""
     n = len(runs) or 1
     out = {f"R@{k}": sum(recall_at(r, g, k) for r, g in runs) / n for k in (1, 5, 10)}
     out["MRR@10"] = sum(mrr_at(r, g, 10) for r, g in runs) / n
+    out["Hit@10"] = sum(1 for r, g in runs if g & set(r[:10])) / n
     return out
 
 
@@ -203,7 +204,6 @@ async def evaluate(args: argparse.Namespace) -> dict[str, Any]:
             # Keyword-only runs embed nothing: the scope's vectors are not asked for.
             law_ids=scope if vector_methods else [],
             include_suppl=False,
-            batch_size=64,
             max_chars=args.chunk_chars,
             build_index=vector_methods,
             progress=progress,
@@ -350,9 +350,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             f"({report['gradable_present']} questions)",
         ),
     ):
-        print(f"\n{title}\n\n| method | R@1 | R@5 | R@10 | MRR@10 |\n|---|---|---|---|---|")
+        print(f"\n{title}\n\n| method | R@1 | R@5 | R@10 | MRR@10 | Hit@10 |\n|---|---|---|---|---|---|")
         for name, m in report[key].items():
-            print(f"| {name} | {m['R@1']:.3f} | {m['R@5']:.3f} | {m['R@10']:.3f} | {m['MRR@10']:.3f} |")
+            print(
+                f"| {name} | {m['R@1']:.3f} | {m['R@5']:.3f} | {m['R@10']:.3f} | {m['MRR@10']:.3f} | {m['Hit@10']:.3f} |"
+            )
     if args.out:
         Path(args.out).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
 
