@@ -303,6 +303,11 @@ async def backfill(
                 p.deleted += gone.rowcount
         if progress is not None:
             progress(p)
+        if p.embedded or p.reused or p.deleted:
+            # Fresh statistics (model, source kind, is_current): the planner picks HNSW or an exact scan
+            # from them, and autovacuum may not have looked at a table that just doubled.
+            async with engine.begin() as conn:
+                await conn.execute(text("ANALYZE vector_chunks"))
         if build_index:
             source_kinds: tuple[SourceKind, ...] = ("law", "case")
             for kind in source_kinds:

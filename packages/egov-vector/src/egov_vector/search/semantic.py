@@ -48,16 +48,28 @@ def query_terms(query: str, max_query_length: int = MAX_QUERY_LENGTH) -> tuple[s
 
 
 def nearest_sql(
-    embedder: Embedder, *, source_kind: str, where: Sequence[str] = (), joins: str = "", columns: str = ""
+    embedder: Embedder,
+    *,
+    source_kind: str,
+    where: Sequence[str] = (),
+    joins: str = "",
+    columns: str = "",
+    outer_joins: str = "",
 ) -> str:
     """The k-nearest-chunks statement (bind ``:qv``, the query vector as text, and ``:k``).
 
     The model id and dimension are inlined, not bound: the per-model partial HNSW index only matches a
-    query whose condition is that same constant.
+    query whose condition is that same constant. Law chunks are restricted to current revisions by
+    ``vc.is_current``. ``joins`` take part in the scan (their tables may be filtered in ``where``);
+    ``outer_joins`` only supply ``columns`` for the rows found. Keep joins out of the scan where a column
+    of ``vector_chunks`` can filter instead: the planner misjudges a join's selectivity and then sorts
+    every vector exactly rather than walking the HNSW graph.
     """
     dim = int(embedder.dimension)
     distance = f"vc.embedding::vector({dim}) <=> CAST(:qv AS vector({dim}))"
     conditions = [f"vc.model_id = {sql_literal(embedder.model_id)}", f"vc.source_kind = {sql_literal(source_kind)}"]
+    if source_kind == "law":
+        conditions.append("vc.is_current")
     return f"""
         WITH nn AS MATERIALIZED (
             SELECT vc.id, {distance} AS distance
@@ -68,7 +80,7 @@ def nearest_sql(
         )
         SELECT nn.distance, vc.law_id, vc.revision_id, vc.lawsuit_id, vc.unit_path, vc.path, vc.part, vc.in_suppl,
                vc.title, vc.caption, vc.text, vc.body_start{columns}
-        FROM nn JOIN vector_chunks vc ON vc.id = nn.id {joins}
+        FROM nn JOIN vector_chunks vc ON vc.id = nn.id {joins} {outer_joins}
         ORDER BY nn.distance, vc.id
     """
 
@@ -83,6 +95,7 @@ async def nearest_chunks(
     where: Sequence[str] = (),
     joins: str = "",
     columns: str = "",
+    outer_joins: str = "",
     params: dict[str, Any] | None = None,
     ef_search: int = 100,
 ) -> list[Any]:
@@ -93,10 +106,14 @@ async def nearest_chunks(
     for the session, once per pooled connection and value, and the search is then one round trip; in a
     transaction they are set with ``set_config(..., true)`` (``SET LOCAL``), which ends with it.
     """
-    sql = nearest_sql(embedder, source_kind=source_kind, where=where, joins=joins, columns=columns)
+    sql = nearest_sql(
+        embedder, source_kind=source_kind, where=where, joins=joins, columns=columns, outer_joins=outer_joins
+    )
     bound = {**(params or {}), "qv": vector_literal(vector), "k": k}
     # HNSW returns at most ef_search rows per scan: never fewer than asked for.
-    await _hnsw_settings(conn, min(1000, max(int(ef_search), k)), "relaxed_order" if where else "off")
+    # Law chunks are always filtered (is_current): a scan keeps going past rows the filter drops.
+    filtered = bool(where) or source_kind == "law"
+    await _hnsw_settings(conn, min(1000, max(int(ef_search), k)), "relaxed_order" if filtered else "off")
     return list((await conn.execute(text(sql), bound)).all())
 
 
@@ -124,22 +141,38 @@ async def _hnsw_settings(conn: AsyncConnection, ef_search: int, iterative_scan: 
         raw.info[_HNSW_INFO_KEY] = wanted
 
 
-def _law_filters(
+async def _law_filters(
+    conn: AsyncConnection,
     law_ids: Sequence[str] | None,
     law_types: Sequence[str] | None,
     categories: Sequence[str] | None,
     suppl: bool | None,
 ) -> tuple[list[str], dict[str, Any]]:
+    """Conditions on ``vector_chunks`` alone for the law filters (law type and category read from ``laws``).
+
+    The laws a type or category filter selects are looked up first and written into the statement as
+    constants, not bound: the planner estimates ``law_id = ANY(ARRAY[…])`` from the column's statistics,
+    so a narrow filter (one law, the Constitution) is searched exactly through the law index and a wide
+    one (every Act) through HNSW. (A bound list would do the same until a prepared statement's generic
+    plan, which cannot see the list, took over.)
+    """
     where: list[str] = []
     params: dict[str, Any] = {}
-    for column, name, values in (
-        ("vc.law_id", "law_ids", law_ids),
-        ("l.law_type", "law_types", law_types),
-        ("l.category", "categories", categories),
-    ):
-        if values is not None:
-            where.append(f"{column} = ANY(:{name})")
-            params[name] = list(values)
+    wanted: set[str] | None = set(law_ids) if law_ids is not None else None
+    if law_types is not None or categories is not None:
+        conditions = ["current_revision_id IS NOT NULL"]
+        if law_types is not None:
+            conditions.append("law_type = ANY(:law_types)")
+            params["law_types"] = list(law_types)
+        if categories is not None:
+            conditions.append("category = ANY(:categories)")
+            params["categories"] = list(categories)
+        rows = await conn.execute(text(f"SELECT law_id FROM laws WHERE {' AND '.join(conditions)}"), params)
+        matching = {r[0] for r in rows}
+        wanted = matching if wanted is None else wanted & matching
+        params = {}
+    if wanted is not None:
+        where.append(f"vc.law_id = ANY(ARRAY[{', '.join(sql_literal(i) for i in sorted(wanted))}]::text[])")
     if suppl is not None:
         where.append("vc.in_suppl" if suppl else "NOT vc.in_suppl")
     return where, params
@@ -187,19 +220,19 @@ async def search_semantic(
     cited = await cited_in_query(query, directory_for(engine)) if lift_citations else None
     terms = query_terms(cited.remaining if cited and cited.resolutions else query, max_query_length)
     vector = (await embedder.embed_queries([query]))[0]
-    where, params = _law_filters(law_ids, law_types, categories, suppl)
     k = min(_MAX_CANDIDATES, max(candidates, (offset + limit) * _OVERFETCH))
-    joins = "JOIN laws l ON l.law_id = vc.law_id AND l.current_revision_id = vc.revision_id"
     with translate_errors():
         async with engine.connect() as conn:
+            auto = await autocommit(conn)
+            where, params = await _law_filters(auto, law_ids, law_types, categories, suppl)
             rows = await nearest_chunks(
-                await autocommit(conn),
+                auto,
                 embedder,
                 vector,
                 source_kind="law",
                 k=k,
                 where=where,
-                joins=joins,
+                outer_joins="JOIN laws l ON l.law_id = vc.law_id",
                 columns=", l.title AS law_title, l.law_num, l.law_type",
                 params=params,
                 ef_search=ef_search,

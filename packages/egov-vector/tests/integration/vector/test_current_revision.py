@@ -1,0 +1,139 @@
+"""Only chunks of a law's current revision are searched: ``vector_chunks.is_current``, its triggers and
+migration v0002, and the semantic search statement that filters on it instead of joining ``laws``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from egov_core.ingest import ingest_laws
+from egov_vector import DeterministicEmbedder, backfill, search_semantic
+from egov_vector.db.migrate import _config
+from egov_vector.migrate import migrate_vector, vector_head_revision
+from egov_vector.search import nearest_sql
+
+RULE = "419M60400000005"  # a 規則 with two revisions in the fixtures
+OLD = "419M60400000005_20161001_000000000000000"
+NEW = "419M60400000005_20190701_501M60400000003"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+pytestmark = [pytest.mark.integration, pytest.mark.vector]
+
+
+async def _ids(engine: AsyncEngine) -> tuple[int, int]:
+    """(current, older) revision ids of RULE, its newer revision imported (idempotent)."""
+    await ingest_laws(engine, [FIXTURES / "revisions" / f"{NEW}.xml"], workers=1)
+    async with engine.connect() as conn:
+        current = await conn.scalar(text("SELECT current_revision_id FROM laws WHERE law_id = :l"), {"l": RULE})
+        old = await conn.scalar(text("SELECT id FROM law_revisions WHERE law_revision_id = :r"), {"r": OLD})
+    assert current is not None
+    assert old is not None
+    assert current != old
+    return int(current), int(old)
+
+
+async def _flags(engine: AsyncEngine, model_id: str) -> dict[tuple[int, bool], int]:
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            text(
+                "SELECT revision_id, is_current, count(*) FROM vector_chunks WHERE model_id = :m AND law_id = :l "
+                "GROUP BY 1, 2"
+            ),
+            {"m": model_id, "l": RULE},
+        )
+        return {(int(r[0]), bool(r[1])): int(r[2]) for r in rows}
+
+
+async def _stale_copy(engine: AsyncEngine, model_id: str, old: int) -> None:
+    """Copy the law's chunks onto its older revision: what a store holds between an import and egov embed."""
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO vector_chunks (model_id, source_kind, law_id, revision_id, unit_path, path, part, in_suppl,"
+                " title, caption, content_hash, text, body_start, embedding) "
+                "SELECT model_id, source_kind, law_id, :old, unit_path, path, part, in_suppl, title, caption,"
+                " content_hash, text, body_start, embedding FROM vector_chunks WHERE model_id = :m AND law_id = :l"
+            ),
+            {"old": old, "m": model_id, "l": RULE},
+        )
+
+
+async def test_chunks_of_an_older_revision_are_never_found(vector_engine: AsyncEngine) -> None:
+    embedder = DeterministicEmbedder(72)
+    current, old = await _ids(vector_engine)
+    await backfill(vector_engine, embedder, kinds=("law",), law_ids=[RULE])
+    await _stale_copy(vector_engine, embedder.model_id, old)
+    flags = await _flags(vector_engine, embedder.model_id)
+    n = flags[(current, True)]
+    assert flags == {(current, True): n, (old, False): n}  # the insert trigger read laws
+    page = await search_semantic(vector_engine, embedder, "届出", law_ids=[RULE], limit=50)
+    assert page.hits
+    assert {h.revision_id for h in page.hits} == {current}
+    try:
+        # The law's current revision moves: every model's chunks are re-flagged by the laws trigger.
+        async with vector_engine.begin() as conn:
+            await conn.execute(
+                text("UPDATE laws SET current_revision_id = :o WHERE law_id = :l"), {"o": old, "l": RULE}
+            )
+        assert await _flags(vector_engine, embedder.model_id) == {(current, False): n, (old, True): n}
+        page = await search_semantic(vector_engine, embedder, "届出", law_ids=[RULE], limit=50)
+        assert {h.revision_id for h in page.hits} == {old}
+    finally:
+        async with vector_engine.begin() as conn:
+            await conn.execute(
+                text("UPDATE laws SET current_revision_id = :c WHERE law_id = :l"), {"c": current, "l": RULE}
+            )
+            await conn.execute(
+                text("DELETE FROM vector_chunks WHERE model_id = :m AND revision_id = :o"),
+                {"m": embedder.model_id, "o": old},
+            )
+    assert await _flags(vector_engine, embedder.model_id) == {(current, True): n}
+
+
+def _migrate(connection: Connection, target: str, *, down: bool) -> None:
+    cfg = _config()
+    cfg.attributes["connection"] = connection
+    (command.downgrade if down else command.upgrade)(cfg, target)
+
+
+async def test_migration_v0002_flags_what_is_already_stored(vector_engine: AsyncEngine) -> None:
+    embedder = DeterministicEmbedder(88)
+    current, old = await _ids(vector_engine)
+    await backfill(vector_engine, embedder, kinds=("law",), law_ids=[RULE])
+    try:
+        async with vector_engine.begin() as conn:
+            await conn.run_sync(_migrate, "v0001", down=True)
+        await _stale_copy(vector_engine, embedder.model_id, old)  # no column, no trigger at v0001
+        await migrate_vector(vector_engine)
+        async with vector_engine.connect() as conn:
+            assert await conn.scalar(text("SELECT version_num FROM alembic_version_vector")) == vector_head_revision()
+        flags = await _flags(vector_engine, embedder.model_id)
+        assert set(flags) == {(current, True), (old, False)}
+    finally:
+        await migrate_vector(vector_engine)
+        async with vector_engine.begin() as conn:
+            await conn.execute(
+                text("DELETE FROM vector_chunks WHERE model_id = :m AND revision_id = :o"),
+                {"m": embedder.model_id, "o": old},
+            )
+
+
+def test_the_scan_joins_nothing_for_law_filters() -> None:
+    embedder = DeterministicEmbedder(72)
+    sql = nearest_sql(
+        embedder,
+        source_kind="law",
+        where=["vc.law_id = ANY(ARRAY['x']::text[])"],
+        outer_joins="JOIN laws l ON l.law_id = vc.law_id",
+        columns=", l.title",
+    )
+    scan, _, outer = sql.partition("SELECT nn.distance")
+    # A join inside the scan hid its selectivity from the planner, which then sorted every vector.
+    assert "laws" not in scan
+    assert "vc.is_current" in scan
+    assert "JOIN laws l ON l.law_id = vc.law_id" in outer
