@@ -22,7 +22,15 @@ from egov_core.errors import InvalidQueryError
 from egov_core.text.ngrams import _BREAK
 from egov_core.text.normalize import normalize
 
-__all__ = ["MAX_QUERY_LENGTH", "MAX_TERMS", "ParsedQuery", "QueryTerm", "parse_query", "term_tsquery"]
+__all__ = [
+    "MAX_QUERY_LENGTH",
+    "MAX_TERMS",
+    "ParsedQuery",
+    "QueryTerm",
+    "parse_query",
+    "term_index_tsquery",
+    "term_tsquery",
+]
 
 #: Default limit on the raw query length (characters); the API passes its own setting.
 MAX_QUERY_LENGTH = 200
@@ -46,6 +54,16 @@ def term_tsquery(term: str) -> str | None:
         distance = pos - prev
         out += f" {'<->' if distance == 1 else f'<{distance}>'} {_quote(tok)}"
     return out
+
+
+def term_index_tsquery(term: str) -> str | None:
+    """The n-grams of one already-normalised term ANDed without positions, or None when it holds no token.
+
+    What the GIN index answers exactly, without reading a row's tokens to check positions; it matches
+    every unit :func:`term_tsquery` matches, and the rare unit holding the n-grams apart as well.
+    """
+    tokens = _term_tokens(term)
+    return " & ".join(_quote(t) for t in dict.fromkeys(tok for _, tok in tokens)) if tokens else None
 
 
 def _term_tokens(term: str) -> list[tuple[int, str]]:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.errors import InvalidQueryError
 from egov_core.search import search_cases, search_provisions, search_with_citations
-from egov_core.text import normalize, term_tsquery, tsvector_literal
+from egov_core.text import normalize, term_index_tsquery, term_tsquery, tsvector_literal
 
 pytestmark = pytest.mark.integration
 
@@ -181,3 +181,20 @@ async def test_tsquery_is_substring_matching(search_engine: AsyncEngine, doc: st
             )
         ).scalar_one()
     assert got == (term in doc)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=st.text(_ALPHABET, max_size=12), term=st.text("abc税", min_size=1, max_size=4))
+async def test_index_tsquery_matches_at_least_every_substring_match(
+    search_engine: AsyncEngine, doc: str, term: str
+) -> None:
+    tsq = term_index_tsquery(term)
+    assert tsq is not None
+    async with search_engine.connect() as conn:
+        got = (
+            await conn.execute(
+                text("SELECT CAST(:v AS tsvector) @@ CAST(:q AS tsquery)"), {"v": tsvector_literal(doc), "q": tsq}
+            )
+        ).scalar_one()
+    if term in doc:
+        assert got

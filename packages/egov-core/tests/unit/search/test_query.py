@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from egov_core.errors import InvalidQueryError
-from egov_core.text import parse_query, term_tsquery
+from egov_core.text import parse_query, term_index_tsquery, term_tsquery
 
 
 @pytest.mark.parametrize(
@@ -24,6 +24,20 @@ from egov_core.text import parse_query, term_tsquery
 )
 def test_term_tsquery(term: str, tsquery: str | None) -> None:
     assert term_tsquery(term) == tsquery
+
+
+@pytest.mark.parametrize(
+    ("term", "tsquery"),
+    [
+        ("税", "'税'"),
+        ("個人情報", "'個人' & '人情' & '情報'"),
+        ("故意、過失", "'故意' & '過失'"),
+        ("ああああ", "'ああ'"),  # each n-gram once
+        ("、", None),
+    ],
+)
+def test_term_index_tsquery(term: str, tsquery: str | None) -> None:
+    assert term_index_tsquery(term) == tsquery
 
 
 def test_quoting_of_special_characters() -> None:

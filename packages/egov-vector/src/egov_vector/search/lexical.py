@@ -4,7 +4,9 @@ Keyword search ANDs phrase terms, which is right for keywords and matches nothin
 the keyword side of hybrid search a question is cut into content words (kanji / katakana runs, and the
 overlapping 3-character pieces of long runs, since 「届出書提出外国会社」 is written in pieces in the
 statute), each word's document frequency is read from the GIN index, words in more than a fifth of
-all units are dropped, and units are scored by the BM25 weight of the words they contain.
+all units are dropped, and units are scored by the BM25 weight of the words they contain. A word
+matches a unit holding its n-grams (no positions): the GIN index answers that alone, where a phrase
+would have it read and check the tokens of every unit the word's n-grams occur in.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from egov_core.search import SearchHit
 from egov_core.storage import translate_errors
 from egov_core.text import normalize
-from egov_core.text.query import MAX_TERMS, term_tsquery
+from egov_core.text.query import MAX_TERMS, term_index_tsquery
 from egov_core.text.snippets import UNRENDERED, make_snippet
 
 __all__ = ["content_terms", "keyword_query_for", "search_lexical"]
@@ -30,6 +32,8 @@ _RUN = re.compile(r"[\u4e00-\u9fff々〆ヵヶ]{2,}|[\u30a1-\u30fcー]{2,}|[a-z0
 _MAX_TERMS = 48
 _MAX_DF_SHARE = 0.2
 _K1, _B = 1.2, 0.75
+# search_units.prior keeps the text length in its low 28 bits (egov-core migration 0002).
+_LENGTH_MASK = 268435455
 # Corpus statistics change only with imports; a short TTL keeps them fresh without a query per search.
 _STATS_TTL_S = 300.0
 _stats: dict[int, tuple[float, int, float, dict[str, int]]] = {}
@@ -83,8 +87,8 @@ async def _corpus(engine: AsyncEngine) -> tuple[int, float, dict[str, int]]:
         row = (
             await conn.execute(
                 text(
-                    "SELECT count(*), coalesce(avg(length(su.text)), 1) FROM search_units su "
-                    "JOIN laws l ON l.current_revision_id = su.revision_id"
+                    f"SELECT count(*), coalesce(avg(su.prior & {_LENGTH_MASK}), 1) FROM search_units su "
+                    "WHERE su.is_current"
                 )
             )
         ).one()
@@ -96,7 +100,7 @@ async def _corpus(engine: AsyncEngine) -> tuple[int, float, dict[str, int]]:
 async def _document_frequencies(engine: AsyncEngine, terms: Sequence[str], cache: dict[str, int]) -> dict[str, int]:
     missing = [t for t in terms if t not in cache]
     if missing:
-        queries = [term_tsquery(t) or "" for t in missing]
+        queries = [term_index_tsquery(t) or "" for t in missing]
         async with engine.connect() as conn:
             rows = await conn.execute(
                 text(
@@ -139,9 +143,9 @@ async def search_lexical(
         if not usable:
             return []
         idf = [math.log((n - df[t] + 0.5) / (df[t] + 0.5) + 1.0) for t in usable]
-        where: list[str] = []
+        where: list[str] = ["su.is_current"]  # kept by triggers; a join with laws per matched row cost more
         params: dict[str, Any] = {
-            "qs": [term_tsquery(t) for t in usable],
+            "qs": [term_index_tsquery(t) for t in usable],
             "idfs": idf,
             "limit": limit,
             "avg": avg_len,
@@ -149,24 +153,36 @@ async def search_lexical(
         for column, name, values in (
             ("su.law_id", "law_ids", law_ids),
             ("su.law_type", "law_types", law_types),
-            ("coalesce(su.category, l.category)", "categories", categories),
+            (
+                "coalesce(su.category, (SELECT c.category FROM laws c WHERE c.law_id = su.law_id))",
+                "categories",
+                categories,
+            ),
         ):
             if values is not None:
                 where.append(f"{column} = ANY(:{name})")
                 params[name] = list(values)
         if suppl is not None:
             where.append("su.in_suppl" if suppl else "NOT su.in_suppl")
+        # Scored on the index and fixed-width columns only: the unit's length is the low 28 bits of
+        # ``prior`` (so no text is read, nor decompressed, for the thousands of units the terms match);
+        # the page's rows are read afterwards.
         sql = f"""
+            WITH scored AS (
+                SELECT su.id,
+                       sum(t.idf) * {_K1 + 1}
+                       / (1 + {_K1} * (1 - {_B} + {_B} * (su.prior & {_LENGTH_MASK}) / :avg)) AS score
+                FROM unnest(CAST(:qs AS text[]), CAST(:idfs AS float8[])) AS t(q, idf)
+                JOIN search_units su ON su.tokens @@ CAST(t.q AS tsquery)
+                WHERE {" AND ".join(where)}
+                GROUP BY su.id
+                ORDER BY score DESC, su.id
+                LIMIT :limit
+            )
             SELECT su.law_id, l.title AS law_title, l.law_num, su.law_type, su.revision_id, su.path, su.seq,
-                   su.in_suppl, su.caption, su.title, su.text,
-                   sum(t.idf) * {_K1 + 1} / (1 + {_K1} * (1 - {_B} + {_B} * length(su.text) / :avg)) AS score
-            FROM unnest(CAST(:qs AS text[]), CAST(:idfs AS float8[])) AS t(q, idf)
-            JOIN search_units su ON su.tokens @@ CAST(t.q AS tsquery)
-            JOIN laws l ON l.current_revision_id = su.revision_id
-            {"WHERE " + " AND ".join(where) if where else ""}
-            GROUP BY su.id, l.law_id
-            ORDER BY score DESC, su.id
-            LIMIT :limit
+                   su.in_suppl, su.caption, su.title, su.text, s.score
+            FROM scored s JOIN search_units su ON su.id = s.id JOIN laws l ON l.law_id = su.law_id
+            ORDER BY s.score DESC, su.id
         """
         async with engine.connect() as conn:
             rows = (await conn.execute(text(sql), params)).all()
