@@ -31,7 +31,62 @@ from egov_vector.search import (
 from egov_vector.search.hits import CaseVectorHit, FusionDetail, VectorHit
 from egov_vector.settings import VectorSettings
 
-__all__ = ["CaseResult", "ProvisionResult", "build_router"]
+__all__ = ["HYBRID_EXAMPLE", "CaseResult", "ProvisionResult", "build_router"]
+
+#: A real answer of ``GET /v1/search/hybrid?q=借地借家法で家賃の増額を請求できるのはどんなときか&limit=2`` over
+#: the whole shared corpus (1,300 laws) with multilingual-e5-small.
+HYBRID_EXAMPLE: dict[str, Any] = {
+    "model_id": "egov/multilingual-e5-small-q4@bf16",
+    "total": 186,
+    "hits": [
+        {
+            "law_id": "403AC0000000090",
+            "law_title": "借地借家法",
+            "law_num": "平成三年法律第九十号",
+            "law_type": "Act",
+            "path": "MainProvision-Article_32",
+            "title": "第三十二条",
+            "caption": "（借賃増減請求権）",
+            "score": 0.1967,
+            "snippet": "は、将来に向かって建物の借賃の額の増減を請求することができる。ただし、一定の期間建物の借賃を増額しない旨の特約がある場合には、その定めに従う。 ２　建物の借賃の増額について当事者間に協議が調わないときは、その請求を受けた者は、増額を正当とす",
+            "snippet_html": "は、将来に向かって建物の借賃の額の増減を<em>請求</em>することができる。ただし、一定の期間建物の借賃を<em>増額</em>しない旨の特約がある場合には、その定めに従う。 ２　建物の借賃の<em>増額</em>について当事者間に協議が調わないときは、その<em>請求</em>を受けた者は、<em>増額</em>を正当とす",
+            "cited": False,
+            "matched_path": "MainProvision-Article_32",
+            "fusion": {
+                "keyword_rank": 57,
+                "semantic_rank": 1,
+                "keyword_score": 7.348,
+                "semantic_score": 0.9187,
+                "rrf_score": 0.1967,
+                "cited": False,
+                "named_law_rank": 1,
+            },
+        },
+        {
+            "law_id": "403AC0000000090",
+            "law_title": "借地借家法",
+            "law_num": "平成三年法律第九十号",
+            "law_type": "Act",
+            "path": "MainProvision-Article_11",
+            "title": "第十一条",
+            "caption": "（地代等増減請求権）",
+            "score": 0.1814,
+            "snippet": "事者は、将来に向かって地代等の額の増減を請求することができる。ただし、一定の期間地代等を増額しない旨の特約がある場合には、その定めに従う。 ２　地代等の増額について当事者間に協議が調わないときは、その請求を受けた者は、増額を正当とする裁判が",
+            "snippet_html": "事者は、将来に向かって地代等の額の増減を<em>請求</em>することができる。ただし、一定の期間地代等を<em>増額</em>しない旨の特約がある場合には、その定めに従う。 ２　地代等の<em>増額</em>について当事者間に協議が調わないときは、その<em>請求</em>を受けた者は、<em>増額</em>を正当とする裁判が",
+            "cited": False,
+            "matched_path": "MainProvision-Article_11",
+            "fusion": {
+                "keyword_rank": 58,
+                "semantic_rank": 2,
+                "keyword_score": 7.325,
+                "semantic_score": 0.9112,
+                "rrf_score": 0.1814,
+                "cited": False,
+                "named_law_rank": 2,
+            },
+        },
+    ],
+}
 
 LawType = Literal["Constitution", "Act", "CabinetOrder", "ImperialOrder", "MinisterialOrdinance", "Rule", "Misc"]
 
@@ -159,7 +214,15 @@ def _default_embedder(request: Request) -> Embedder:
     return embedder
 
 
-Q = Annotated[str, Query(min_length=1, max_length=200, description="Free text: a question or a description.")]
+Q = Annotated[
+    str,
+    Query(
+        min_length=1,
+        max_length=200,
+        description="Free text: a question or a description.",
+        examples=["借地借家法で家賃の増額を請求できるのはどんなときか"],
+    ),
+]
 LawIds = Annotated[list[str] | None, Query(max_length=50, description="Restrict to these laws; repeat.")]
 LawTypes = Annotated[list[LawType] | None, Query(description="Restrict to law types; repeat.")]
 Categories = Annotated[list[str] | None, Query(max_length=20, description="Restrict to e-Gov categories.")]
@@ -214,7 +277,12 @@ def build_router(
         )
         return ProvisionResult(model_id=page.model_id, total=page.total, hits=[_provision(h) for h in page.hits])
 
-    @router.get("/hybrid", summary="Hybrid (keyword + semantic) search over provisions", response_model=ProvisionResult)
+    @router.get(
+        "/hybrid",
+        summary="Hybrid (keyword + semantic) search over provisions",
+        response_model=ProvisionResult,
+        responses={200: {"content": {"application/json": {"example": HYBRID_EXAMPLE}}}},
+    )
     async def hybrid(
         request: Request,
         q: Q,
@@ -226,7 +294,8 @@ def build_router(
         offset: Offset = 0,
     ) -> ProvisionResult:
         """Keyword and semantic results fused by reciprocal rank fusion; every hit carries its rank on each side
-        (`fusion`). Cited provisions come first."""
+        (`fusion`). Cited provisions come first; when the query names a law (「借地借家法で…」) the hits of that law
+        are ranked among themselves as a third list (`fusion.named_law_rank`)."""
         page = await search_hybrid(
             get_engine(request),
             get_embedder(request),

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_vector import DeterministicEmbedder, backfill, search_cases_semantic, search_hybrid, search_semantic
-from egov_vector.api import build_router
+from egov_vector.api import HYBRID_EXAMPLE, ProvisionResult, build_router
 from egov_vector.settings import DEFAULT_RRF_K
 
 SHAKUCHI = "403AC0000000090"  # 借地借家法
@@ -124,3 +124,8 @@ async def test_routes(filled: AsyncEngine, hashing: DeterministicEmbedder) -> No
         assert r.json()["hits"][0]["lawsuit_id"] == "52218"
         assert (await client.get("/v1/search/semantic", params={"q": "x", "limit": 0})).status_code == 422
         assert (await client.get("/v1/search/semantic")).status_code == 422
+    # The documented example is a valid answer, and it is in the schema the app serves.
+    assert ProvisionResult.model_validate(HYBRID_EXAMPLE).hits[0].fusion is not None
+    hybrid_doc = app.openapi()["paths"]["/v1/search/hybrid"]["get"]
+    assert hybrid_doc["responses"]["200"]["content"]["application/json"]["example"] == HYBRID_EXAMPLE
+    assert "named_law_rank" in hybrid_doc["description"]
