@@ -169,13 +169,18 @@ def _plots(res: dict[str, Any], out: Path, stamp: str) -> list[str]:
 def _hnsw_line(h: dict[str, Any] | None) -> str:
     if not h:
         return "HNSW recall@10 vs exact: not measured (`--hnsw-laws 0`)."
+    how = (
+        "chosen by the planner"
+        if h.get("planner_chose_index", True)
+        else "sorting off: the planner sorts a store this small exactly"
+    )
     return (
         f"HNSW recall@{h['k']} vs exact: {h['recall_at_k']:.3f} over {h['queries']} lawqa_jp questions; "
         f"{h['hnsw_qps']:.0f} q/s through HNSW (exact scan {h['exact_qps']:.0f} q/s, one connection, query "
         f"embedding excluded); {h['chunks']} chunks of {h['laws']} laws embedded by {h['embedder']} at "
-        f"{h['backfill_chunks_per_s']} chunks/s in the embedded PostgreSQL 16 + pgvector; HNSW in the plan: "
-        f"{h['index_used']}. The deterministic embedder (quick runs) is a stand-in: it measures the index, "
-        "not retrieval quality."
+        f"{h['backfill_chunks_per_s']} chunks/s in the embedded PostgreSQL 16 + pgvector; HNSW in the measured "
+        f"plan: {h['index_used']} ({how}). The deterministic embedder (quick runs) is a stand-in: it measures "
+        "the index, not retrieval quality."
     )
 
 
