@@ -169,17 +169,21 @@ async def test_case_search(search_engine: AsyncEngine) -> None:
 _ALPHABET = "ab、c 税"
 
 
+async def _matches(engine: AsyncEngine, doc: str, tsq: str) -> bool:
+    """Whether PostgreSQL finds ``tsq`` in ``doc``'s n-gram tsvector."""
+    async with engine.connect() as conn:
+        result = await conn.execute(
+            text("SELECT CAST(:v AS tsvector) @@ CAST(:q AS tsquery)"), {"v": tsvector_literal(doc), "q": tsq}
+        )
+        return bool(result.scalar_one())
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(doc=st.text(_ALPHABET, max_size=12), term=st.text("abc税", min_size=1, max_size=4))
 async def test_tsquery_is_substring_matching(search_engine: AsyncEngine, doc: str, term: str) -> None:
     tsq = term_tsquery(term)
     assert tsq is not None
-    async with search_engine.connect() as conn:
-        got = (
-            await conn.execute(
-                text("SELECT CAST(:v AS tsvector) @@ CAST(:q AS tsquery)"), {"v": tsvector_literal(doc), "q": tsq}
-            )
-        ).scalar_one()
+    got = await _matches(search_engine, doc, tsq)
     assert got == (term in doc)
 
 
@@ -190,11 +194,6 @@ async def test_index_tsquery_matches_at_least_every_substring_match(
 ) -> None:
     tsq = term_index_tsquery(term)
     assert tsq is not None
-    async with search_engine.connect() as conn:
-        got = (
-            await conn.execute(
-                text("SELECT CAST(:v AS tsvector) @@ CAST(:q AS tsquery)"), {"v": tsvector_literal(doc), "q": tsq}
-            )
-        ).scalar_one()
+    got = await _matches(search_engine, doc, tsq)
     if term in doc:
         assert got
