@@ -25,11 +25,10 @@ from egov_vector.settings import DEFAULT_HNSW_EF_CONSTRUCTION, DEFAULT_HNSW_M
 
 __all__ = ["DEFAULT_BATCH", "BackfillProgress", "BackfillSummary", "backfill"]
 
-# Chunks per embed call (and per committed transaction). The embedder sorts a call's texts by length
-# before batching them, so a bigger call wastes less on padding: multilingual-e5-small in bfloat16 on 2
-# cores embedded 768 statute chunks at 15.7 / 24.9 / 29.6 chunks/s in calls of 64 / 256 / 768. A
-# killed run loses at most one call's work.
-#: Chunks per embed call and per committed transaction of a backfill.
+#: Chunks per embed call and per committed transaction of a backfill. The embedder sorts a call's texts
+#: by length before batching them, so a bigger call wastes less on padding: multilingual-e5-small in
+#: bfloat16 on 2 cores embedded 768 statute chunks at 15.7 / 24.9 / 29.6 chunks/s in calls of 64 / 256 /
+#: 768. A killed run loses at most one call's work.
 DEFAULT_BATCH = 512
 
 

@@ -24,9 +24,6 @@ __all__ = [
     "load_vector_settings",
 ]
 
-# Measured on the full shared corpus (1,300 laws, 112,486 chunks, deterministic vectors): m 16 /
-# ef_construction 64 reaches recall@10 0.917 at ef_search 100 and 0.943 at 200; m 32 / 128 reaches 0.952 at
-# ef_search 100 (0.951 on the lawqa_jp questions). See benchmarks/bench_vectors.py.
 # The k of reciprocal rank fusion. Cormack et al.'s 60 was set for fusing TREC runs of 1,000 documents;
 # fusing two lists of 100 candidates, a smaller k lets a side's confident top hits count. Measured on
 # lawqa_jp over the whole shared corpus (multilingual-e5-small, 71 questions with gold in the text):
@@ -34,6 +31,10 @@ __all__ = [
 # is a plateau, 10 sits in its middle (semantic alone: 0.819 / 0.780).
 #: The constant k of reciprocal rank fusion (``1 / (k + rank)``) in hybrid search.
 DEFAULT_RRF_K = 10
+
+# Measured on the full shared corpus (1,300 laws, 112,486 chunks, deterministic vectors): m 16 /
+# ef_construction 64 reaches recall@10 0.917 at ef_search 100 and 0.943 at 200; m 32 / 128 reaches 0.952 at
+# ef_search 100 (0.951 on the lawqa_jp questions). See benchmarks/bench_vectors.py.
 #: HNSW graph degree of new indexes (pgvector's default is 16).
 DEFAULT_HNSW_M = 32
 #: HNSW build breadth of new indexes (pgvector's default is 64).

@@ -106,6 +106,9 @@ provisions = Table(
     UniqueConstraint("revision_id", "path"),
 )
 
+#: ``search_units.prior`` holds the unit's text length (capped) in these low 28 bits, its rank class above.
+PRIOR_LENGTH_MASK = (1 << 28) - 1
+
 #: Keyword-search units (article-level), with uni+bigram tokens.
 search_units = Table(
     "search_units",
@@ -128,7 +131,8 @@ search_units = Table(
         Integer,
         Computed(
             "(CASE WHEN in_suppl THEN 4 ELSE 0 END + CASE law_type WHEN 'Constitution' THEN 0 WHEN 'Act' THEN 1 "
-            "WHEN 'CabinetOrder' THEN 2 ELSE 3 END) * 268435456 + least(length(text), 268435455)"
+            f"WHEN 'CabinetOrder' THEN 2 ELSE 3 END) * {PRIOR_LENGTH_MASK + 1} + "
+            f"least(length(text), {PRIOR_LENGTH_MASK})"
         ),
         nullable=False,
     ),

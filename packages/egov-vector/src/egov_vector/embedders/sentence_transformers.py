@@ -11,7 +11,7 @@ import logging
 import os
 import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -19,18 +19,19 @@ import numpy.typing as npt
 from egov_vector.embedders.base import Vectors, run_batched
 from egov_vector.embedders.prefixes import resolve_prefixes
 from egov_vector.errors import INSTALL_HINT, EmbedderUnavailableError
+from egov_vector.settings import Dtype
 
 __all__ = ["DTYPES", "SentenceTransformerEmbedder", "clear_model_cache"]
 
 _log = logging.getLogger(__name__)
 
+#: torch dtypes a model can run in (the settings' ``Dtype``). bfloat16 is ~2.5x faster than float32 on CPUs
+#: with AVX-512 BF16 or AMX (measured here: multilingual-e5-small, 12.2 -> 29.7 chunks/s on 2 cores; cosine
+#: to float32 >= 0.998) and slower on CPUs without them.
+DTYPES: tuple[str, ...] = get_args(Dtype)
+
 # One loaded model per (source, device, max length, dtype) per process: loading takes seconds and hundreds of MB.
 _MODELS: dict[tuple[str, str, int | None, str], tuple[Any, threading.Lock]] = {}
-
-#: torch dtypes a model can run in. bfloat16 is ~2.5x faster than float32 on CPUs with AVX-512 BF16 or AMX
-#: (measured here: multilingual-e5-small, 12.2 -> 29.7 chunks/s on 2 cores; cosine to float32 >= 0.998) and
-#: slower on CPUs without them.
-DTYPES = ("float32", "bfloat16")
 _MODELS_LOCK = threading.Lock()
 
 

@@ -22,18 +22,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.search import SearchHit
 from egov_core.storage import translate_errors
+from egov_core.storage.tables import PRIOR_LENGTH_MASK
 from egov_core.text import normalize
 from egov_core.text.query import MAX_TERMS, term_index_tsquery
 from egov_core.text.snippets import UNRENDERED, make_snippet
 
 __all__ = ["content_terms", "keyword_query_for", "search_lexical"]
 
+# Content words of a Japanese sentence are runs of kanji or katakana; particles and endings are hiragana.
 _RUN = re.compile(r"[\u4e00-\u9fff々〆ヵヶ]{2,}|[\u30a1-\u30fcー]{2,}|[a-z0-9]{3,}")
 _MAX_TERMS = 48
 _MAX_DF_SHARE = 0.2
 _K1, _B = 1.2, 0.75
-# search_units.prior keeps the text length in its low 28 bits (egov-core migration 0002).
-_LENGTH_MASK = 268435455
 # Corpus statistics change only with imports; a short TTL keeps them fresh without a query per search.
 _STATS_TTL_S = 300.0
 _stats: dict[int, tuple[float, int, float, dict[str, int]]] = {}
@@ -49,8 +49,6 @@ def content_terms(query: str) -> list[str]:
     return list(dict.fromkeys(words))[:_MAX_TERMS]
 
 
-# Content words of a Japanese sentence are runs of kanji or katakana; particles and endings are hiragana.
-_CONTENT = re.compile(r"[\u4e00-\u9fff々〆ヵヶ]{2,}|[\u30a1-\u30fcー]{2,}|[a-z0-9]{3,}")
 # Runs that occur in nearly every provision and would only dilute an OR query.
 _STOP = frozenset(
     {"場合", "規定", "当該", "以下", "同条", "同項", "同号", "次条", "前条", "前項", "各号", "教", "正", "定"}
@@ -70,7 +68,7 @@ def keyword_query_for(query: str) -> str:
     if _SYNTAX.search(stripped) or len(stripped) <= 12 or (len(tokens) <= 6 and all(len(t) <= 12 for t in tokens)):
         return stripped
     words: list[str] = []
-    for w in _CONTENT.findall(normalize(stripped)):
+    for w in _RUN.findall(normalize(stripped)):
         w = w.removeprefix("第").removesuffix("第")
         if len(w) >= 2 and w not in _STOP and w not in words:
             words.append(w)
@@ -87,7 +85,7 @@ async def _corpus(engine: AsyncEngine) -> tuple[int, float, dict[str, int]]:
         row = (
             await conn.execute(
                 text(
-                    f"SELECT count(*), coalesce(avg(su.prior & {_LENGTH_MASK}), 1) FROM search_units su "
+                    f"SELECT count(*), coalesce(avg(su.prior & {PRIOR_LENGTH_MASK}), 1) FROM search_units su "
                     "WHERE su.is_current"
                 )
             )
@@ -171,7 +169,7 @@ async def search_lexical(
             WITH scored AS (
                 SELECT su.id,
                        sum(t.idf) * {_K1 + 1}
-                       / (1 + {_K1} * (1 - {_B} + {_B} * (su.prior & {_LENGTH_MASK}) / :avg)) AS score
+                       / (1 + {_K1} * (1 - {_B} + {_B} * (su.prior & {PRIOR_LENGTH_MASK}) / :avg)) AS score
                 FROM unnest(CAST(:qs AS text[]), CAST(:idfs AS float8[])) AS t(q, idf)
                 JOIN search_units su ON su.tokens @@ CAST(t.q AS tsquery)
                 WHERE {" AND ".join(where)}

@@ -147,7 +147,7 @@ async def _law_filters(
     law_types: Sequence[str] | None,
     categories: Sequence[str] | None,
     suppl: bool | None,
-) -> tuple[list[str], dict[str, Any]]:
+) -> list[str]:
     """Conditions on ``vector_chunks`` alone for the law filters (law type and category read from ``laws``).
 
     The laws a type or category filter selects are looked up first and written into the statement as
@@ -157,25 +157,24 @@ async def _law_filters(
     plan, which cannot see the list, took over.)
     """
     where: list[str] = []
-    params: dict[str, Any] = {}
     wanted: set[str] | None = set(law_ids) if law_ids is not None else None
     if law_types is not None or categories is not None:
         conditions = ["current_revision_id IS NOT NULL"]
+        lookup: dict[str, Any] = {}
         if law_types is not None:
             conditions.append("law_type = ANY(:law_types)")
-            params["law_types"] = list(law_types)
+            lookup["law_types"] = list(law_types)
         if categories is not None:
             conditions.append("category = ANY(:categories)")
-            params["categories"] = list(categories)
-        rows = await conn.execute(text(f"SELECT law_id FROM laws WHERE {' AND '.join(conditions)}"), params)
+            lookup["categories"] = list(categories)
+        rows = await conn.execute(text(f"SELECT law_id FROM laws WHERE {' AND '.join(conditions)}"), lookup)
         matching = {r[0] for r in rows}
         wanted = matching if wanted is None else wanted & matching
-        params = {}
     if wanted is not None:
         where.append(f"vc.law_id = ANY(ARRAY[{', '.join(sql_literal(i) for i in sorted(wanted))}]::text[])")
     if suppl is not None:
         where.append("vc.in_suppl" if suppl else "NOT vc.in_suppl")
-    return where, params
+    return where
 
 
 async def search_semantic(
@@ -224,7 +223,7 @@ async def search_semantic(
     with translate_errors():
         async with engine.connect() as conn:
             auto = await autocommit(conn)
-            where, params = await _law_filters(auto, law_ids, law_types, categories, suppl)
+            where = await _law_filters(auto, law_ids, law_types, categories, suppl)
             rows = await nearest_chunks(
                 auto,
                 embedder,
@@ -234,7 +233,6 @@ async def search_semantic(
                 where=where,
                 outer_joins="JOIN laws l ON l.law_id = vc.law_id",
                 columns=", l.title AS law_title, l.law_num, l.law_type",
-                params=params,
                 ef_search=ef_search,
             )
         hits: list[VectorHit] = []
