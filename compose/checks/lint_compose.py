@@ -7,10 +7,14 @@ line per violation (``file(s): service 'x': [rule] message``) when anything is w
 
 Rules: only the app publishes ports, and only on 127.0.0.1 unless a file is the explicit LAN override
 (``x-egov-exposure: lan``); a reverse proxy may publish 80/443, monitoring only on 127.0.0.1; PostgreSQL
-and Redis are never published; no ``protected-mode no``; no literal secrets (``${VAR:?…}`` only);
-healthcheck, resource limits, log rotation (json-file 10m × 3) and a restart policy on every service;
-the app read-only with ``cap_drop: [ALL]`` and no-new-privileges; Redis with ``maxmemory 512mb``,
-``allkeys-lru`` and ``requirepass``; no privileged containers, no host networking.
+and Redis are never published and sit only on ``internal: true`` networks; no ``protected-mode no``;
+secrets are files (compose secrets read through ``…_FILE`` variables or ``$(cat /run/secrets/…)``):
+no literal secret, and no ``${VAR}`` secret in an environment value, a URL or a command line either;
+no fixed admin user name (Grafana's ``admin``); healthcheck, resource limits, log rotation (json-file
+10m × 3) and a restart policy on every service; the app read-only with ``cap_drop: [ALL]`` and
+no-new-privileges; PostgreSQL and Redis as a non-root user with ``cap_drop: [ALL]`` and no-new-privileges;
+Redis with ``maxmemory 512mb``, ``allkeys-lru`` and a ``requirepass`` read from a secret file; no
+privileged containers, no host networking.
 """
 
 from __future__ import annotations
@@ -30,6 +34,9 @@ __all__ = ["Finding", "lint_config", "lint_files", "main"]
 
 LOOPBACK = frozenset({"127.0.0.1", "::1", "[::1]", "localhost"})
 REQUIRED_REF = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:\?[^}]*\}$")
+#: A secret read from a mounted secret file by the container's own shell (never on a command line).
+SECRET_FILE_READ = re.compile(r"^\$\$?\(cat /run/secrets/[A-Za-z0-9_.-]+\)$")
+FILE_HINT = "secrets are files: use a compose secret (/run/secrets/<name>) and a _FILE variable"
 SECRET_KEY = re.compile(r"(?i)(pass(word|wd)?|secret|token|api_?key|private_?key|auth)")
 SECRET_FLAGS = frozenset({"--requirepass", "requirepass", "--masterauth", "masterauth", "--password", "-a", "--pass"})
 ONE_SHOT_LABEL = "io.egov.one-shot"
@@ -144,9 +151,13 @@ def _is_ref(value: str) -> bool:
     return bool(REQUIRED_REF.match(value.strip()))
 
 
+def _from_file(value: Any) -> bool:
+    return bool(SECRET_FILE_READ.match(("" if value is None else str(value)).strip().strip('"')))
+
+
 def _secret_value_problem(value: Any) -> str | None:
     text = "" if value is None else str(value)
-    if _is_ref(text):
+    if _is_ref(text) or _from_file(text):
         return None
     if re.match(r"^\$\{[^}]*:-", text):
         return "has a default value; a default password is a published password"
@@ -164,16 +175,26 @@ def _check_url_passwords(name: str, where: str, text: str) -> Iterator[Finding]:
         real = re.sub("\x00(\\d+)\x00", lambda r: refs[int(r.group(1))], password)
         if not _is_ref(real):
             yield Finding(name, "literal-secret", f"{where}: the password in a URL {_secret_value_problem(real)}")
+        else:
+            yield Finding(name, "secret-not-file", f"{where}: a password in a URL from {real}; {FILE_HINT}")
 
 
 def _check_tokens(name: str, where: str, tokens: list[str]) -> Iterator[Finding]:
     for i, tok in enumerate(tokens):
         low = tok.lower()
-        if low in SECRET_FLAGS and i + 1 < len(tokens) and not _is_ref(tokens[i + 1]):
-            yield Finding(name, "literal-secret", f"{where}: the value of {tok} {_secret_value_problem(tokens[i + 1])}")
+        if low in SECRET_FLAGS and i + 1 < len(tokens):
+            problem = _secret_value_problem(tokens[i + 1])
+            if problem:
+                yield Finding(name, "literal-secret", f"{where}: the value of {tok} {problem}")
+            elif not _from_file(tokens[i + 1]):
+                yield Finding(name, "secret-not-file", f"{where}: {tok} puts a secret on a command line; {FILE_HINT}")
         key, eq, val = tok.partition("=")
-        if eq and SECRET_KEY.search(key) and not _is_ref(val) and not key.upper().endswith("_FILE"):
-            yield Finding(name, "literal-secret", f"{where}: {key}= {_secret_value_problem(val)}")
+        if eq and SECRET_KEY.search(key) and not key.upper().endswith("_FILE"):
+            problem = _secret_value_problem(val)
+            if problem:
+                yield Finding(name, "literal-secret", f"{where}: {key}= {problem}")
+            elif not _from_file(val):
+                yield Finding(name, "secret-not-file", f"{where}: {key}= puts a secret on a command line; {FILE_HINT}")
         if low in ("protected-mode", "--protected-mode") and i + 1 < len(tokens) and tokens[i + 1].lower() == "no":
             yield Finding(
                 name,
@@ -205,9 +226,18 @@ def _check_secrets(name: str, svc: dict[str, Any]) -> Iterator[Finding]:
             problem = _secret_value_problem(value)
             if problem:
                 yield Finding(name, "literal-secret", f"environment {key} {problem}")
+            elif not _from_file(value):
+                yield Finding(name, "secret-not-file", f"environment {key} holds a secret; {FILE_HINT}")
+        if re.search(r"ADMIN_USER$", key.upper()) and value is not None:
+            yield Finding(
+                name,
+                "fixed-admin-user",
+                f"environment {key}={value}: a fixed admin name is half the password; read a random one "
+                "from a secret file (…__FILE)",
+            )
         yield from _check_url_passwords(name, f"environment {key}", "" if value is None else str(value))
     for field in ("command", "entrypoint"):
-        tokens = _tokens(svc.get(field))
+        tokens = [t for s in _tokens(svc.get(field)) for t in _tokens(s)]
         yield from _check_tokens(name, field, tokens)
         for tok in tokens:
             yield from _check_url_passwords(name, field, tok)
@@ -257,8 +287,31 @@ def _check_app(name: str, svc: dict[str, Any]) -> Iterator[Finding]:
         yield Finding(name, "app-no-new-privileges", "the app needs security_opt: [no-new-privileges:true]")
 
 
+def _check_backend(name: str, svc: dict[str, Any], role: str, networks: dict[str, Any]) -> Iterator[Finding]:
+    """PostgreSQL and Redis: no capabilities, no privilege gain, not root, and no route out."""
+    if "ALL" not in [str(c).upper() for c in svc.get("cap_drop") or []]:
+        yield Finding(name, "backend-cap-drop", f"the {role} needs cap_drop: [ALL] (run it as its own user)")
+    if not any(
+        str(o).replace("=", ":").startswith("no-new-privileges") and not str(o).endswith("false")
+        for o in svc.get("security_opt") or []
+    ):
+        yield Finding(name, "backend-no-new-privileges", f"the {role} needs security_opt: [no-new-privileges:true]")
+    user = str(svc.get("user") or "").split(":")[0]
+    if user in ("", "0", "root"):
+        yield Finding(name, "backend-user", f"the {role} must run as its image's own user (user: postgres / redis)")
+    attached = svc.get("networks") or ["default"]
+    names = list(attached) if isinstance(attached, (list, dict)) else []
+    public = [n for n in names if (networks.get(str(n)) or {}).get("internal") is not True]
+    if public:
+        yield Finding(
+            name,
+            "backend-network",
+            f"the {role} is on {public}, which can reach the outside; put it only on an internal: true network",
+        )
+
+
 def _check_redis(name: str, svc: dict[str, Any]) -> Iterator[Finding]:
-    tokens = _tokens(svc.get("command"))
+    tokens = [t for s in _tokens(svc.get("command")) for t in _tokens(s)]
 
     def after(flag: str) -> str | None:
         return tokens[tokens.index(flag) + 1] if flag in tokens and tokens.index(flag) + 1 < len(tokens) else None
@@ -267,9 +320,13 @@ def _check_redis(name: str, svc: dict[str, Any]) -> Iterator[Finding]:
         yield Finding(name, "redis-maxmemory", "redis needs --maxmemory 512mb (a cache must be bounded)")
     if after("--maxmemory-policy") != "allkeys-lru":
         yield Finding(name, "redis-eviction", "redis needs --maxmemory-policy allkeys-lru (evict, never refuse writes)")
-    pw = after("--requirepass")
-    if pw is None or not _is_ref(pw):
-        yield Finding(name, "redis-requirepass", "redis needs --requirepass ${REDIS_PASSWORD:?…}")
+    command = " ".join(tokens)
+    if not re.search(r"requirepass\b.*/run/secrets/", command):
+        yield Finding(
+            name,
+            "redis-requirepass",
+            "redis needs requirepass from a secret file (configuration on stdin: `redis-server -`)",
+        )
 
 
 def lint_config(config: dict[str, Any], *, lan: bool = False) -> list[Finding]:
@@ -284,6 +341,7 @@ def lint_config(config: dict[str, Any], *, lan: bool = False) -> list[Finding]:
     """
     findings: list[Finding] = []
     services = config.get("services") or {}
+    networks = {str(k): v or {} for k, v in (config.get("networks") or {}).items()}
     if not services:
         return [Finding(None, "no-services", "no services defined")]
     for name, svc in services.items():
@@ -294,6 +352,8 @@ def lint_config(config: dict[str, Any], *, lan: bool = False) -> list[Finding]:
         findings.extend(_check_operational(name, svc))
         if role == "app":
             findings.extend(_check_app(name, svc))
+        if role in ("database", "cache"):
+            findings.extend(_check_backend(name, svc, role, networks))
         if role == "cache":
             findings.extend(_check_redis(name, svc))
         # protected-mode may also hide in a config string or an odd spelling.

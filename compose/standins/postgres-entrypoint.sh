@@ -2,6 +2,16 @@
 # Entrypoint of the PostgreSQL stand-in: the same contract as the official image's docker-entrypoint.sh.
 set -eu
 
+# POSTGRES_PASSWORD_FILE (a compose / Kubernetes secret file) as upstream's file_env: one or the other.
+if [ -n "${POSTGRES_PASSWORD_FILE:-}" ]; then
+    if [ -n "${POSTGRES_PASSWORD:-}" ]; then
+        echo "error: both POSTGRES_PASSWORD and POSTGRES_PASSWORD_FILE are set (but are exclusive)" >&2
+        exit 1
+    fi
+    POSTGRES_PASSWORD="$(cat "$POSTGRES_PASSWORD_FILE")"
+    unset POSTGRES_PASSWORD_FILE
+fi
+
 : "${PGDATA:=/var/lib/postgresql/data}"
 : "${POSTGRES_USER:=postgres}"
 : "${POSTGRES_DB:=$POSTGRES_USER}"

@@ -51,6 +51,12 @@ def test_there_are_bad_files_for_every_rule() -> None:
         "redis-requirepass",
         "privileged",
         "network-host",
+        "secret-not-file",
+        "fixed-admin-user",
+        "backend-cap-drop",
+        "backend-no-new-privileges",
+        "backend-user",
+        "backend-network",
     } <= rules
 
 
@@ -75,6 +81,9 @@ def test_bad_override_fails_with_its_rule_only(bad: Path) -> None:
         ("redis-healthcheck-password", "healthcheck: the value of -a is a literal"),
         ("app-no-log-rotation", 'max-size "10m", max-file "3"'),
         ("lan-appended-port", "!override"),
+        ("app-password-from-environment", "secrets are files"),
+        ("redis-password-on-command-line", "puts a secret on a command line"),
+        ("backend-not-internal", "internal: true"),
     ],
 )
 def test_messages_say_what_is_wrong(bad: str, needle: str) -> None:

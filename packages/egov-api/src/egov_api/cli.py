@@ -245,10 +245,10 @@ def fetch(
 
 @app.command("init-env")
 def init_env(
-    path: Annotated[Path, typer.Argument(help="Where to write the secrets file.")] = Path("compose/.env"),
+    path: Annotated[Path, typer.Argument(help="Where to write the settings file.")] = Path("compose/.env"),
     force: Annotated[bool, typer.Option(help="Replace an existing file (new secrets!).")] = False,
 ) -> None:
-    """Write a compose .env with fresh random secrets (mode 0600). Never overwrites, never prints secrets."""
+    """Write a compose .env (mode 0600) and its secrets/ files with fresh random secrets. Never overwrites or prints them."""
     from egov_core.ops import write_env_file
 
     try:
@@ -256,7 +256,9 @@ def init_env(
     except EgovError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from exc
-    err.print(f"wrote {path} (mode 0600) with {', '.join(names)}")
+    from egov_core.ops import secrets_dir_for
+
+    err.print(f"wrote {path} (mode 0600) and {secrets_dir_for(path)}/ with {', '.join(names)}")
 
 
 @contextmanager

@@ -1,5 +1,8 @@
 """Settings: pydantic-settings, prefix ``EGOV_``, nested sections with ``__`` (``EGOV_DATABASE__URL``).
 
+Any setting can also come from a file: ``EGOV_DATABASE__URL_FILE=/run/secrets/database_url`` (see
+:mod:`egov_core.settings_files`), which is how containers should receive secrets.
+
 Nothing builds a settings object at import time: the app factory and the command line do, so tests
 pass their own.
 """
@@ -9,7 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import BaseModel, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from egov_core.settings_files import FileVariablesSource
 
 
 class DatabaseSettings(BaseModel):
@@ -106,3 +111,16 @@ class EgovSettings(BaseSettings):
     port: int = Field(default=8000, ge=0, le=65535)
     workers: int = Field(default=1, ge=1, description="Granian worker processes (EGOV_WORKERS).")
     log_level: str = "info"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The default sources plus ``EGOV_…_FILE`` variables, right after the environment."""
+        files = FileVariablesSource(settings_cls)
+        return init_settings, env_settings, files, dotenv_settings, file_secret_settings

@@ -13,14 +13,14 @@ from collections.abc import Sequence
 
 from egov_core.errors import OpsError
 from egov_core.ops.backup import backup, restore
-from egov_core.ops.envfile import write_env_file
+from egov_core.ops.envfile import secrets_dir_for, write_env_file
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one task; print what happened (never a secret) and return the exit status."""
     parser = argparse.ArgumentParser(prog="python -m egov_core.ops", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="task", required=True)
-    p = sub.add_parser("init-env", help="write a .env with random secrets (mode 0600, never overwrites)")
+    p = sub.add_parser("init-env", help="write a .env and secrets/ with random secrets (never overwrites)")
     p.add_argument("path")
     p.add_argument("--force", action="store_true", help="replace an existing file (rotates every secret)")
     p = sub.add_parser("backup", help="pg_dump -Fc the database to a file")
@@ -34,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.task == "init-env":
             names = write_env_file(args.path, overwrite=args.force)
-            print(f"wrote {args.path} (mode 0600) with new {', '.join(names)}")
+            print(f"wrote {args.path} (mode 0600) and {secrets_dir_for(args.path)}/ with new {', '.join(names)}")
         elif args.task == "backup":
             info = backup(args.database_url, args.out)
             print(f"wrote {info.path} ({info.size_bytes} bytes, PostgreSQL {info.server_version}, {info.tools.bindir})")
