@@ -165,13 +165,17 @@ def stack(session: nox.Session) -> None:
     _engine(session)
     full = "full" in session.posargs
     edition = ["--full"] if full else []
-    if not (COMPOSE / ".env").exists():
+    if not (COMPOSE / ".env").exists() and not (COMPOSE / "secrets").exists():
         session.run("python", "-m", "egov_core.ops", "init-env", str(COMPOSE / ".env"))
+    elif not (COMPOSE / "secrets").is_dir():
+        session.error("compose/.env predates compose/secrets/: move it away and run `egov init-env compose/.env`")
     port = os.environ.get("API_PORT_FULL", "8001") if full else os.environ.get("API_PORT", "8000")
     base = f"http://127.0.0.1:{port}"
     start = time.monotonic()
-    session.run("python", "compose/checks/stack.py", "up", *edition)
     try:
+        # Inside the try: an `up` that fails half-way (PostgreSQL and Redis started, the app not) is torn
+        # down like any other failure.
+        session.run("python", "compose/checks/stack.py", "up", *edition)
         session.run("python", "compose/checks/stack.py", "wait", f"{base}/health/ready", "--timeout", "600")
         session.log(f"stack ready {time.monotonic() - start:.1f} s after `up` started")
         data = os.environ.get("EGOV_SHARED_DATA", str(ROOT.parent / "shared" / "data"))
