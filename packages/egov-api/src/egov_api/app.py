@@ -15,6 +15,7 @@ from starlette.types import ASGIApp
 
 from egov_api import __version__
 from egov_api.fastpath import FastPath
+from egov_api.lawapi import mount_lawapi
 from egov_api.limits import BodySizeLimit
 from egov_api.metrics import Metrics, MetricsMiddleware
 from egov_api.problems import install_problem_handlers
@@ -62,7 +63,11 @@ def create_app(settings: EgovSettings | None = None) -> ASGIApp:
     """
     settings = settings or EgovSettings()
     app, cache = build_fastapi(settings)
-    return FastPath(app, cache=cache, prefixes=("/v1/",), client_max_age=settings.cache.client_max_age)
+    inner = FastPath(app, cache=cache, prefixes=("/v1/",), client_max_age=settings.cache.client_max_age)
+    # The e-Gov-compatible surfaces answer JSON or XML by Accept when response_format is absent: keyed on it.
+    return FastPath(
+        inner, cache=cache, prefixes=("/api/",), vary=("accept",), client_max_age=settings.cache.client_max_age
+    )
 
 
 def build_fastapi(settings: EgovSettings) -> tuple[FastAPI, TieredCache]:
@@ -106,6 +111,7 @@ def build_fastapi(settings: EgovSettings) -> tuple[FastAPI, TieredCache]:
     for module in (laws, provisions, citations, search, cases, health, problems_doc):
         app.include_router(module.router)
     mount_vector_routes(app, state)
+    mount_lawapi(app, state)
     metrics.install(app)
     metrics.add_collector(lambda m: _collect_cache(m, cache))
     app.add_middleware(MetricsMiddleware, metrics=metrics)

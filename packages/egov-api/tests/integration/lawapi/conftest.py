@@ -1,0 +1,76 @@
+"""One small migrated store for every test of the e-Gov-compatible surfaces (and the MCP server): a few real
+laws of the shared corpus, imported by the real pipeline, served in-process (ASGI) with its lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from egov_api_testsupport import drop_database, new_database_url, shared_data_dir
+from lawapi_contract import ContractValidator, load_contract
+
+from egov_api.app import create_app
+from egov_core.settings import EgovSettings
+from egov_core.storage import create_engine, migrate
+
+#: 国旗国歌法 (in the recorded e-Gov answers), 民法, 日本国憲法, 個人情報保護法 and a law with three revisions.
+LAW_FILES = ("411AC0000000127", "129AC0000000089", "321CONSTITUTION", "415AC0000000057")
+REVISED_LAW = "505AC0000000032"
+
+
+def corpus_sources(data: Path) -> list[Path]:
+    """The files of the small corpus (every revision of the revised law)."""
+    files = [data / "laws" / "xml" / f"{law_id}.xml" for law_id in LAW_FILES]
+    return [*files, data / "laws" / "revisions" / REVISED_LAW]
+
+
+async def load_corpus(url: str, data: Path) -> None:
+    """Migrate ``url`` and import the small corpus through the real pipeline."""
+    from egov_core.ingest import ingest_laws, iter_law_sources
+
+    await migrate(url)
+    engine = create_engine(EgovSettings(database={"url": url}))
+    try:
+        summary = await ingest_laws(engine, list(iter_law_sources(corpus_sources(data))))
+        assert not summary.failed, summary.failed
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def lawapi_db() -> Iterator[str]:
+    """URL of a database holding the small corpus (dropped at the end of the session)."""
+    data = shared_data_dir()
+    if not (data / "laws" / "xml").is_dir():
+        pytest.skip(f"shared data not found at {data} (set EGOV_SHARED_DATA)")
+    name, url = new_database_url()
+    try:
+        asyncio.run(load_corpus(url, data))
+        yield url
+    finally:
+        drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def lawapi_settings(lawapi_db: str) -> EgovSettings:
+    """Settings of the app under test (no Redis: the in-process cache tier alone)."""
+    return EgovSettings(database={"url": lawapi_db}, redis={"url": None})
+
+
+@pytest.fixture(scope="session")
+async def api(lawapi_settings: EgovSettings) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on the whole app (fast path, cache, routes) in-process, its lifespan running."""
+    app = create_app(lawapi_settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://egov.test", timeout=30) as client:
+            yield client
+
+
+@pytest.fixture(scope="session")
+def contract() -> ContractValidator:
+    """The official e-Gov v2 spec as a validator, relaxed only by the README's listed choices."""
+    return load_contract()
