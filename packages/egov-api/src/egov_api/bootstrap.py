@@ -64,9 +64,7 @@ def _print_summary(kind: str, summary: Any) -> None:
     err.print(
         f"{kind}: {summary.imported} imported, {summary.unchanged} unchanged, {len(summary.failed)} failed"
         f" in {summary.seconds:.1f} s ({summary.mb_per_s:.1f} MB/s, {summary.docs_per_s:.1f}/s)"
-    )
-    for source, reason in summary.failed:
-        err.print(f"  [red]failed[/red] {source}: {reason}")
+    )  # each failed file was reported once, as it failed
 
 
 async def _ingest_laws(engine: AsyncEngine, paths: Sequence[Path], workers: int = 2) -> Any:

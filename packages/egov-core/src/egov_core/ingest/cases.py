@@ -200,7 +200,7 @@ async def ingest_cases(
         summary.seconds = time.perf_counter() - started
         with translate_errors():
             await finish_run(engine, summary, status)
-    _log.info("%s", summary.format())
+    _log.log(logging.DEBUG if progress else logging.INFO, "%s", summary.format())  # else its caller reports
     if summary.imported:
         await vacuum_analyze(engine, CASE_TABLES)
     return summary

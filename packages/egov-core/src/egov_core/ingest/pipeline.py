@@ -54,7 +54,8 @@ class _Run:
     async def handle(self, result: Result) -> None:
         if isinstance(result, Failed):
             self.summary.failed.append((result.name, result.reason))
-            _log.warning("skipped %s: %s", result.name, result.reason)
+            # A caller that takes progress events reports failures itself (egov ingest: one line per file).
+            _log.log(logging.DEBUG if self.progress else logging.WARNING, "skipped %s: %s", result.name, result.reason)
             self._report(result.name, "failed", result.size, result.reason)
             return
         if isinstance(result, Unchanged):
@@ -89,7 +90,8 @@ async def ingest_laws(
     Args:
         engine: a migrated store.
         sources: paths (directories, ``.zip``, ``.xml``/``.json`` files) or prepared :class:`SourceItem`.
-        progress: called once per finished document.
+        progress: called once per finished document; a caller passing it reports failures and the summary
+            itself (they are then logged at DEBUG only, not as warnings).
         workers: parser processes; 0 parses in threads of this process (small imports, tests). Workers are
             started with ``spawn``: a script calling this must guard its entry point with
             ``if __name__ == "__main__":``.
@@ -135,7 +137,7 @@ async def ingest_laws(
         summary.seconds = time.perf_counter() - started
         with translate_errors():
             await asyncio.shield(finish_run(engine, summary, status))
-    _log.info("%s", summary.format())
+    _log.log(logging.DEBUG if progress else logging.INFO, "%s", summary.format())  # else its caller reports
     if summary.imported:
         await vacuum_analyze(engine, LAW_TABLES)
     return summary
