@@ -10,7 +10,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp
 
 from egov_api import __version__
@@ -19,6 +19,7 @@ from egov_api.lawapi import mount_lawapi
 from egov_api.limits import BodySizeLimit
 from egov_api.metrics import Metrics, MetricsMiddleware
 from egov_api.problems import install_problem_handlers
+from egov_api.query_params import reject_unknown_query
 from egov_api.routes import cases, citations, health, laws, problems_doc, provisions, search
 from egov_api.state import AppState
 from egov_api.vector import mount_vector_routes, start_vector
@@ -105,6 +106,7 @@ def build_fastapi(settings: EgovSettings) -> tuple[FastAPI, TieredCache]:
         openapi_tags=TAGS,
         lifespan=lifespan,
         license_info={"name": "MIT"},
+        dependencies=[Depends(reject_unknown_query)],
     )
     app.state.egov = state
     install_problem_handlers(app)

@@ -30,6 +30,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "case-not-found": (404, "Court decision not found"),
     "not-found": (404, "Not found"),
     "invalid-parameter": (422, "Invalid parameter"),
+    "unknown-parameter": (400, "Unknown query parameter"),
     "invalid-numeral": (422, "Invalid article or numeral"),
     "invalid-provision-path": (422, "Invalid provision path"),
     "invalid-date": (422, "Invalid date"),
@@ -84,7 +85,13 @@ def _egov_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, e.StorageError) or code == "internal-error":
         log.error("internal error on %s: %r", request.url.path, exc)
         return problem_response("internal-error", "the server failed to answer this request")
-    return problem_response(code, exc.message, instance=request.url.path, parameter=getattr(exc, "parameter", None))
+    return problem_response(
+        code,
+        exc.message,
+        instance=request.url.path,
+        parameter=getattr(exc, "parameter", None),
+        accepted=getattr(exc, "accepted", None),
+    )
 
 
 def _validation_error(request: Request, exc: Exception) -> Response:

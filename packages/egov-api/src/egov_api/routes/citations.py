@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from egov_api.problems import ParameterError
-from egov_api.routes._common import mark_cacheable, provision_url
+from egov_api.routes._common import format_provision_text, mark_cacheable, pick_revision, provision_url
 from egov_api.schemas.citations import (
     Candidate,
     CitationsRequest,
@@ -22,12 +22,14 @@ from egov_core.citations import CitationContext, extract_and_resolve, resolve_ci
 from egov_core.citations import Resolution as CoreResolution
 from egov_core.errors import InvalidProvisionPathError
 from egov_core.paths import canonical_path
+from egov_core.queries import get_subtree
+from egov_core.storage import translate_errors
 
 router = APIRouter(prefix="/v1", tags=["citations"], responses=PROBLEM_RESPONSES)
 
 
-def resolution_view(res: CoreResolution) -> Resolution:
-    """API view of a core resolution."""
+def resolution_view(res: CoreResolution, *, text: str | None = None) -> Resolution:
+    """API view of a core resolution (``text``: the provision's text, when the caller read it in full)."""
     parts = res.parts
     return Resolution(
         status=res.status.value,
@@ -35,7 +37,7 @@ def resolution_view(res: CoreResolution) -> Resolution:
         law_title=res.title,
         path=res.path,
         caption=res.caption,
-        text=res.text,
+        text=res.text if text is None else text,
         url=provision_url(res.law_id, res.path)
         if res.law_id and res.path
         else (f"/v1/laws/{res.law_id}" if res.law_id else None),
@@ -64,13 +66,28 @@ def _directory(state: AppState) -> Any:
     return state.extras["directory"]
 
 
+async def _full_text(state: AppState, res: CoreResolution) -> str | None:
+    """The labelled text of a resolved provision whose own text is empty (an article: its words are in its
+    paragraphs), as ``/v1/laws/{law_id}/provisions/{path}`` gives it in ``full_text``; None otherwise."""
+    if res.text or not (res.law_id and res.path and res.status.value == "resolved"):
+        return None
+    engine = state.read_engine
+    assert engine is not None, "lifespan not started"
+    # A connection of its own, only for this case: most resolutions need none beyond the directory's.
+    with translate_errors():
+        async with engine.connect() as conn:
+            rev = await pick_revision(conn, res.law_id, None, None)
+            return format_provision_text(await get_subtree(conn, rev.id, res.path))
+
+
 @router.get(
     "/resolve",
     summary="Resolve a citation",
     description=(
         "Resolve one statute citation written the way people write them: 「民法第七百九条第一項」, 「民法709条1項」, "
         "abbreviations (「労基法第二十条」), 附則, 号. Relative references (同法, 前条, 同条第二項, 前項, 第三項) resolve "
-        "against `context_law_id` / `context_path`. An unresolvable citation is a 200 with `status: not_found` and a reason."
+        "against `context_law_id` / `context_path`. An unresolvable citation is a 200 with `status: not_found` and a reason. "
+        "`text` is the provision's text; for an article, its paragraphs and items as `full_text` of the provision route."
     ),
 )
 async def resolve_route(
@@ -88,7 +105,7 @@ async def resolve_route(
 ) -> ResolveResult:
     res = await resolve_citation(q, directory=_directory(state), context=_context(context_law_id, context_path))
     mark_cacheable(response, "search")
-    return ResolveResult(query=q, resolution=resolution_view(res))
+    return ResolveResult(query=q, resolution=resolution_view(res, text=await _full_text(state, res)))
 
 
 @router.post(

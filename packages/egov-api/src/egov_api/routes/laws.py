@@ -31,14 +31,18 @@ LawType = Literal["Constitution", "Act", "CabinetOrder", "ImperialOrder", "Minis
 Era = Literal["Meiji", "Taisho", "Showa", "Heisei", "Reiwa"]
 
 
-def law_summary(row: LawRow) -> LawSummary:
-    """API view of a stored law."""
+def law_summary(row: LawRow, *, matched_abbrev: str | None = None) -> LawSummary:
+    """API view of a stored law; ``matched_abbrev``: the abbreviation a list request found it by, shown
+    where e-Gov records none (most laws: 「労基法」 comes from the abbreviation table, not e-Gov)."""
+    abbrev = row.abbrev
+    if abbrev is None and matched_abbrev and matched_abbrev != row.title:
+        abbrev = matched_abbrev
     return LawSummary(
         law_id=row.law_id,
         law_num=row.law_num,
         title=row.title,
         title_kana=row.title_kana,
-        abbrev=row.abbrev,
+        abbrev=abbrev,
         law_type=row.law_type,
         era=row.era,
         year=row.year,
@@ -116,7 +120,9 @@ async def list_laws_route(
     )
     rows, total = await list_laws(conn, flt, sort=sort, descending=order == "desc", limit=limit, offset=offset)
     mark_cacheable(response, "list")
-    return LawList(page=page_info(total, limit, offset, len(rows)), items=[law_summary(r) for r in rows])
+    return LawList(
+        page=page_info(total, limit, offset, len(rows)), items=[law_summary(r, matched_abbrev=abbrev) for r in rows]
+    )
 
 
 @router.get(

@@ -31,6 +31,9 @@ class Problem(Model):
     detail: str = Field(examples=["no law with law_id '999AC0000000999'"])
     instance: str | None = Field(default=None, examples=["/v1/laws/999AC0000000999"])
     parameter: str | None = Field(default=None, description="The offending parameter, where one is to blame.")
+    accepted: list[str] | None = Field(
+        default=None, description="On `unknown-parameter`: the query parameters the route takes."
+    )
 
 
 def page_info(total: int, limit: int, offset: int, returned: int) -> PageInfo:
@@ -41,6 +44,11 @@ def page_info(total: int, limit: int, offset: int, returned: int) -> PageInfo:
 
 #: Documented error responses, shared by the routes' ``responses=``.
 PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
+    400: {
+        "model": Problem,
+        "content": {"application/problem+json": {}},
+        "description": "Unknown query parameter (the problem names it and lists the accepted ones)",
+    },
     404: {"model": Problem, "content": {"application/problem+json": {}}, "description": "Not found"},
     422: {"model": Problem, "content": {"application/problem+json": {}}, "description": "Invalid parameter"},
     503: {"model": Problem, "content": {"application/problem+json": {}}, "description": "Database unavailable"},
