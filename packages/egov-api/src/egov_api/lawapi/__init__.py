@@ -26,12 +26,12 @@ shapes, status codes and `error_info` bodies. Differences are listed in the READ
 
 def build_v2(state: AppState) -> FastAPI:
     """The ``/api/2`` sub-application."""
-    from egov_api.lawapi import v2_law_data, v2_laws
+    from egov_api.lawapi import v2_files, v2_keyword, v2_law_data, v2_laws
 
     app = FastAPI(title="egov — e-Gov 法令API v2-compatible", version="2.1.138", description=V2_DESCRIPTION)
     app.state.egov = state
     install_lawapi_errors(app)
-    for module in (v2_laws, v2_law_data):
+    for module in (v2_laws, v2_law_data, v2_keyword, v2_files):
         app.include_router(module.router)
     return app
 

@@ -37,7 +37,9 @@ __all__ = [
     "LawApiRevision",
     "RevisionFilter",
     "find_lawapi_revision",
+    "lawapi_infos",
     "lawapi_law",
+    "lawapi_law_ids",
     "lawapi_laws",
     "lawapi_revisions",
     "lawapi_revisions_by_pk",
@@ -352,6 +354,23 @@ async def lawapi_law(conn: AsyncConnection, law_id_or_num: str) -> LawApiInfo:
     if row is None:
         raise LawNotFoundError(f"no law with law_id or law_num {law_id_or_num!r}")
     return _info(row._mapping)
+
+
+async def lawapi_infos(conn: AsyncConnection, law_ids: Sequence[str]) -> dict[str, LawApiInfo]:
+    """``law_info`` of several laws by id (those the store lacks are left out)."""
+    if not law_ids:
+        return {}
+    rows = await conn.execute(text(f"SELECT {_LAW} FROM laws l WHERE l.law_id = ANY(:ids)"), {"ids": list(law_ids)})
+    return {m.law_id: _info(m._mapping) for m in rows}
+
+
+async def lawapi_law_ids(conn: AsyncConnection, flt: LawApiFilter, *, cap: int) -> list[str]:
+    """Ids of the laws matching the law-level filters of ``flt`` (at most ``cap``): a keyword search's scope."""
+    where: list[str] = []
+    params: dict[str, Any] = {"cap": cap}
+    _law_conditions(flt, where, params)
+    sql = "SELECT l.law_id FROM laws l" + (" WHERE " + " AND ".join(where) if where else "") + " LIMIT :cap"
+    return [r[0] for r in await conn.execute(text(sql), params)]
 
 
 @dataclass(frozen=True, slots=True)
