@@ -85,3 +85,13 @@ def test_resolve_of_a_paragraph_keeps_its_own_text(client: TestClient) -> None:
     para = client.get(f"/v1/laws/{ROUDOU}/provisions/MainProvision-Article_20-Paragraph_1").json()
     assert res["text"] == para["text"]
     assert res["text"]
+
+
+def test_library_full_text_is_the_apis(client: TestClient) -> None:
+    from egov_core.parsing import parse_law
+
+    law = parse_law((shared_data_dir() / "laws" / "xml" / f"{ROUDOU}.xml").read_bytes(), law_id=ROUDOU)
+    for path in ("Article_20", "Article_24", "Article_36"):
+        art = law.provision(path)
+        assert art is not None
+        assert client.get(f"/v1/laws/{ROUDOU}/provisions/{path}").json()["full_text"] == art.full_text

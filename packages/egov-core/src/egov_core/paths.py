@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from egov_core.errors import InvalidProvisionPathError
 
-__all__ = ["PathSegment", "article_num", "canonical_path", "format_path", "parse_path"]
+__all__ = ["PathSegment", "article_num", "canonical_path", "format_path", "parse_path", "path_candidates"]
 
 _SEGMENT = re.compile(r"^([A-Za-z][A-Za-z0-9]*)(?:_([^\-\[\]\s]+))?(?:\[([0-9]+)\])?$")
 
@@ -137,6 +137,26 @@ def canonical_path(s: str) -> str:
     out = [_canonical_segment(segments[0], top=True)]
     out.extend(_canonical_segment(seg, top=False) for seg in segments[1:])
     return format_path(out)
+
+
+#: e-Gov also addresses numbered elements by position (``MainProvision-Paragraph[1]``); ours carry their Num.
+_POSITIONAL_NUMBERED = re.compile(r"\b(Article|Paragraph|Item|Subitem\d+)\[(\d+)\]")
+
+
+def path_candidates(s: str) -> tuple[str, ...]:
+    """The stored paths a user-supplied path may name, in the order to look them up.
+
+    First :func:`canonical_path` (``Article_709`` → ``MainProvision-Article_709``); then, where it addresses
+    numbered elements by position as e-Gov also does (``MainProvision-Paragraph[1]``), the same path with
+    positions read as numbers (``MainProvision-Paragraph_1``). The API and :meth:`egov_core.domain.Law.provision`
+    both look paths up this way.
+
+    Raises:
+        InvalidProvisionPathError: the path is not valid ``elm`` syntax.
+    """
+    canonical = canonical_path(s)
+    numbered = _POSITIONAL_NUMBERED.sub(r"\1_\2", canonical)
+    return (canonical,) if numbered == canonical else (canonical, numbered)
 
 
 def article_num(n: int, *branches: int) -> str:

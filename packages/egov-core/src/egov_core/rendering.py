@@ -6,13 +6,20 @@ table rows with cells separated by ``｜``; figures as ``（図：src）``; 附�
 (``附　則　（平成一一年一二月二二日法律第一六〇号）``). Ruby base text is kept and readings (Rt) dropped;
 Sup, Sub and Line keep their text; Columns are separated by an ideographic space (U+3000). Deterministic:
 the same element always gives the same text.
+
+:func:`format_provision_text` is the other rendering: a provision subtree as labelled lines (an article's
+``第七百九条　`` joined to its first paragraph), the ``full_text`` of the API's provision routes and of
+:attr:`egov_core.domain.Provision.full_text`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
 from egov_core.domain import Element
 
-__all__ = ["CELL_SEPARATOR", "render_plain_text"]
+__all__ = ["CELL_SEPARATOR", "ProvisionUnit", "format_provision_text", "render_plain_text"]
 
 #: Between the cells of a table row.
 CELL_SEPARATOR = "｜"
@@ -137,3 +144,63 @@ def render_plain_text(element: Element) -> str:
     lines: list[str] = []
     _render(element, lines)
     return "\n".join(lines)
+
+
+class ProvisionUnit(Protocol):
+    """What :func:`format_provision_text` reads of a provision (a stored row or a parsed provision)."""
+
+    @property
+    def kind(self) -> str:
+        """The element name (``Article``, ``Paragraph`` …)."""
+
+    @property
+    def title(self) -> str | None:
+        """The heading label (``第七百九条``, ``２``, ``一``)."""
+
+    @property
+    def caption(self) -> str | None:
+        """The 見出し, if any."""
+
+    @property
+    def text(self) -> str:
+        """The provision's own text, without its child provisions."""
+
+
+def format_provision_text(rows: Sequence[ProvisionUnit]) -> str:
+    """Labelled plain text of a provision subtree: what ``full_text`` is, in the API and on :class:`Provision`.
+
+    Args:
+        rows: the subtree's provisions in document order, the first is the root (stored rows or parsed
+            :class:`~egov_core.domain.Provision` objects alike).
+
+
+    An article reads as in a statute book: caption on its own line, then ``第七百九条　`` followed by the
+    first paragraph; later paragraphs start with their number, items with their label.
+    """
+    lines: list[str] = []
+    pending_title: str | None = None
+    for row in rows:
+        if row.kind == "Article":
+            if row.caption:
+                lines.append(row.caption)
+            pending_title = row.title or ""
+            continue
+        label = row.title or ""
+        body = row.text.strip()
+        if row.kind == "Paragraph" and pending_title is not None:
+            lines.append(f"{pending_title}　{body}" if not label else f"{pending_title}\n{label}　{body}")
+            pending_title = None
+            continue
+        if pending_title is not None:
+            lines.append(pending_title)
+            pending_title = None
+        if row.kind in ("Part", "Chapter", "Section", "Subsection", "Division", "SupplProvision"):
+            lines.append(label or body)
+        elif row.caption and row.kind != "Article":
+            lines.append(row.caption)
+            lines.append(f"{label}　{body}".strip("　"))
+        else:
+            lines.append(f"{label}　{body}" if label and body else (label or body))
+    if pending_title is not None:
+        lines.append(pending_title)
+    return "\n".join(line for line in lines if line)

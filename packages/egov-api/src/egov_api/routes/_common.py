@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from typing import Annotated
 from urllib.parse import quote
@@ -11,7 +10,10 @@ from fastapi import Path, Query, Response
 from pydantic import StringConstraints
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from egov_core.queries import ProvisionRow, RevisionRow, resolve_revision
+from egov_core.queries import RevisionRow, resolve_revision
+from egov_core.rendering import format_provision_text
+
+__all__ = ["format_provision_text"]  # re-exported for the route modules; it lives with the other renderer
 
 #: Header a route sets to tell the cache layer how to cache its 200 response (stripped before sending).
 CACHE_KIND_HEADER = "x-egov-cache-kind"
@@ -74,38 +76,3 @@ def provision_url(law_id: str, path: str, revision: str | None = None) -> str:
 def revision_query(revision: RevisionRow, pinned: bool) -> str | None:
     """The revision id to pin in links, when the request pinned one."""
     return revision.law_revision_id if pinned else None
-
-
-def format_provision_text(rows: Sequence[ProvisionRow]) -> str:
-    """Labelled plain text of a provision subtree (rows in document order, the first is the root).
-
-    An article reads as in a statute book: caption on its own line, then ``第七百九条　`` followed by the
-    first paragraph; later paragraphs start with their number, items with their label.
-    """
-    lines: list[str] = []
-    pending_title: str | None = None
-    for row in rows:
-        if row.kind == "Article":
-            if row.caption:
-                lines.append(row.caption)
-            pending_title = row.title or ""
-            continue
-        label = row.title or ""
-        body = row.text.strip()
-        if row.kind == "Paragraph" and pending_title is not None:
-            lines.append(f"{pending_title}　{body}" if not label else f"{pending_title}\n{label}　{body}")
-            pending_title = None
-            continue
-        if pending_title is not None:
-            lines.append(pending_title)
-            pending_title = None
-        if row.kind in ("Part", "Chapter", "Section", "Subsection", "Division", "SupplProvision"):
-            lines.append(label or body)
-        elif row.caption and row.kind != "Article":
-            lines.append(row.caption)
-            lines.append(f"{label}　{body}".strip("　"))
-        else:
-            lines.append(f"{label}　{body}" if label and body else (label or body))
-    if pending_title is not None:
-        lines.append(pending_title)
-    return "\n".join(line for line in lines if line)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
@@ -23,12 +22,10 @@ from egov_api.schemas.provisions import Provision, ProvisionChild, ProvisionRef
 from egov_api.state import Conn
 from egov_core.errors import InvalidNumeralError, InvalidProvisionPathError, ProvisionNotFoundError
 from egov_core.numerals import parse_article_number
-from egov_core.paths import canonical_path
+from egov_core.paths import path_candidates
 from egov_core.queries import ProvisionRow, RevisionRow, get_neighbours, get_subtree
 
 router = APIRouter(prefix="/v1/laws", tags=["provisions"], responses=PROBLEM_RESPONSES)
-
-_POSITIONAL_NUMBERED = re.compile(r"\b(Article|Paragraph|Item|Subitem\d+)\[(\d+)\]")
 
 
 def _ref(law_id: str, row: ProvisionRow | None, pin: str | None) -> ProvisionRef | None:
@@ -106,27 +103,18 @@ async def get_provision_route(
     revision: RevisionId = None,
 ) -> Provision:
     try:
-        canonical = canonical_path(path)
+        candidates = path_candidates(path)
     except InvalidProvisionPathError as exc:
         raise ParameterError("path", exc.message, code="invalid-provision-path") from exc
     rev = await pick_revision(conn, law_id, asof, revision)
-    try:
-        view = await provision_view(conn, law_id, rev, canonical, pinned=revision is not None)
-    except ProvisionNotFoundError as exc:
-        # e-Gov also addresses numbered elements by position (MainProvision-Paragraph[1]); ours carry Num.
-        numbered = _POSITIONAL_NUMBERED.sub(r"\1_\2", canonical)
-        if numbered == canonical:
-            raise ProvisionNotFoundError(
-                f"law {law_id} ({rev.law_revision_id}) has no provision at {canonical!r}"
-            ) from exc
+    for candidate in candidates:
         try:
-            view = await provision_view(conn, law_id, rev, numbered, pinned=revision is not None)
-        except ProvisionNotFoundError as exc2:
-            raise ProvisionNotFoundError(
-                f"law {law_id} ({rev.law_revision_id}) has no provision at {canonical!r}"
-            ) from exc2
-    mark_cacheable(response, "law", immutable=revision is not None)
-    return view
+            view = await provision_view(conn, law_id, rev, candidate, pinned=revision is not None)
+        except ProvisionNotFoundError:
+            continue
+        mark_cacheable(response, "law", immutable=revision is not None)
+        return view
+    raise ProvisionNotFoundError(f"law {law_id} ({rev.law_revision_id}) has no provision at {candidates[0]!r}")
 
 
 @router.get(

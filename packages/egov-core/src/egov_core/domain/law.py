@@ -9,6 +9,8 @@ from types import MappingProxyType
 
 from egov_core.domain.element import Element
 from egov_core.domain.provision import Provision, ProvisionKind
+from egov_core.errors import InvalidProvisionPathError
+from egov_core.paths import path_candidates
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +94,20 @@ class Law:
             object.__setattr__(self, "_by_path", MappingProxyType({p.path: p for p in self.provisions}))
 
     def provision(self, path: str) -> Provision | None:
-        """The provision at ``path`` (exact, canonical path), or None."""
-        return self._by_path.get(path)
+        """The provision at ``path``, or None (also for a path that is not ``elm`` syntax).
+
+        ``path`` is read as the API reads it (:func:`egov_core.paths.path_candidates`): the stored path
+        (``MainProvision-Article_709``) or a shorthand (``Article_709``, ``article_709-paragraph_1``,
+        ``SupplProvision_1-Article_2``, ``MainProvision-Paragraph[1]``).
+        """
+        found = self._by_path.get(path)
+        if found is not None:
+            return found
+        try:
+            candidates = path_candidates(path)
+        except InvalidProvisionPathError:
+            return None
+        return next((p for c in candidates if (p := self._by_path.get(c)) is not None), None)
 
     def count(self, kind: ProvisionKind) -> int:
         """How many provisions of ``kind`` the revision holds."""

@@ -86,5 +86,14 @@ class Provision:
 
     @property
     def full_text(self) -> str:
-        """Plain text of the whole subtree (own text and every child provision)."""
-        return self.element.text()
+        """Labelled plain text of the whole subtree, exactly the API's ``full_text`` for this provision.
+
+        One line per provision: an article's caption, then ``第七百九条　`` and its first paragraph, later
+        paragraphs with their number (``２　…``), items with their label (``一　…``). See
+        :func:`egov_core.rendering.format_provision_text`.
+        """
+        # Imported here: the parser and the renderer build on this module, not the other way round.
+        from egov_core.parsing._provisions import subtree_provisions
+        from egov_core.rendering import format_provision_text
+
+        return format_provision_text(subtree_provisions(self))

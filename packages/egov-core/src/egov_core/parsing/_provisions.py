@@ -171,6 +171,14 @@ class _Builder:
             self.emit(child, child_kind, m, prov, child_anchor)
 
 
+def subtree_provisions(provision: Provision) -> tuple[Provision, ...]:
+    """``provision`` and the provisions nested in it, in document order, read from its element (paths are
+    relative to it: only kinds, labels and texts are meant to be used)."""
+    builder = _Builder()
+    builder.emit(provision.element, provision.kind, 1, None, None)
+    return tuple(builder.provisions)
+
+
 def extract_provisions(root: Element) -> tuple[Provision, ...]:
     """Every provision of the ``<Law>`` tree in document order (see the module docstring for paths)."""
     builder = _Builder()
