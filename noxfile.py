@@ -104,6 +104,16 @@ def schemathesis(session: nox.Session) -> None:
     session.run("python", "bench/schemathesis_run.py", *session.posargs)
 
 
+@nox.session
+def k8s(session: nox.Session) -> None:
+    """Kubernetes manifests: render every overlay (kubectl kustomize), schema-validate every object, policy-check."""
+    session.install("pyyaml", "jsonschema", "kubernetes-validate", "pytest")
+    if shutil.which("kubectl") is None:
+        session.error("kubectl is needed to render the overlays (`kubectl kustomize`)")
+    session.run("python", "deploy/kubernetes/validate.py")
+    session.run("pytest", "deploy/tests", "-q", *session.posargs)
+
+
 COMPOSE = ROOT / "compose"
 NO_ENGINE = 3  # compose/checks/stack.py exit status when neither docker nor podman can run containers
 
