@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import httpx
 from sqlalchemy.engine import make_url
+from starlette.types import ASGIApp, Message
 
 ADMIN_URL = os.environ.get("EGOV_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -119,3 +122,109 @@ def granian_server(env_extra: dict[str, str], *, workers: int = 1) -> Iterator[s
             proc.kill()
             proc.wait()
         log.close()
+
+
+@asynccontextmanager
+async def lifespan(app: ASGIApp) -> AsyncIterator[None]:
+    """Run ``app``'s ASGI lifespan (startup on entry, shutdown on exit) in this event loop.
+
+    httpx's ASGI transport sends requests only; this drives the lifespan protocol around them, so an
+    in-process app opens its store and cache as it does under Granian.
+    """
+    inbox: asyncio.Queue[Message] = asyncio.Queue()
+    started = asyncio.get_running_loop().create_future()
+    stopped = asyncio.get_running_loop().create_future()
+
+    async def receive() -> Message:
+        return await inbox.get()
+
+    async def send(message: Message) -> None:
+        kind = message["type"]
+        future = started if kind.startswith("lifespan.startup") else stopped
+        if not future.done():
+            future.set_result(message)
+
+    await inbox.put({"type": "lifespan.startup"})
+    task = asyncio.create_task(app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, receive, send))
+    await asyncio.wait([started, task], return_when=asyncio.FIRST_COMPLETED)
+    if not started.done():
+        await task  # raised (or returned) before it answered startup
+        raise RuntimeError("the app returned from its lifespan without starting")
+    if started.result()["type"] != "lifespan.startup.complete":
+        await task
+        raise RuntimeError(f"app startup failed: {started.result().get('message', '')}")
+    try:
+        yield
+    finally:
+        await inbox.put({"type": "lifespan.shutdown"})
+        await task
+
+
+@asynccontextmanager
+async def in_process_client(app: ASGIApp) -> AsyncIterator[httpx.AsyncClient]:
+    """An httpx client on ``app`` in this process (lifespan run around it); a route's exception is a 500
+    response, as a server would send, not an exception in the test."""
+    async with lifespan(app):
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://egov.test") as client:
+            yield client
+
+
+def _pg_tool(name: str) -> list[str]:
+    """``name`` (initdb, pg_ctl) run as a user PostgreSQL accepts: it refuses to run as root."""
+    found = shutil.which(name)
+    if found is None:
+        raise RuntimeError(f"{name} not found on PATH: the throwaway cluster needs PostgreSQL's server binaries")
+    return ["runuser", "-u", "postgres", "--", found] if os.geteuid() == 0 else [found]
+
+
+class ThrowawayCluster:
+    """A private PostgreSQL cluster on a free TCP port, to stop and start under a running app.
+
+    Lives in a directory of its own under the system temp dir (pytest's ``tmp_path`` is private to the
+    test user, and PostgreSQL refuses to run as root, so as root it runs as ``postgres``);
+    :meth:`remove` stops it and deletes that directory.
+    """
+
+    def __init__(self) -> None:
+        """Initialise the cluster (not started)."""
+        self.root = Path(tempfile.mkdtemp(prefix="egov-pg-"))
+        self.root.chmod(0o755)
+        self.data = self.root / "pgdata"
+        self.data.mkdir()
+        if os.geteuid() == 0:
+            shutil.chown(self.data, "postgres")
+        self.port = free_port()
+        subprocess.run(
+            [*_pg_tool("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync"],
+            check=True,
+            capture_output=True,
+        )
+
+    def remove(self) -> None:
+        """Stop the server and delete the cluster."""
+        self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    @property
+    def url(self) -> str:
+        """The asyncpg URL of its ``postgres`` database."""
+        return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def start(self) -> None:
+        """Start the server and wait until it accepts connections."""
+        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off"
+        log = self.data / "server.log"
+        subprocess.run(
+            [*_pg_tool("pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(log), "-w", "start"],
+            check=True,
+            capture_output=True,
+        )
+
+    def stop(self) -> None:
+        """Stop the server at once (``immediate``: every client connection is cut, as in a crash)."""
+        subprocess.run(
+            [*_pg_tool("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"],
+            check=False,
+            capture_output=True,
+        )

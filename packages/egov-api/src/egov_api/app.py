@@ -27,6 +27,7 @@ from egov_core.cache import DataVersionWatcher, TieredCache, asyncpg_dsn
 from egov_core.citations import SqlLawDirectory
 from egov_core.settings import EgovSettings
 from egov_core.storage import open_store
+from egov_core.store import Database
 from egov_core.text.snippets import warm_up as snippets_warm_up
 
 log = logging.getLogger("egov.api")
@@ -82,8 +83,9 @@ def build_fastapi(settings: EgovSettings) -> tuple[FastAPI, TieredCache]:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             store = await stack.enter_async_context(open_store(settings, run_migrations=False))
+            state.database = Database(store.engine)
             state.engine = store.engine
-            state.read_engine = store.engine.execution_options(isolation_level="AUTOCOMMIT")
+            state.read_engine = state.database.read_engine
             state.extras["store"] = store
             metrics.bind_engine(store.engine)
             state.extras["directory"] = SqlLawDirectory(state.read_engine)
@@ -96,6 +98,7 @@ def build_fastapi(settings: EgovSettings) -> tuple[FastAPI, TieredCache]:
             await asyncio.to_thread(snippets_warm_up)  # else the first snippet of a semantic hit waits for it
             log.info("egov %s ready", __version__)
             yield
+        state.database = None
         state.engine = None
         state.read_engine = None
 

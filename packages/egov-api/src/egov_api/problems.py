@@ -17,6 +17,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from egov_core import errors as e
+from egov_core.cache import REDIS_ERRORS
+from egov_core.store import DRIVER_ERRORS, translate_error
 
 log = logging.getLogger("egov.api")
 
@@ -41,10 +43,29 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "not-acceptable": (406, "Not acceptable"),
     "unsupported-media-type": (415, "Unsupported media type"),
     "storage-unavailable": (503, "Database unavailable"),
+    "storage-busy": (503, "Database busy"),
     "service-unavailable": (503, "Service unavailable"),
     "vector-unavailable": (503, "Semantic search unavailable"),
+    "vector-extension-missing": (503, "Semantic search unavailable: the database has no pgvector"),
+    "vector-index-missing": (503, "Semantic search index not built yet"),
+    "embedder-unavailable": (503, "Embedding model unavailable"),
+    "model-mismatch": (409, "Embedding model conflicts with stored vectors"),
     "internal-error": (500, "Internal server error"),
 }
+
+#: Problems that mean "try again later": answered 503 with ``Retry-After`` (seconds).
+UNAVAILABLE_CODES = frozenset(
+    {
+        "storage-unavailable",
+        "storage-busy",
+        "service-unavailable",
+        "vector-unavailable",
+        "vector-extension-missing",
+        "vector-index-missing",
+        "embedder-unavailable",
+    }
+)
+RETRY_AFTER_S = 5
 
 
 class ParameterError(e.EgovError):
@@ -73,13 +94,21 @@ def problem_response(
     if instance:
         body["instance"] = instance
     body.update({k: v for k, v in extra.items() if v is not None})
-    return Response(orjson.dumps(body), status_code=body["status"], media_type=PROBLEM_JSON)
+    headers = {"Retry-After": str(RETRY_AFTER_S)} if code in UNAVAILABLE_CODES else None
+    return Response(orjson.dumps(body), status_code=body["status"], media_type=PROBLEM_JSON, headers=headers)
 
 
 def _egov_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, e.EgovError)
     code = exc.code if exc.code in PROBLEM_TYPES else "internal-error"
-    if isinstance(exc, e.StorageUnavailableError):
+    if isinstance(exc, e.StorageBusyError):
+        log.warning("database busy on %s: %s", request.url.path, exc)
+        return problem_response("storage-busy", "the database did not answer in time; retry shortly")
+    if code in UNAVAILABLE_CODES - {"storage-unavailable", "storage-busy"}:
+        # Written by egov itself (the vector layer), so the message is safe to show.
+        log.warning("unavailable on %s: %s", request.url.path, exc)
+        return problem_response(code, exc.message, instance=request.url.path)
+    if isinstance(exc, e.StorageUnavailableError):  # a driver's message may quote SQL: never shown
         log.warning("database unavailable: %s", exc)
         return problem_response("storage-unavailable", "the database cannot be reached; retry shortly")
     if isinstance(exc, e.StorageError) or code == "internal-error":
@@ -92,6 +121,17 @@ def _egov_error(request: Request, exc: Exception) -> Response:
         parameter=getattr(exc, "parameter", None),
         accepted=getattr(exc, "accepted", None),
     )
+
+
+def _driver_error(request: Request, exc: Exception) -> Response:
+    # The one boundary behind the store's own translation: a driver error that escaped it (a connection
+    # dropped mid-request in code that took its own connection) is still an egov error here, never a 500.
+    return _egov_error(request, translate_error(exc))
+
+
+def _redis_error(request: Request, exc: Exception) -> Response:
+    log.warning("redis failed on %s: %r", request.url.path, exc)
+    return problem_response("service-unavailable", "a backing service is unavailable; retry shortly")
 
 
 def _validation_error(request: Request, exc: Exception) -> Response:
@@ -126,6 +166,10 @@ def _unexpected(request: Request, exc: Exception) -> Response:
 def install_problem_handlers(app: FastAPI) -> None:
     """Register the handlers that turn every error into problem+json."""
     app.add_exception_handler(e.EgovError, _egov_error)
+    for driver_error in DRIVER_ERRORS:
+        app.add_exception_handler(driver_error, _driver_error)
+    for redis_error in REDIS_ERRORS:
+        app.add_exception_handler(redis_error, _redis_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from egov_core.settings import EgovSettings
-from egov_core.storage import translate_errors
+from egov_core.store import Database
 
 
 @dataclass
@@ -19,6 +19,7 @@ class AppState:
 
     Attributes:
         settings: the validated settings of this process.
+        database: the store's read/write API (None until the lifespan has run).
         engine: the database engine (None until the lifespan has run).
         read_engine: the same pool in autocommit mode, for the read-only routes: under READ COMMITTED every
             statement takes its own snapshot anyway, so the BEGIN / ROLLBACK round trips around each
@@ -27,6 +28,7 @@ class AppState:
     """
 
     settings: EgovSettings
+    database: Database | None = None
     engine: AsyncEngine | None = None
     read_engine: AsyncEngine | None = None
     extras: dict[str, Any] = field(default_factory=dict)
@@ -40,11 +42,10 @@ def get_state(request: Request) -> AppState:
 
 async def get_conn(request: Request) -> AsyncIterator[AsyncConnection]:
     """A database connection for one request (read-only work; database errors translated once)."""
-    engine = get_state(request).read_engine
-    assert engine is not None, "lifespan not started"
-    with translate_errors():
-        async with engine.connect() as conn:
-            yield conn
+    database = get_state(request).database
+    assert database is not None, "lifespan not started"
+    async with database.read() as conn:
+        yield conn
 
 
 State = Annotated[AppState, Depends(get_state)]

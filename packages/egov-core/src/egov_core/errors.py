@@ -111,6 +111,13 @@ class StorageUnavailableError(StorageError):
     code = "storage-unavailable"
 
 
+class StorageBusyError(StorageUnavailableError):
+    """The database did not answer in time (a statement ran into ``statement_timeout``): overloaded, not
+    broken, so callers treat it as unavailable for now."""
+
+    code = "storage-busy"
+
+
 class ImportFailedError(EgovError):
     """An import source could not be read (missing path, unreadable ZIP)."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from egov_core.cache.breaker import BreakerState, CircuitBreaker
 from egov_core.cache.l1 import L1Cache
-from egov_core.cache.redis_tier import RedisTier
+from egov_core.cache.redis_tier import REDIS_ERRORS, RedisTier
 from egov_core.cache.response import CachedResponse, CacheFormatError, CacheKind, strong_etag
 from egov_core.cache.singleflight import SingleFlight
 from egov_core.cache.tiered import Fill, TieredCache
@@ -16,6 +16,7 @@ from egov_core.cache.version import CHANNEL, DataVersionWatcher, StaticVersion, 
 
 __all__ = [
     "CHANNEL",
+    "REDIS_ERRORS",
     "BreakerState",
     "CacheFormatError",
     "CacheKind",

@@ -16,7 +16,11 @@ from redis.exceptions import RedisError
 
 from egov_core.cache.breaker import BreakerState, CircuitBreaker
 
-__all__ = ["RedisTier"]
+__all__ = ["REDIS_ERRORS", "RedisTier"]
+
+#: What a Redis call can raise. The tier turns each into a miss; the API's error boundary answers 503 for one
+#: that escapes elsewhere (a Redis failure is never a 500).
+REDIS_ERRORS: tuple[type[Exception], ...] = (RedisError,)
 
 _log = logging.getLogger(__name__)
 

@@ -14,13 +14,15 @@ from typing import ParamSpec, TypeVar
 import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
 from sqlalchemy import exc as sa_exc
 
-from egov_core.errors import EgovError, StorageError, StorageUnavailableError
+from egov_core.errors import EgovError, StorageBusyError, StorageError, StorageUnavailableError
 
-__all__ = ["is_unavailable", "translate_errors", "wrap_storage_errors"]
+__all__ = ["DRIVER_ERRORS", "is_unavailable", "translate_error", "translate_errors", "wrap_storage_errors"]
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
 
+#: query_canceled: what a statement that ran into ``statement_timeout`` raises.
+_QUERY_CANCELED = "57014"
 # SQLSTATE classes meaning "the server is not there / not accepting us", as opposed to a failed statement.
 _UNAVAILABLE_SQLSTATE_PREFIXES = ("08", "53", "57P")
 
@@ -53,10 +55,30 @@ def is_unavailable(error: BaseException) -> bool:
 _MAX_MESSAGE = 500
 
 
+#: The exception classes the database driver stack raises; :func:`translate_error` turns each into an EgovError.
+#: The API registers its one boundary handler for these, so an untranslated driver error is never a 500.
+DRIVER_ERRORS: tuple[type[Exception], ...] = (
+    sa_exc.SQLAlchemyError,
+    asyncpg.PostgresError,
+    asyncpg.exceptions.InterfaceError,
+    OSError,
+)
+
+
+def translate_error(error: BaseException) -> EgovError:
+    """The egov error for a driver error: :class:`StorageUnavailableError` when the database cannot be
+    reached, :class:`StorageError` otherwise; an :class:`EgovError` is returned as it is."""
+    if isinstance(error, EgovError):
+        return error
+    return _translate(error)
+
+
 def _translate(error: BaseException) -> EgovError:
     message = str(error)
     if len(message) > _MAX_MESSAGE:
         message = message[:_MAX_MESSAGE] + "…"
+    if _sqlstate(error) == _QUERY_CANCELED:
+        return StorageBusyError(f"database busy: {message}")
     if is_unavailable(error):
         return StorageUnavailableError(f"database unavailable: {message}")
     return StorageError(f"database error: {message}")
@@ -69,7 +91,7 @@ def translate_errors() -> Iterator[None]:
         yield
     except EgovError:
         raise
-    except (sa_exc.SQLAlchemyError, asyncpg.PostgresError, asyncpg.exceptions.InterfaceError, OSError) as error:
+    except DRIVER_ERRORS as error:
         raise _translate(error) from error
 
 

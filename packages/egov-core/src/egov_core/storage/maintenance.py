@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from egov_core.storage.errors import translate_errors
+from egov_core.store.database import Database
 
 #: Tables a law import writes in bulk.
 LAW_TABLES = ("law_revisions", "provisions", "search_units", "laws")
@@ -18,10 +18,9 @@ async def vacuum_analyze(engine: AsyncEngine, tables: tuple[str, ...] = LAW_TABL
 
     GIN indexes collect new entries in a pending list that every search must scan until it is merged;
     after a bulk import that list alone cost ~20 ms per search. VACUUM merges it, ANALYZE gives the
-    planner the new row counts. Runs outside a transaction (VACUUM cannot run inside one).
+    planner the new row counts. Runs outside a transaction (VACUUM cannot run inside one) and without the
+    statement timeout (see :meth:`Database.maintenance`).
     """
-    with translate_errors():
-        async with engine.connect() as conn:
-            auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            for table in tables:
-                await auto.execute(text(f"VACUUM (ANALYZE) {table}"))
+    async with Database(engine).maintenance() as conn:
+        for table in tables:
+            await conn.execute(text(f"VACUUM (ANALYZE) {table}"))

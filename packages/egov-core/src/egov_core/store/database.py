@@ -1,0 +1,97 @@
+"""The one way in to the database: :class:`Database` owns the engine and hands out connections.
+
+Every connection comes from :meth:`Database.read`, :meth:`Database.write` or :meth:`Database.maintenance`,
+and each of them translates driver errors (SQLAlchemy, asyncpg, sockets) into egov's own hierarchy once,
+here: callers see :class:`~egov_core.errors.StorageUnavailableError` when the database cannot be reached
+and :class:`~egov_core.errors.StorageError` when a statement failed, never a driver exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from egov_core.storage.errors import translate_errors
+
+__all__ = ["Database"]
+
+
+class Database:
+    """The engine owner and the read/write API over it.
+
+    Example::
+
+        database = Database(create_engine(settings))
+        async with database.read() as conn:
+            law = await get_law(conn, "129AC0000000089")
+        async with database.write() as conn:  # one transaction, committed on exit
+            await bump_data_version(conn)
+        await database.dispose()
+
+    Attributes:
+        engine: the async engine (its pool is shared by every mode below).
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        """Wrap ``engine`` (the Database disposes of it in :meth:`dispose`)."""
+        self.engine = engine
+        # Reads run in autocommit: under READ COMMITTED every statement takes its own snapshot anyway, so
+        # a BEGIN / ROLLBACK around each request would only cost two round trips. Same pool, no new engine.
+        self._read_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+
+    @property
+    def read_engine(self) -> AsyncEngine:
+        """The same pool in autocommit mode, for code that takes its own connections (search, directory)."""
+        return self._read_engine
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for reads (autocommit: one snapshot per statement).
+
+        Raises:
+            StorageUnavailableError: the database cannot be reached (also when it goes away mid-block).
+            StorageError: a statement failed.
+        """
+        with translate_errors():
+            async with self._read_engine.connect() as conn:
+                yield conn
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncConnection]:
+        """A connection inside one transaction: committed when the block ends, rolled back when it raises."""
+        with translate_errors():
+            async with self.engine.begin() as conn:
+                yield conn
+
+    @asynccontextmanager
+    async def maintenance(self) -> AsyncIterator[AsyncConnection]:
+        """An autocommit connection without a statement timeout, for VACUUM, ANALYZE and index builds.
+
+        The API's ``statement_timeout`` (a guard against runaway requests) would cancel a VACUUM of a large
+        table under load; maintenance is not a request, so it runs without one.
+        """
+        with translate_errors():
+            async with self._read_engine.connect() as conn:
+                await conn.execute(text("SET statement_timeout = 0"))
+                try:
+                    yield conn
+                finally:
+                    # The connection goes back to the pool: later users must get the configured timeout again.
+                    if not conn.closed and not conn.invalidated:
+                        await conn.execute(text("RESET statement_timeout"))
+
+    async def ping(self) -> None:
+        """Run ``SELECT 1``.
+
+        Raises:
+            StorageUnavailableError: the database cannot be reached.
+        """
+        async with self.read() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    async def dispose(self) -> None:
+        """Close every pooled connection (the Database can still be used; it reconnects)."""
+        await self.engine.dispose()
