@@ -69,6 +69,9 @@ class ApiSettings(BaseModel):
     max_query_length: int = Field(default=200, ge=1, description="Characters in a search or citation query.")
     max_body_bytes: int = Field(default=1_000_000, ge=1024, description="Request bodies larger than this get 413.")
     max_citation_text_chars: int = Field(default=100_000, ge=1, description="Text accepted by POST /v1/citations.")
+    max_citations_per_response: int = Field(
+        default=1000, ge=1, description="Most citations one POST /v1/citations answer carries (`limit`'s ceiling)."
+    )
     load_sample_if_empty: bool = Field(default=True, description="Embedded default: load the bundled corpus.")
 
 

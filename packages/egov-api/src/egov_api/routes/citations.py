@@ -18,7 +18,7 @@ from egov_api.schemas.citations import (
 )
 from egov_api.schemas.common import PROBLEM_RESPONSES
 from egov_api.state import AppState, State
-from egov_core.citations import CitationContext, extract_and_resolve, resolve_citation
+from egov_core.citations import CitationContext, iter_resolved, resolve_citation
 from egov_core.citations import Resolution as CoreResolution
 from egov_core.errors import InvalidProvisionPathError
 from egov_core.paths import canonical_path
@@ -113,14 +113,28 @@ async def resolve_route(
     summary="Find and resolve every citation in a text",
     description=(
         "Scan free text (up to 100,000 characters) for statute citations and resolve each: offsets, the citation as "
-        "written, and its resolution (resolved / ambiguous / not_found). 同法 / 同条 follow the previous citation."
+        "written, and its resolution (resolved / ambiguous / not_found). 同法 / 同条 follow the previous citation.\n\n"
+        "Limits: the scan is linear in the text; one answer carries at most `limit` citations (default 200, at most "
+        "1000). When more follow, `truncated` is true and `next_offset` says where to continue (send the same text "
+        "with `offset`); 同法 at the start of a page still refers to the last law named before it."
     ),
 )
 async def citations_route(state: State, body: CitationsRequest) -> CitationsResult:
-    limit = state.settings.api.max_citation_text_chars
-    if len(body.text) > limit:
-        raise ParameterError("text", f"text longer than {limit} characters ({len(body.text)})")
+    api = state.settings.api
+    if len(body.text) > api.max_citation_text_chars:
+        raise ParameterError("text", f"text longer than {api.max_citation_text_chars} characters ({len(body.text)})")
+    if body.limit > api.max_citations_per_response:
+        raise ParameterError("limit", f"limit is at most {api.max_citations_per_response} ({body.limit})")
+    if body.offset > len(body.text):
+        raise ParameterError("offset", f"offset {body.offset} is past the end of the text ({len(body.text)})")
     ctx = _context(body.context.law_id, body.context.path) if body.context else None
-    found = await extract_and_resolve(body.text, _directory(state), ctx, max_chars=limit)
-    items = [FoundCitation(start=m.start, end=m.end, text=m.text, resolution=resolution_view(r)) for m, r in found]
-    return CitationsResult(count=len(items), items=items)
+    items: list[FoundCitation] = []
+    next_offset = None
+    found = iter_resolved(body.text, _directory(state), ctx, start=body.offset, max_chars=api.max_citation_text_chars)
+    async for m, r in found:
+        if len(items) == body.limit:
+            next_offset = m.start
+            break
+        items.append(FoundCitation(start=m.start, end=m.end, text=m.text, resolution=resolution_view(r)))
+    await found.aclose()
+    return CitationsResult(count=len(items), items=items, truncated=next_offset is not None, next_offset=next_offset)

@@ -60,6 +60,16 @@ class CitationsRequest(Model):
         ],
     )
     context: CitationContext | None = None
+    offset: int = Field(
+        default=0,
+        ge=0,
+        description="Return citations starting at or after this character offset (a previous answer's `next_offset`).",
+    )
+    limit: int = Field(
+        default=200,
+        ge=1,
+        description="Most citations in this answer (at most EGOV_API__MAX_CITATIONS_PER_RESPONSE, default 1000).",
+    )
 
 
 class FoundCitation(Model):
@@ -72,7 +82,13 @@ class FoundCitation(Model):
 
 
 class CitationsResult(Model):
-    """Every citation found, in text order."""
+    """The citations found, in text order: all of them, or the first `limit` from `offset` on."""
 
-    count: int
+    count: int = Field(description="Citations in this answer.")
     items: list[FoundCitation]
+    truncated: bool = Field(
+        default=False, description="More citations follow: ask again with `offset` set to `next_offset`."
+    )
+    next_offset: int | None = Field(
+        default=None, description="When truncated: the offset of the first citation not in this answer."
+    )

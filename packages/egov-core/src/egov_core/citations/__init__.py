@@ -13,12 +13,19 @@ from egov_core.citations.model import (
     ResolutionStatus,
 )
 from egov_core.citations.names import BUILTIN_ABBREVIATIONS, LawNameTable, default_name_table
-from egov_core.citations.parser import find_citations
+from egov_core.citations.parser import NAME_SCAN_CAP, find_citations, iter_citations
 from egov_core.citations.refs import resolve_ref_law, resolve_ref_law_part, split_ref_law
-from egov_core.citations.resolver import extract_and_resolve, laws_named, resolve_citation, resolve_parts
+from egov_core.citations.resolver import (
+    extract_and_resolve,
+    iter_resolved,
+    laws_named,
+    resolve_citation,
+    resolve_parts,
+)
 
 __all__ = [
     "BUILTIN_ABBREVIATIONS",
+    "NAME_SCAN_CAP",
     "CitationContext",
     "CitationMatch",
     "CitationParts",
@@ -36,6 +43,8 @@ __all__ = [
     "extract_and_resolve",
     "find_citations",
     "find_law_names",
+    "iter_citations",
+    "iter_resolved",
     "laws_named",
     "resolve_case_refs",
     "resolve_citation",

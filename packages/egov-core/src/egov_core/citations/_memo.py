@@ -24,6 +24,12 @@ class MemoDirectory:
         self._complete: set[str] = set()
         self._lookups: dict[str, int] = {}
         self._whole_after = whole_law_after
+        # Name lookups answered once per name: a text naming one unknown law a thousand times must not
+        # scan every title a thousand times (find_by_title_prefix is a scan).
+        self._by_title: dict[str, list[LawEntry]] = {}
+        self._by_alias: dict[str, list[LawEntry]] = {}
+        self._by_prefix: dict[tuple[str, int], list[LawEntry]] = {}
+        self._laws: dict[str, LawEntry | None] = {}
 
     async def name_table(self) -> LawNameTable:
         """See :meth:`LawDirectory.name_table`."""
@@ -31,19 +37,28 @@ class MemoDirectory:
 
     async def find_by_title(self, title: str) -> list[LawEntry]:
         """See :meth:`LawDirectory.find_by_title`."""
-        return await self._inner.find_by_title(title)
+        if title not in self._by_title:
+            self._by_title[title] = await self._inner.find_by_title(title)
+        return list(self._by_title[title])
 
     async def find_by_alias(self, name: str) -> list[LawEntry]:
         """See :meth:`LawDirectory.find_by_alias`."""
-        return await self._inner.find_by_alias(name)
+        if name not in self._by_alias:
+            self._by_alias[name] = await self._inner.find_by_alias(name)
+        return list(self._by_alias[name])
 
     async def find_by_title_prefix(self, prefix: str, *, limit: int = 10) -> list[LawEntry]:
         """See :meth:`LawDirectory.find_by_title_prefix`."""
-        return await self._inner.find_by_title_prefix(prefix, limit=limit)
+        key = (prefix, limit)
+        if key not in self._by_prefix:
+            self._by_prefix[key] = await self._inner.find_by_title_prefix(prefix, limit=limit)
+        return list(self._by_prefix[key])
 
     async def get_law(self, law_id: str) -> LawEntry | None:
         """See :meth:`LawDirectory.get_law`."""
-        return await self._inner.get_law(law_id)
+        if law_id not in self._laws:
+            self._laws[law_id] = await self._inner.get_law(law_id)
+        return self._laws[law_id]
 
     async def all_provisions(self, law_id: str) -> dict[str, ProvisionInfo] | None:
         """Every provision of the law at once, when the inner directory can (SqlLawDirectory can)."""

@@ -1,15 +1,21 @@
-"""Find statute citations in free Japanese text (pure: no I/O).
+"""Find statute citations in free Japanese text (pure: no I/O), in time and memory linear in the text.
 
 The text is normalised (NFKC, 舊字 folded: 條 → 条) for matching; offsets refer to the original text.
 A citation is a *head* (条 / 項 / 号, absolute or relative, optionally under 附則) preceded by the law
 it cites: a known name or alias (longest match), a name of the general shape 「…法」「…令」「…規則」,
 同法 (the previous citation's law), 法 (the act a 施行令 implements) or nothing (the context law).
 Lists (及び, 並びに, 、, ・, 又は) and ranges (から…まで, ―) continue the previous citation.
+
+Linear, because a hostile text (「第一条」 × 33,333, 「一」 × 100,000) must cost no more than a friendly
+one: a head never starts inside a numeral run (so a run is read at most twice), and every look back
+from a head (the law name, an annotation, a law number) stops at the end of the previous citation and
+at :data:`NAME_SCAN_CAP` characters, so the regions read backwards do not overlap.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 
 from egov_core.citations.model import CitationMatch, CitationParts, LawRef, Relative
@@ -18,7 +24,10 @@ from egov_core.errors import InvalidNumeralError
 from egov_core.numerals import kanji_to_int
 from egov_core.text.normalize import normalize
 
-__all__ = ["find_citations"]
+__all__ = ["NAME_SCAN_CAP", "find_citations", "iter_citations"]
+
+#: How far back from a head a law name is looked for (the longest e-Gov title has 148 characters).
+NAME_SCAN_CAP = 160
 
 _NUM = "[0-9〇一二三四五六七八九十百千]++"
 # A 枝番 number must not run into a word (の一部, の一般): it ends before a non-kanji or a citation word.
@@ -27,6 +36,7 @@ _IROHA = "イロハニホヘトチリヌルヲワカヨタレソツネナラム�
 
 _HEAD_RE = re.compile(
     rf"""
+    (?<![0-9〇一二三四五六七八九十百千])  # never inside a numeral run: keeps the scan linear
     (?=附則|第|[0-9〇一二三四五六七八九十百千]|前|次|同|本)
     (?P<suppl>附則)?
     (?:(?:第\s?)?(?P<art>{_NUM})\s?条(?P<artbr>{_BRANCH})(?![約例件理文])
@@ -104,42 +114,52 @@ def _offsets(text: str, norm: str) -> list[int]:
     return out
 
 
-def _kanji_run_start(s: str, end: int) -> int:
-    """Start of the law-name-like run ending at ``end``: kanji/katakana, across に関する-style connectors."""
+def _kanji_run_start(s: str, end: int, floor: int) -> int:
+    """Start of the law-name-like run ending at ``end``: kanji/katakana, across に関する-style connectors.
+
+    The run never starts before ``floor``; a run that reaches ``floor`` may be longer than it looks.
+    """
     i = end
     while True:
-        while i > 0 and _KANJI.match(s[i - 1]):
+        while i > floor and _KANJI.match(s[i - 1]):
             i -= 1
         for conn in _CONNECTORS:
             j = i - len(conn)
-            if j > 0 and s[j:i] == conn and _KANJI.match(s[j - 1]):
+            if j > floor and s[j:i] == conn and _KANJI.match(s[j - 1]):
                 i = j
                 break
         else:
             return i
 
 
-def _law_before(s: str, pos: int, names: LawNameTable) -> tuple[int, CitationParts] | None:
-    """The law named right before ``pos`` (start offset and the law fields), if any."""
-    end = pos - 1 if pos > 0 and s[pos - 1] == " " else pos
+def _law_before(s: str, pos: int, names: LawNameTable, floor: int = 0) -> tuple[int, CitationParts] | None:
+    """The law named right before ``pos`` (start offset and the law fields), if any.
+
+    Nothing before ``floor`` (the end of the previous citation) nor more than :data:`NAME_SCAN_CAP`
+    characters back is read.
+    """
+    floor = max(floor, pos - NAME_SCAN_CAP)
+    end = pos - 1 if pos > floor and s[pos - 1] == " " else pos
     annotation = None
-    if end > 0 and s[end - 1] == ")":
-        opening = s.rfind("(", max(0, end - 82), end - 1)
-        if opening > 0:
+    if end > floor and s[end - 1] == ")":
+        opening = s.rfind("(", max(floor, end - 82), end - 1)
+        if opening > floor:
             annotation, end = s[opening + 1 : end - 1], opening
     for same in _SAME_LAW:
-        if s.endswith(same, 0, end):
+        if s.endswith(same, floor, end):
             return end - len(same), CitationParts(law_ref=LawRef.SAME, annotation=annotation)
-    run_start = _kanji_run_start(s, end)
+    run_start = _kanji_run_start(s, end, floor)
+    # A run cut off by the cap is longer than any law name: only a known name at its end can count.
+    capped = run_start == floor and floor == pos - NAME_SCAN_CAP
     run = s[run_start:end]
     known = 0
-    if end > 0:
+    if end > floor:
         for k in names.lengths_ending_with(s[end - 1]):
-            if k <= end and s[end - k : end] in names:
+            if k <= end - floor and s[end - k : end] in names:
                 known = k
                 break
     name_start = end - known if known else run_start
-    if known and len(run) > known:
+    if known and len(run) > known and not capped:
         extension = run[: len(run) - known]
         stripped = extension
         while stripped:
@@ -153,6 +173,8 @@ def _law_before(s: str, pos: int, names: LawNameTable) -> tuple[int, CitationPar
             name_start = run_start
     name = s[name_start:end]
     if not known or (name_start == run_start and len(run) > known):
+        if capped:
+            return None
         if name in ("法", "法律"):
             return name_start, CitationParts(law_ref=LawRef.ACT, annotation=annotation)
         if name == "本法":
@@ -164,7 +186,7 @@ def _law_before(s: str, pos: int, names: LawNameTable) -> tuple[int, CitationPar
     old = False
     if name.startswith("旧") and len(name) > 2:
         name, old = name[1:], True
-    elif name_start > 0 and s[name_start - 1] == "旧":
+    elif name_start > floor and s[name_start - 1] == "旧":
         name_start, old = name_start - 1, True
     return name_start, CitationParts(law_name=name, law_ref=LawRef.NAME, old_law=old, annotation=annotation)
 
@@ -217,40 +239,59 @@ def _continues(between: str, head: CitationParts) -> bool:
     return len(between) <= 4 and bool(_LIST_SEP_RE.search(between)) and not (head.article_rel or head.paragraph_rel)
 
 
-def find_citations(text: str, *, names: LawNameTable | None = None) -> list[CitationMatch]:
-    """Every statute citation in ``text``, in order, with offsets into ``text``.
+def iter_citations(text: str, *, names: LawNameTable | None = None, start: int = 0) -> Iterator[CitationMatch]:
+    """Every statute citation in ``text``, in order, one at a time, with offsets into ``text``.
+
+    Work and memory are linear in ``len(text)`` (plus a constant per citation), so a caller that stops
+    early (a cap on citations per response) pays only for what it read.
 
     Args:
         text: free Japanese text (a statute, a judgment, a question).
         names: law names to recognise (defaults to the built-in and bundled aliases; pass
             ``default_name_table().extended(...)`` to add the titles of the laws in the store).
+        start: yield only citations starting at or after this offset of ``text`` (the text before it
+            is still read, so lists, ranges and 同法 see what came before).
 
-    Returns:
+    Yields:
         One :class:`CitationMatch` per citation; list members (民法第七百九条及び第七百十条) are separate
         matches whose parts carry the law (and article) they continue; a range is one match with
-        ``parts.range_end`` set.
+        ``parts.range_end`` set. A range is yielded once its end is known.
     """
     table = names or default_name_table()
     s = normalize(text)
     offsets = _offsets(text, s)
-    found: list[tuple[int, int, CitationParts]] = []
+    pending: tuple[int, int, CitationParts] | None = None  # the last citation, until no range extends it
+
+    def emit(c: tuple[int, int, CitationParts]) -> CitationMatch | None:
+        a, b, parts = c
+        return (
+            CitationMatch(text[offsets[a] : offsets[b]], offsets[a], offsets[b], parts) if offsets[a] >= start else None
+        )
+
     for m in _HEAD_RE.finditer(s):
         head = _head_parts(m)
         if head is None:
             continue
-        start, end = m.start(), m.end()
-        prev = found[-1] if found else None
-        between = s[prev[1] : start] if prev else ""
-        if prev and _RANGE_SEP_RE.match(between) and _level(head) == _level(prev[2]):
+        begin, end = m.start(), m.end()
+        floor = pending[1] if pending else 0
+        gap = begin - floor
+        # Separators are short: a long gap is never a list or range separator (and is never sliced).
+        between = s[floor:begin] if pending and gap <= 6 else None
+        if pending and between is not None and _RANGE_SEP_RE.match(between) and _level(head) == _level(pending[2]):
             after = _RANGE_END_RE.match(s, end)
             end = after.end() if after else end
-            found[-1] = (prev[0], end, replace(prev[2], range_end=_inherit(head, prev[2])))
+            pending = (pending[0], end, replace(pending[2], range_end=_inherit(head, pending[2])))
             continue
-        if head.item and not head.article and head.paragraph is None and _LAW_NUMBER_BEFORE_RE.search(s, 0, start):
+        if (
+            head.item
+            and not head.article
+            and head.paragraph is None
+            and _LAW_NUMBER_BEFORE_RE.search(s, max(floor, begin - 4), begin)
+        ):
             continue  # 法律第九十六号, 平成10年(オ)第1081号: a law or case number, not an item
-        law = _law_before(s, start, table)
+        law = _law_before(s, begin, table, floor)
         if law is not None:
-            start, law_parts = law
+            begin, law_parts = law
             head = replace(
                 head,
                 law_name=law_parts.law_name,
@@ -258,13 +299,19 @@ def find_citations(text: str, *, names: LawNameTable | None = None) -> list[Cita
                 old_law=law_parts.old_law,
                 annotation=law_parts.annotation,
             )
-        elif (
-            prev and len(between) <= 4 and _LIST_SEP_RE.search(between) and not (head.article_rel or head.paragraph_rel)
-        ):
-            head = _inherit(head, prev[2])
+        elif pending and between is not None and _continues(between, head):
+            head = _inherit(head, pending[2])
         if head.annotation is None:
             note = _ANNOTATION_AFTER_RE.match(s, end)
             if note and not _HEAD_RE.fullmatch(note.group(1)):
                 head = replace(head, annotation=note.group(1))
-        found.append((start, end, head))
-    return [CitationMatch(text[offsets[a] : offsets[b]], offsets[a], offsets[b], p) for a, b, p in found]
+        if pending and (out := emit(pending)):
+            yield out
+        pending = (begin, end, head)
+    if pending and (out := emit(pending)):
+        yield out
+
+
+def find_citations(text: str, *, names: LawNameTable | None = None) -> list[CitationMatch]:
+    """Every statute citation in ``text``, in order (see :func:`iter_citations`)."""
+    return list(iter_citations(text, names=names))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 
 from egov_core.citations._memo import MemoDirectory
@@ -18,12 +19,12 @@ from egov_core.citations.model import (
     ResolutionStatus,
 )
 from egov_core.citations.names import BUILTIN_ABBREVIATIONS
-from egov_core.citations.parser import find_citations
+from egov_core.citations.parser import iter_citations
 from egov_core.errors import InvalidProvisionPathError, InvalidQueryError
 from egov_core.paths import canonical_path
 from egov_core.text.normalize import normalize
 
-__all__ = ["extract_and_resolve", "laws_named", "resolve_citation", "resolve_parts"]
+__all__ = ["extract_and_resolve", "iter_resolved", "laws_named", "resolve_citation", "resolve_parts"]
 
 _IROHA = "イロハニホヘトチリヌルヲワカヨタレソツネナラムウヰノオクヤマケフコエテアサキユメミシヱヒモセス"
 _PATH_RE = re.compile(
@@ -279,13 +280,50 @@ async def resolve_citation(q: str, *, directory: LawDirectory, context: Citation
         citation nor a known law name (never raises for an unresolvable citation).
     """
     table = await directory.name_table()
-    matches = find_citations(q, names=table)
-    if matches:
-        return await resolve_parts(matches[0].parts, directory=directory, context=context)
+    first = next(iter_citations(q, names=table), None)
+    if first is not None:
+        return await resolve_parts(first.parts, directory=directory, context=context)
     name = normalize(q.strip())
     if name and (name in table or await directory.find_by_title(name)):
         return await resolve_parts(CitationParts(law_name=name, law_ref=LawRef.NAME), directory=directory)
     return _not_found(CitationParts(), "no_citation", "条文の引用も法令名も見つかりません")
+
+
+async def iter_resolved(
+    text: str,
+    directory: LawDirectory,
+    context: CitationContext | None = None,
+    *,
+    start: int = 0,
+    max_chars: int = 100_000,
+) -> AsyncGenerator[tuple[CitationMatch, Resolution], None]:
+    """Every citation in ``text`` from offset ``start`` on, with its resolution, one at a time.
+
+    同法 / 同条 refer to the citation before. Citations before ``start`` are parsed but not resolved;
+    the last one that names its law is resolved once, so 同法 right after ``start`` still finds it.
+    The cost of stopping after k citations is linear in ``len(text)`` plus k resolutions.
+
+    Raises:
+        InvalidQueryError: ``text`` is longer than ``max_chars``.
+    """
+    if len(text) > max_chars:
+        raise InvalidQueryError(f"text is {len(text)} characters; at most {max_chars} are accepted")
+    table = await directory.name_table()
+    previous: Resolution | None = None
+    memo = MemoDirectory(directory)
+    last_named: CitationParts | None = None
+    for m in iter_citations(text, names=table):
+        if m.start < start:
+            if m.parts.law_ref is LawRef.NAME:
+                last_named = m.parts
+            continue
+        if last_named is not None:
+            previous = await resolve_parts(last_named, directory=memo, context=context)
+            previous, last_named = (previous if previous.law_id else None), None
+        res = await resolve_parts(m.parts, directory=memo, context=context, previous=previous)
+        yield m, res
+        if res.law_id is not None:
+            previous = res
 
 
 async def extract_and_resolve(
@@ -295,23 +333,12 @@ async def extract_and_resolve(
     *,
     max_chars: int = 100_000,
 ) -> list[tuple[CitationMatch, Resolution]]:
-    """Every citation in ``text`` with its resolution (同法 / 同条 refer to the citation before).
+    """Every citation in ``text`` with its resolution (see :func:`iter_resolved`).
 
     Raises:
         InvalidQueryError: ``text`` is longer than ``max_chars``.
     """
-    if len(text) > max_chars:
-        raise InvalidQueryError(f"text is {len(text)} characters; at most {max_chars} are accepted")
-    table = await directory.name_table()
-    out: list[tuple[CitationMatch, Resolution]] = []
-    previous: Resolution | None = None
-    memo = MemoDirectory(directory)
-    for m in find_citations(text, names=table):
-        res = await resolve_parts(m.parts, directory=memo, context=context, previous=previous)
-        out.append((m, res))
-        if res.law_id is not None:
-            previous = res
-    return out
+    return [pair async for pair in iter_resolved(text, directory, context, max_chars=max_chars)]
 
 
 async def laws_named(text: str, directory: LawDirectory, *, max_per_name: int = 2) -> list[LawEntry]:
