@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import orjson
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from egov_core.domain import Element
-from egov_core.errors import RevisionNotFoundError
+from egov_core.queries.history import revision_tree
 from egov_core.rendering import render_plain_text
 
 
 async def tree_bytes(conn: AsyncConnection, revision_pk: int) -> bytes:
     """The stored e-Gov v2 ``law_full_text`` JSON of a revision, as bytes (never re-serialised)."""
-    row = (await conn.execute(text("SELECT tree FROM law_revisions WHERE id = :id"), {"id": revision_pk})).first()
-    if row is None or row[0] is None:
-        raise RevisionNotFoundError("the revision's text is not stored")
-    return bytes(row[0])
+    return await revision_tree(conn, revision_pk)
 
 
 def _element(node: dict[str, object]) -> Element:

@@ -93,6 +93,12 @@ class CaseNotFoundError(NotFoundError):
     code = "case-not-found"
 
 
+class DiffApplyError(EgovError):
+    """A diff does not fit the text it is applied to (that text is not the diff's old side)."""
+
+    code = "diff-mismatch"
+
+
 class InvalidQueryError(EgovError, ValueError):
     """A search query or filter is malformed or over a documented limit."""
 

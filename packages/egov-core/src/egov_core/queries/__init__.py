@@ -5,6 +5,7 @@ without the web stack.
 """
 
 from egov_core.queries.cases import CaseFilter, CaseRow, citing_cases, get_case, list_cases
+from egov_core.queries.history import AmendmentRow, amendments_between, load_revision_law, revision_tree
 from egov_core.queries.laws import (
     LawFilter,
     LawRow,
@@ -26,12 +27,14 @@ from egov_core.queries.provisions import (
 )
 
 __all__ = [
+    "AmendmentRow",
     "CaseFilter",
     "CaseRow",
     "LawFilter",
     "LawRow",
     "ProvisionRow",
     "RevisionRow",
+    "amendments_between",
     "citing_cases",
     "find_article",
     "get_case",
@@ -44,6 +47,8 @@ __all__ = [
     "list_cases",
     "list_laws",
     "list_revisions",
+    "load_revision_law",
     "resolve_revision",
+    "revision_tree",
     "revisions_in_force",
 ]
