@@ -57,13 +57,16 @@ def test_diff_json_names_changes_and_amendments(http: httpx.Client) -> None:
     r = http.get(f"/v1/laws/{LAW}/diff", params={"from": OLD, "to": NEW})
     assert r.status_code == 200, r.text
     body = r.json()
-    assert body["old"]["law_revision_id"] == OLD and body["new"]["law_revision_id"] == NEW
+    assert body["old"]["law_revision_id"] == OLD
+    assert body["new"]["law_revision_id"] == NEW
     assert [a["law_revision_id"] for a in body["amendments"]] == [NEW]
     assert body["amendments"][0]["amendment_law_id"] == "505AC0000000044"
     assert body["amendments"][0]["enforcement_date"] == "2024-04-01"
     moved = next(c for c in body["changes"] if c["old"] and c["old"]["path"] == "MainProvision-Article_4")
-    assert moved["change"] == "renumbered" and moved["new"]["path"] == "MainProvision-Article_5"
-    assert body["counts"]["renumbered"] >= 1 and body["counts"]["unchanged"] > 0
+    assert moved["change"] == "renumbered"
+    assert moved["new"]["path"] == "MainProvision-Article_5"
+    assert body["counts"]["renumbered"] >= 1
+    assert body["counts"]["unchanged"] > 0
     assert all(c["change"] != "unchanged" for c in body["changes"])
     assert "immutable" in r.headers.get("cache-control", "")
 
@@ -97,7 +100,10 @@ def test_diff_html_is_a_side_by_side_table(http: httpx.Client) -> None:
     assert r.headers["content-type"].startswith("text/html")
     page = r.text
     assert "<th>改正後</th><th>改正前</th>" in page
-    assert "<ins>" in page and "<del>" in page and "（新設）" in page and "（繰上げ・繰下げ）" in page
+    assert "<ins>" in page
+    assert "<del>" in page
+    assert "（新設）" in page
+    assert "（繰上げ・繰下げ）" in page
 
 
 @pytest.mark.parametrize(
@@ -112,7 +118,7 @@ def test_diff_html_is_a_side_by_side_table(http: httpx.Client) -> None:
     ],
 )
 def test_bad_diff_requests_are_problems(
-    http: httpx.Client, params: dict[str, object], status: int, parameter: str | None
+    http: httpx.Client, params: dict[str, str | int], status: int, parameter: str | None
 ) -> None:
     r = http.get(f"/v1/laws/{LAW}/diff", params=params)
     assert r.status_code == status, r.text

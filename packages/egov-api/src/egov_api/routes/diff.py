@@ -16,6 +16,7 @@ from egov_api.routes._common import LawIdPath, law_url, mark_cacheable
 from egov_api.routes.laws import revision_summary
 from egov_api.schemas.common import PROBLEM_RESPONSES, page_info
 from egov_api.schemas.diff import Amendment, Change, DiffLimits, Edit, LawDiff, UnitRef
+from egov_api.schemas.history_examples import DIFF_EXAMPLE
 from egov_api.state import Conn
 from egov_core.diff import CHAR_DIFF_CAP, PAIR_CAP, DiffUnit, diff_laws
 from egov_core.diff import LawDiff as CoreDiff
@@ -84,7 +85,12 @@ def _heading(old: RevisionRow, new: RevisionRow, amendments: list[AmendmentRow])
         "the two texts: character comparison runs within one provision's changed lines up to `char_diff_cap` "
         "characters, similarity pairing within `pair_cap` units (see `limits`)."
     ),
-    responses={200: {"content": {"application/json": {}, "text/html": {}}}},
+    responses={
+        200: {
+            "model": LawDiff,
+            "content": {"application/json": {"example": DIFF_EXAMPLE}, "text/html": {}},
+        }
+    },
 )
 async def diff_route(
     conn: Conn,

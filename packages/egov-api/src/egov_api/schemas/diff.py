@@ -101,3 +101,33 @@ class AmendmentList(Model):
 
     page: PageInfo
     items: list[Amendment]
+
+
+class ChangedUnit(Model):
+    """One provision an amendment changed (without its text: follow ``diff`` for the edits)."""
+
+    change: Literal["formatting", "amended", "renumbered", "inserted", "deleted"]
+    old_path: str | None = Field(description="Path before (null when inserted).", examples=["MainProvision-Article_4"])
+    new_path: str | None = Field(description="Path after (null when deleted).", examples=["MainProvision-Article_5"])
+    title: str | None = Field(description="Heading label (after, or before when deleted).", examples=["第五条"])
+    caption: str | None = Field(default=None, examples=["（定義）"])
+
+
+class AmendmentChanges(Model):
+    """One amendment in a period and what it changed in the law."""
+
+    amendment: Amendment
+    previous_revision_id: str | None = Field(description="The revision it amended (null for the first text).")
+    counts: dict[str, int] = Field(description="Units per change kind.")
+    changes: list[ChangedUnit]
+    diff: str | None = Field(description="The full 新旧対照 of this amendment.")
+
+
+class LawTimeline(Model):
+    """What changed in a law between two dates, amendment by amendment."""
+
+    law_id: str = Field(examples=["405AC0000000047"])
+    enforced_after: date | None = Field(description="Exclusive lower bound on the 施行日.")
+    enforced_before: date | None = Field(description="Exclusive upper bound on the 施行日.")
+    page: PageInfo
+    items: list[AmendmentChanges]

@@ -5,7 +5,13 @@ without the web stack.
 """
 
 from egov_core.queries.cases import CaseFilter, CaseRow, citing_cases, get_case, list_cases
-from egov_core.queries.history import AmendmentRow, amendments_between, load_revision_law, revision_tree
+from egov_core.queries.history import (
+    AmendmentRow,
+    amendments_between,
+    list_amendments,
+    load_revision_law,
+    revision_tree,
+)
 from egov_core.queries.laws import (
     LawFilter,
     LawRow,
@@ -44,6 +50,7 @@ __all__ = [
     "get_provision",
     "get_subtree",
     "get_toc",
+    "list_amendments",
     "list_cases",
     "list_laws",
     "list_revisions",

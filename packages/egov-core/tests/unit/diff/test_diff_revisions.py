@@ -3,6 +3,7 @@ and the diff applied to the old text gives the new text exactly."""
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterator
 from functools import cache
@@ -33,7 +34,7 @@ def _pairs() -> Iterator[tuple[Path, Path]]:
         return
     for law_dir in sorted(REVISIONS.iterdir()):
         files = _history(law_dir)
-        yield from zip(files, files[1:], strict=False)
+        yield from itertools.pairwise(files)
 
 
 PAIRS = list(_pairs())
@@ -45,14 +46,23 @@ def _check_edits(diff: LawDiff) -> None:
         old_side = "".join(e.text for e in c.edits if e.op != "insert")
         new_side = "".join(e.text for e in c.edits if e.op != "delete")
         if c.change == "unchanged":
-            assert not c.edits and c.old is not None and c.new is not None
-            assert c.old.text == c.new.text and c.old.key == c.new.key
+            assert not c.edits
+            assert c.old is not None
+            assert c.new is not None
+            assert c.old.text == c.new.text
+            assert c.old.key == c.new.key
         elif c.edits:
-            assert old_side == (c.old.text if c.old else "") and new_side == (c.new.text if c.new else "")
+            assert old_side == (c.old.text if c.old else "")
+            assert new_side == (c.new.text if c.new else "")
         if c.change == "amended":
-            assert c.old is not None and c.new is not None and c.old.key == c.new.key and c.old.text != c.new.text
+            assert c.old is not None
+            assert c.new is not None
+            assert c.old.key == c.new.key
+            assert c.old.text != c.new.text
         if c.change == "renumbered":
-            assert c.old is not None and c.new is not None and c.old.key != c.new.key
+            assert c.old is not None
+            assert c.new is not None
+            assert c.old.key != c.new.key
 
 
 @needs_data
@@ -103,9 +113,14 @@ def test_renumbered_articles_are_found_by_content() -> None:
     by_old = {c.old.key: c for c in diff.changes if c.old is not None}
     moved = by_old["MainProvision-Article_4"]
     assert moved.change == "renumbered"
-    assert moved.new is not None and moved.new.key == "MainProvision-Article_5"
-    assert moved.new.title == "第五条" and moved.old is not None and moved.old.title == "第四条"
-    assert any(c.change == "inserted" and c.new is not None and c.new.key == "MainProvision-Article_4" for c in diff.changes)
+    assert moved.new is not None
+    assert moved.new.key == "MainProvision-Article_5"
+    assert moved.new.title == "第五条"
+    assert moved.old is not None
+    assert moved.old.title == "第四条"
+    assert any(
+        c.change == "inserted" and c.new is not None and c.new.key == "MainProvision-Article_4" for c in diff.changes
+    )
 
 
 @needs_data
@@ -133,7 +148,8 @@ def test_ruby_only_and_whitespace_only_changes_are_formatting() -> None:
     base = parse_law(data, source=path.name)
     ruby = parse_law(_replace_once(data, f"<Rt>{reading}</Rt>", f"<Rt>{reading}ー</Rt>"), source=path.name)
     changed = diff_laws(base, ruby).changed()
-    assert [c.change for c in changed] == ["formatting"] and not changed[0].edits
+    assert [c.change for c in changed] == ["formatting"]
+    assert not changed[0].edits
 
     sentence = next(u for u in law_units(base) if u.kind == "Article" and "、" in u.text).text.splitlines()[1]
     fragment = sentence[sentence.index("、") - 3 : sentence.index("、") + 1]
