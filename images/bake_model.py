@@ -73,6 +73,11 @@ def main() -> int:
         os.environ.get("EMBED_MODEL_DIR", ""),
         os.environ.get("HF_SEED", ""),
     )
+    # Readable by the server's user (uid 10001), whatever modes the source had: safetensors and some
+    # exports write 0600, and root (who runs this) would never notice.
+    for path in [dest, *dest.rglob("*")]:
+        if not path.is_symlink():
+            path.chmod(0o755 if path.is_dir() else 0o644)
     dimension = check(dest)
     size = sum(f.stat().st_size for f in dest.rglob("*") if f.is_file())
     print(f"baked {model} from {source}: {dimension} dimensions, {size / 1e6:.0f} MB, loads offline")

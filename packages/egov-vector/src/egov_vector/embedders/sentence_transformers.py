@@ -11,12 +11,14 @@ import logging
 import os
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, get_args
 
 import numpy as np
 import numpy.typing as npt
 
 from egov_vector.embedders.base import Vectors, run_batched
+from egov_vector.embedders.model_files import unreadable_files
 from egov_vector.embedders.prefixes import resolve_prefixes
 from egov_vector.errors import INSTALL_HINT, EmbedderUnavailableError
 from egov_vector.settings import Dtype
@@ -64,6 +66,12 @@ def _load(
         cached = _MODELS.get(key)
         if cached is not None:
             return cached
+        if Path(source).is_dir() and (unreadable := unreadable_files(Path(source))):
+            # Say so: the loader itself reports a file it may not read as missing.
+            raise EmbedderUnavailableError(
+                f"cannot read the embedding model in {source} as uid {os.getuid()}: {', '.join(unreadable)}; "
+                "make it readable by the server's user (chmod -R a+rX)"
+            )
         st = _import_sentence_transformers(offline)
         import torch
 
