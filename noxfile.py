@@ -66,7 +66,7 @@ def build(session: nox.Session) -> None:
     for pkg in PACKAGES:
         session.run("python", "-m", "build", "--wheel", "--outdir", str(dist), pkg)
     smoke = {
-        "egov_core": "from egov_core.parsing import parse_law; import egov_core.storage; print('egov-core ok')",
+        "egov_core": "from egov_core.parsing import parse_law; import egov_core.store; print('egov-core ok')",
         "egov_api": "from egov_api.app import create_app; create_app(); print('egov-api ok')",
         "egov_vector": "from egov_vector import DeterministicEmbedder; print('egov-vector ok')",
     }

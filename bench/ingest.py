@@ -35,7 +35,7 @@ def _sampler_class() -> Any:
 async def _ingest(url: str, steps: list[tuple[str, list[str]]], workers: int) -> dict[str, Any]:
     from egov_core.ingest import ingest_cases, ingest_laws
     from egov_core.settings import DatabaseSettings, EgovSettings
-    from egov_core.storage import create_engine, migrate
+    from egov_core.store import create_engine, migrate
 
     await migrate(url)
     engine = create_engine(EgovSettings(database=DatabaseSettings(statement_timeout_ms=3_600_000)), url=url)

@@ -35,7 +35,7 @@ async def _keyword_only(db_url: str, limit: int | None) -> dict[str, Any]:
     from sqlalchemy import text
 
     from egov_core.settings import DatabaseSettings, EgovSettings
-    from egov_core.storage import create_engine
+    from egov_core.store import create_engine
     from egov_core.text import normalize
     from egov_vector.evaluation import parse_questions, resolve_gold
 

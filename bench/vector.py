@@ -53,7 +53,7 @@ def embedder_for(env: dict[str, str]) -> Any:
 async def load_vector_store(engine: Any, law_files: list[Path], embedder: Any) -> Any:
     """Migrate (core + vector), ingest ``law_files`` and embed their main provisions; the backfill summary."""
     from egov_core.ingest import ingest_laws
-    from egov_core.storage import migrate
+    from egov_core.store import migrate
     from egov_vector import backfill, migrate_vector
 
     await migrate(engine)
@@ -69,7 +69,7 @@ async def hnsw_recall(
     from sqlalchemy import text
 
     from egov_core.settings import DatabaseSettings, EgovSettings
-    from egov_core.storage import EmbeddedPostgres, create_engine
+    from egov_core.store import EmbeddedPostgres, create_engine
     from egov_vector.search.semantic import autocommit, nearest_chunks, nearest_sql
 
     samples = json.loads((shared_data() / "eval/lawqa_jp/selection.json").read_text(encoding="utf-8"))["samples"]

@@ -53,7 +53,7 @@ def _scenarios() -> list[Scenario]:
 
 async def _load(url: str, law_files: list[Path], vector: dict[str, str]) -> dict[str, Any]:
     from egov_core.settings import DatabaseSettings, EgovSettings
-    from egov_core.storage import create_engine
+    from egov_core.store import create_engine
 
     embedder = embedder_for(vector)
     engine = create_engine(EgovSettings(database=DatabaseSettings(statement_timeout_ms=3_600_000)), url=url)
@@ -71,7 +71,7 @@ def vector_http(
 
     Returns ``{"embedder", "laws", "chunks", "scenarios": {name: {label, by_conn: {c: {rps, p50_ms, …}}}}}``.
     """
-    from egov_core.storage import EmbeddedPostgres
+    from egov_core.store import EmbeddedPostgres
 
     with tempfile.TemporaryDirectory(prefix="egov_bench_vhttp_") as tmp:
         pg = EmbeddedPostgres(Path(tmp) / "pg")

@@ -57,7 +57,7 @@ def _process(cmd: list[str], env: dict[str, str], log: Path) -> Iterator[subproc
 
 @contextmanager
 def _embedded_postgres(data_dir: Path) -> Iterator[str]:
-    from egov_core.storage import EmbeddedPostgres
+    from egov_core.store import EmbeddedPostgres
 
     server = EmbeddedPostgres(data_dir)
     url = server.start()

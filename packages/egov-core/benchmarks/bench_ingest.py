@@ -22,7 +22,7 @@ import psutil  # type: ignore[import-untyped]  # no stubs
 
 from egov_core.ingest import ingest_laws
 from egov_core.settings import EgovSettings
-from egov_core.storage import create_engine, migrate
+from egov_core.store import create_engine, migrate
 
 _DEFAULT_DATA = Path(
     os.environ.get("EGOV_SHARED_DATA", str(Path(__file__).resolve().parents[3].parent / "shared" / "data"))

@@ -159,7 +159,7 @@ async def measure(
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     """Fill, (re)index, measure, report."""
     from egov_core.settings import DatabaseSettings, EgovSettings
-    from egov_core.storage import EmbeddedPostgres, create_engine
+    from egov_core.store import EmbeddedPostgres, create_engine
 
     pg = EmbeddedPostgres(Path(args.store) / "pg")
     url = await pg.astart()

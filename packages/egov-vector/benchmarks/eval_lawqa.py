@@ -92,7 +92,7 @@ def metrics(runs: list[tuple[Ranked, set[tuple[str, str]]]]) -> dict[str, float]
 async def prepare(engine: AsyncEngine, corpus: Path, files: int) -> None:
     """Migrate, and ingest the corpus when the store holds fewer laws than the corpus has files."""
     from egov_core.ingest import ingest_laws
-    from egov_core.storage import migrate
+    from egov_core.store import migrate
     from egov_vector.migrate import migrate_vector
 
     await migrate(engine)
@@ -145,7 +145,7 @@ def make_embedder(
 async def evaluate(args: argparse.Namespace) -> dict[str, Any]:
     """Run the whole evaluation; returns the report (also printed as a table)."""
     from egov_core.settings import DatabaseSettings, EgovSettings
-    from egov_core.storage import EmbeddedPostgres, create_engine
+    from egov_core.store import EmbeddedPostgres, create_engine
 
     data = shared_data()
     questions = parse_questions(args.samples)

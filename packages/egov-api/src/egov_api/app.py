@@ -26,8 +26,7 @@ from egov_api.vector import mount_vector_routes, start_vector
 from egov_core.cache import DataVersionWatcher, TieredCache, asyncpg_dsn
 from egov_core.citations import SqlLawDirectory
 from egov_core.settings import EgovSettings
-from egov_core.storage import open_store
-from egov_core.store import Database
+from egov_core.store import Database, open_store
 from egov_core.text.snippets import warm_up as snippets_warm_up
 
 log = logging.getLogger("egov.api")

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_api.console import err, import_progress
 from egov_core.settings import EgovSettings
-from egov_core.storage import EmbeddedPostgres, create_engine, migrate, normalize_url, open_store, wait_until_ready
+from egov_core.store import EmbeddedPostgres, create_engine, migrate, normalize_url, open_store, wait_until_ready
 
 
 async def _is_empty(engine: AsyncEngine) -> bool:

@@ -109,7 +109,7 @@ def serve(
 @app.command()
 def migrate() -> None:
     """Create or upgrade the database schema to the latest migration."""
-    from egov_core.storage import open_store
+    from egov_core.store import open_store
 
     async def go() -> None:
         async with open_store(_settings(), run_migrations=True) as store:
@@ -181,7 +181,7 @@ async def _run_egov(settings: EgovSettings, title: str, work: Any) -> Any:
     """Open the store and an e-Gov client (settings.egov_api), run ``work(engine, client, progress)``, report."""
     from egov_api.console import progress_reporter
     from egov_core.egov_client import EgovClient
-    from egov_core.storage import open_store
+    from egov_core.store import open_store
 
     async with open_store(settings) as store, EgovClient(settings.egov_api) as client:
         with progress_reporter(title) as update:
@@ -274,7 +274,7 @@ def init_env(
 def _ops_database() -> Iterator[str]:
     """A libpq-style URL of the configured database (the embedded one is started and stopped around the
     block when none is configured); an :class:`EgovError` in the block is a readable error and exit 1."""
-    from egov_core.storage import EmbeddedPostgres, normalize_url
+    from egov_core.store import EmbeddedPostgres, normalize_url
 
     settings = _settings()
     embedded = None

@@ -6,8 +6,8 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from egov_core.domain import Element
-from egov_core.queries.history import revision_tree
 from egov_core.rendering import render_plain_text
+from egov_core.store.history import revision_tree
 
 
 async def tree_bytes(conn: AsyncConnection, revision_pk: int) -> bytes:

@@ -16,7 +16,7 @@ import pytest
 from egov_api_testsupport import drop_database, granian_server, new_database_url, shared_data_dir
 
 from egov_core.settings import EgovSettings
-from egov_core.storage import create_engine, migrate
+from egov_core.store import create_engine, migrate
 
 
 async def _load(url: str, data: Path) -> None:

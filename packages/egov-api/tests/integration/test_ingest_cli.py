@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from egov_api.cli import app
 from egov_api.console import QUIET_LOGGERS
-from egov_core.storage import migrate
+from egov_core.store import migrate
 
 GOOD = "132AC1000000040"  # a small real law
 

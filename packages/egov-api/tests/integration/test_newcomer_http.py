@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 
 from egov_api.app import create_app
 from egov_core.settings import EgovSettings
-from egov_core.storage import create_engine, migrate
+from egov_core.store import create_engine, migrate
 
 ROUDOU = "322AC0000000049"  # 労働基準法
 

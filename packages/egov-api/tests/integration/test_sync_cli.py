@@ -20,7 +20,7 @@ from fakes.fake_egov import FakeEgov, FakeResponse
 from sqlalchemy import text
 
 from egov_core.settings import EgovSettings
-from egov_core.storage import content_hash, create_engine, migrate
+from egov_core.store import content_hash, create_engine, migrate
 
 LAWS = ["405AC0000000047", "505AC0000000032"]  # 14 + 3 revisions
 

@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from egov_api.app import create_app
 from egov_core.settings import EgovSettings
-from egov_core.storage import create_engine, migrate
+from egov_core.store import create_engine, migrate
 
 pytestmark = pytest.mark.integration
 

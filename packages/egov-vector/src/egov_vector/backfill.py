@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from egov_core.storage import translate_errors
+from egov_core.store import translate_errors
 from egov_vector import _sources
 from egov_vector.chunking import Chunk, SourceKind
 from egov_vector.db.models import ensure_index, register_model, vector_literal

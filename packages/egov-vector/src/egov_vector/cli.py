@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from egov_core.settings import EgovSettings
-from egov_core.storage import open_store
+from egov_core.store import open_store
 from egov_vector.backfill import DEFAULT_BATCH, BackfillProgress, BackfillSummary, backfill
 from egov_vector.embedders import abuild_embedder
 from egov_vector.migrate import migrate_vector

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
-from egov_core.queries.compat import LawApiInfo, LawApiRevision
+from egov_core.store.compat import LawApiInfo, LawApiRevision
 
 #: e-Gov's 事項別分類コード (category_cd) -> the category name the store keeps (``Category`` attribute).
 CATEGORY_CODES: dict[str, str] = {

@@ -18,7 +18,7 @@ from egov_api.lawapi import params as p
 from egov_api.lawapi.errors import LawApiError
 from egov_api.lawapi.render import tree_xml
 from egov_api.state import Conn
-from egov_core.queries.compat import find_lawapi_revision
+from egov_core.store.compat import find_lawapi_revision
 
 router = APIRouter(tags=["e-Gov 法令API v2"])
 

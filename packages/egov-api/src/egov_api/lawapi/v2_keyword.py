@@ -22,15 +22,15 @@ from egov_api.lawapi.render import answer, answer_format
 from egov_api.lawapi.shapes import law_info, revision_info
 from egov_api.state import Conn
 from egov_core.errors import InvalidQueryError
-from egov_core.queries import revisions_in_force
-from egov_core.queries.compat import (
+from egov_core.search.keyword import SearchHit, search_parsed
+from egov_core.store import revisions_in_force
+from egov_core.store.compat import (
     LAWAPI_ORDER_COLUMNS,
     LawApiFilter,
     lawapi_infos,
     lawapi_law_ids,
     lawapi_revisions_by_pk,
 )
-from egov_core.search.keyword import SearchHit, search_parsed
 from egov_core.text.query import ParsedQuery, parse_query
 from egov_core.text.snippets import make_snippet
 

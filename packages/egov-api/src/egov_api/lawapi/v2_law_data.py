@@ -16,7 +16,7 @@ from egov_api.lawapi.elm import fig_sources, select, without_amendment_suppl
 from egov_api.lawapi.render import Format, answer, answer_format, full_text_value
 from egov_api.lawapi.shapes import law_info, revision_info, updated
 from egov_api.state import Conn
-from egov_core.queries.compat import LawApiRevision, find_lawapi_revision
+from egov_core.store.compat import LawApiRevision, find_lawapi_revision
 
 router = APIRouter(tags=["e-Gov 法令API v2"])
 

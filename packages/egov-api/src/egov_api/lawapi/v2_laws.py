@@ -14,7 +14,7 @@ from egov_api.lawapi.errors import LawApiError
 from egov_api.lawapi.render import answer, answer_format
 from egov_api.lawapi.shapes import law_info, revision_info
 from egov_api.state import Conn
-from egov_core.queries.compat import (
+from egov_core.store.compat import (
     LAWAPI_ORDER_COLUMNS,
     LawApiFilter,
     RevisionFilter,

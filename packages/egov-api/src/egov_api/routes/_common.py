@@ -10,8 +10,8 @@ from fastapi import Path, Query, Response
 from pydantic import StringConstraints
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from egov_core.queries import RevisionRow, resolve_revision
 from egov_core.rendering import format_provision_text
+from egov_core.store import RevisionRow, resolve_revision
 
 __all__ = ["format_provision_text"]  # re-exported for the route modules; it lives with the other renderer
 

@@ -16,7 +16,7 @@ from egov_api.schemas.diff import AmendmentChanges, AmendmentList, ChangedUnit, 
 from egov_api.schemas.history_examples import AMENDMENTS_EXAMPLE, TIMELINE_EXAMPLE
 from egov_api.state import Conn
 from egov_core.diff import diff_laws
-from egov_core.queries import get_law, list_amendments, list_revisions, load_revision_law
+from egov_core.store import get_law, list_amendments, list_revisions, load_revision_law
 
 router = APIRouter(prefix="/v1", tags=["amendments"], responses=PROBLEM_RESPONSES)
 

@@ -15,7 +15,7 @@ from egov_api.schemas.common import PROBLEM_RESPONSES, page_info
 from egov_api.state import Conn
 from egov_core.errors import InvalidProvisionPathError
 from egov_core.paths import canonical_path
-from egov_core.queries import CaseFilter, CaseRow, citing_cases, get_case, get_law, list_cases
+from egov_core.store import CaseFilter, CaseRow, citing_cases, get_case, get_law, list_cases
 
 router = APIRouter(tags=["cases"], responses=PROBLEM_RESPONSES)
 

@@ -22,8 +22,7 @@ from egov_core.citations import CitationContext, iter_resolved, resolve_citation
 from egov_core.citations import Resolution as CoreResolution
 from egov_core.errors import InvalidProvisionPathError
 from egov_core.paths import canonical_path
-from egov_core.queries import get_subtree
-from egov_core.storage import translate_errors
+from egov_core.store import get_subtree, translate_errors
 
 router = APIRouter(prefix="/v1", tags=["citations"], responses=PROBLEM_RESPONSES)
 

@@ -20,7 +20,7 @@ from egov_api.schemas.history_examples import DIFF_EXAMPLE
 from egov_api.state import Conn
 from egov_core.diff import CHAR_DIFF_CAP, PAIR_CAP, DiffUnit, diff_laws
 from egov_core.diff import LawDiff as CoreDiff
-from egov_core.queries import AmendmentRow, RevisionRow, amendments_between, load_revision_law, resolve_revision
+from egov_core.store import AmendmentRow, RevisionRow, amendments_between, load_revision_law, resolve_revision
 
 router = APIRouter(prefix="/v1/laws", tags=["laws"], responses=PROBLEM_RESPONSES)
 

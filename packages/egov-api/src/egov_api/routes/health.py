@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from egov_api.schemas.health import Liveness, Readiness
 from egov_api.state import State
-from egov_core.storage import current_revision, head_revision
+from egov_core.store import current_revision, head_revision
 
 router = APIRouter(tags=["operations"])
 

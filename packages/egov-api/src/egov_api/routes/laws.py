@@ -22,8 +22,8 @@ from egov_api.routes._common import (
 from egov_api.schemas.common import PROBLEM_RESPONSES, page_info
 from egov_api.schemas.laws import LawDetail, LawList, LawSummary, RevisionList, RevisionSummary, Toc, TocNode
 from egov_api.state import Conn, State
-from egov_core.queries import LawFilter, LawRow, RevisionRow, get_law, get_toc, list_laws, list_revisions
-from egov_core.queries.laws import SORTS
+from egov_core.store import LawFilter, LawRow, RevisionRow, get_law, get_toc, list_laws, list_revisions
+from egov_core.store.laws import SORTS
 
 router = APIRouter(prefix="/v1/laws", tags=["laws"], responses=PROBLEM_RESPONSES)
 

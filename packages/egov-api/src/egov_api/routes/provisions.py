@@ -23,7 +23,7 @@ from egov_api.state import Conn
 from egov_core.errors import InvalidNumeralError, InvalidProvisionPathError, ProvisionNotFoundError
 from egov_core.numerals import parse_article_number
 from egov_core.paths import path_candidates
-from egov_core.queries import ProvisionRow, RevisionRow, get_neighbours, get_subtree
+from egov_core.store import ProvisionRow, RevisionRow, get_neighbours, get_subtree
 
 router = APIRouter(prefix="/v1/laws", tags=["provisions"], responses=PROBLEM_RESPONSES)
 

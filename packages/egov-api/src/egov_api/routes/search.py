@@ -13,9 +13,8 @@ from egov_api.routes.cases import case_url
 from egov_api.schemas.common import PROBLEM_RESPONSES, page_info
 from egov_api.schemas.search import CaseHit, CaseSearchResult, Highlight, ProvisionHit, ProvisionSearchResult
 from egov_api.state import Conn, State
-from egov_core.queries import revisions_in_force
 from egov_core.search import search_cases, search_with_citations
-from egov_core.storage import translate_errors
+from egov_core.store import revisions_in_force, translate_errors
 
 router = APIRouter(prefix="/v1/search", tags=["search"], responses=PROBLEM_RESPONSES)
 

@@ -14,7 +14,7 @@ from lawapi_contract import ContractValidator, load_contract
 
 from egov_api.app import create_app
 from egov_core.settings import EgovSettings
-from egov_core.storage import create_engine, migrate
+from egov_core.store import create_engine, migrate
 
 #: 国旗国歌法 (in the recorded e-Gov answers), 民法, 日本国憲法, 個人情報保護法 and a law with three revisions.
 LAW_FILES = ("411AC0000000127", "129AC0000000089", "321CONSTITUTION", "415AC0000000057")

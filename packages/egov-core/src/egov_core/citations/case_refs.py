@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.citations.directory import LawDirectory, SqlLawDirectory
 from egov_core.citations.refs import resolve_ref_law_part
-from egov_core.storage import bump_data_version, translate_errors
+from egov_core.store import bump_data_version, translate_errors
 
 __all__ = ["resolve_case_refs"]
 

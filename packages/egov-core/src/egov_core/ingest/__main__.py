@@ -13,7 +13,7 @@ import sys
 import orjson
 
 from egov_core.settings import EgovSettings
-from egov_core.storage import create_engine, migrate
+from egov_core.store import create_engine, migrate
 
 
 async def _main(url: str, paths: list[str], workers: int, cases: bool) -> int:

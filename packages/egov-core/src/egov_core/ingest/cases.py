@@ -25,8 +25,8 @@ from egov_core.ingest._runs import finish_run, start_run
 from egov_core.ingest._writer import publish
 from egov_core.ingest.sources import SourceItem, iter_case_sources
 from egov_core.ingest.summary import ImportProgress, ImportSummary
-from egov_core.storage.errors import translate_errors
-from egov_core.storage.maintenance import CASE_TABLES, vacuum_analyze
+from egov_core.store.errors import translate_errors
+from egov_core.store.maintenance import CASE_TABLES, vacuum_analyze
 from egov_core.text import tsvector_literal
 
 __all__ = ["CASE_TOKEN_CHARS", "Resolver", "ingest_cases", "split_ref_law"]

@@ -17,8 +17,8 @@ from egov_core.ingest._runs import finish_run, known_law_checksums, start_run
 from egov_core.ingest._writer import refresh_all_current_revisions, write_revision
 from egov_core.ingest.sources import SourceItem, iter_law_sources
 from egov_core.ingest.summary import ImportProgress, ImportSummary
-from egov_core.storage.errors import translate_errors
-from egov_core.storage.maintenance import LAW_TABLES, vacuum_analyze
+from egov_core.store.errors import translate_errors
+from egov_core.store.maintenance import LAW_TABLES, vacuum_analyze
 
 __all__ = ["ProgressCallback", "ingest_laws", "refresh_current_revisions"]
 

@@ -1,11 +1,106 @@
 """The store: the only code that writes SQL for core tables, and the one place database errors become egov errors.
 
+PostgreSQL through SQLAlchemy 2 (async, asyncpg), Alembic migrations, the embedded default.
 :class:`Database` owns the engine and hands out connections (``read()``, ``write()``, ``maintenance()``);
-:func:`translate_error` and :data:`DRIVER_ERRORS` let the API's one error boundary translate a driver
-error that escaped anyway, without importing the driver.
+the repositories are plain async functions over a connection, returning immutable rows (``laws``,
+``provisions``, ``cases``, ``compat``). :func:`translate_error` and :data:`DRIVER_ERRORS` let the API's one
+error boundary translate a driver error that escaped anyway, without importing the driver.
+
+Typical use::
+
+    async with open_store(settings) as store:
+        database = Database(store.engine)
+        async with database.read() as conn:
+            law = await get_law(conn, "129AC0000000089")
 """
 
-from egov_core.storage.errors import DRIVER_ERRORS, is_unavailable, translate_error, translate_errors
+from egov_core.store.cases import CaseFilter, CaseRow, citing_cases, get_case, list_cases
+from egov_core.store.content_hash import content_hash
+from egov_core.store.data_version import DATA_VERSION_CHANNEL, bump_data_version, get_data_version
 from egov_core.store.database import Database
+from egov_core.store.embedded import EmbeddedPostgres, default_embedded_dir
+from egov_core.store.engine import Store, create_engine, normalize_url, open_store, vector_available, wait_until_ready
+from egov_core.store.errors import (
+    DRIVER_ERRORS,
+    is_unavailable,
+    translate_error,
+    translate_errors,
+    wrap_storage_errors,
+)
+from egov_core.store.history import (
+    AmendmentRow,
+    amendments_between,
+    list_amendments,
+    load_revision_law,
+    revision_tree,
+)
+from egov_core.store.laws import (
+    LawFilter,
+    LawRow,
+    RevisionRow,
+    get_law,
+    list_laws,
+    list_revisions,
+    resolve_revision,
+    revisions_in_force,
+)
+from egov_core.store.migrate import current_revision, head_revision, migrate, upgrade_to_head
+from egov_core.store.provisions import (
+    ProvisionRow,
+    find_article,
+    get_children,
+    get_neighbours,
+    get_provision,
+    get_subtree,
+    get_toc,
+)
 
-__all__ = ["DRIVER_ERRORS", "Database", "is_unavailable", "translate_error", "translate_errors"]
+__all__ = [
+    "DATA_VERSION_CHANNEL",
+    "DRIVER_ERRORS",
+    "AmendmentRow",
+    "CaseFilter",
+    "CaseRow",
+    "Database",
+    "EmbeddedPostgres",
+    "LawFilter",
+    "LawRow",
+    "ProvisionRow",
+    "RevisionRow",
+    "Store",
+    "amendments_between",
+    "bump_data_version",
+    "citing_cases",
+    "content_hash",
+    "create_engine",
+    "current_revision",
+    "default_embedded_dir",
+    "find_article",
+    "get_case",
+    "get_children",
+    "get_data_version",
+    "get_law",
+    "get_neighbours",
+    "get_provision",
+    "get_subtree",
+    "get_toc",
+    "head_revision",
+    "is_unavailable",
+    "list_amendments",
+    "list_cases",
+    "list_laws",
+    "list_revisions",
+    "load_revision_law",
+    "migrate",
+    "normalize_url",
+    "open_store",
+    "resolve_revision",
+    "revision_tree",
+    "revisions_in_force",
+    "translate_error",
+    "translate_errors",
+    "upgrade_to_head",
+    "vector_available",
+    "wait_until_ready",
+    "wrap_storage_errors",
+]

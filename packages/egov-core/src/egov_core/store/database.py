@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from egov_core.storage.errors import translate_errors
+from egov_core.store.errors import translate_errors
 
 __all__ = ["Database"]
 

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.errors import InvalidDateError
-from egov_core.storage import translate_errors
+from egov_core.store import translate_errors
 
 __all__ = ["SYNC_CURSOR_KEY", "get_sync_cursor", "jst_date", "set_sync_cursor"]
 

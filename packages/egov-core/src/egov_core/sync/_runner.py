@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from egov_core.egov_client import EgovClient
 from egov_core.errors import EgovApiError, EgovError
 from egov_core.ingest import ImportProgress, SourceItem, ingest_laws
-from egov_core.storage import translate_errors
+from egov_core.store import translate_errors
 from egov_core.sync._egov import Target, checksum_of, fetch_document
 from egov_core.sync.summary import PlannedRevision, SyncProgress, SyncProgressCallback, SyncSummary
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.domain import LawReference
 from egov_core.ingest import ingest_cases, split_ref_law
-from egov_core.storage import content_hash, get_data_version
+from egov_core.store import content_hash, get_data_version
 
 pytestmark = pytest.mark.integration
 

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.ingest import ingest_laws, iter_law_sources
-from egov_core.storage import get_data_version
+from egov_core.store import get_data_version
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

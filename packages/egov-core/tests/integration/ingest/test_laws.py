@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.ingest import ImportProgress, ingest_laws, iter_law_sources, refresh_current_revisions
 from egov_core.settings import EgovSettings
-from egov_core.storage import content_hash, create_engine, get_data_version, migrate
+from egov_core.store import content_hash, create_engine, get_data_version, migrate
 
 pytestmark = pytest.mark.integration
 

@@ -12,8 +12,8 @@ from sqlalchemy.engine import Connection
 
 from egov_core.ingest import ingest_laws
 from egov_core.settings import EgovSettings
-from egov_core.storage import create_engine, head_revision, migrate
-from egov_core.storage.migrate import alembic_config
+from egov_core.store import create_engine, head_revision, migrate
+from egov_core.store.migrate import alembic_config
 
 pytestmark = pytest.mark.integration
 

@@ -22,8 +22,8 @@ from egov_core.ingest._runs import finish_run_values, start_run
 from egov_core.ingest._writer import write_revision
 from egov_core.sample import sample_laws_zip
 from egov_core.settings import EgovSettings
-from egov_core.storage import content_hash, create_engine, get_data_version, migrate
-from egov_core.storage.errors import translate_errors
+from egov_core.store import content_hash, create_engine, get_data_version, migrate
+from egov_core.store.errors import translate_errors
 
 pytestmark = pytest.mark.integration
 

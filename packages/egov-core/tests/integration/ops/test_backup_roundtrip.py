@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from egov_core.errors import BackupFailedError, BackupToolMissingError
 from egov_core.ops import backup, find_pg_tools, restore, server_version
-from egov_core.storage import EmbeddedPostgres
+from egov_core.store import EmbeddedPostgres
 
 pytestmark = pytest.mark.integration
 

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from egov_core.eras import era_date
 from egov_core.ingest.units import search_units
 from egov_core.parsing import parse_law
-from egov_core.storage.migrate import migrate
+from egov_core.store.migrate import migrate
 from egov_core.text import tsvector_literal
 
 SHARED = Path(os.environ.get("EGOV_SHARED_DATA", str(Path(__file__).resolve().parents[6] / "shared" / "data")))

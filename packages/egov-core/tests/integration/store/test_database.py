@@ -12,9 +12,8 @@ from sqlalchemy.engine import make_url
 
 from egov_core.errors import StorageBusyError, StorageError, StorageUnavailableError
 from egov_core.settings import EgovSettings
-from egov_core.storage import create_engine
-from egov_core.storage.maintenance import vacuum_analyze
-from egov_core.store import Database
+from egov_core.store import Database, create_engine
+from egov_core.store.maintenance import vacuum_analyze
 
 pytestmark = pytest.mark.integration
 

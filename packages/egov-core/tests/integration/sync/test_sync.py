@@ -14,7 +14,7 @@ from sync_testsupport import count_revisions, data_version, jst_today, republish
 
 from egov_core.egov_client import EgovClient
 from egov_core.errors import InvalidQueryError
-from egov_core.storage import content_hash
+from egov_core.store import content_hash
 from egov_core.sync import SyncProgress, get_sync_cursor, sync
 from egov_core.sync._cursor import jst_date
 

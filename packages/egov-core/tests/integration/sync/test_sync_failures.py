@@ -11,7 +11,7 @@ from sync_testsupport import count_revisions, data_version, revision_row, scalar
 
 from egov_core.egov_client import EgovClient
 from egov_core.settings import EgovSettings
-from egov_core.storage import content_hash, create_engine, migrate
+from egov_core.store import content_hash, create_engine, migrate
 from egov_core.sync import fetch, get_sync_cursor, sync
 
 LAWS = ["405AC0000000047", "505AC0000000032", "505CO0000000222"]  # 14 + 3 + 2 revisions

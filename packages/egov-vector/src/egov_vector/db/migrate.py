@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.errors import StorageError
-from egov_core.storage import translate_errors
+from egov_core.store import translate_errors
 from egov_vector.errors import VectorExtensionMissingError
 
 __all__ = ["VERSION_TABLE", "migrate_vector", "require_vector_extension", "vector_head_revision"]

@@ -10,7 +10,7 @@ import numpy.typing as npt
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from egov_core.storage import translate_errors
+from egov_core.store import translate_errors
 from egov_vector.chunking import SourceKind
 from egov_vector.errors import ModelMismatchError
 from egov_vector.settings import DEFAULT_HNSW_EF_CONSTRUCTION, DEFAULT_HNSW_M

@@ -21,8 +21,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.search import SearchHit
-from egov_core.storage import translate_errors
-from egov_core.storage.tables import PRIOR_LENGTH_MASK
+from egov_core.store import translate_errors
+from egov_core.store.tables import PRIOR_LENGTH_MASK
 from egov_core.text import normalize
 from egov_core.text.query import MAX_TERMS, term_index_tsquery
 from egov_core.text.snippets import UNRENDERED, make_snippet

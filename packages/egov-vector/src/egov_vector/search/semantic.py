@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from egov_core.errors import InvalidQueryError
 from egov_core.search import cited_in_query, cited_units, directory_for
-from egov_core.storage import translate_errors
+from egov_core.store import translate_errors
 from egov_core.text.query import MAX_QUERY_LENGTH, parse_query
 from egov_core.text.snippets import UNRENDERED, make_snippet
 from egov_vector.db.models import sql_literal, vector_literal

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.ingest import ingest_cases, ingest_laws
 from egov_core.settings import DatabaseSettings, EgovSettings
-from egov_core.storage import EmbeddedPostgres, create_engine, migrate
+from egov_core.store import EmbeddedPostgres, create_engine, migrate
 from egov_vector import DeterministicEmbedder, SentenceTransformerEmbedder
 from egov_vector.migrate import migrate_vector
 

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.settings import DatabaseSettings, EgovSettings
-from egov_core.storage import create_engine, migrate
+from egov_core.store import create_engine, migrate
 from egov_vector import (
     DeterministicEmbedder,
     SentenceTransformerEmbedder,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from egov_core.storage.errors import translate_errors
+from egov_core.store.errors import translate_errors
 
 __all__ = ["DATA_VERSION_CHANNEL", "bump_data_version", "get_data_version"]
 

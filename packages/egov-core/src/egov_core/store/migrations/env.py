@@ -1,4 +1,4 @@
-"""Alembic environment: runs on a connection handed over by :func:`egov_core.storage.migrate.migrate`.
+"""Alembic environment: runs on a connection handed over by :func:`egov_core.store.migrate.migrate`.
 
 Run from the ``alembic`` command line instead, it reads ``sqlalchemy.url`` (or ``EGOV_DATABASE__URL``) and
 drives the async engine itself.

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from egov_core.storage.errors import translate_errors
+from egov_core.store.errors import translate_errors
 
 __all__ = ["alembic_config", "current_revision", "head_revision", "migrate", "upgrade_to_head"]
 

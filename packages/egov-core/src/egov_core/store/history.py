@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from egov_core.domain import Law
 from egov_core.errors import RevisionNotFoundError
 from egov_core.parsing import parse_law_json
-from egov_core.queries.laws import RevisionRow
+from egov_core.store.laws import RevisionRow
 
 __all__ = ["AmendmentRow", "amendments_between", "list_amendments", "load_revision_law", "revision_tree"]
 

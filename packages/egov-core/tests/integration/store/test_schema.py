@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.errors import StorageError, StorageUnavailableError
 from egov_core.settings import EgovSettings
-from egov_core.storage import (
+from egov_core.store import (
     bump_data_version,
     content_hash,
     create_engine,

@@ -11,7 +11,7 @@ import hashlib
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from egov_core.storage.errors import translate_errors
+from egov_core.store.errors import translate_errors
 
 __all__ = ["content_hash"]
 

@@ -1,6 +1,6 @@
 """SQLAlchemy Core table definitions: the storage contract (see ARCHITECTURE.md).
 
-The Alembic migrations in :mod:`egov_core.storage.migrations` create these tables; this module only
+The Alembic migrations in :mod:`egov_core.store.migrations` create these tables; this module only
 describes them so that queries can be written with SQLAlchemy Core. Keep both in step.
 """
 

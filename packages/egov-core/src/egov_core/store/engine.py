@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from egov_core.errors import StorageUnavailableError
 from egov_core.settings import EgovSettings
-from egov_core.storage.embedded import EmbeddedPostgres
-from egov_core.storage.errors import is_unavailable, translate_errors
-from egov_core.storage.migrate import migrate
+from egov_core.store.embedded import EmbeddedPostgres
+from egov_core.store.errors import is_unavailable, translate_errors
+from egov_core.store.migrate import migrate
 
 __all__ = ["Store", "create_engine", "normalize_url", "open_store", "vector_available", "wait_until_ready"]
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from egov_core.settings import EgovSettings
-from egov_core.storage import get_data_version, open_store
-from egov_core.storage.embedded import EMBEDDED_POSTGRES_VERSION
+from egov_core.store import get_data_version, open_store
+from egov_core.store.embedded import EMBEDDED_POSTGRES_VERSION
 
 pytestmark = pytest.mark.integration
 

@@ -1,1 +1,0 @@
-"""Alembic migrations of the egov schema, shipped inside the package (see :mod:`egov_core.storage.migrate`)."""

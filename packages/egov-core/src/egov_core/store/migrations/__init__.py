@@ -1,0 +1,1 @@
+"""Alembic migrations of the egov schema, shipped inside the package (see :mod:`egov_core.store.migrate`)."""
