@@ -75,11 +75,24 @@ def serve(
         bool, typer.Option(help="On the embedded default, load the bundled sample corpus when the store is empty.")
     ] = True,
 ) -> None:
-    """Serve the API with Granian. Without EGOV_DATABASE__URL, starts the embedded PostgreSQL first."""
+    """Serve the API with Granian. Without EGOV_DATABASE__URL, starts the embedded PostgreSQL first.
+
+    Serves the Full edition when egov-vector is installed and EGOV_VECTOR__ENABLED is not false; its embedding
+    model must then be on this machine (a server never downloads it): without it, exits 2 at once.
+    """
     from egov_api.bootstrap import prepare_store
     from egov_api.serve import ServeOptions, run_granian, worker_env
+    from egov_api.vector import served_edition
 
     settings = _settings()
+    try:
+        edition, problem = served_edition()
+    except Exception as exc:  # pydantic's ValidationError of EGOV_VECTOR__*: readably, not as a traceback
+        print_error(exc, label="invalid settings:")
+        raise typer.Exit(2) from exc
+    if problem is not None:  # before the database starts: the one line is all the user sees
+        print_error(problem, label="egov serve (Full edition):")
+        raise typer.Exit(2)
     opts = ServeOptions(
         host=host or settings.host,
         port=port if port is not None else settings.port,
@@ -97,9 +110,12 @@ def serve(
         raise typer.Exit(1)
     url, embedded = _run(prepare_store(settings, load_sample=load_sample and settings.api.load_sample_if_empty))
     shown_host = "127.0.0.1" if opts.host in ("0.0.0.0", "::") else opts.host  # noqa: S104 - only for display
-    err.print(f"egov {__version__}: API docs at [bold]http://{shown_host}:{opts.port}/docs[/bold]")
+    err.print(f"egov {__version__} ({edition} edition): API docs at [bold]http://{shown_host}:{opts.port}/docs[/bold]")
+    env = worker_env(settings, url)
+    if edition == "Full":
+        env.setdefault("HF_HUB_OFFLINE", "1")  # the model was found on disk above: workers never ask a hub
     try:
-        code = run_granian(opts, worker_env(settings, url))
+        code = run_granian(opts, env)
     finally:
         if embedded is not None:
             embedded.stop()

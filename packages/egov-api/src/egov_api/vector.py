@@ -29,6 +29,19 @@ def vector_installed() -> bool:
     return importlib.util.find_spec("egov_vector") is not None
 
 
+def served_edition() -> tuple[str, str | None]:
+    """The edition a server started now would serve: ``("Lite", None)``, or ``("Full", problem)`` where
+    ``problem`` says why its embedding model cannot load from this machine (None when it can)."""
+    if not vector_installed():
+        return "Lite", None
+    from egov_vector import load_vector_settings, missing_model
+
+    settings = load_vector_settings()
+    if not settings.enabled:
+        return "Lite", None
+    return "Full", missing_model(settings)
+
+
 def mount_vector_routes(app: FastAPI, state: AppState) -> bool:
     """Mount /v1/search/semantic, /v1/search/hybrid (+ cases) when Full is installed and enabled."""
     if not vector_installed():

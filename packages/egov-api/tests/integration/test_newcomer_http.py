@@ -7,11 +7,11 @@ abbreviation it matched; /v1/resolve gives an article's words.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
+import httpx
 import pytest
 from egov_api_testsupport import drop_database, new_database_url, shared_data_dir
-from starlette.testclient import TestClient
 
 from egov_api.app import create_app
 from egov_core.settings import EgovSettings
@@ -33,21 +33,29 @@ async def _load(url: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    """The app (lifespan run) over a fresh database holding 労働基準法."""
+def db_url() -> Iterator[str]:
+    """A fresh database holding 労働基準法 (dropped afterwards)."""
     if not (shared_data_dir() / "laws" / "xml" / f"{ROUDOU}.xml").is_file():
         pytest.skip(f"shared data not found at {shared_data_dir()} (set EGOV_SHARED_DATA)")
     name, url = new_database_url()
     try:
         asyncio.run(_load(url))
-        with TestClient(create_app(EgovSettings(database={"url": url}))) as c:
-            yield c
+        yield url
     finally:
         drop_database(name)
 
 
-def test_misspelt_filter_is_refused_not_ignored(client: TestClient) -> None:
-    r = client.get("/v1/laws", params={"abbreviation": "労基法"})
+@pytest.fixture(scope="module")
+async def client(db_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """The whole app (create_app, its lifespan run) in process over that database."""
+    app = create_app(EgovSettings(database={"url": db_url}))
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://egov") as c:  # type: ignore[attr-defined]
+        yield c
+
+
+async def test_misspelt_filter_is_refused_not_ignored(client: httpx.AsyncClient) -> None:
+    r = await client.get("/v1/laws", params={"abbreviation": "労基法"})
     assert r.status_code == 400
     body = r.json()
     assert body["parameter"] == "abbreviation"
@@ -55,43 +63,43 @@ def test_misspelt_filter_is_refused_not_ignored(client: TestClient) -> None:
     assert "'abbreviation'" in body["detail"]
 
 
-def test_accepted_parameters_still_answer(client: TestClient) -> None:
-    assert client.get("/v1/laws", params={"limit": 5, "sort": "title", "law_type": "Act"}).status_code == 200
-    assert client.get(f"/v1/laws/{ROUDOU}", params={"asof": "2020-04-01"}).status_code == 200
-    assert client.get(f"/v1/laws/{ROUDOU}/articles/20", params={"paragraph": 1}).status_code == 200
-    assert client.get("/v1/search", params={"q": "解雇", "limit": 3}).status_code == 200
+async def test_accepted_parameters_still_answer(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/v1/laws", params={"limit": 5, "sort": "title", "law_type": "Act"})).status_code == 200
+    assert (await client.get(f"/v1/laws/{ROUDOU}", params={"asof": "2020-04-01"})).status_code == 200
+    assert (await client.get(f"/v1/laws/{ROUDOU}/articles/20", params={"paragraph": 1})).status_code == 200
+    assert (await client.get("/v1/search", params={"q": "解雇", "limit": 3})).status_code == 200
 
 
-def test_abbreviation_filter_fills_abbrev(client: TestClient) -> None:
-    body = client.get("/v1/laws", params={"abbrev": "労基法"}).json()
+async def test_abbreviation_filter_fills_abbrev(client: httpx.AsyncClient) -> None:
+    body = (await client.get("/v1/laws", params={"abbrev": "労基法"})).json()
     assert [(i["law_id"], i["abbrev"]) for i in body["items"]] == [(ROUDOU, "労基法")]
     # Listed without the filter, the law shows what e-Gov records (nothing, for this law).
-    plain = client.get("/v1/laws", params={"title": "労働基準法"}).json()
+    plain = (await client.get("/v1/laws", params={"title": "労働基準法"})).json()
     assert [i["abbrev"] for i in plain["items"]] == [None]
 
 
-def test_resolve_gives_an_articles_words(client: TestClient) -> None:
-    res = client.get("/v1/resolve", params={"q": "労働基準法第二十条"}).json()["resolution"]
+async def test_resolve_gives_an_articles_words(client: httpx.AsyncClient) -> None:
+    res = (await client.get("/v1/resolve", params={"q": "労働基準法第二十条"})).json()["resolution"]
     assert res["status"] == "resolved"
     assert res["path"] == "MainProvision-Article_20"
-    article = client.get(f"/v1/laws/{ROUDOU}/provisions/MainProvision-Article_20").json()
+    article = (await client.get(f"/v1/laws/{ROUDOU}/provisions/MainProvision-Article_20")).json()
     assert res["text"] == article["full_text"]
     assert "少くとも三十日前にその予告をしなければならない" in res["text"]
     assert res["text"].count("\n") >= 2  # its three paragraphs
 
 
-def test_resolve_of_a_paragraph_keeps_its_own_text(client: TestClient) -> None:
-    res = client.get("/v1/resolve", params={"q": "労基法第二十条第一項"}).json()["resolution"]
-    para = client.get(f"/v1/laws/{ROUDOU}/provisions/MainProvision-Article_20-Paragraph_1").json()
+async def test_resolve_of_a_paragraph_keeps_its_own_text(client: httpx.AsyncClient) -> None:
+    res = (await client.get("/v1/resolve", params={"q": "労基法第二十条第一項"})).json()["resolution"]
+    para = (await client.get(f"/v1/laws/{ROUDOU}/provisions/MainProvision-Article_20-Paragraph_1")).json()
     assert res["text"] == para["text"]
     assert res["text"]
 
 
-def test_library_full_text_is_the_apis(client: TestClient) -> None:
+async def test_library_full_text_is_the_apis(client: httpx.AsyncClient) -> None:
     from egov_core.parsing import parse_law
 
     law = parse_law((shared_data_dir() / "laws" / "xml" / f"{ROUDOU}.xml").read_bytes(), law_id=ROUDOU)
     for path in ("Article_20", "Article_24", "Article_36"):
         art = law.provision(path)
         assert art is not None
-        assert client.get(f"/v1/laws/{ROUDOU}/provisions/{path}").json()["full_text"] == art.full_text
+        assert (await client.get(f"/v1/laws/{ROUDOU}/provisions/{path}")).json()["full_text"] == art.full_text

@@ -14,6 +14,7 @@ from egov_vector.embedders import (
     SentenceTransformerEmbedder,
     abuild_embedder,
     build_embedder,
+    missing_model,
 )
 from egov_vector.errors import (
     EmbedderUnavailableError,
@@ -63,6 +64,7 @@ __all__ = [
     "index_exists",
     "load_vector_settings",
     "migrate_vector",
+    "missing_model",
     "search_cases_hybrid",
     "search_cases_semantic",
     "search_hybrid",

