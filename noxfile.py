@@ -96,6 +96,13 @@ def bench(session: nox.Session) -> None:
     session.run("python", "-m", "bench.run", *session.posargs)
 
 
+@nox.session(name="bench-citations")
+def bench_citations(session: nox.Session) -> None:
+    """Citation extraction at n/2n/4n and POST /v1/citations at its limits: `nox -s bench-citations -- --quick`."""
+    _install_all(session)
+    session.run("python", "-m", "bench.citations", *session.posargs)
+
+
 @nox.session
 def schemathesis(session: nox.Session) -> None:
     """Property-based API tests from the served OpenAPI schema (>= 1,000 cases, no server errors)."""

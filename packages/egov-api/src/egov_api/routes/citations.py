@@ -115,7 +115,7 @@ async def resolve_route(
         "written, and its resolution (resolved / ambiguous / not_found). 同法 / 同条 follow the previous citation.\n\n"
         "Limits: the scan is linear in the text; one answer carries at most `limit` citations (default 200, at most "
         "1000). When more follow, `truncated` is true and `next_offset` says where to continue (send the same text "
-        "with `offset`); 同法 at the start of a page still refers to the last law named before it."
+        "with `offset`); 同法 at the start of a page still refers to the last law named in the 5,000 characters before it."
     ),
 )
 async def citations_route(state: State, body: CitationsRequest) -> CitationsResult:

@@ -125,10 +125,25 @@ class LawNameTable:
             if k:
                 by_last.setdefault(k[-1], set()).add(len(k))
         self._lengths = {c: tuple(sorted(ls, reverse=True)) for c, ls in by_last.items()}
+        # Keyed by the last two characters: 「…法」 alone has dozens of name lengths, 「民法」 a handful.
+        by_pair: dict[str, set[int]] = {}
+        for k in self._table:
+            if len(k) >= 2:
+                by_pair.setdefault(k[-2:], set()).add(len(k))
+        self._pair_lengths = {p: tuple(sorted(ls, reverse=True)) for p, ls in by_pair.items()}
+        self._single = frozenset(k for k in self._table if len(k) == 1)
 
     def lengths_ending_with(self, char: str) -> tuple[int, ...]:
         """Lengths of the known names ending with ``char``, longest first (for longest-match lookups)."""
         return self._lengths.get(char, ())
+
+    def longest_ending_at(self, s: str, end: int, floor: int = 0) -> int:
+        """Length of the longest known name that ends at ``s[end]`` and starts at or after ``floor`` (0 if none)."""
+        if end - floor >= 2:
+            for k in self._pair_lengths.get(s[end - 2 : end], ()):
+                if k <= end - floor and s[end - k : end] in self._table:
+                    return k
+        return 1 if end > floor and s[end - 1] in self._single else 0
 
     def titles_for(self, name: str) -> list[str]:
         """Titles ``name`` may stand for (empty when unknown); ``name`` is normalised first."""

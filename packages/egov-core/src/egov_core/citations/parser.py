@@ -15,8 +15,10 @@ at :data:`NAME_SCAN_CAP` characters, so the regions read backwards do not overla
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import lru_cache
 
 from egov_core.citations.model import CitationMatch, CitationParts, LawRef, Relative
 from egov_core.citations.names import LawNameTable, default_name_table
@@ -96,9 +98,15 @@ _REL = {
 }
 
 
+@lru_cache(maxsize=4096)  # the same few numbers recur thousands of times in a long text
+def _int(numeral: str) -> int:
+    return kanji_to_int(numeral)
+
+
+@lru_cache(maxsize=4096)
 def _num(main: str, branches: str) -> str:
     parts = [main, *[p for p in re.split("[のノ]", branches) if p]]
-    return "_".join(str(kanji_to_int(p)) for p in parts)
+    return "_".join(str(_int(p)) for p in parts)
 
 
 def _offsets(text: str, norm: str) -> list[int]:
@@ -152,12 +160,7 @@ def _law_before(s: str, pos: int, names: LawNameTable, floor: int = 0) -> tuple[
     # A run cut off by the cap is longer than any law name: only a known name at its end can count.
     capped = run_start == floor and floor == pos - NAME_SCAN_CAP
     run = s[run_start:end]
-    known = 0
-    if end > floor:
-        for k in names.lengths_ending_with(s[end - 1]):
-            if k <= end - floor and s[end - k : end] in names:
-                known = k
-                break
+    known = names.longest_ending_at(s, end, floor)
     name_start = end - known if known else run_start
     if known and len(run) > known and not capped:
         extension = run[: len(run) - known]
@@ -200,7 +203,7 @@ def _head_parts(m: re.Match[str]) -> CitationParts | None:
             suppl=g("suppl") is not None,
             article=_num(g("art"), g("artbr")) if g("art") else None,
             article_rel=_REL[g("artrel")] if g("artrel") else None,
-            paragraph=kanji_to_int(g("para")) if g("para") else None,
+            paragraph=_int(g("para")) if g("para") else None,
             paragraph_rel=_REL[g("pararel")] if g("pararel") else None,
             item=_num(g("item"), g("itembr")) if g("item") else None,
             item_rel=_REL[g("itemrel")] if g("itemrel") else None,
@@ -239,7 +242,9 @@ def _continues(between: str, head: CitationParts) -> bool:
     return len(between) <= 4 and bool(_LIST_SEP_RE.search(between)) and not (head.article_rel or head.paragraph_rel)
 
 
-def iter_citations(text: str, *, names: LawNameTable | None = None, start: int = 0) -> Iterator[CitationMatch]:
+def iter_citations(
+    text: str, *, names: LawNameTable | None = None, start: int = 0, lookback: int | None = None
+) -> Iterator[CitationMatch]:
     """Every statute citation in ``text``, in order, one at a time, with offsets into ``text``.
 
     Work and memory are linear in ``len(text)`` (plus a constant per citation), so a caller that stops
@@ -251,6 +256,8 @@ def iter_citations(text: str, *, names: LawNameTable | None = None, start: int =
             ``default_name_table().extended(...)`` to add the titles of the laws in the store).
         start: yield only citations starting at or after this offset of ``text`` (the text before it
             is still read, so lists, ranges and 同法 see what came before).
+        lookback: read only this many characters before ``start`` (None: from the beginning), so a page
+            deep into a long text costs the page, not everything before it.
 
     Yields:
         One :class:`CitationMatch` per citation; list members (民法第七百九条及び第七百十条) are separate
@@ -268,12 +275,15 @@ def iter_citations(text: str, *, names: LawNameTable | None = None, start: int =
             CitationMatch(text[offsets[a] : offsets[b]], offsets[a], offsets[b], parts) if offsets[a] >= start else None
         )
 
-    for m in _HEAD_RE.finditer(s):
+    scan_from = 0
+    if lookback is not None and start - lookback > 0:
+        scan_from = bisect_left(offsets, start - lookback)
+    for m in _HEAD_RE.finditer(s, scan_from):
         head = _head_parts(m)
         if head is None:
             continue
         begin, end = m.start(), m.end()
-        floor = pending[1] if pending else 0
+        floor = pending[1] if pending else scan_from
         gap = begin - floor
         # Separators are short: a long gap is never a list or range separator (and is never sliced).
         between = s[floor:begin] if pending and gap <= 6 else None

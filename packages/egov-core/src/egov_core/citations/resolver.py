@@ -32,6 +32,8 @@ _PATH_RE = re.compile(
     r"(?:-Article_(?P<art>[\d_]+))?(?:-Paragraph_(?P<para>\d+))?(?:-Item_(?P<item>[\d_]+))?"
 )
 _ACT_SUFFIXES = ("施行令", "施行規則", "施行法")
+#: Characters before a page's ``start`` read for context (the law a 同法 or a list member refers to).
+PAGE_LOOKBACK = 5_000
 _SUPPL_TOPS = ("SupplProvision[1]", "SupplProvision")
 
 
@@ -299,9 +301,10 @@ async def iter_resolved(
 ) -> AsyncGenerator[tuple[CitationMatch, Resolution], None]:
     """Every citation in ``text`` from offset ``start`` on, with its resolution, one at a time.
 
-    同法 / 同条 refer to the citation before. Citations before ``start`` are parsed but not resolved;
-    the last one that names its law is resolved once, so 同法 right after ``start`` still finds it.
-    The cost of stopping after k citations is linear in ``len(text)`` plus k resolutions.
+    同法 / 同条 refer to the citation before. When ``start`` > 0, the :data:`PAGE_LOOKBACK` characters
+    before it are parsed but not resolved, and the last citation there that names its law is resolved
+    once, so 同法 right after ``start`` still finds it. The cost of stopping after k citations is linear
+    in the characters read plus k resolutions.
 
     Raises:
         InvalidQueryError: ``text`` is longer than ``max_chars``.
@@ -312,7 +315,8 @@ async def iter_resolved(
     previous: Resolution | None = None
     memo = MemoDirectory(directory)
     last_named: CitationParts | None = None
-    for m in iter_citations(text, names=table):
+    # Citations from PAGE_LOOKBACK before ``start`` on; those before ``start`` only give context.
+    for m in iter_citations(text, names=table, start=max(0, start - PAGE_LOOKBACK), lookback=0):
         if m.start < start:
             if m.parts.law_ref is LawRef.NAME:
                 last_named = m.parts

@@ -109,3 +109,16 @@ def test_a_run_longer_than_any_law_name_is_no_law_name() -> None:
     [m] = find_citations("漢" * (NAME_SCAN_CAP + 10) + "法第一条")
     assert m.parts.law_name is None
     assert m.text == "第一条"
+
+
+def test_a_deep_page_costs_a_page_not_the_text_before_it() -> None:
+    def page(text: str) -> Callable[[], object]:
+        return lambda: list(itertools.islice(iter_citations(text, start=len(text) - 300, lookback=600), 50))
+
+    small = _lines_run(page("第一条" * 1_000))
+    large = _lines_run(page("第一条" * 8_000))
+    assert large <= 1.2 * small, (small, large)
+    # The window still gives context: a list member right after the cut keeps its law.
+    text = "あ" * 900 + "民法第七百九条及び第七百十条"
+    [member] = iter_citations(text, start=text.index("第七百十条"), lookback=20)
+    assert (member.parts.law_name, member.parts.article) == ("民法", "710")
