@@ -17,6 +17,7 @@ from egov_api import __version__
 from egov_api.fastpath import FastPath
 from egov_api.lawapi import mount_lawapi
 from egov_api.limits import BodySizeLimit
+from egov_api.mcp_server import mount_mcp
 from egov_api.metrics import Metrics, MetricsMiddleware
 from egov_api.problems import install_problem_handlers
 from egov_api.query_params import reject_unknown_query
@@ -67,9 +68,11 @@ def create_app(settings: EgovSettings | None = None) -> ASGIApp:
     app, cache = build_fastapi(settings)
     inner = FastPath(app, cache=cache, prefixes=("/v1/",), client_max_age=settings.cache.client_max_age)
     # The e-Gov-compatible surfaces answer JSON or XML by Accept when response_format is absent: keyed on it.
-    return FastPath(
+    outer = FastPath(
         inner, cache=cache, prefixes=("/api/",), vary=("accept",), client_max_age=settings.cache.client_max_age
     )
+    mount_mcp(app, outer, host=settings.host)
+    return outer
 
 
 def build_fastapi(settings: EgovSettings) -> tuple[FastAPI, TieredCache]:
@@ -95,6 +98,8 @@ def build_fastapi(settings: EgovSettings) -> tuple[FastAPI, TieredCache]:
             state.extras["cache"] = cache
             state.extras["cache_health"] = lambda: {"status": cache.health(), **cache.stats()}
             await start_vector(state, pgvector=store.vector)
+            if (mcp_running := state.extras.get("mcp")) is not None:
+                await stack.enter_async_context(mcp_running())
             await asyncio.to_thread(snippets_warm_up)  # else the first snippet of a semantic hit waits for it
             log.info("egov %s ready", __version__)
             yield

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_api import __version__
@@ -120,6 +121,29 @@ def serve(
         if embedded is not None:
             embedded.stop()
     raise typer.Exit(code)
+
+
+@app.command()
+def mcp(
+    load_sample: Annotated[
+        bool, typer.Option(help="On the embedded default, load the bundled sample corpus when the store is empty.")
+    ] = True,
+) -> None:
+    """Serve egov's MCP tools on stdin / stdout (for LLM clients: Claude Desktop, VS Code …).
+
+    The API runs in-process (no port); logs go to stderr. Over HTTP the same tools are at /mcp of `egov serve`.
+    """
+    from egov_api.bootstrap import prepare_store
+    from egov_api.mcp_server import run_stdio
+
+    settings = _settings()
+    url, embedded = _run(prepare_store(settings, load_sample=load_sample and settings.api.load_sample_if_empty))
+    settings = settings.model_copy(update={"database": settings.database.model_copy(update={"url": SecretStr(url)})})
+    try:
+        _run(run_stdio(settings))
+    finally:
+        if embedded is not None:
+            embedded.stop()
 
 
 @app.command()

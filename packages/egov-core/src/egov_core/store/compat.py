@@ -36,6 +36,7 @@ __all__ = [
     "LawApiLaw",
     "LawApiRevision",
     "RevisionFilter",
+    "current_revision_ids",
     "find_lawapi_revision",
     "lawapi_infos",
     "lawapi_law",
@@ -362,6 +363,20 @@ async def lawapi_infos(conn: AsyncConnection, law_ids: Sequence[str]) -> dict[st
         return {}
     rows = await conn.execute(text(f"SELECT {_LAW} FROM laws l WHERE l.law_id = ANY(:ids)"), {"ids": list(law_ids)})
     return {m.law_id: _info(m._mapping) for m in rows}
+
+
+async def current_revision_ids(conn: AsyncConnection, law_ids: Sequence[str]) -> dict[str, str]:
+    """``{law_id: law_revision_id}`` of the current revision of each law the store holds."""
+    if not law_ids:
+        return {}
+    rows = await conn.execute(
+        text(
+            "SELECT l.law_id, r.law_revision_id FROM laws l JOIN law_revisions r ON r.id = l.current_revision_id "
+            "WHERE l.law_id = ANY(:ids)"
+        ),
+        {"ids": list(law_ids)},
+    )
+    return {r[0]: r[1] for r in rows}
 
 
 async def lawapi_law_ids(conn: AsyncConnection, flt: LawApiFilter, *, cap: int) -> list[str]:

@@ -1,0 +1,133 @@
+"""The MCP server end to end with the SDK's own client: ``egov mcp`` over stdio (a subprocess) and streamable
+HTTP at /mcp of a real Granian server, both on the small corpus."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from egov_api_testsupport import granian_server
+from mcp import ClientSession, StdioServerParameters, stdio_client
+from mcp.client.streamable_http import streamable_http_client
+
+from egov_api.mcp_server import MAX_OUTPUT_CHARS
+
+pytestmark = pytest.mark.integration
+
+TOOLS = {
+    "search_laws",
+    "get_provision",
+    "resolve_citations",
+    "keyword_search",
+    "search_cases",
+    "cases_citing",
+    "law_revisions",
+}
+
+
+@pytest.fixture(scope="module")
+def mcp_http(lawapi_db: str) -> Iterator[str]:
+    """Granian serving the app (Lite: vector routes off) over the small corpus; the /mcp URL."""
+    with granian_server({"EGOV_DATABASE__URL": lawapi_db, "EGOV_VECTOR__ENABLED": "false"}) as base:
+        yield base + "/mcp"
+
+
+@asynccontextmanager
+async def stdio_session(lawapi_db: str) -> AsyncIterator[ClientSession]:
+    egov = str(Path(sys.executable).with_name("egov"))
+    env = {"EGOV_DATABASE__URL": lawapi_db, "EGOV_VECTOR__ENABLED": "false"}
+    params = StdioServerParameters(command=egov, args=["mcp"], env=env)
+    async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
+        await session.initialize()
+        yield session
+
+
+@asynccontextmanager
+async def http_session(url: str) -> AsyncIterator[ClientSession]:
+    async with streamable_http_client(url) as (read, write), ClientSession(read, write) as session:
+        await session.initialize()
+        yield session
+
+
+def answer(result: Any) -> dict[str, Any]:
+    assert not result.is_error, result.content
+    data: dict[str, Any] = result.structured_content
+    assert data is not None
+    assert len(json.dumps(data, ensure_ascii=False)) <= MAX_OUTPUT_CHARS + 2_000  # provenance beside the bound
+    return data
+
+
+async def exercise(session: ClientSession) -> None:
+    tools = {t.name: t for t in (await session.list_tools()).tools}
+    assert set(tools) == TOOLS  # Lite: no semantic / hybrid tools
+    for tool in tools.values():
+        assert tool.description
+        assert tool.input_schema["type"] == "object"
+        assert tool.output_schema is not None
+
+    found = answer(await session.call_tool("search_laws", {"query": "民法"}))
+    assert "129AC0000000089" in {p["law_id"] for p in found["provenance"]}
+
+    by_path = answer(
+        await session.call_tool("get_provision", {"law_id": "129AC0000000089", "path": "MainProvision-Article_709"})
+    )
+    assert "故意又は過失" in by_path["result"]["full_text"]
+    prov = by_path["provenance"][0]
+    assert prov["law_id"] == "129AC0000000089"
+    assert prov["law_revision_id"]
+    assert prov["egov_url"] == "https://laws.e-gov.go.jp/law/129AC0000000089"
+    assert by_path["data_version"] >= 1
+
+    by_citation = answer(await session.call_tool("get_provision", {"citation": "民法第七百九条"}))
+    assert by_citation["result"]["path"] == "MainProvision-Article_709"
+
+    cited = answer(await session.call_tool("resolve_citations", {"text": "民法第七百九条及び第七百十条による。"}))
+    assert [c["resolution"]["path"] for c in cited["result"]["items"]] == [
+        "MainProvision-Article_709",
+        "MainProvision-Article_710",
+    ]
+
+    hits = answer(await session.call_tool("keyword_search", {"query": "不法行為", "limit": 5}))
+    assert hits["result"]["items"]
+    assert all(p["law_revision_id"] for p in hits["provenance"])
+
+    revisions = answer(await session.call_tool("law_revisions", {"law_id": "505AC0000000032"}))
+    assert len(revisions["result"]["items"]) >= 3
+
+    answer(await session.call_tool("cases_citing", {"law_id": "129AC0000000089", "path": "MainProvision-Article_709"}))
+    answer(await session.call_tool("search_cases", {"query": "損害賠償"}))
+
+    # Bad input is a tool error naming the problem, never a crash.
+    missing = await session.call_tool(
+        "get_provision", {"law_id": "129AC0000000089", "path": "MainProvision-Article_99999"}
+    )
+    assert missing.is_error
+    assert "404" in missing.content[0].text
+    invalid = await session.call_tool("keyword_search", {"query": "", "limit": 500})
+    assert invalid.is_error
+    neither = await session.call_tool("get_provision", {})
+    assert neither.is_error
+    unknown_law = await session.call_tool("law_revisions", {"law_id": "999AC0000000999"})
+    assert unknown_law.is_error
+
+
+async def test_mcp_over_stdio(lawapi_db: str) -> None:
+    async with stdio_session(lawapi_db) as session:
+        await exercise(session)
+
+
+async def test_mcp_over_streamable_http(mcp_http: str) -> None:
+    async with http_session(mcp_http) as session:
+        await exercise(session)
+
+
+async def test_tool_output_is_bounded(mcp_http: str) -> None:
+    text = "民法第七百九条、" * 1200  # 1,200 citations: far beyond the bound once resolved
+    async with http_session(mcp_http) as session:
+        data = answer(await session.call_tool("resolve_citations", {"text": text[:10_000]}))
+    assert data["truncated"] is True
