@@ -62,12 +62,32 @@ def lawapi_settings(lawapi_db: str) -> EgovSettings:
 
 @pytest.fixture(scope="session")
 async def api(lawapi_settings: EgovSettings) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client on the whole app (fast path, cache, routes) in-process, its lifespan running."""
+    """An HTTP client on the whole app (fast path, cache, routes) in-process, its lifespan running.
+
+    The lifespan runs in a task of its own: it holds task groups (the MCP session manager's), which must be
+    left by the task that entered them, and a session fixture's setup and teardown run in different tasks.
+    """
     app = create_app(lawapi_settings)
-    async with app.router.lifespan_context(app):
+    started, stop = asyncio.Event(), asyncio.Event()
+
+    async def run() -> None:
+        async with app.router.lifespan_context(app):
+            started.set()
+            await stop.wait()
+
+    task = asyncio.create_task(run())
+    waiter = asyncio.create_task(started.wait())
+    await asyncio.wait([task, waiter], return_when=asyncio.FIRST_COMPLETED)
+    if task.done():
+        waiter.cancel()
+        task.result()  # the lifespan failed: raise its error
+    try:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://egov.test", timeout=30) as client:
             yield client
+    finally:
+        stop.set()
+        await task
 
 
 @pytest.fixture(scope="session")
