@@ -290,7 +290,7 @@ def bridge_for(state: Any, target: ASGIApp) -> ApiBridge:
     """An :class:`ApiBridge` calling ``target``, with provenance and data version from the app's ``state``."""
 
     async def revisions(law_ids: list[str]) -> dict[str, str]:
-        from egov_core.queries.compat import current_revision_ids
+        from egov_core.store.compat import current_revision_ids
 
         async with state.read_engine.connect() as conn:
             return await current_revision_ids(conn, law_ids)
