@@ -24,8 +24,10 @@ step() { local t0=$SECONDS; "$@"; printf 'step: %-60s %4ds\n' "$*" $((SECONDS - 
 
 # netavark + aardvark-dns are what give containers on a compose network each other's names. They are
 # only Recommends of podman: with --no-install-recommends podman falls back to CNI, records that choice,
-# and every lookup of `postgres` fails (`Name or service not known`).
-packages=(podman buildah runc debootstrap netavark aardvark-dns iproute2)
+# and every lookup of `postgres` fails (`Name or service not known`). netavark in turn needs iptables
+# (not even a Recommends of it in bookworm): without it every RUN and every container start fails with
+# `netavark: No such file or directory (os error 2)`.
+packages=(podman buildah runc debootstrap netavark aardvark-dns iptables iproute2)
 
 engine() {
     local missing=()
