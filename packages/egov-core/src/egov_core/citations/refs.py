@@ -10,16 +10,21 @@ from egov_core.domain.case import LawReference
 
 __all__ = ["resolve_ref_law", "resolve_ref_law_part", "split_ref_law"]
 
-_SEPARATORS = frozenset("，,、；;\n")
+_SEPARATORS = frozenset("，,、；;\r\n")
 _OPEN, _CLOSE = "（(「", "）)」"
 
 
-def split_ref_law(ref_law: str) -> list[str]:
-    """The parts of a 参照法条 field, split at 「，」「、」「；」 outside parentheses, blanks dropped.
+def split_ref_law(ref_law: str | None) -> list[str]:
+    """The parts of a 参照法条 field, split at 「，」「,」「、」「；」 and line breaks outside parentheses.
+
+    The one splitter: the court-decision import stores these parts (``case_law_refs.seq``) and every
+    re-resolution and test splits the same way. Parts are stripped (full-width spaces too); blanks dropped.
 
     ``'民法709条，民法710条'`` → ``['民法709条', '民法710条']``;
     ``'旧特許法（大正10年法律第96号）1条，…'`` keeps the parenthesised law number with its part.
     """
+    if not ref_law:
+        return []
     parts: list[str] = []
     depth = 0
     current: list[str] = []
@@ -61,4 +66,4 @@ async def resolve_ref_law_part(part: str, directory: LawDirectory) -> LawReferen
 
 async def resolve_ref_law(ref_law: str | None, directory: LawDirectory) -> list[LawReference]:
     """Every part of a 参照法条 field, resolved (empty for a missing field)."""
-    return [await resolve_ref_law_part(p, directory) for p in split_ref_law(ref_law or "")]
+    return [await resolve_ref_law_part(p, directory) for p in split_ref_law(ref_law)]

@@ -16,7 +16,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from egov_core.ingest.cases import ingest_cases, split_ref_law
+    from egov_core.ingest.cases import ingest_cases
     from egov_core.ingest.pipeline import ProgressCallback, ingest_laws, refresh_current_revisions
     from egov_core.ingest.sources import SourceItem, iter_case_sources, iter_law_sources, measure_sources
     from egov_core.ingest.summary import ImportProgress, ImportSummary
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
 _EXPORTS = {
     "ingest_cases": "cases",
-    "split_ref_law": "cases",
     "ProgressCallback": "pipeline",
     "ingest_laws": "pipeline",
     "refresh_current_revisions": "pipeline",
@@ -53,7 +52,6 @@ __all__ = [
     "measure_sources",
     "refresh_current_revisions",
     "search_units",
-    "split_ref_law",
 ]
 
 

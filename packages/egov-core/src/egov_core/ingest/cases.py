@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -19,6 +18,7 @@ import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from egov_core.citations.refs import split_ref_law
 from egov_core.domain import CourtDecision, LawReference
 from egov_core.errors import EgovError
 from egov_core.ingest._runs import finish_run, start_run
@@ -29,7 +29,7 @@ from egov_core.store.errors import translate_errors
 from egov_core.store.maintenance import CASE_TABLES, vacuum_analyze
 from egov_core.text import tsvector_literal
 
-__all__ = ["CASE_TOKEN_CHARS", "Resolver", "ingest_cases", "split_ref_law"]
+__all__ = ["CASE_TOKEN_CHARS", "Resolver", "ingest_cases"]
 
 _log = logging.getLogger(__name__)
 
@@ -43,8 +43,6 @@ CASE_TOKEN_CHARS = 16_000
 # covers the batch.
 _BATCH = 200
 
-_REF_SEPARATORS = re.compile(r"[，,、\r\n]+")
-
 _CASE_COLUMNS = (
     "lawsuit_id, trial_type, case_number, case_name, court_name, date, date_era, date_year, date_month, date_day, "
     "result_type, result, article_info, original_court_name, original_case_number, original_date, gist, "
@@ -55,17 +53,6 @@ _CASE_INSERT = (
     f"INSERT INTO cases ({_CASE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
     "$15, $16, $17, $18, $19, $20, $21, $22, $23::jsonb, $24, $25, $26::tsvector, now(), $27)"
 )
-
-
-def split_ref_law(ref_law: str | None) -> list[str]:
-    """The parts of a 参照法条 string: ``民法709条，民法710条`` → ``["民法709条", "民法710条"]``.
-
-    Separators are ``，`` ``,`` ``、`` and line breaks; parts are stripped (full-width spaces too) and
-    empty ones dropped.
-    """
-    if not ref_law:
-        return []
-    return [p for p in (part.strip(" \t\u3000") for part in _REF_SEPARATORS.split(ref_law)) if p]
 
 
 def _token_text(d: CourtDecision) -> str:

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from egov_core.citations import split_ref_law
 from egov_core.domain import LawReference
-from egov_core.ingest import ingest_cases, split_ref_law
+from egov_core.ingest import ingest_cases
 from egov_core.store import content_hash, get_data_version
 
 pytestmark = pytest.mark.integration
@@ -20,6 +21,11 @@ def test_split_ref_law_on_real_strings() -> None:
     assert split_ref_law("憲法13条、\n刑法35条, 民法1条\u3000") == ["憲法13条", "刑法35条", "民法1条"]
     assert split_ref_law(None) == []
     assert split_ref_law("") == []
+    # A comma inside a parenthesised note does not split the part (the import once split it).
+    assert split_ref_law("旧商法（昭和13年法律第72号による改正前のもの、明治32年法律第48号）266条，民法1条") == [
+        "旧商法（昭和13年法律第72号による改正前のもの、明治32年法律第48号）266条",
+        "民法1条",
+    ]
 
 
 async def test_cases_import_fields_refs_tokens_and_noop(engine: AsyncEngine, cases_dir: Path) -> None:
