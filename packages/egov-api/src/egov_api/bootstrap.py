@@ -6,17 +6,24 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from egov_api.console import err, import_progress
 from egov_core.settings import EgovSettings
-from egov_core.store import EmbeddedPostgres, create_engine, migrate, normalize_url, open_store, wait_until_ready
+from egov_core.store import (
+    Database,
+    EmbeddedPostgres,
+    Engine,
+    create_engine,
+    has_laws,
+    migrate,
+    normalize_url,
+    open_store,
+    wait_until_ready,
+)
 
 
-async def _is_empty(engine: AsyncEngine) -> bool:
-    async with engine.connect() as conn:
-        return (await conn.execute(text("SELECT NOT EXISTS (SELECT 1 FROM laws)"))).scalar_one() is True
+async def _is_empty(engine: Engine) -> bool:
+    async with Database(engine).read() as conn:
+        return not await has_laws(conn)
 
 
 async def prepare_store(settings: EgovSettings, *, load_sample: bool) -> tuple[str, EmbeddedPostgres | None]:
@@ -52,7 +59,7 @@ async def prepare_store(settings: EgovSettings, *, load_sample: bool) -> tuple[s
     return url, embedded
 
 
-async def _migrate_vector(engine: AsyncEngine) -> None:
+async def _migrate_vector(engine: Engine) -> None:
     try:
         from egov_vector.migrate import migrate_vector  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
@@ -67,7 +74,7 @@ def _print_summary(kind: str, summary: Any) -> None:
     )  # each failed file was reported once, as it failed
 
 
-async def _ingest_laws(engine: AsyncEngine, paths: Sequence[Path], workers: int = 2) -> Any:
+async def _ingest_laws(engine: Engine, paths: Sequence[Path], workers: int = 2) -> Any:
     from egov_core.ingest import ingest_laws, measure_sources
 
     total, _ = measure_sources(paths, laws=True)
@@ -79,7 +86,7 @@ async def _ingest_laws(engine: AsyncEngine, paths: Sequence[Path], workers: int 
     return summary
 
 
-async def _ingest_cases(engine: AsyncEngine, paths: Sequence[Path]) -> Any:
+async def _ingest_cases(engine: Engine, paths: Sequence[Path]) -> Any:
     from egov_core.ingest import ingest_cases, measure_sources
 
     total, _ = measure_sources(paths, laws=False)
@@ -90,7 +97,7 @@ async def _ingest_cases(engine: AsyncEngine, paths: Sequence[Path]) -> Any:
     return summary
 
 
-async def _resolve_case_refs(engine: AsyncEngine) -> None:
+async def _resolve_case_refs(engine: Engine) -> None:
     from egov_core.citations import resolve_case_refs
 
     changed = await resolve_case_refs(engine)
@@ -98,7 +105,7 @@ async def _resolve_case_refs(engine: AsyncEngine) -> None:
         err.print(f"court decisions: {changed} 参照法条 references (re-)resolved")
 
 
-async def _load_sample(engine: AsyncEngine) -> None:
+async def _load_sample(engine: Engine) -> None:
     from egov_core.sample import sample_cases_dir, sample_laws_zip
 
     await _ingest_laws(engine, [sample_laws_zip()])

@@ -10,12 +10,12 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import SecretStr
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_api import __version__
 from egov_api.console import configure_logging, err, print_error
 from egov_core.errors import EgovError
 from egov_core.settings import EgovSettings
+from egov_core.store import Engine
 
 T = TypeVar("T")
 
@@ -159,7 +159,7 @@ def migrate() -> None:
     _run(go())
 
 
-async def _migrate_vector(engine: AsyncEngine) -> None:
+async def _migrate_vector(engine: Engine) -> None:
     try:
         from egov_vector.migrate import migrate_vector  # type: ignore[import-not-found,unused-ignore]
     except ImportError:

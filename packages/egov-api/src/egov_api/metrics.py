@@ -8,10 +8,11 @@ from typing import Any
 
 from fastapi import FastAPI
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from egov_core.store import Engine
 
 
 class Metrics:
@@ -32,10 +33,10 @@ class Metrics:
         self.pool = Gauge("egov_db_pool_connections", "DB pool connections", ["state"], registry=self.registry)
         self.data_version = Gauge("egov_data_version", "Data version being served", registry=self.registry)
         self.cache = Gauge("egov_cache", "Cache counters and gauges by tier", ["tier", "stat"], registry=self.registry)
-        self._engine: AsyncEngine | None = None
+        self._engine: Engine | None = None
         self._collectors: list[Callable[[Metrics], None]] = []
 
-    def bind_engine(self, engine: AsyncEngine) -> None:
+    def bind_engine(self, engine: Engine) -> None:
         """Report this engine's pool."""
         self._engine = engine
 

@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from egov_core.settings import EgovSettings
-from egov_core.store import Database
+from egov_core.store import Connection, Database, Engine
 
 
 @dataclass
@@ -29,8 +28,8 @@ class AppState:
 
     settings: EgovSettings
     database: Database | None = None
-    engine: AsyncEngine | None = None
-    read_engine: AsyncEngine | None = None
+    engine: Engine | None = None
+    read_engine: Engine | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
 
@@ -40,7 +39,7 @@ def get_state(request: Request) -> AppState:
     return state
 
 
-async def get_conn(request: Request) -> AsyncIterator[AsyncConnection]:
+async def get_conn(request: Request) -> AsyncIterator[Connection]:
     """A database connection for one request (read-only work; database errors translated once)."""
     database = get_state(request).database
     assert database is not None, "lifespan not started"
@@ -49,5 +48,5 @@ async def get_conn(request: Request) -> AsyncIterator[AsyncConnection]:
 
 
 State = Annotated[AppState, Depends(get_state)]
-Conn = Annotated[AsyncConnection, Depends(get_conn)]
+Conn = Annotated[Connection, Depends(get_conn)]
 Settings = Annotated[EgovSettings, Depends(lambda request: get_state(request).settings)]

@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from egov_api_testsupport import drop_database, granian_server, new_database_url, shared_data_dir
+from egov_testsupport import pg_templates  # noqa: F401 - the session's template databases, for the tests here
 
 from egov_core.settings import EgovSettings
 from egov_core.store import create_engine, migrate

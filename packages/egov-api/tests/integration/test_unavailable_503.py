@@ -8,21 +8,23 @@ lock), and the whole server is stopped under the running app (a throwaway cluste
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
 import httpx
 import pytest
-from egov_api_testsupport import ThrowawayCluster, drop_database, in_process_client, new_database_url, shared_data_dir
+from egov_api_smallcorpus import small_corpus
+from egov_api_testsupport import ThrowawayCluster, in_process_client
+from egov_testsupport import PgTemplates, load_laws
 from sqlalchemy.engine import make_url
 
 from egov_api.app import create_app
 from egov_core.settings import EgovSettings
-from egov_core.store import create_engine, migrate
+from egov_core.store import migrate
 
 pytestmark = pytest.mark.integration
 
-#: 民法 (citations, articles) and 国家賠償法 (small): enough for every route below to reach the database.
+#: 民法 (citations, articles) and 国家賠償法 (small): what the throwaway cluster gets; the other test uses the
+#: small corpus (these two laws and more).
 LAWS = ("129AC0000000089", "322AC0000000125")
 CORE_TABLES = "laws, law_revisions, provisions, search_units, cases, case_law_refs"
 
@@ -44,29 +46,14 @@ def _libpq(url: str) -> str:
 
 
 async def _load(url: str) -> None:
-    from egov_core.ingest import ingest_laws
-
-    data = shared_data_dir() / "laws" / "xml"
-    if not data.is_dir():
-        pytest.skip(f"shared data not found at {data} (set EGOV_SHARED_DATA)")
     await migrate(url)
-    engine = create_engine(EgovSettings(database={"url": url}))
-    try:
-        summary = await ingest_laws(engine, [data / f"{law_id}.xml" for law_id in LAWS], workers=1)
-        assert not summary.failed, summary.failed
-    finally:
-        await engine.dispose()
+    await load_laws(LAWS)(url)
 
 
 @pytest.fixture(scope="module")
-async def small_db() -> AsyncIterator[str]:
-    """A database holding :data:`LAWS`, dropped after the module."""
-    name, url = await asyncio.to_thread(new_database_url)
-    try:
-        await _load(url)
-        yield url
-    finally:
-        await asyncio.to_thread(drop_database, name)
+async def small_db(pg_templates: PgTemplates) -> str:
+    """A copy of the small corpus (dropped at session end)."""
+    return await small_corpus(pg_templates)
 
 
 def _settings(url: str) -> EgovSettings:

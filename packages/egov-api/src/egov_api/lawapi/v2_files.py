@@ -13,11 +13,11 @@ from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from egov_api.fastpath import mark_cacheable
-from egov_api.fulltext import tree_bytes
 from egov_api.lawapi import params as p
 from egov_api.lawapi.errors import LawApiError
 from egov_api.lawapi.render import tree_xml
 from egov_api.state import Conn
+from egov_core.store import revision_tree
 from egov_core.store.compat import find_lawapi_revision
 
 router = APIRouter(tags=["e-Gov 法令API v2"])
@@ -43,7 +43,7 @@ async def get_law_file(
     _, rev = await find_lawapi_revision(conn, key, asof=when)
     if kind not in ("xml", "json"):
         raise LawApiError("404004", f"file_type {kind}: this server keeps the text as XML and JSON only")
-    raw = await tree_bytes(conn, rev.id)
+    raw = await revision_tree(conn, rev.id)
     if kind == "json":
         response = Response(raw, media_type="application/json")
     else:

@@ -10,12 +10,12 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from egov_api.fastpath import mark_cacheable
-from egov_api.fulltext import tree_bytes
 from egov_api.lawapi import params as p
 from egov_api.lawapi.elm import fig_sources, select, without_amendment_suppl
 from egov_api.lawapi.render import Format, answer, answer_format, full_text_value
 from egov_api.lawapi.shapes import law_info, revision_info, updated
 from egov_api.state import Conn
+from egov_core.store import revision_tree
 from egov_core.store.compat import LawApiRevision, find_lawapi_revision
 
 router = APIRouter(tags=["e-Gov 法令API v2"])
@@ -66,7 +66,7 @@ async def get_law_data(
     omit = p.boolean("omit_amendment_suppl_provision", omit_amendment_suppl_provision)
     p.boolean("include_attached_file_content", include_attached_file_content)
     info, rev = await find_lawapi_revision(conn, key, asof=when)
-    raw = await tree_bytes(conn, rev.id)
+    raw = await revision_tree(conn, rev.id)
     tree = orjson.loads(raw)
     node_json: bytes | None = raw
     if omit:

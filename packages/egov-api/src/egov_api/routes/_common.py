@@ -8,10 +8,9 @@ from urllib.parse import quote
 
 from fastapi import Path, Query, Response
 from pydantic import StringConstraints
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from egov_core.rendering import format_provision_text
-from egov_core.store import RevisionRow, resolve_revision
+from egov_core.store import Connection, RevisionRow, resolve_revision
 
 __all__ = ["format_provision_text"]  # re-exported for the route modules; it lives with the other renderer
 
@@ -57,7 +56,7 @@ def mark_cacheable(response: Response, kind: str, *, immutable: bool = False) ->
     response.headers[CACHE_KIND_HEADER] = f"{kind}-immutable" if immutable else kind
 
 
-async def pick_revision(conn: AsyncConnection, law_id: str, asof: date | None, revision: str | None) -> RevisionRow:
+async def pick_revision(conn: Connection, law_id: str, asof: date | None, revision: str | None) -> RevisionRow:
     """The revision a request asks for (explicit id, asof date, or current)."""
     return await resolve_revision(conn, law_id, asof=asof, revision_id=revision)
 

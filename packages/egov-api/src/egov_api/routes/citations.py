@@ -22,7 +22,7 @@ from egov_core.citations import CitationContext, iter_resolved, resolve_citation
 from egov_core.citations import Resolution as CoreResolution
 from egov_core.errors import InvalidProvisionPathError
 from egov_core.paths import canonical_path
-from egov_core.store import get_subtree, translate_errors
+from egov_core.store import get_subtree
 
 router = APIRouter(prefix="/v1", tags=["citations"], responses=PROBLEM_RESPONSES)
 
@@ -70,13 +70,12 @@ async def _full_text(state: AppState, res: CoreResolution) -> str | None:
     paragraphs), as ``/v1/laws/{law_id}/provisions/{path}`` gives it in ``full_text``; None otherwise."""
     if res.text or not (res.law_id and res.path and res.status.value == "resolved"):
         return None
-    engine = state.read_engine
-    assert engine is not None, "lifespan not started"
+    database = state.database
+    assert database is not None, "lifespan not started"
     # A connection of its own, only for this case: most resolutions need none beyond the directory's.
-    with translate_errors():
-        async with engine.connect() as conn:
-            rev = await pick_revision(conn, res.law_id, None, None)
-            return format_provision_text(await get_subtree(conn, rev.id, res.path))
+    async with database.read() as conn:
+        rev = await pick_revision(conn, res.law_id, None, None)
+        return format_provision_text(await get_subtree(conn, rev.id, res.path))
 
 
 @router.get(

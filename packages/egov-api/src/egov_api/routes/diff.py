@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from egov_api.diff_html import render_diff_html
 from egov_api.problems import ParameterError
@@ -20,7 +19,14 @@ from egov_api.schemas.history_examples import DIFF_EXAMPLE
 from egov_api.state import Conn
 from egov_core.diff import CHAR_DIFF_CAP, PAIR_CAP, DiffUnit, diff_laws
 from egov_core.diff import LawDiff as CoreDiff
-from egov_core.store import AmendmentRow, RevisionRow, amendments_between, load_revision_law, resolve_revision
+from egov_core.store import (
+    AmendmentRow,
+    Connection,
+    RevisionRow,
+    amendments_between,
+    load_revision_law,
+    resolve_revision,
+)
 
 router = APIRouter(prefix="/v1/laws", tags=["laws"], responses=PROBLEM_RESPONSES)
 
@@ -29,7 +35,7 @@ _REVISION_OR_DATE = r"^[0-9A-Za-z_\-]+$"
 _DESCRIPTION = "A law_revision_id, or a date (YYYY-MM-DD): the revision in force that day."
 
 
-async def _revision(conn: AsyncConnection, law_id: str, name: str, value: str | None) -> RevisionRow:
+async def _revision(conn: Connection, law_id: str, name: str, value: str | None) -> RevisionRow:
     if value is None:
         return await resolve_revision(conn, law_id)
     if _DATE.match(value):

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Response
-from sqlalchemy import text
 
 from egov_api.schemas.health import Liveness, Readiness
 from egov_api.state import State
-from egov_core.store import current_revision, head_revision
+from egov_core.store import current_revision, get_data_version, head_revision
 
 router = APIRouter(tags=["operations"])
 
@@ -32,14 +31,12 @@ async def readiness(state: State, response: Response) -> Readiness:
     db: dict[str, Any] = {"status": "down"}
     data_version: int | None = None
     ready = False
-    engine = state.engine
-    if engine is not None:
+    database = state.database
+    if database is not None:
         try:
-            async with engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
-                row = (await conn.execute(text("SELECT value FROM meta WHERE key = 'data_version'"))).first()
-                data_version = int(row[0]) if row else None
-            current = await current_revision(engine)
+            async with database.read() as conn:
+                data_version = await get_data_version(conn)
+            current = await current_revision(database.engine)
             head = head_revision()
             db = {"status": "ok", "migration": current, "head": head, "at_head": current == head}
             ready = current == head

@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 import orjson
 from fastapi import APIRouter, Query, Response
 
-from egov_api.aliases import law_ids_for_abbreviation
+from egov_api.abbreviations import law_ids_for_abbreviation
+from egov_api.law_text import plain_text
 from egov_api.routes._common import (
     NO_NUL,
     AsOf,
@@ -22,7 +23,16 @@ from egov_api.routes._common import (
 from egov_api.schemas.common import PROBLEM_RESPONSES, page_info
 from egov_api.schemas.laws import LawDetail, LawList, LawSummary, RevisionList, RevisionSummary, Toc, TocNode
 from egov_api.state import Conn, State
-from egov_core.store import LawFilter, LawRow, RevisionRow, get_law, get_toc, list_laws, list_revisions
+from egov_core.store import (
+    LawFilter,
+    LawRow,
+    RevisionRow,
+    get_law,
+    get_toc,
+    list_laws,
+    list_revisions,
+    revision_tree,
+)
 from egov_core.store.laws import SORTS
 
 router = APIRouter(prefix="/v1/laws", tags=["laws"], responses=PROBLEM_RESPONSES)
@@ -106,7 +116,7 @@ async def list_laws_route(
     assert sort in SORTS
     law_ids: tuple[str, ...] | None = None
     if abbrev:
-        law_ids = tuple(await law_ids_for_abbreviation(conn, state, abbrev))
+        law_ids = tuple(await law_ids_for_abbreviation(conn, abbrev))
     flt = LawFilter(
         law_types=tuple(law_type or ()),
         categories=tuple(category or ()),
@@ -213,10 +223,8 @@ async def get_text_route(
     revision: RevisionId = None,
     format: Annotated[Literal["json", "plain"], Query(description="json (tree) or plain (text).")] = "json",
 ) -> Response:
-    from egov_api.fulltext import plain_text, tree_bytes
-
     rev = await pick_revision(conn, law_id, asof, revision)
-    tree = await tree_bytes(conn, rev.id)
+    tree = await revision_tree(conn, rev.id)
     if format == "plain":
         response = Response(plain_text(tree), media_type="text/plain; charset=utf-8")
     else:

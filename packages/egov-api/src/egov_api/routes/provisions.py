@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from egov_api.problems import ParameterError
 from egov_api.routes._common import (
@@ -23,7 +22,7 @@ from egov_api.state import Conn
 from egov_core.errors import InvalidNumeralError, InvalidProvisionPathError, ProvisionNotFoundError
 from egov_core.numerals import parse_article_number
 from egov_core.paths import path_candidates
-from egov_core.store import ProvisionRow, RevisionRow, get_neighbours, get_subtree
+from egov_core.store import Connection, ProvisionRow, RevisionRow, get_neighbours, get_subtree
 
 router = APIRouter(prefix="/v1/laws", tags=["provisions"], responses=PROBLEM_RESPONSES)
 
@@ -36,7 +35,7 @@ def _ref(law_id: str, row: ProvisionRow | None, pin: str | None) -> ProvisionRef
     )
 
 
-async def provision_view(conn: AsyncConnection, law_id: str, rev: RevisionRow, path: str, *, pinned: bool) -> Provision:
+async def provision_view(conn: Connection, law_id: str, rev: RevisionRow, path: str, *, pinned: bool) -> Provision:
     """The full API view of one provision (text, children, parent / previous / next)."""
     subtree = await get_subtree(conn, rev.id, path)  # the provision itself comes first
     row = subtree[0]

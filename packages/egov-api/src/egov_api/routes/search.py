@@ -6,7 +6,6 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
-from sqlalchemy import text
 
 from egov_api.routes._common import NO_NUL, AsOf, FreeText, mark_cacheable, provision_url
 from egov_api.routes.cases import case_url
@@ -14,7 +13,7 @@ from egov_api.schemas.common import PROBLEM_RESPONSES, page_info
 from egov_api.schemas.search import CaseHit, CaseSearchResult, Highlight, ProvisionHit, ProvisionSearchResult
 from egov_api.state import Conn, State
 from egov_core.search import search_cases, search_with_citations
-from egov_core.store import revisions_in_force, translate_errors
+from egov_core.store import court_names_containing, revisions_in_force
 
 router = APIRouter(prefix="/v1/search", tags=["search"], responses=PROBLEM_RESPONSES)
 
@@ -86,15 +85,14 @@ async def search_provisions_route(
 ) -> ProvisionSearchResult:
     # No request-scoped connection here: the search and the citation directory take their own, and a
     # request holding one while waiting for another deadlocks the pool under load.
-    engine = state.read_engine
-    assert engine is not None
+    database = state.database
+    assert database is not None
     revision_ids = None
     if asof is not None:
-        with translate_errors():
-            async with engine.connect() as conn:
-                revision_ids = await revisions_in_force(conn, asof, law_id)
+        async with database.read() as conn:
+            revision_ids = await revisions_in_force(conn, asof, law_id)
     page = await search_with_citations(
-        engine,
+        database.read_engine,
         q,
         directory=state.extras.get("directory"),
         limit=limit,
@@ -132,10 +130,7 @@ async def search_cases_route(
 ) -> CaseSearchResult:
     courts = None
     if court:
-        found = await conn.execute(
-            text("SELECT DISTINCT court_name FROM cases WHERE strpos(court_name, :c) > 0"), {"c": court}
-        )
-        courts = [r[0] for r in found] or [court]
+        courts = await court_names_containing(conn, court) or [court]
     page = await search_cases(
         conn,
         q,

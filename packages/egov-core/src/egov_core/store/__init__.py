@@ -14,10 +14,10 @@ Typical use::
             law = await get_law(conn, "129AC0000000089")
 """
 
-from egov_core.store.cases import CaseFilter, CaseRow, citing_cases, get_case, list_cases
+from egov_core.store.cases import CaseFilter, CaseRow, citing_cases, court_names_containing, get_case, list_cases
 from egov_core.store.content_hash import content_hash
 from egov_core.store.data_version import DATA_VERSION_CHANNEL, bump_data_version, get_data_version
-from egov_core.store.database import Database
+from egov_core.store.database import Connection, Database, Engine
 from egov_core.store.embedded import EmbeddedPostgres, default_embedded_dir
 from egov_core.store.engine import Store, create_engine, normalize_url, open_store, vector_available, wait_until_ready
 from egov_core.store.errors import (
@@ -39,6 +39,8 @@ from egov_core.store.laws import (
     LawRow,
     RevisionRow,
     get_law,
+    has_laws,
+    law_ids_named,
     list_laws,
     list_revisions,
     resolve_revision,
@@ -61,8 +63,10 @@ __all__ = [
     "AmendmentRow",
     "CaseFilter",
     "CaseRow",
+    "Connection",
     "Database",
     "EmbeddedPostgres",
+    "Engine",
     "LawFilter",
     "LawRow",
     "ProvisionRow",
@@ -72,6 +76,7 @@ __all__ = [
     "bump_data_version",
     "citing_cases",
     "content_hash",
+    "court_names_containing",
     "create_engine",
     "current_revision",
     "default_embedded_dir",
@@ -84,8 +89,10 @@ __all__ = [
     "get_provision",
     "get_subtree",
     "get_toc",
+    "has_laws",
     "head_revision",
     "is_unavailable",
+    "law_ids_named",
     "list_amendments",
     "list_cases",
     "list_laws",

@@ -156,3 +156,11 @@ async def citing_cases(
     for m in maps:
         m.pop("total")
     return [CaseRow(**m) for m in maps], total
+
+
+async def court_names_containing(conn: AsyncConnection, fragment: str) -> list[str]:
+    """The stored court names that contain ``fragment`` (「最高裁」 → 最高裁判所第一小法廷, …)."""
+    found = await conn.execute(
+        text("SELECT DISTINCT court_name FROM cases WHERE strpos(court_name, :c) > 0"), {"c": fragment}
+    )
+    return [r[0] for r in found]

@@ -10,13 +10,20 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TypeAlias
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from egov_core.store.errors import translate_errors
 
-__all__ = ["Database"]
+__all__ = ["Connection", "Database", "Engine"]
+
+#: What :meth:`Database.read` / :meth:`Database.write` hand out and the repositories take. Callers outside
+#: the store name the type through this alias and never import the driver stack themselves.
+Connection: TypeAlias = AsyncConnection
+#: The engine type, for the few callers that hand an engine on (ingest, migrations, the pool metrics).
+Engine: TypeAlias = AsyncEngine
 
 
 class Database:

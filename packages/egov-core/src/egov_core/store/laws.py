@@ -262,3 +262,21 @@ async def revisions_in_force(conn: AsyncConnection, asof: date, law_ids: list[st
         {"asof": asof, "law_ids": law_ids},
     )
     return [int(r[0]) for r in rows]
+
+
+async def law_ids_named(conn: AsyncConnection, titles: list[str], abbrev: str) -> list[str]:
+    """Ids of the laws whose title is one of ``titles`` or whose e-Gov abbreviations (comma-separated in
+    ``laws.abbrev``) include ``abbrev`` (already normalised)."""
+    rows = await conn.execute(
+        text(
+            "SELECT law_id FROM laws WHERE title = ANY(:titles) "
+            "OR (abbrev IS NOT NULL AND :abbrev = ANY(string_to_array(abbrev, ',')))"
+        ),
+        {"titles": titles, "abbrev": abbrev},
+    )
+    return [r[0] for r in rows]
+
+
+async def has_laws(conn: AsyncConnection) -> bool:
+    """True when the store holds at least one law."""
+    return bool((await conn.execute(text("SELECT EXISTS (SELECT 1 FROM laws)"))).scalar_one())

@@ -1,18 +1,11 @@
-"""A revision's full text: the stored lossless tree as bytes, and its plain-text rendering."""
+"""A revision's full text as labelled plain text, rendered from its stored tree (``egov_core.store.revision_tree``)."""
 
 from __future__ import annotations
 
 import orjson
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from egov_core.domain import Element
 from egov_core.rendering import render_plain_text
-from egov_core.store.history import revision_tree
-
-
-async def tree_bytes(conn: AsyncConnection, revision_pk: int) -> bytes:
-    """The stored e-Gov v2 ``law_full_text`` JSON of a revision, as bytes (never re-serialised)."""
-    return await revision_tree(conn, revision_pk)
 
 
 def _element(node: dict[str, object]) -> Element:
