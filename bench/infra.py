@@ -178,11 +178,21 @@ def http_server(
         yield up[name]
 
 
+#: The ops token of benchmark servers (``Authorization: Bearer …`` for /metrics and readiness details).
+BENCH_OPS_TOKEN = "bench-ops-token"  # noqa: S105 - a local benchmark server's token, not a secret
+
+
 def egov_env(db_url: str, **extra: str) -> dict[str, str]:
-    """Environment of an egov server over ``db_url`` (no sample loading, no Redis unless given)."""
+    """Environment of an egov server over ``db_url`` (no sample loading, no Redis unless given).
+
+    Quotas are off (one load generator on 127.0.0.1 would spend the anonymous quota in a second) and the ops
+    token is :data:`BENCH_OPS_TOKEN`, so readiness details (cache statistics) can be read.
+    """
     return {
         "EGOV_DATABASE__URL": db_url,
         "EGOV_API__LOAD_SAMPLE_IF_EMPTY": "false",
+        "EGOV_API__RATE_LIMIT__ENABLED": "false",
+        "EGOV_API__OPS_TOKEN": BENCH_OPS_TOKEN,
         "EGOV_LOG_LEVEL": "warning",
     } | dict(extra.items())
 

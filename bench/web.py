@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 
 from bench.infra import (
+    BENCH_OPS_TOKEN,
     Server,
     ServerSpec,
     db_name,
@@ -30,6 +31,8 @@ from bench.infra import (
     redis_server,
 )
 from bench.load import run_load
+
+OPS = {"authorization": f"Bearer {BENCH_OPS_TOKEN}"}
 
 ARTICLE = "/v1/laws/129AC0000000089/articles/709"
 SEARCH_1 = ["税", "罪", "株", "船", "犬", "港"]
@@ -214,7 +217,9 @@ def run_http(
         for name, srv in up.items():
             if name != "raw":
                 with contextlib.suppress(httpx.HTTPError, ValueError):
-                    cache_stats[name] = httpx.get(srv.base + "/health/ready", timeout=10).json().get("cache")
+                    cache_stats[name] = (
+                        httpx.get(srv.base + "/health/ready", timeout=10, headers=OPS).json().get("cache")
+                    )
     out: dict[str, Any] = {"scenarios": {}, "cache_stats": cache_stats, "redis": redis_url is not None}
     out["skipped"] = skipped | ({} if vector else {"semantic/hybrid": "vector routes not mounted (or not --full)"})
     for sc in scs:

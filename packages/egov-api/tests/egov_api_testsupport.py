@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy.engine import make_url
 from starlette.types import ASGIApp, Message
 
@@ -78,7 +80,8 @@ def drop_database(name: str) -> None:
 def granian_server(env_extra: dict[str, str], *, workers: int = 1) -> Iterator[str]:
     """Serve ``egov_api.app:create_app`` with Granian on a free port; yield its base URL; stop it after."""
     port = free_port()
-    env = {**os.environ, **env_extra}
+    # Quotas off unless a test asks for them: one test client on 127.0.0.1 is every "client" of the server.
+    env = {**os.environ, "EGOV_API__RATE_LIMIT__ENABLED": "false", **env_extra}
     cmd = [
         sys.executable,
         "-m",
@@ -228,3 +231,106 @@ class ThrowawayCluster:
             check=False,
             capture_output=True,
         )
+
+
+class RedisServer:
+    """A redis-server child process that tests may SIGSTOP, kill and restart on the same port."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.stopped = False
+
+    def start(self) -> None:
+        exe = shutil.which("redis-server")
+        if exe is None:
+            pytest.skip("redis-server is not installed")
+        self.proc = subprocess.Popen(
+            [exe, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        _wait_port(self.port, 10)
+
+    def pause(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGSTOP)
+        self.stopped = True
+
+    def resume(self) -> None:
+        if self.proc is not None and self.stopped:
+            self.proc.send_signal(signal.SIGCONT)
+        self.stopped = False
+
+    def kill(self) -> None:
+        if self.proc is not None:
+            self.resume()
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+            self.proc = None
+
+    def ensure_running(self) -> None:
+        self.resume()
+        if self.proc is None or self.proc.poll() is not None:
+            self.start()
+
+
+def _wait_port(port: int, limit_s: float) -> None:
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on port {port} after {limit_s} s")
+
+
+@contextmanager
+def egov_server(env_extra: dict[str, str], *, workers: int = 1, idle_timeout_ms: int = 5000) -> Iterator[str]:
+    """Serve the app exactly as ``egov serve`` runs Granian (its command line, HTTP/1 timeouts included)."""
+    from egov_api.serve import ServeOptions, granian_command
+
+    port = free_port()
+    opts = ServeOptions(
+        host="127.0.0.1", port=port, workers=workers, log_level="warning", idle_timeout_ms=idle_timeout_ms
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRANIAN_")} | env_extra
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server, closed in finally
+    proc = subprocess.Popen(granian_command(opts), env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"granian exited with {proc.returncode}:\n{log.read().decode(errors='replace')}")
+            try:
+                if httpx.get(base + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("granian did not answer within 60 s")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def migrated_database() -> tuple[str, str]:
+    """(name, URL) of a new database migrated to head (empty: no laws)."""
+    import asyncio
+
+    from egov_core.store import migrate
+
+    name, url = new_database_url()
+    asyncio.run(migrate(url))
+    return name, url

@@ -14,6 +14,7 @@ from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp
 
 from egov_api import __version__
+from egov_api.edge import Edge, InputGate, WorkBudget
 from egov_api.fastpath import FastPath
 from egov_api.lawapi import mount_lawapi
 from egov_api.limits import BodySizeLimit
@@ -55,7 +56,7 @@ TAGS = [
 
 
 def create_app(settings: EgovSettings | None = None) -> ASGIApp:
-    """Build the egov ASGI app: the FastAPI app behind the cache fast path.
+    """Build the egov ASGI app: the FastAPI app behind the cache fast path, behind the edge (:mod:`egov_api.edge`).
 
     Args:
         settings: settings to use; default: read from the environment (``EGOV_*``).
@@ -65,18 +66,26 @@ def create_app(settings: EgovSettings | None = None) -> ASGIApp:
         forwards attribute access (``.state``, ``.openapi()``) to the FastAPI app inside.
     """
     settings = settings or EgovSettings()
-    app, cache = build_fastapi(settings)
+    edge = Edge(settings)
+    app, cache = build_fastapi(settings, edge=edge)
     inner = FastPath(app, cache=cache, prefixes=("/v1/",), client_max_age=settings.cache.client_max_age)
     # The e-Gov-compatible surfaces answer JSON or XML by Accept when response_format is absent: keyed on it.
     outer = FastPath(
         inner, cache=cache, prefixes=("/api/",), vary=("accept",), client_max_age=settings.cache.client_max_age
     )
-    mount_mcp(app, outer, host=settings.host)
-    return outer
+    # MCP tools call the routes in-process: behind the input check, but not through the gate a second time
+    # (the /mcp request itself already spent its quota and showed its key).
+    mount_mcp(app, InputGate(outer), host=settings.host)
+    return edge.wrap(outer)
 
 
-def build_fastapi(settings: EgovSettings) -> tuple[FastAPI, TieredCache]:
-    """The FastAPI app and the cache its lifespan opens (without the fast path in front)."""
+def build_fastapi(settings: EgovSettings, *, edge: Edge | None = None) -> tuple[FastAPI, TieredCache]:
+    """The FastAPI app and the cache its lifespan opens (without the fast path and the edge in front).
+
+    Args:
+        settings: the process's settings.
+        edge: the edge layers wrapped around the app; its lifespan binds them to the store and closes them.
+    """
     state = AppState(settings=settings)
     metrics = Metrics()
     watcher = DataVersionWatcher(poll_interval_s=settings.cache.version_poll_s)
@@ -92,6 +101,9 @@ def build_fastapi(settings: EgovSettings) -> tuple[FastAPI, TieredCache]:
             state.extras["store"] = store
             metrics.bind_engine(store.engine)
             state.extras["directory"] = SqlLawDirectory(state.read_engine)
+            if edge is not None:
+                edge.bind(state.read_engine)
+                stack.push_async_callback(edge.close)
             await watcher.start(asyncpg_dsn(store.url))
             stack.push_async_callback(watcher.stop)
             stack.push_async_callback(cache.close)
@@ -115,6 +127,8 @@ def build_fastapi(settings: EgovSettings) -> tuple[FastAPI, TieredCache]:
         lifespan=lifespan,
         license_info={"name": "MIT"},
         dependencies=[Depends(reject_unknown_query)],
+        # A redirect to the slash-less URL was built from the Host header (open redirect): no redirects at all.
+        redirect_slashes=False,
     )
     app.state.egov = state
     install_problem_handlers(app)
@@ -124,6 +138,8 @@ def build_fastapi(settings: EgovSettings) -> tuple[FastAPI, TieredCache]:
     mount_lawapi(app, state)
     metrics.install(app)
     metrics.add_collector(lambda m: _collect_cache(m, cache))
+    api = settings.api
+    app.add_middleware(WorkBudget, budget_s=api.work_budget_s, concurrency=api.heavy_concurrency)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(BodySizeLimit, max_bytes=settings.api.max_body_bytes)
     return app, cache

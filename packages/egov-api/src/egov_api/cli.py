@@ -13,6 +13,7 @@ from pydantic import SecretStr
 
 from egov_api import __version__
 from egov_api.console import configure_logging, err, print_error
+from egov_api.keys_cli import keys_app
 from egov_core.errors import EgovError
 from egov_core.settings import EgovSettings
 from egov_core.store import Engine
@@ -28,6 +29,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(keys_app)
 
 
 def _settings() -> EgovSettings:
@@ -100,6 +102,8 @@ def serve(
         workers=workers or settings.workers,
         reload=reload,
         log_level=settings.log_level,
+        idle_timeout_ms=settings.api.idle_timeout_ms,
+        backpressure=settings.api.backpressure,
     )
     from egov_api.serve import port_in_use
 

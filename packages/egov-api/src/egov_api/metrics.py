@@ -75,8 +75,13 @@ class Metrics:
         )
 
 
+#: Method label values: any other method a client invents is counted as ``OTHER`` (bounded label values).
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 class MetricsMiddleware:
-    """Pure ASGI middleware counting requests by route template (not raw path: bounded label values)."""
+    """Pure ASGI middleware counting requests by route template and a fixed method set (bounded label values:
+    a client can neither mint routes nor methods)."""
 
     def __init__(self, app: ASGIApp, *, metrics: Metrics) -> None:
         self.app = app
@@ -100,6 +105,6 @@ class MetricsMiddleware:
         finally:
             route = scope.get("route")
             template = getattr(route, "path", None) or "unmatched"
-            method = scope["method"]
+            method = scope["method"] if scope["method"] in METHODS else "OTHER"
             self.metrics.requests.labels(method, template, str(status)).inc()
             self.metrics.latency.labels(method, template).observe(time.perf_counter() - start)

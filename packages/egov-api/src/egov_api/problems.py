@@ -8,6 +8,7 @@ SQL or file paths ever reach a response.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -51,6 +52,14 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "embedder-unavailable": (503, "Embedding model unavailable"),
     "model-mismatch": (409, "Embedding model conflicts with stored vectors"),
     "internal-error": (500, "Internal server error"),
+    # The edge (egov_api.edge): input hygiene, keys, quotas, work budgets.
+    "invalid-input": (422, "Invalid characters in the request"),
+    "api-key-required": (401, "API key required"),
+    "api-key-invalid": (401, "API key not valid"),
+    "rate-limited": (429, "Too many requests"),
+    "work-budget-exceeded": (503, "Request took more than its work budget"),
+    "server-busy": (503, "Server busy"),
+    "request-timeout": (408, "Request body not received in time"),
 }
 
 #: Problems that mean "try again later": answered 503 with ``Retry-After`` (seconds).
@@ -81,9 +90,15 @@ class ParameterError(e.EgovError):
 
 
 def problem_response(
-    code: str, detail: str, *, status: int | None = None, instance: str | None = None, **extra: Any
+    code: str,
+    detail: str,
+    *,
+    status: int | None = None,
+    instance: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
 ) -> Response:
-    """A problem+json response for ``code``."""
+    """A problem+json response for ``code`` (``headers``: extra response headers, e.g. ``Retry-After``)."""
     default_status, title = PROBLEM_TYPES.get(code, (500, "Error"))
     body: dict[str, Any] = {
         "type": f"/problems/{code}",
@@ -94,7 +109,8 @@ def problem_response(
     if instance:
         body["instance"] = instance
     body.update({k: v for k, v in extra.items() if v is not None})
-    headers = {"Retry-After": str(RETRY_AFTER_S)} if code in UNAVAILABLE_CODES else None
+    if code in UNAVAILABLE_CODES:
+        headers = {"Retry-After": str(RETRY_AFTER_S), **(headers or {})}
     return Response(orjson.dumps(body), status_code=body["status"], media_type=PROBLEM_JSON, headers=headers)
 
 

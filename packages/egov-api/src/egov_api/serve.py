@@ -25,6 +25,8 @@ class ServeOptions:
     workers: int
     reload: bool = False
     log_level: str = "info"
+    idle_timeout_ms: int = 5000
+    backpressure: int = 8192
 
 
 def granian_command(opts: ServeOptions) -> list[str]:
@@ -43,6 +45,18 @@ def granian_command(opts: ServeOptions) -> list[str]:
         cmd += ["--workers", str(opts.workers)]
     if "GRANIAN_LOG_LEVEL" not in env:
         cmd += ["--log-level", opts.log_level]
+    # HTTP/1 only: Granian's auto mode sniffs for an HTTP/2 preface with no deadline, so a connection that never
+    # speaks was held for ever (1,000 of them stalled every client). Under HTTP/1 the header-read timeout closes
+    # it, and the same timeout ends idle keep-alive connections and slowloris heads. Idle connections then cost
+    # a task each, so the backpressure (connections per worker) is far above what a busy worker ever runs.
+    if "GRANIAN_HTTP" not in env:
+        cmd += ["--http", "1"]
+    if "GRANIAN_HTTP1_HEADER_READ_TIMEOUT" not in env:
+        cmd += ["--http1-header-read-timeout", str(opts.idle_timeout_ms)]
+    if "GRANIAN_BACKPRESSURE" not in env:
+        cmd += ["--backpressure", str(opts.backpressure)]
+    if "GRANIAN_BACKLOG" not in env:
+        cmd += ["--backlog", "4096"]
     if opts.reload:
         cmd += ["--reload"]
     cmd.append("egov_api.app:create_app")

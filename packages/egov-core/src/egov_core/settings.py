@@ -61,6 +61,18 @@ class CacheSettings(BaseModel):
     )
 
 
+class RateLimitSettings(BaseModel):
+    """Per-client request quotas (``EGOV_API__RATE_LIMIT__*``), counted in Redis when configured, else in-process.
+
+    A client is its API key when it sends one, else its address (see ``ApiSettings.trusted_proxies``).
+    """
+
+    enabled: bool = Field(default=True, description="Off: no quotas, no RateLimit headers.")
+    window_s: int = Field(default=60, ge=1, le=86_400, description="Length of one quota window.")
+    anonymous: int = Field(default=600, ge=1, description="Requests per window for a client without an API key.")
+    keyed: int = Field(default=6000, ge=1, description="Requests per window for an API key without a quota of its own.")
+
+
 class ApiSettings(BaseModel):
     """Limits of the HTTP API."""
 
@@ -73,6 +85,31 @@ class ApiSettings(BaseModel):
         default=1000, ge=1, description="Most citations one POST /v1/citations answer carries (`limit`'s ceiling)."
     )
     load_sample_if_empty: bool = Field(default=True, description="Embedded default: load the bundled corpus.")
+    require_key: bool = Field(default=False, description="Every route but /health and the docs needs an API key.")
+    ops_token: SecretStr | None = Field(
+        default=None, description="Bearer token for /metrics and readiness details. Unset: /metrics answers 404."
+    )
+    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS. Empty: CORS off.")
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses / CIDRs of proxies whose X-Forwarded-For names the client (Caddy). Empty: the peer.",
+    )
+    rate_limit: RateLimitSettings = RateLimitSettings()
+    work_budget_s: float = Field(
+        default=5.0, gt=0, le=300, description="Time a CPU-heavy request (citations, search) may take before a 503."
+    )
+    heavy_concurrency: int = Field(
+        default=4, ge=1, description="CPU-heavy requests one worker runs at once; more wait briefly, then get 503."
+    )
+    idle_timeout_ms: int = Field(
+        default=5000,
+        ge=1,
+        le=60_000,
+        description="egov serve: a connection that sends no complete request head within this long is closed.",
+    )
+    backpressure: int = Field(
+        default=8192, ge=1, description="egov serve: connections one Granian worker holds (idle ones are cheap)."
+    )
 
 
 class EgovClientSettings(BaseModel):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
+from egov_api.edge.gate import OPS_SCOPE_KEY
 from egov_api.schemas.health import Liveness, Readiness
 from egov_api.state import State
 from egov_core.store import current_revision, get_data_version, head_revision
@@ -22,12 +23,14 @@ async def liveness() -> Liveness:
     "/health/ready",
     summary="Readiness",
     description=(
-        "200 when the database is reachable and migrated to head; 503 otherwise. Reports the data version, the "
-        "cache (Redis trouble is `degraded`, never a reason to be unready) and, in the Full edition, the vector index."
+        "200 when the database is reachable and migrated to head; 503 otherwise. With the ops token "
+        "(`Authorization: Bearer <EGOV_API__OPS_TOKEN>`) it also reports the data version, the cache (Redis trouble "
+        "is `degraded`, never a reason to be unready) and, in the Full edition, the vector index; without it, only "
+        "the status."
     ),
     responses={503: {"model": Readiness, "description": "Not ready"}},
 )
-async def readiness(state: State, response: Response) -> Readiness:
+async def readiness(state: State, request: Request, response: Response) -> Readiness:
     db: dict[str, Any] = {"status": "down"}
     data_version: int | None = None
     ready = False
@@ -52,6 +55,8 @@ async def readiness(state: State, response: Response) -> Readiness:
         vector = {"status": "unavailable", "reason": state.extras.get("vector_error", "starting")}
     if not ready:
         response.status_code = 503
+    if not request.scope.get(OPS_SCOPE_KEY):
+        return Readiness(status="ready" if ready else "not_ready")
     return Readiness(
         status="ready" if ready else "not_ready", database=db, data_version=data_version, cache=cache, vector=vector
     )

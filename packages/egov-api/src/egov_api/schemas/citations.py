@@ -46,15 +46,18 @@ class ResolveResult(Model):
 class CitationContext(Model):
     """Where relative references (同法, 前条, 同条第二項, 前項) point from."""
 
-    law_id: str = Field(examples=["129AC0000000089"])
-    path: str | None = Field(default=None, examples=["MainProvision-Article_709"])
+    law_id: str = Field(examples=["129AC0000000089"], max_length=40, pattern=r"^[0-9A-Za-z_]+$")
+    path: str | None = Field(
+        default=None, examples=["MainProvision-Article_709"], max_length=300, pattern=r"^[^\x00-\x1f\x7f]*$"
+    )
 
 
 class CitationsRequest(Model):
     """Free text to scan for statute citations."""
 
     text: str = Field(
-        description="Up to 100,000 characters (EGOV_API__MAX_CITATION_TEXT_CHARS).",
+        description="Up to 100,000 characters (EGOV_API__MAX_CITATION_TEXT_CHARS); U+0000 is refused.",
+        pattern=r"^[^\x00]*$",
         examples=[
             "被告は民法第七百九条及び第七百十条に基づき損害賠償責任を負う。同法第七百二十二条第二項により過失相殺する。"
         ],

@@ -19,7 +19,11 @@ class Readiness(Model):
     """Whether the app can serve, and the state of what it depends on."""
 
     status: str = Field(description="ready or not_ready.", examples=["ready"])
-    database: dict[str, Any] = Field(examples=[{"status": "ok", "migration": "0001", "at_head": True}])
-    data_version: int | None = Field(examples=[42])
-    cache: dict[str, Any] = Field(examples=[{"status": "ok", "l2": "disabled"}])
-    vector: dict[str, Any] | None = None
+    database: dict[str, Any] | None = Field(
+        default=None, examples=[{"status": "ok", "migration": "0001", "at_head": True}], description="Ops token only."
+    )
+    data_version: int | None = Field(default=None, examples=[42], description="Ops token only.")
+    cache: dict[str, Any] | None = Field(
+        default=None, examples=[{"status": "ok", "l2": "disabled"}], description="Ops token only."
+    )
+    vector: dict[str, Any] | None = Field(default=None, description="Ops token only (Full edition).")

@@ -203,3 +203,15 @@ import_runs = Table(
     Column("failed", Integer, nullable=False, server_default="0"),
     Column("errors", JSONB),
 )
+
+#: API keys (``egov keys``): the public id, a SHA-256 of the secret, an optional per-window quota.
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("key_id", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("secret_sha256", LargeBinary, nullable=False),
+    Column("quota", Integer),
+    Column("created_at", TIMESTAMP(timezone=True), nullable=False),
+    Column("revoked_at", TIMESTAMP(timezone=True)),
+)

@@ -1,0 +1,165 @@
+"""Per-client quotas: fixed windows counted in Redis, or in this process while Redis is away.
+
+A client spends one unit per request; ``quota`` units per ``window_s``-second window. Redis makes the count
+shared by every worker and every replica; when Redis is not configured, slow or down (a circuit breaker
+stops asking it for a while), each worker counts on its own, so the quota is per worker until Redis is
+back — clients are still limited, never refused because of Redis.
+
+The answer carries what the IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers) say:
+``RateLimit-Policy: "default";q=600;w=60`` and ``RateLimit: "default";r=599;t=42``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+
+from egov_core.cache import CircuitBreaker
+
+_log = logging.getLogger(__name__)
+
+#: Clients one process tracks while counting locally; past it the oldest window's counts are dropped.
+LOCAL_MAX_CLIENTS = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The outcome of spending one unit of a client's quota.
+
+    Attributes:
+        allowed: whether the request may proceed.
+        quota: units per window (``q``).
+        window_s: the window's length (``w``).
+        remaining: units left in this window (``r``).
+        reset_s: whole seconds until the window ends (``t``; also the ``Retry-After`` of a 429).
+        shared: counted in Redis (False: in this process only).
+    """
+
+    allowed: bool
+    quota: int
+    window_s: int
+    remaining: int
+    reset_s: int
+    shared: bool
+
+    def headers(self, policy: str = "default") -> list[tuple[bytes, bytes]]:
+        """The ``RateLimit-Policy`` and ``RateLimit`` response header fields."""
+        return [
+            (b"ratelimit-policy", f'"{policy}";q={self.quota};w={self.window_s}'.encode()),
+            (b"ratelimit", f'"{policy}";r={self.remaining};t={self.reset_s}'.encode()),
+        ]
+
+
+class LocalCounter:
+    """Fixed-window counts in this process (the fallback)."""
+
+    def __init__(self, max_clients: int = LOCAL_MAX_CLIENTS) -> None:
+        self._window = -1
+        self._counts: dict[str, int] = {}
+        self._max = max_clients
+
+    def incr(self, client: str, window: int) -> int:
+        """Count one request of ``client`` in window number ``window``; the count so far."""
+        if window != self._window:
+            self._window = window
+            self._counts = {}
+        elif len(self._counts) >= self._max and client not in self._counts:
+            # A flood of distinct addresses: forget them all rather than grow without bound (those clients
+            # get a fresh window early; nobody is refused wrongly).
+            self._counts = {}
+        count = self._counts.get(client, 0) + 1
+        self._counts[client] = count
+        return count
+
+
+class RateLimiter:
+    """Spends quota units for clients.
+
+    Args:
+        window_s: the window length.
+        redis_url: Redis to count in (None: this process only).
+        key_prefix: prefix of the Redis keys (``<prefix>:rl:<client>:<window>``).
+        timeout_ms: bound on one Redis call.
+        breaker: stops asking a sick Redis for a while.
+        clock: wall-clock seconds (windows must line up across processes); injectable for tests.
+    """
+
+    def __init__(
+        self,
+        *,
+        window_s: int,
+        redis_url: str | None,
+        key_prefix: str = "egov",
+        timeout_ms: int = 100,
+        breaker: CircuitBreaker | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.window_s = window_s
+        self._prefix = f"{key_prefix}:rl:"
+        self._timeout = timeout_ms / 1000
+        self._clock = clock
+        self.breaker = breaker or CircuitBreaker(3, 5.0)
+        self.local = LocalCounter()
+        self.redis_errors = 0
+        self._client: aioredis.Redis | None = None
+        if redis_url:
+            pool = aioredis.BlockingConnectionPool.from_url(
+                redis_url,
+                max_connections=32,
+                timeout=self._timeout,
+                socket_timeout=self._timeout,
+                socket_connect_timeout=self._timeout,
+                retry=Retry(NoBackoff(), retries=0),
+            )
+            self._client = aioredis.Redis(connection_pool=pool)
+
+    async def hit(self, client: str, quota: int) -> Decision:
+        """Spend one unit of ``client``'s quota (``quota`` units per window)."""
+        now = self._clock()
+        window = int(now // self.window_s)
+        reset = max(1, math.ceil((window + 1) * self.window_s - now))
+        count = await self._redis_incr(client, window) if self._client is not None else None
+        shared = count is not None
+        if count is None:
+            count = self.local.incr(client, window)
+        return Decision(
+            allowed=count <= quota,
+            quota=quota,
+            window_s=self.window_s,
+            remaining=max(0, quota - count),
+            reset_s=reset,
+            shared=shared,
+        )
+
+    async def _redis_incr(self, client: str, window: int) -> int | None:
+        assert self._client is not None
+        if not self.breaker.allow():
+            return None
+        key = f"{self._prefix}{client}:{window}"
+        try:
+            async with asyncio.timeout(self._timeout):
+                pipe = self._client.pipeline(transaction=False)
+                pipe.incr(key)
+                pipe.expire(key, self.window_s + 1)
+                count, _ = await pipe.execute()
+        except (RedisError, OSError, TimeoutError) as exc:
+            self.redis_errors += 1
+            self.breaker.record_failure()
+            _log.debug("rate limit: redis failed (%s); counting in process", type(exc).__name__)
+            return None
+        self.breaker.record_success()
+        return int(count)
+
+    async def close(self) -> None:
+        """Close the Redis connection pool."""
+        if self._client is not None:
+            await self._client.aclose(close_connection_pool=True)
