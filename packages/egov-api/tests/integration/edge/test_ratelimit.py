@@ -26,8 +26,10 @@ class Clock:
 async def test_two_limiters_share_one_count_in_redis() -> None:
     prefix = "t" + secrets.token_hex(4)
     clock = Clock(1_000_040.0)  # 20 s into a 60 s window (1,000,020 = 16,667 × 60)
-    a = RateLimiter(window_s=60, redis_url=REDIS_URL, key_prefix=prefix, clock=clock)
-    b = RateLimiter(window_s=60, redis_url=REDIS_URL, key_prefix=prefix, clock=clock)
+    # A generous timeout: on a loaded machine a 100 ms call may time out and count locally, which is the
+    # fallback working, not what this test is about.
+    a = RateLimiter(window_s=60, redis_url=REDIS_URL, key_prefix=prefix, clock=clock, timeout_ms=2000)
+    b = RateLimiter(window_s=60, redis_url=REDIS_URL, key_prefix=prefix, clock=clock, timeout_ms=2000)
     try:
         decisions = [await (a if i % 2 else b).hit("ip:1", 4) for i in range(5)]
         assert [d.allowed for d in decisions] == [True, True, True, True, False]
