@@ -102,7 +102,7 @@ def build_fastapi(settings: EgovSettings, *, edge: Edge | None = None) -> tuple[
             metrics.bind_engine(store.engine)
             state.extras["directory"] = SqlLawDirectory(state.read_engine)
             if edge is not None:
-                edge.bind(state.read_engine)
+                edge.bind(state.database)
                 stack.push_async_callback(edge.close)
             await watcher.start(asyncpg_dsn(store.url))
             stack.push_async_callback(watcher.stop)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_api.console import err
+
+if TYPE_CHECKING:
+    from egov_core.store import Database
 
 T = TypeVar("T")
 
@@ -19,13 +21,13 @@ keys_app = typer.Typer(
 )
 
 
-def _with_store(work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
+def _with_store(work: Callable[[Database], Awaitable[T]]) -> T:
     from egov_api.cli import _run, _settings
-    from egov_core.store import open_store
+    from egov_core.store import Database, open_store
 
     async def go() -> T:
         async with open_store(_settings(), run_migrations=True) as store:
-            return await work(store.engine)
+            return await work(Database(store.engine))
 
     return _run(go())
 
@@ -41,7 +43,7 @@ def create(
     """Create a key and print it once (only its hash is stored: it cannot be shown again)."""
     from egov_core.store.api_keys import create_api_key
 
-    key, text = _with_store(lambda engine: create_api_key(engine, name, quota=quota))
+    key, text = _with_store(lambda database: create_api_key(database, name, quota=quota))
     err.print(f"created key {key.key_id} for {key.name!r} (quota {key.quota or 'default'}); store it now:")
     typer.echo(text)
 
@@ -62,5 +64,5 @@ def revoke(key_id: Annotated[str, typer.Argument(help="The key's id (the 12 hex 
     """Revoke a key. Servers stop accepting it within 10 s (their key cache)."""
     from egov_core.store.api_keys import revoke_api_key
 
-    key = _with_store(lambda engine: revoke_api_key(engine, key_id))
+    key = _with_store(lambda database: revoke_api_key(database, key_id))
     err.print(f"revoked {key.key_id} ({key.name})")

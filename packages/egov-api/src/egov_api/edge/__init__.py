@@ -9,7 +9,6 @@ Idle connections are closed by Granian itself (``egov serve`` passes ``--http1-h
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp
 
@@ -23,6 +22,7 @@ from egov_api.edge.ratelimit import RateLimiter
 from egov_core.cache import CircuitBreaker
 from egov_core.errors import StorageUnavailableError
 from egov_core.settings import EgovSettings
+from egov_core.store import Database
 from egov_core.store.api_keys import ApiKey, find_api_key
 
 __all__ = ["KEY_SCOPE_KEY", "OPS_SCOPE_KEY", "Edge", "InputGate", "WorkBudget"]
@@ -32,7 +32,7 @@ EXPOSED = ["RateLimit", "RateLimit-Policy", "Retry-After", "ETag"]
 
 
 class Edge:
-    """The edge layers of one app, and the resources they hold (a Redis pool, the key lookup's engine).
+    """The edge layers of one app, and the resources they hold (a Redis pool, the key lookup's database).
 
     Args:
         settings: the process's settings.
@@ -51,18 +51,18 @@ class Edge:
                 timeout_ms=redis.timeout_ms,
                 breaker=CircuitBreaker(redis.breaker_failures, redis.breaker_reset_s),
             )
-        self._engine: AsyncEngine | None = None
+        self._database: Database | None = None
         self.verifier = KeyVerifier(self._lookup)
         self.gate: Gate | None = None
 
     async def _lookup(self, key_id: str) -> ApiKey | None:
-        if self._engine is None:
+        if self._database is None:
             raise StorageUnavailableError("the store is not open yet")
-        return await find_api_key(self._engine, key_id)
+        return await find_api_key(self._database, key_id)
 
-    def bind(self, engine: AsyncEngine) -> None:
-        """Read API keys through ``engine`` (called by the lifespan once the store is open)."""
-        self._engine = engine
+    def bind(self, database: Database) -> None:
+        """Read API keys through ``database`` (called by the lifespan once the store is open)."""
+        self._database = database
 
     async def close(self) -> None:
         """Release the rate limiter's Redis pool."""

@@ -10,7 +10,7 @@ import pytest
 from egov_api_testsupport import drop_database, egov_server, migrated_database
 
 from egov_core.settings import EgovSettings
-from egov_core.store import create_engine
+from egov_core.store import Database, create_engine
 from egov_core.store.api_keys import create_api_key, revoke_api_key
 
 OPS_TOKEN = "ops-" + secrets.token_hex(8)
@@ -30,14 +30,14 @@ def edge_db() -> Iterator[str]:
 
 
 async def _keys(url: str) -> dict[str, str]:
-    engine = create_engine(EgovSettings(database={"url": url}))
+    database = Database(create_engine(EgovSettings(database={"url": url})))
     try:
-        _, big = await create_api_key(engine, "tests", quota=100_000)
-        _, small = await create_api_key(engine, "small", quota=3)
-        revoked_key, revoked = await create_api_key(engine, "gone")
-        await revoke_api_key(engine, revoked_key.key_id)
+        _, big = await create_api_key(database, "tests", quota=100_000)
+        _, small = await create_api_key(database, "small", quota=3)
+        revoked_key, revoked = await create_api_key(database, "gone")
+        await revoke_api_key(database, revoked_key.key_id)
     finally:
-        await engine.dispose()
+        await database.dispose()
     return {"big": big, "small": small, "revoked": revoked}
 
 

@@ -16,10 +16,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.errors import NotFoundError
-from egov_core.store.errors import translate_errors
+from egov_core.store.database import Database
 from egov_core.store.tables import api_keys
 
 __all__ = [
@@ -85,48 +84,44 @@ def _row(row: Row[Any]) -> ApiKey:
     )
 
 
-async def create_api_key(engine: AsyncEngine, name: str, *, quota: int | None = None) -> tuple[ApiKey, str]:
+async def create_api_key(database: Database, name: str, *, quota: int | None = None) -> tuple[ApiKey, str]:
     """Store a new key; returns it and the full key text (the only time the secret exists outside a client)."""
     key_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
-    with translate_errors():
-        async with engine.begin() as conn:
-            row = (
-                await conn.execute(
-                    insert(api_keys)
-                    .values(key_id=key_id, name=name, secret_sha256=secret_digest(secret), quota=quota)
-                    .returning(api_keys)
-                )
-            ).one()
+    async with database.write() as conn:
+        row = (
+            await conn.execute(
+                insert(api_keys)
+                .values(key_id=key_id, name=name, secret_sha256=secret_digest(secret), quota=quota)
+                .returning(api_keys)
+            )
+        ).one()
     return _row(row), f"egov_{key_id}_{secret}"
 
 
-async def find_api_key(engine: AsyncEngine, key_id: str) -> ApiKey | None:
+async def find_api_key(database: Database, key_id: str) -> ApiKey | None:
     """The key with this id, revoked or not, or None."""
-    with translate_errors():
-        async with engine.connect() as conn:
-            row = (await conn.execute(select(api_keys).where(api_keys.c.key_id == key_id))).first()
+    async with database.read() as conn:
+        row = (await conn.execute(select(api_keys).where(api_keys.c.key_id == key_id))).first()
     return _row(row) if row is not None else None
 
 
-async def list_api_keys(engine: AsyncEngine) -> list[ApiKey]:
+async def list_api_keys(database: Database) -> list[ApiKey]:
     """Every key, oldest first."""
-    with translate_errors():
-        async with engine.connect() as conn:
-            rows = (await conn.execute(select(api_keys).order_by(api_keys.c.created_at, api_keys.c.key_id))).all()
+    async with database.read() as conn:
+        rows = (await conn.execute(select(api_keys).order_by(api_keys.c.created_at, api_keys.c.key_id))).all()
     return [_row(r) for r in rows]
 
 
-async def revoke_api_key(engine: AsyncEngine, key_id: str) -> ApiKey:
+async def revoke_api_key(database: Database, key_id: str) -> ApiKey:
     """Revoke a key (idempotent; the row stays for the record). Raises NotFoundError for an unknown id."""
-    with translate_errors():
-        async with engine.begin() as conn:
-            await conn.execute(
-                update(api_keys)
-                .where(api_keys.c.key_id == key_id, api_keys.c.revoked_at.is_(None))
-                .values(revoked_at=datetime.now().astimezone())
-            )
-            row = (await conn.execute(select(api_keys).where(api_keys.c.key_id == key_id))).first()
+    async with database.write() as conn:
+        await conn.execute(
+            update(api_keys)
+            .where(api_keys.c.key_id == key_id, api_keys.c.revoked_at.is_(None))
+            .values(revoked_at=datetime.now().astimezone())
+        )
+        row = (await conn.execute(select(api_keys).where(api_keys.c.key_id == key_id))).first()
     if row is None:
         raise NotFoundError(f"no API key {key_id!r}")
     return _row(row)
