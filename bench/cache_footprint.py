@@ -16,9 +16,11 @@ from typing import Any
 import httpx
 import psutil  # type: ignore[import-untyped]  # no types-psutil in the dev set
 
-from bench.infra import egov_env, fresh_database, http_server, redis_server
+from bench.infra import BENCH_OPS_TOKEN, egov_env, fresh_database, http_server, redis_server
 from bench.ingest import ingest_subprocess
 from bench.run import law_files
+
+OPS = {"authorization": f"Bearer {BENCH_OPS_TOKEN}"}
 
 
 def _articles(node: dict[str, Any]) -> list[str]:
@@ -71,11 +73,11 @@ def measure(laws: int) -> dict[str, Any]:
                 toc = httpx.get(f"{srv.base}/v1/laws/{law_id}/toc", timeout=60).json()
                 paths += [f"/v1/laws/{law_id}/provisions/{p}" for item in toc["items"] for p in _articles(item)]
             r = redis.Redis.from_url(redis_url)
-            before = httpx.get(f"{srv.base}/health/ready").json()["cache"]
+            before = httpx.get(f"{srv.base}/health/ready", headers=OPS).json()["cache"]
             redis_before, keys_before = int(r.info("memory")["used_memory"]), int(r.dbsize())
             rss_before = _rss_mb(srv.ps)
             body = asyncio.run(_sweep(srv.base, paths))
-            after = httpx.get(f"{srv.base}/health/ready").json()["cache"]
+            after = httpx.get(f"{srv.base}/health/ready", headers=OPS).json()["cache"]
             redis_after, keys_after = int(r.info("memory")["used_memory"]), int(r.dbsize())
             rss_after = _rss_mb(srv.ps)
     n = len(paths)

@@ -15,12 +15,15 @@ from egov_api.app import create_app
 from egov_core.settings import EgovSettings
 
 pytestmark = pytest.mark.integration
+#: Readiness details (database, data version) are for the ops token only.
+OPS_TOKEN = "ops-test-token"
 
 
 @pytest.fixture(scope="module")
 async def client(pg_templates: PgTemplates) -> AsyncIterator[httpx.AsyncClient]:
     url = await small_corpus(pg_templates)
-    async with in_process_client(create_app(EgovSettings(database={"url": url}))) as client:
+    settings = EgovSettings(database={"url": url}, api={"ops_token": OPS_TOKEN})
+    async with in_process_client(create_app(settings)) as client:
         yield client
 
 
@@ -63,7 +66,7 @@ async def test_resolve_gives_the_articles_words(client: httpx.AsyncClient) -> No
 
 
 async def test_readiness_reads_the_data_version(client: httpx.AsyncClient) -> None:
-    r = await client.get("/health/ready")
+    r = await client.get("/health/ready", headers={"authorization": f"Bearer {OPS_TOKEN}"})
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["database"]["at_head"] is True

@@ -56,8 +56,12 @@ async def small_db(pg_templates: PgTemplates) -> str:
     return await small_corpus(pg_templates)
 
 
+#: Readiness tells why it is not ready only to the ops token.
+OPS_TOKEN = "ops-test-token"
+
+
 def _settings(url: str) -> EgovSettings:
-    return EgovSettings(database={"url": url, "connect_retries": 0})
+    return EgovSettings(database={"url": url, "connect_retries": 0}, api={"ops_token": OPS_TOKEN})
 
 
 async def _send(client: httpx.AsyncClient, method: str, path: str, body: dict[str, object] | None) -> httpx.Response:
@@ -131,7 +135,7 @@ async def test_stopped_database_is_503_then_recovers() -> None:
             for method, path, body in ROUTES:
                 _assert_unavailable(await _send(client, method, path, body), f"{method} {path}")
             assert (await client.get("/health")).status_code == 200
-            ready = await client.get("/health/ready")
+            ready = await client.get("/health/ready", headers={"authorization": f"Bearer {OPS_TOKEN}"})
             assert ready.status_code == 503
             assert ready.json()["database"]["status"] == "down"
             await asyncio.to_thread(cluster.start)
