@@ -27,6 +27,15 @@ from egov_core.store import get_subtree
 router = APIRouter(prefix="/v1", tags=["citations"], responses=PROBLEM_RESPONSES)
 
 
+def _url(res: CoreResolution) -> str | None:
+    if not res.law_id:
+        return None
+    if not res.path:
+        return f"/v1/laws/{res.law_id}"
+    url = provision_url(res.law_id, res.path)
+    return f"{url}?revision={res.revision_id}" if res.revision_id else url
+
+
 def resolution_view(res: CoreResolution, *, text: str | None = None) -> Resolution:
     """API view of a core resolution (``text``: the provision's text, when the caller read it in full)."""
     parts = res.parts
@@ -37,13 +46,13 @@ def resolution_view(res: CoreResolution, *, text: str | None = None) -> Resoluti
         path=res.path,
         caption=res.caption,
         text=res.text if text is None else text,
-        url=provision_url(res.law_id, res.path)
-        if res.law_id and res.path
-        else (f"/v1/laws/{res.law_id}" if res.law_id else None),
+        url=_url(res),
         law_name=parts.law_name,
         article=parts.article,
         paragraph=parts.paragraph,
         item=parts.item,
+        revision_id=res.revision_id,
+        law_from_text=parts.law_from_text,
         candidates=[Candidate(law_id=i, title=t) for i, t in res.candidates],
         reason=res.note or res.reason,
     )

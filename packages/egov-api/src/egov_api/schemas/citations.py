@@ -8,7 +8,7 @@ from pydantic import Field
 
 from egov_api.schemas.common import Model
 
-ResolutionStatus = Literal["resolved", "ambiguous", "not_found"]
+ResolutionStatus = Literal["resolved", "historical", "ambiguous", "not_found"]
 
 
 class Candidate(Model):
@@ -21,7 +21,12 @@ class Candidate(Model):
 class Resolution(Model):
     """What a citation refers to."""
 
-    status: ResolutionStatus = Field(description="resolved, ambiguous (see candidates) or not_found (see reason).")
+    status: ResolutionStatus = Field(
+        description=(
+            "resolved; historical (a text before an amendment: the law, and the provision of the stored older "
+            "revision when there is one, never today's); ambiguous (see candidates); not_found (see reason)."
+        )
+    )
     law_id: str | None = Field(default=None, examples=["129AC0000000089"])
     law_title: str | None = Field(default=None, examples=["民法"])
     path: str | None = Field(default=None, examples=["MainProvision-Article_709-Paragraph_1"])
@@ -32,6 +37,11 @@ class Resolution(Model):
     article: str | None = Field(default=None, examples=["709"])
     paragraph: int | None = None
     item: str | None = None
+    revision_id: str | None = Field(default=None, description="For a historical citation: the revision it resolved in.")
+    law_from_text: bool = Field(
+        default=False,
+        description="The law was not written with the provision but taken from the text (同法, 第十条 alone).",
+    )
     candidates: list[Candidate] = Field(default_factory=list)
     reason: str | None = Field(default=None, description="Why it did not resolve.")
 

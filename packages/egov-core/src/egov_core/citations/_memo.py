@@ -89,6 +89,12 @@ class MemoDirectory:
                 out[p] = known
         return out
 
+    async def provisions_before_amendment(
+        self, law_id: str, amendment_law_id: str, paths: Sequence[str]
+    ) -> tuple[str, dict[str, ProvisionInfo]] | None:
+        """See :meth:`LawDirectory.provisions_before_amendment`."""
+        return await self._inner.provisions_before_amendment(law_id, amendment_law_id, paths)
+
     async def sibling_path(self, law_id: str, path: str, step: int) -> str | None:
         """See :meth:`LawDirectory.sibling_path`."""
         return await self._inner.sibling_path(law_id, path, step)

@@ -74,6 +74,13 @@ class LawDirectory(Protocol):
         """The previous (``step=-1``) or next (``step=1``) provision of the same kind (前条, 次項), or None."""
         ...
 
+    async def provisions_before_amendment(
+        self, law_id: str, amendment_law_id: str, paths: Sequence[str]
+    ) -> tuple[str, dict[str, ProvisionInfo]] | None:
+        """The revision in force before the amendment ``amendment_law_id`` (its law_revision_id) and those of
+        ``paths`` it holds, or None when the store does not hold that revision."""
+        ...
+
 
 _ABBREV_SPLIT = re.compile(r"[,，、;；]")
 # Some titles carry their law number in front (昭和二十二年法律第五十四号（私的独占の禁止…に関する法律）).
@@ -195,6 +202,35 @@ class SqlLawDirectory:
                 {"law_id": law_id},
             )
             return {r.path: ProvisionInfo(r.path, r.kind, r.title, r.caption, r.text or "") for r in rows}
+
+    async def provisions_before_amendment(
+        self, law_id: str, amendment_law_id: str, paths: Sequence[str]
+    ) -> tuple[str, dict[str, ProvisionInfo]] | None:
+        """See :meth:`LawDirectory.provisions_before_amendment`."""
+        async with self._engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    text(
+                        "SELECT b.id, b.law_revision_id FROM law_revisions b, "
+                        " (SELECT enforcement_date FROM law_revisions WHERE law_id = :law_id "
+                        "  AND amendment_law_id = :amending ORDER BY enforcement_date LIMIT 1) a "
+                        "WHERE b.law_id = :law_id AND b.enforcement_date < a.enforcement_date "
+                        "ORDER BY b.enforcement_date DESC LIMIT 1"
+                    ),
+                    {"law_id": law_id, "amending": amendment_law_id},
+                )
+            ).first()
+            if row is None:
+                return None
+            rows = await conn.execute(
+                text(
+                    "SELECT path, kind, title, caption, text FROM provisions "
+                    "WHERE revision_id = :rev AND path = ANY(:paths)"
+                ),
+                {"rev": row[0], "paths": list(paths)},
+            )
+            found = {r.path: ProvisionInfo(r.path, r.kind, r.title, r.caption, r.text or "") for r in rows}
+        return str(row[1]), found
 
     async def sibling_path(self, law_id: str, path: str, step: int) -> str | None:
         """See :meth:`LawDirectory.sibling_path`."""

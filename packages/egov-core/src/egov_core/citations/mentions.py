@@ -13,13 +13,10 @@ from dataclasses import dataclass
 
 from egov_core.citations.model import LawRef
 from egov_core.citations.names import LawNameTable, default_name_table
-from egov_core.citations.parser import _KANJI, _LAW_SUFFIXES, _law_before, _offsets
+from egov_core.citations.parser import _continues_as_law, _law_before, _offsets
 from egov_core.text.normalize import normalize
 
 __all__ = ["LawMention", "find_law_names"]
-
-# Longest law-name continuation looked at after a known name (施行規則, 施行令, 等の一部を改正する法律 …).
-_MAX_CONTINUATION = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,16 +31,6 @@ class LawMention:
     name: str
     start: int
     end: int
-
-
-def _continues_as_law(s: str, end: int) -> bool:
-    """The name ending at ``end`` goes on into a longer law name (民法|施行法, 薬機法|施行規則)."""
-    run = end
-    while run < len(s) and run - end < _MAX_CONTINUATION and _KANJI.match(s[run]):
-        run += 1
-        if s[end:run].endswith(_LAW_SUFFIXES):
-            return True
-    return False
 
 
 def find_law_names(text: str, *, names: LawNameTable | None = None) -> list[LawMention]:

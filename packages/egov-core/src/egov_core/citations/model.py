@@ -46,6 +46,11 @@ class CitationParts:
         subitems: イ, ロ … under the item (``("イ",)`` for 第二号イ).
         range_end: for 第五条から第七条まで, the parts of the end of the range.
         continuation: this citation continues a list (``及び第七百十条``): unnamed parts come from the previous one.
+        historical: the citation is of a text before an amendment (「民法（平成二十九年法律第四十四号による
+            改正前のもの）第四百十五条」, 「改正前の民法」), not of today's text.
+        amended_by: for a historical citation, the amending law as written (``平成29年法律第44号``), when given.
+        law_from_text: ``law_name`` was not written with the provision but taken from the text around it
+            (同法 after a law named without an article, a bare 第三条 when one law only is named nearby).
     """
 
     law_name: str | None = None
@@ -62,6 +67,9 @@ class CitationParts:
     subitems: tuple[str, ...] = ()
     range_end: CitationParts | None = None
     continuation: bool = False
+    historical: bool = False
+    amended_by: str | None = None
+    law_from_text: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +108,7 @@ class ResolutionStatus(StrEnum):
     """Outcome of resolving one citation."""
 
     RESOLVED = "resolved"
+    HISTORICAL = "historical"  # a text before an amendment: the law, and the old revision's provision when stored
     AMBIGUOUS = "ambiguous"
     NOT_FOUND = "not_found"
 
@@ -109,7 +118,7 @@ class Resolution:
     """What a citation resolved to.
 
     Attributes:
-        status: resolved / ambiguous / not_found.
+        status: resolved / historical / ambiguous / not_found.
         parts: the parsed parts.
         law_id: the law, when known (also set when the law is known but the provision is not).
         title: the law's title.
@@ -123,6 +132,7 @@ class Resolution:
             provision (the cited paragraph / item is not in the current text).
         note: human-readable explanation (``旧法`` …).
         candidates: (law_id, title) pairs when ambiguous.
+        revision_id: for a historical citation resolved in a stored older revision, that revision.
     """
 
     status: ResolutionStatus
@@ -136,3 +146,4 @@ class Resolution:
     reason: str | None = None
     note: str | None = None
     candidates: tuple[tuple[str, str], ...] = field(default=())
+    revision_id: str | None = None

@@ -1,7 +1,8 @@
 """Law-name knowledge: the short names people write (労基法, 民訴法) and the titles they stand for.
 
-Two sources, both static: a built-in table of the most common short names (below) and the bundled
-alias table derived from hanreidb (``data/law_aliases.tsv``, Apache-2.0, see ``data/NOTICE.md``).
+Three sources, all static: a built-in table of the most common short names (below), the bundled
+alias table derived from hanreidb (``data/law_aliases.tsv``, Apache-2.0) and the titles of every law
+e-Gov lists (``data/law_titles.tsv``, CC0 index of e-Gov data; see ``data/NOTICE.md``).
 Titles of the laws actually stored come from the database at runtime (:class:`LawDirectory`).
 """
 
@@ -14,7 +15,7 @@ from types import MappingProxyType
 
 from egov_core.text.normalize import normalize
 
-__all__ = ["BUILTIN_ABBREVIATIONS", "LawNameTable", "bundled_aliases", "default_name_table"]
+__all__ = ["BUILTIN_ABBREVIATIONS", "LawNameTable", "bundled_aliases", "bundled_titles", "default_name_table"]
 
 #: Short names used in court decisions, textbooks and questions, mapped to the e-Gov title. Compiled by
 #: hand from the abbreviations the 判例集 and legal textbooks use (凡例 of 判例六法 style), checked against
@@ -101,6 +102,18 @@ def bundled_aliases() -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+@cache
+def bundled_titles() -> tuple[tuple[str, str], ...]:
+    """(law_id, title) of every law in the bundled e-Gov index, read once."""
+    raw = resources.files("egov_core.citations").joinpath("data/law_titles.tsv").read_text(encoding="utf-8")
+    rows = []
+    for line in raw.splitlines():
+        law_id, _, title = line.partition("\t")
+        if law_id and title:
+            rows.append((law_id, title))
+    return tuple(rows)
+
+
 class LawNameTable:
     """Normalised law name (title or alias) → the titles it may stand for.
 
@@ -171,8 +184,9 @@ class LawNameTable:
 
 @cache
 def default_name_table() -> LawNameTable:
-    """Built-in short names plus the bundled alias table (loaded once per process).
+    """Built-in short names, the bundled alias table and every listed law title (loaded once per process).
 
     Built-in entries come first, so for a name both know (薬事法) the built-in title is listed first.
     """
-    return LawNameTable([*((t, a) for a, t in BUILTIN_ABBREVIATIONS.items()), *bundled_aliases()])
+    titles = ((t, t) for _, t in bundled_titles())
+    return LawNameTable([*((t, a) for a, t in BUILTIN_ABBREVIATIONS.items()), *bundled_aliases(), *titles])

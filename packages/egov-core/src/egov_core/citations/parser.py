@@ -59,26 +59,17 @@ _ANNOTATION_AFTER_RE = re.compile(r"\s?\(([^()]{1,80})\)")
 _KANJI = re.compile(r"[一-龥々〆ヵヶァ-ヺー]")
 _CONNECTORS = ("に関する", "における", "との", "に係る", "による", "に基づく", "のための", "ニ関スル", "ニ於ケル", "ノ")
 _LAW_SUFFIXES = ("法律", "法", "令", "規則", "省令", "府令", "条例", "規程", "条約", "協定", "憲法", "勅令")
-# Words that may stand right before a law name without being part of it (旧民法, 改正前の…, 当該…, 及).
-_NAME_PREFIXES = (
-    "改正前",
-    "改正後",
-    "旧",
-    "新",
-    "現行",
-    "改正",
-    "前記",
-    "上記",
-    "本件",
-    "右",
-    "当該",
-    "同日",
-    "及",
-    "並",
-    "又",
-    "若",
-    "各",
+# Longest law-name continuation looked at after a known name (施行規則, 施行令, 等の一部を改正する法律 …).
+_MAX_CONTINUATION = 12
+_NUMERAL_CHARS = "0-9〇一二三四五六七八九十百千"
+# 「（平成二十九年法律第四十四号による改正前のもの）」: the text before that amendment is cited.
+_BEFORE_AMENDMENT_RE = re.compile(
+    rf"(?P<law>(?:明治|大正|昭和|平成|令和)(?:元|[{_NUMERAL_CHARS}]+)年(?:法律|政令)第?[{_NUMERAL_CHARS}]+号)?"
+    r"(?:による|により)?(?:改正|廃止)(?:前|以前)"
 )
+_HISTORICAL_PREFIXES = ("改正前の", "改正前")
+# How far before a head a law named without a provision still gives it its law (同法, bare 第三条).
+_MENTION_WINDOW = 400
 _SAME_LAW = ("同法", "同令", "同規則", "同省令", "同法律")
 _REL = {
     "前条": Relative.PREVIOUS,
@@ -159,23 +150,12 @@ def _law_before(s: str, pos: int, names: LawNameTable, floor: int = 0) -> tuple[
     run_start = _kanji_run_start(s, end, floor)
     # A run cut off by the cap is longer than any law name: only a known name at its end can count.
     capped = run_start == floor and floor == pos - NAME_SCAN_CAP
-    run = s[run_start:end]
     known = names.longest_ending_at(s, end, floor)
+    # The longest known name wins over the run it ends: the table holds every listed law title, so what
+    # stands before a known name is not part of it (直接民法, 当該民法, 刑法及民法, 改正前民法).
     name_start = end - known if known else run_start
-    if known and len(run) > known and not capped:
-        extension = run[: len(run) - known]
-        stripped = extension
-        while stripped:
-            prefix = next((p for p in _NAME_PREFIXES if stripped.endswith(p)), None)
-            if prefix is None:
-                break
-            stripped = stripped[: -len(prefix)]
-        # A longer name the table does not know (国家公務員法 vs 公務員法) — unless what stands before is
-        # itself a law name joined by 及/並 (刑法及民法).
-        if stripped and (stripped == extension or not stripped.endswith(_LAW_SUFFIXES)):
-            name_start = run_start
     name = s[name_start:end]
-    if not known or (name_start == run_start and len(run) > known):
+    if not known:
         if capped:
             return None
         if name in ("法", "法律"):
@@ -191,7 +171,10 @@ def _law_before(s: str, pos: int, names: LawNameTable, floor: int = 0) -> tuple[
         name, old = name[1:], True
     elif name_start > floor and s[name_start - 1] == "旧":
         name_start, old = name_start - 1, True
-    return name_start, CitationParts(law_name=name, law_ref=LawRef.NAME, old_law=old, annotation=annotation)
+    historical = s.endswith(_HISTORICAL_PREFIXES, floor, name_start)
+    return name_start, CitationParts(
+        law_name=name, law_ref=LawRef.NAME, old_law=old, annotation=annotation, historical=historical
+    )
 
 
 def _head_parts(m: re.Match[str]) -> CitationParts | None:
@@ -228,6 +211,9 @@ def _inherit(head: CitationParts, prev: CitationParts) -> CitationParts:
         law_ref=prev.law_ref,
         old_law=prev.old_law,
         annotation=prev.annotation,
+        historical=prev.historical,
+        amended_by=prev.amended_by,
+        law_from_text=prev.law_from_text,
         suppl=head.suppl or prev.suppl,
         article=prev.article if level >= 1 else head.article,
         article_rel=prev.article_rel if level >= 1 else head.article_rel,
@@ -240,6 +226,45 @@ def _inherit(head: CitationParts, prev: CitationParts) -> CitationParts:
 def _continues(between: str, head: CitationParts) -> bool:
     """A bare head right after a list separator (及び第七百十条) continues the previous citation."""
     return len(between) <= 4 and bool(_LIST_SEP_RE.search(between)) and not (head.article_rel or head.paragraph_rel)
+
+
+def _mentions_before(s: str, lo: int, hi: int, names: LawNameTable) -> Iterator[str]:
+    """Known law names in ``s[lo:hi]`` written without a provision, nearest first (as find_law_names reads them)."""
+    end = hi
+    while end > lo:
+        known = names.longest_ending_at(s, end, lo)
+        law = _law_before(s, end, names, lo) if known and not _continues_as_law(s, end) else None
+        if law is None:
+            end -= 1
+            continue
+        start, parts = law
+        if parts.law_ref is LawRef.NAME and parts.law_name and parts.law_name in names and not parts.old_law:
+            yield parts.law_name
+        end = start
+
+
+def _continues_as_law(s: str, end: int) -> bool:
+    """The name ending at ``end`` goes on into a longer law name (民法|施行法, 薬機法|施行規則)."""
+    run = end
+    while run < len(s) and run - end < _MAX_CONTINUATION and _KANJI.match(s[run]):
+        run += 1
+        if s[end:run].endswith(_LAW_SUFFIXES):
+            return True
+    return False
+
+
+def _law_from_text(s: str, begin: int, lo: int, names: LawNameTable, head: CitationParts) -> CitationParts:
+    """同法 → the law named last before it; a bare head → the one law named nearby, if only one is."""
+    mentions = _mentions_before(s, lo, begin, names)
+    if head.law_ref is LawRef.SAME:
+        last = next(mentions, None)
+        return replace(head, law_name=last, law_from_text=True) if last else head
+    named = set()
+    for name in mentions:
+        named.add(name)
+        if len(named) > 1:
+            return head
+    return replace(head, law_name=named.pop(), law_from_text=True) if named else head
 
 
 def iter_citations(
@@ -308,6 +333,7 @@ def iter_citations(
                 law_ref=law_parts.law_ref,
                 old_law=law_parts.old_law,
                 annotation=law_parts.annotation,
+                historical=law_parts.historical,
             )
         elif pending and between is not None and _continues(between, head):
             head = _inherit(head, pending[2])
@@ -315,6 +341,10 @@ def iter_citations(
             note = _ANNOTATION_AFTER_RE.match(s, end)
             if note and not _HEAD_RE.fullmatch(note.group(1)):
                 head = replace(head, annotation=note.group(1))
+        if head.annotation and not head.continuation and (amended := _BEFORE_AMENDMENT_RE.search(head.annotation)):
+            head = replace(head, historical=True, amended_by=amended.group("law"))
+        if not head.law_name and head.law_ref in (LawRef.SAME, LawRef.THIS) and not head.continuation:
+            head = _law_from_text(s, begin, max(floor, begin - _MENTION_WINDOW), table, head)
         if pending and (out := emit(pending)):
             yield out
         pending = (begin, end, head)

@@ -47,7 +47,8 @@ async def resolve_ref_law_part(part: str, directory: LawDirectory) -> LawReferen
 
     Returns:
         status ``resolved`` (law and provision), ``law_only`` (a law without article, or a law that is
-        known but whose article is not), ``ambiguous`` or ``not_found`` with a note (旧法, unknown law).
+        known but whose article is not), ``historical`` (a text before an amendment: the law, and the old
+        revision's provision when stored), ``ambiguous`` or ``not_found`` with a note (旧法, unknown law).
     """
     matches = find_citations(part, names=await directory.name_table())
     res = (
@@ -58,6 +59,8 @@ async def resolve_ref_law_part(part: str, directory: LawDirectory) -> LawReferen
     if res.status is ResolutionStatus.RESOLVED:
         status = "resolved" if res.path else "law_only"
         return LawReference(raw=part, law_id=res.law_id, path=res.path, status=status, note=res.note)
+    if res.status is ResolutionStatus.HISTORICAL:
+        return LawReference(raw=part, law_id=res.law_id, path=res.path, status="historical", note=res.note)
     if res.status is ResolutionStatus.AMBIGUOUS:
         return LawReference(raw=part, law_id=None, path=None, status="ambiguous", note=res.note)
     status = "law_only" if res.law_id and res.reason == "no_such_provision" else "not_found"

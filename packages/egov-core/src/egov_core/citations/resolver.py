@@ -20,11 +20,19 @@ from egov_core.citations.model import (
 )
 from egov_core.citations.names import BUILTIN_ABBREVIATIONS
 from egov_core.citations.parser import iter_citations
-from egov_core.errors import InvalidProvisionPathError, InvalidQueryError
+from egov_core.errors import InvalidNumeralError, InvalidProvisionPathError, InvalidQueryError
+from egov_core.numerals import kanji_to_int
 from egov_core.paths import canonical_path
 from egov_core.text.normalize import normalize
 
-__all__ = ["extract_and_resolve", "iter_resolved", "laws_named", "resolve_citation", "resolve_parts"]
+__all__ = [
+    "amending_law_id",
+    "extract_and_resolve",
+    "iter_resolved",
+    "laws_named",
+    "resolve_citation",
+    "resolve_parts",
+]
 
 _IROHA = "イロハニホヘトチリヌルヲワカヨタレソツネナラムウヰノオクヤマケフコエテアサキユメミシヱヒモセス"
 _PATH_RE = re.compile(
@@ -178,7 +186,12 @@ async def _position(
 async def _law_of(
     parts: CitationParts, directory: LawDirectory, context: CitationContext | None, previous: Resolution | None
 ) -> LawEntry | Resolution:
-    if parts.law_ref is LawRef.NAME and parts.law_name:
+    # A name taken from the text (同法 after 「借地借家法の趣旨に照らし」, a bare 第十条 near one named law)
+    # counts like a written one, except that a bare head in a statute means the context law.
+    by_name = parts.law_ref is LawRef.NAME or (
+        parts.law_from_text and (parts.law_ref is LawRef.SAME or not (context and context.law_id))
+    )
+    if by_name and parts.law_name:
         laws = await _law_by_name(parts.law_name, directory)
         if parts.old_law:
             known = f"（現行の{laws[0].title}とは別の法令）" if laws else ""
@@ -234,6 +247,8 @@ async def resolve_parts(
     where = await _position(parts, law.law_id, context, previous, directory)
     if isinstance(where, str):
         return _not_found(parts, where, "参照先の条項を決められません", law)
+    if parts.historical:
+        return await _historical(parts, law, where, directory)
     if where.article is None and where.paragraph is None and where.item is None and not parts.suppl:
         return Resolution(ResolutionStatus.RESOLVED, parts, law_id=law.law_id, title=law.title)
     tops = _SUPPL_TOPS if where.top in _SUPPL_TOPS else (where.top,)
@@ -265,6 +280,58 @@ async def resolve_parts(
         text=hit.text,
         reason="partial" if partial else None,
         note=f"{candidates[0]}は現行の{law.title}にありません（{hit.path}まで解決）" if partial else None,
+    )
+
+
+_ERA_CODES = {"明治": 1, "大正": 2, "昭和": 3, "平成": 4, "令和": 5}
+_KANJI_NUMERAL_RE = re.compile(r"[〇一二三四五六七八九十百千]+")
+_LAW_NUMBER_RE = re.compile(r"^(明治|大正|昭和|平成|令和)(元|\d+)年(法律|政令)第?(\d+)号$")
+
+
+def amending_law_id(law_number: str) -> str | None:
+    """e-Gov law id of a law number as written (「平成二十九年法律第四十四号」 → ``429AC0000000044``), or None."""
+    try:
+        arabic = _KANJI_NUMERAL_RE.sub(lambda k: str(kanji_to_int(k.group())), normalize(law_number))
+        m = _LAW_NUMBER_RE.match(arabic)
+    except InvalidNumeralError:
+        return None
+    if m is None:
+        return None
+    era, year, kind, num = m.groups()
+    year_no = 1 if year == "元" else int(year)
+    return f"{_ERA_CODES[era]}{year_no:02d}{'AC' if kind == '法律' else 'CO'}{int(num):010d}"
+
+
+async def _historical(parts: CitationParts, law: LawEntry, where: _Where, directory: LawDirectory) -> Resolution:
+    """A citation of the text before an amendment: the old revision's provision when stored, else the law only.
+
+    Never today's provision: 「民法（平成二十九年法律第四十四号による改正前のもの）第四百十五条」 is not the
+    current 第四百十五条.
+    """
+    amending = amending_law_id(parts.amended_by) if parts.amended_by else None
+    paths = [where.path(parts.subitems)] if where.article or where.paragraph or where.item else []
+    if amending and paths:
+        old = await directory.provisions_before_amendment(law.law_id, amending, paths)
+        if old is not None and (hit := old[1].get(paths[0])) is not None:
+            return Resolution(
+                ResolutionStatus.HISTORICAL,
+                parts,
+                law_id=law.law_id,
+                title=law.title,
+                path=hit.path,
+                caption=hit.caption,
+                text=hit.text,
+                revision_id=old[0],
+                note=f"{parts.amended_by}による改正前の{law.title}（{old[0]}）",
+            )
+    before = f"{parts.amended_by}による" if parts.amended_by else ""
+    return Resolution(
+        ResolutionStatus.HISTORICAL,
+        parts,
+        law_id=law.law_id,
+        title=law.title,
+        reason="historical",
+        note=f"{before}改正前の{law.title}の条文は収録されていません（現行の条文とは異なります）",
     )
 
 

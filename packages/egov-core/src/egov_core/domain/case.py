@@ -25,7 +25,7 @@ class LawReference:
         raw: the part as written (``民法709条``).
         law_id: the resolved law, if the law is known.
         path: the resolved provision path, if it resolved to a provision.
-        status: ``resolved`` / ``law_only`` / ``not_found`` / ``ambiguous``.
+        status: ``resolved`` / ``law_only`` / ``historical`` / ``not_found`` / ``ambiguous``.
         note: why it did not resolve (``旧法``, unknown law …), if it did not.
     """
 

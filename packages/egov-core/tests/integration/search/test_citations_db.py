@@ -223,3 +223,39 @@ async def test_laws_named_in_a_question(directory: SqlLawDirectory) -> None:
     assert [e.law_id for e in await laws_named("労基法上の解雇予告", directory)] == ["322AC0000000049"]
     # Unknown names and names inside longer ones name nothing stored.
     assert await laws_named("民法施行法と架空法と旧民法", directory) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "law_id", "path"),
+    [
+        # Words glued in front of a known name are not part of it (was: 法令「直接民法」は収録されていません).
+        ("…は直接民法第七百九条の規定により…", MINPO, "MainProvision-Article_709"),
+        # 同法 after a law named without an article.
+        ("借地借家法の趣旨に照らし、同法十条一項", "403AC0000000090", "MainProvision-Article_10-Paragraph_1"),
+        # A bare article whose law is the only one named nearby.
+        ("借地借家法によれば、第十条の規定により", "403AC0000000090", "MainProvision-Article_10"),
+    ],
+)
+async def test_citations_in_running_text(directory: SqlLawDirectory, text: str, law_id: str, path: str) -> None:
+    [(_, res)] = await extract_and_resolve(text, directory)
+    assert res.status is ResolutionStatus.RESOLVED, res
+    assert (res.law_id, res.path) == (law_id, path)
+
+
+async def test_a_bare_article_with_two_laws_nearby_is_not_guessed(directory: SqlLawDirectory) -> None:
+    [(m, res)] = await extract_and_resolve("民法と刑法の関係について、第十条", directory)
+    assert m.parts.law_name is None
+    assert res.status is ResolutionStatus.NOT_FOUND
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["民法（平成二十九年法律第四十四号による改正前のもの）第四百十五条", "改正前の民法第四百十五条"],
+)
+async def test_pre_amendment_text_is_historical_not_todays_article(directory: SqlLawDirectory, text: str) -> None:
+    [(_, res)] = await extract_and_resolve(text, directory)
+    # The store holds only today's 民法: the law is linked, today's 第四百十五条 is not claimed.
+    assert res.status is ResolutionStatus.HISTORICAL, res
+    assert (res.law_id, res.path, res.text) == (MINPO, None, None)
+    assert res.note is not None
+    assert "改正前" in res.note

@@ -199,3 +199,26 @@ def test_words_before_a_known_name_are_not_part_of_it(text: str) -> None:
     [m] = find_citations(text)
     assert (m.parts.law_name, m.parts.article) == ("民法", "709")
     assert m.text.endswith("民法第七百九条")
+
+
+def test_amending_law_ids() -> None:
+    from egov_core.citations.resolver import amending_law_id
+
+    assert amending_law_id("平成二十九年法律第四十四号") == "429AC0000000044"
+    assert amending_law_id("平成29年法律44号") == "429AC0000000044"
+    assert amending_law_id("令和元年政令第十一号") == "501CO0000000011"
+    assert amending_law_id("昭和二十二年") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "amended_by"),
+    [
+        ("民法（平成二十九年法律第四十四号による改正前のもの）第四百十五条", "平成二十九年法律第四十四号"),
+        ("自作農創設特別措置法（昭和22年法律241号による改正以前のもの）3条", "昭和22年法律241号"),
+        ("改正前の民法第四百十五条", None),
+    ],
+)
+def test_pre_amendment_citations_are_marked(text: str, amended_by: str | None) -> None:
+    [m] = find_citations(text)
+    assert (m.parts.historical, m.parts.amended_by) == (True, amended_by)
+    assert not find_citations("民法第四百十五条")[0].parts.historical
