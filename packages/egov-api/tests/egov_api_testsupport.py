@@ -173,66 +173,6 @@ async def in_process_client(app: ASGIApp) -> AsyncIterator[httpx.AsyncClient]:
             yield client
 
 
-def _pg_tool(name: str) -> list[str]:
-    """``name`` (initdb, pg_ctl) run as a user PostgreSQL accepts: it refuses to run as root."""
-    found = shutil.which(name)
-    if found is None:
-        raise RuntimeError(f"{name} not found on PATH: the throwaway cluster needs PostgreSQL's server binaries")
-    return ["runuser", "-u", "postgres", "--", found] if os.geteuid() == 0 else [found]
-
-
-class ThrowawayCluster:
-    """A private PostgreSQL cluster on a free TCP port, to stop and start under a running app.
-
-    Lives in a directory of its own under the system temp dir (pytest's ``tmp_path`` is private to the
-    test user, and PostgreSQL refuses to run as root, so as root it runs as ``postgres``);
-    :meth:`remove` stops it and deletes that directory.
-    """
-
-    def __init__(self) -> None:
-        """Initialise the cluster (not started)."""
-        self.root = Path(tempfile.mkdtemp(prefix="egov-pg-"))
-        self.root.chmod(0o755)
-        self.data = self.root / "pgdata"
-        self.data.mkdir()
-        if os.geteuid() == 0:
-            shutil.chown(self.data, "postgres")
-        self.port = free_port()
-        subprocess.run(
-            [*_pg_tool("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync"],
-            check=True,
-            capture_output=True,
-        )
-
-    def remove(self) -> None:
-        """Stop the server and delete the cluster."""
-        self.stop()
-        shutil.rmtree(self.root, ignore_errors=True)
-
-    @property
-    def url(self) -> str:
-        """The asyncpg URL of its ``postgres`` database."""
-        return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/postgres"
-
-    def start(self) -> None:
-        """Start the server and wait until it accepts connections."""
-        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off"
-        log = self.data / "server.log"
-        subprocess.run(
-            [*_pg_tool("pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(log), "-w", "start"],
-            check=True,
-            capture_output=True,
-        )
-
-    def stop(self) -> None:
-        """Stop the server at once (``immediate``: every client connection is cut, as in a crash)."""
-        subprocess.run(
-            [*_pg_tool("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"],
-            check=False,
-            capture_output=True,
-        )
-
-
 class RedisServer:
     """A redis-server child process that tests may SIGSTOP, kill and restart on the same port."""
 

@@ -13,8 +13,8 @@ import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type informat
 import httpx
 import pytest
 from egov_api_smallcorpus import small_corpus
-from egov_api_testsupport import ThrowawayCluster, in_process_client
-from egov_testsupport import PgTemplates, load_laws
+from egov_api_testsupport import in_process_client
+from egov_testsupport import PgTemplates, ThrowawayCluster, load_laws
 from sqlalchemy.engine import make_url
 
 from egov_api.app import create_app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -78,11 +79,40 @@ def _reject_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
         raise DisconnectionError("connection closed by the server")
 
 
+def _nothing_there(error: BaseException) -> str | None:
+    """Why retrying cannot help, when nothing is there to wait for: no server listens at the address, the
+    host name does not resolve, or the Unix socket does not exist. None for anything else."""
+    if isinstance(error, ConnectionRefusedError):
+        return "connection refused: no server listens there"
+    if isinstance(error, socket.gaierror):
+        return f"the host name does not resolve ({error.strerror})"
+    if isinstance(error, FileNotFoundError):
+        return "no server socket at that path"
+    # asyncio joins the failures of every address a name resolves to (IPv6 and IPv4) into one OSError.
+    message = str(error)
+    if isinstance(error, OSError) and message.startswith("Multiple exceptions") and "Connect call failed" in message:
+        return "connection refused: no server listens there"
+    return None
+
+
+def _where(engine: AsyncEngine) -> str:
+    url = engine.url
+    socket_dir = url.query.get("host")
+    if url.host is None and socket_dir:
+        return str(socket_dir)
+    return f"{url.host or 'localhost'}:{url.port or 5432}"
+
+
 async def wait_until_ready(engine: AsyncEngine, *, retries: int = 30, delay_s: float = 1.0) -> None:
     """Wait for the database to accept connections (compose starts it in parallel with the app).
 
+    A server that is there but not ready yet (``the database system is starting up``, too many
+    connections, a connection timeout) is retried up to ``retries`` times; an address where nothing is
+    there (connection refused, a host name that does not resolve) fails at once: waiting will not help,
+    and the operator should see the one line that says so rather than minutes of retries.
+
     Raises:
-        StorageUnavailableError: still unreachable after ``retries`` retries.
+        StorageUnavailableError: nothing listens at the address, or still unreachable after ``retries`` retries.
     """
     attempt = 0
     while True:
@@ -91,13 +121,22 @@ async def wait_until_ready(engine: AsyncEngine, *, retries: int = 30, delay_s: f
                 await conn.execute(text("SELECT 1"))
             return
         except Exception as error:
+            if (reason := _nothing_there(error)) is not None:
+                raise StorageUnavailableError(
+                    f"database unavailable at {_where(engine)}: {reason} (check EGOV_DATABASE__URL)"
+                ) from error
             if not is_unavailable(error) or attempt >= retries:
                 with translate_errors():
                     raise
                 raise  # pragma: no cover - translate_errors always raises
             attempt += 1
-            _log.info("database not ready (%s), retry %d/%d", error.__class__.__name__, attempt, retries)
+            _log.info("database not ready (%s), retry %d/%d", _short(error), attempt, retries)
             await asyncio.sleep(min(delay_s * attempt, 5.0))
+
+
+def _short(error: BaseException) -> str:
+    cause = getattr(error, "orig", None) or error
+    return str(cause).splitlines()[0][:120] if str(cause) else type(cause).__name__
 
 
 async def vector_available(engine: AsyncEngine) -> bool:
