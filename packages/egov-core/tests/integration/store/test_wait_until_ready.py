@@ -50,7 +50,8 @@ async def test_a_starting_database_is_waited_for(caplog: pytest.LogCaptureFixtur
         assert not waiting.done()
         retries = [r.getMessage() for r in caplog.records if "retry" in r.getMessage()]
         assert len(retries) >= 2, retries
-        assert "the database system is not" in retries[0], retries  # … accepting connections (SQLSTATE 57P03)
+        # SQLSTATE 57P03: "the database system is starting up", then "… is not accepting connections".
+        assert all("the database system is" in r for r in retries), retries
         await asyncio.to_thread(cluster.promote)
         await asyncio.wait_for(waiting, timeout=60)
     finally:
