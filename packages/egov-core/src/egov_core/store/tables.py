@@ -13,6 +13,7 @@ from sqlalchemy import (
     Computed,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -49,7 +50,12 @@ laws = Table(
     Column("num", Text),
     Column("promulgation_date", Date),
     Column("category", Text),
-    Column("current_revision_id", BigInteger, ForeignKey("law_revisions.id", ondelete="SET NULL")),
+    # laws <-> law_revisions reference each other: the migration adds this key after both tables (use_alter).
+    Column(
+        "current_revision_id",
+        BigInteger,
+        ForeignKey("law_revisions.id", ondelete="SET NULL", use_alter=True, name="laws_current_revision_id_fkey"),
+    ),
     Column("updated_at", TIMESTAMP(timezone=True)),
 )
 
@@ -134,7 +140,6 @@ search_units = Table(
             f"WHEN 'CabinetOrder' THEN 2 ELSE 3 END) * {PRIOR_LENGTH_MASK + 1} + "
             f"least(length(text), {PRIOR_LENGTH_MASK})"
         ),
-        nullable=False,
     ),
     # Kept by triggers (migration 0002): revision_id = laws.current_revision_id.
     Column("is_current", Boolean, nullable=False, server_default="false"),
@@ -215,3 +220,25 @@ api_keys = Table(
     Column("created_at", TIMESTAMP(timezone=True), nullable=False),
     Column("revoked_at", TIMESTAMP(timezone=True)),
 )
+
+# Indexes (migration 0001), named as the migration names them; test_tables_match_migrations compares both.
+Index("ix_laws_title", laws.c.title)
+Index("ix_laws_law_type", laws.c.law_type)
+Index("ix_laws_category", laws.c.category)
+Index("ix_laws_era_year", laws.c.era, laws.c.year)
+Index("ix_laws_promulgation_date", laws.c.promulgation_date)
+Index("ix_laws_current_revision_id", laws.c.current_revision_id)
+Index("ix_law_revisions_law_id_enforcement_date", law_revisions.c.law_id, law_revisions.c.enforcement_date)
+Index("ix_law_revisions_checksum", law_revisions.c.checksum)
+Index("ix_provisions_revision_id_position", provisions.c.revision_id, provisions.c.position)
+Index("ix_provisions_revision_id_kind_num", provisions.c.revision_id, provisions.c.kind, provisions.c.num)
+Index("ix_provisions_revision_id_parent_path", provisions.c.revision_id, provisions.c.parent_path)
+Index("ix_search_units_tokens", search_units.c.tokens, postgresql_using="gin")
+Index("ix_search_units_revision_id", search_units.c.revision_id)
+Index("ix_search_units_law_id", search_units.c.law_id)
+Index("ix_cases_date", cases.c.date)
+Index("ix_cases_court_name", cases.c.court_name)
+Index("ix_cases_trial_type", cases.c.trial_type)
+Index("ix_cases_tokens", cases.c.tokens, postgresql_using="gin")
+Index("ix_case_law_refs_law_id_path", case_law_refs.c.law_id, case_law_refs.c.path)
+Index("ix_import_runs_started_at", import_runs.c.started_at)
