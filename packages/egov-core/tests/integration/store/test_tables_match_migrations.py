@@ -25,9 +25,7 @@ NOT_CORE = {"alembic_version", "egov_vector_alembic_version"}
 
 
 def _include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    if type_ == "table" and name is not None and (name in NOT_CORE or name.startswith("vector_")):
-        return False
-    return True
+    return not (type_ == "table" and name is not None and (name in NOT_CORE or name.startswith("vector_")))
 
 
 def _diff(connection: Connection) -> list[Any]:
