@@ -14,6 +14,7 @@ from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp
 
 from egov_api import __version__
+from egov_api.docs import install_docs
 from egov_api.edge import Edge, InputGate, WorkBudget
 from egov_api.fastpath import FastPath
 from egov_api.lawapi import mount_lawapi
@@ -129,7 +130,10 @@ def build_fastapi(settings: EgovSettings, *, edge: Edge | None = None) -> tuple[
         dependencies=[Depends(reject_unknown_query)],
         # A redirect to the slash-less URL was built from the Host header (open redirect): no redirects at all.
         redirect_slashes=False,
+        docs_url=None,  # install_docs: the same pages with locally served assets
+        redoc_url=None,
     )
+    install_docs(app)
     app.state.egov = state
     install_problem_handlers(app)
     for module in (laws, diff, amendments, provisions, citations, search, cases, health, problems_doc):

@@ -49,7 +49,9 @@ async def prepare_store(settings: EgovSettings, *, load_sample: bool) -> tuple[s
         await migrate(engine)
         await _migrate_vector(engine)
         if load_sample and await _is_empty(engine):
-            err.print("empty store: loading the bundled sample corpus (30 laws, 26 court decisions)")
+            from egov_core.sample import sample_counts
+
+            err.print(f"empty store: loading the bundled sample corpus ({sample_counts().describe()})")
             await _load_sample(engine)
     except BaseException:
         await engine.dispose()

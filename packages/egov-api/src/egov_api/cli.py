@@ -204,7 +204,7 @@ def ingest_cases(
 
 @app.command("load-sample")
 def load_sample() -> None:
-    """Import the bundled sample corpus (30 laws, 26 court decisions)."""
+    """Import the bundled sample corpus (31 laws, 26 court decisions)."""
     from egov_api.bootstrap import run_load_sample
 
     _run(run_load_sample(_settings()))
