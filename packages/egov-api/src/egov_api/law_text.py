@@ -5,7 +5,7 @@ from __future__ import annotations
 import orjson
 
 from egov_core.domain import Element
-from egov_core.rendering import render_plain_text
+from egov_core.rendering import RubyMode, render_plain_text
 
 
 def _element(node: dict[str, object]) -> Element:
@@ -20,6 +20,6 @@ def _element(node: dict[str, object]) -> Element:
     )
 
 
-def plain_text(tree: bytes) -> str:
-    """Labelled plain text of a whole law from its stored tree."""
-    return render_plain_text(_element(orjson.loads(tree)))
+def plain_text(tree: bytes, *, ruby: RubyMode = "omit") -> str:
+    """Labelled plain text of a whole law from its stored tree (ruby readings omitted or inline)."""
+    return render_plain_text(_element(orjson.loads(tree)), ruby=ruby)

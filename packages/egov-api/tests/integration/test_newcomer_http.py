@@ -103,3 +103,14 @@ async def test_library_full_text_is_the_apis(client: httpx.AsyncClient) -> None:
         art = law.provision(path)
         assert art is not None
         assert (await client.get(f"/v1/laws/{ROUDOU}/provisions/{path}")).json()["full_text"] == art.full_text
+
+
+async def test_plain_text_ruby_omitted_or_inline(client: httpx.AsyncClient) -> None:
+    url = f"/v1/laws/{ROUDOU}/text"
+    omitted = await client.get(url, params={"format": "plain"})
+    assert omitted.headers["content-type"].startswith("text/plain")
+    inline = await client.get(url, params={"format": "plain", "ruby": "inline"})
+    assert "哺（ほ）" in inline.text
+    assert "哺（ほ）" not in omitted.text
+    assert inline.text.replace("（ほ）", "") == omitted.text
+    assert (await client.get(url, params={"format": "plain", "ruby": "furigana"})).status_code == 422

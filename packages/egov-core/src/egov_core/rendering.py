@@ -3,7 +3,8 @@
 One line per heading or provision: 編章節 titles, an article's title and 見出し on one line, then each
 paragraph (``２　…``; the first paragraph has no number), item (``一　…``) and 号細分 with its sentences;
 table rows with cells separated by ``｜``; figures as ``（図：src）``; 附則 labels with their amending law
-(``附　則　（平成一一年一二月二二日法律第一六〇号）``). Ruby base text is kept and readings (Rt) dropped;
+(``附　則　（平成一一年一二月二二日法律第一六〇号）``). Ruby base text is kept and readings (Rt) dropped, or
+with ``ruby="inline"`` put in full-width brackets after their base text (``溜（た）め``);
 Sup, Sub and Line keep their text; Columns are separated by an ideographic space (U+3000). Deterministic:
 the same element always gives the same text.
 
@@ -15,11 +16,14 @@ the same element always gives the same text.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Literal, Protocol
 
 from egov_core.domain import Element
 
-__all__ = ["CELL_SEPARATOR", "ProvisionUnit", "format_provision_text", "render_plain_text"]
+__all__ = ["CELL_SEPARATOR", "ProvisionUnit", "RubyMode", "format_provision_text", "render_plain_text"]
+
+#: What plain text does with ruby readings (ルビ): ``omit`` them, or give them ``inline`` after their base text.
+RubyMode = Literal["omit", "inline"]
 
 #: Between the cells of a table row.
 CELL_SEPARATOR = "｜"
@@ -63,38 +67,40 @@ _BLOCKS = frozenset(
 )
 
 
-def _inline(el: Element, parts: list[str]) -> None:
+def _inline(el: Element, parts: list[str], ruby: bool) -> None:
     first_column = True
     for child in el.children:
         if isinstance(child, str):
             parts.append(child)
         elif child.tag == "Rt":
+            if ruby:  # the reading in full-width brackets right after its base text: 溜（た）め
+                parts.append(f"（{child.text()}）")
             continue
         else:
             if child.tag == "Column":
                 if not first_column:
                     parts.append(_SPACE)
                 first_column = False
-            _inline(child, parts)
+            _inline(child, parts, ruby)
 
 
-def _text(el: Element | None) -> str:
+def _text(el: Element | None, ruby: bool) -> str:
     if el is None:
         return ""
     parts: list[str] = []
-    _inline(el, parts)
+    _inline(el, parts, ruby)
     return " ".join("".join(parts).split("\n")).strip(" \t\r")
 
 
-def _headed(el: Element, lines: list[str]) -> None:
+def _headed(el: Element, lines: list[str], ruby: bool) -> None:
     heads, sentence_tag = _HEADED[el.tag]
     caption_tag = _CAPTION_LINE.get(el.tag)
-    if caption_tag is not None and (caption := _text(el.child(caption_tag))):
+    if caption_tag is not None and (caption := _text(el.child(caption_tag), ruby)):
         lines.append(caption)
-    first = [t for t in (_text(el.child(tag)) for tag in heads) if t]
+    first = [t for t in (_text(el.child(tag), ruby) for tag in heads) if t]
     if el.tag == "SupplProvision" and (amend := el.attrs.get("AmendLawNum")):
         first.append(f"（{amend}）")
-    if sentence_tag is not None and (sentence := _text(el.child(sentence_tag))):
+    if sentence_tag is not None and (sentence := _text(el.child(sentence_tag), ruby)):
         first.append(sentence)
     if first:
         lines.append(_SPACE.join(first))
@@ -104,21 +110,23 @@ def _headed(el: Element, lines: list[str]) -> None:
             if child.strip():
                 lines.append(child.strip())
         elif child.tag not in used:
-            _render(child, lines)
+            _render(child, lines, ruby)
 
 
-def _render(el: Element, lines: list[str]) -> None:
+def _render(el: Element, lines: list[str], ruby: bool) -> None:
     tag = el.tag
     if tag == "Law":  # title first, then the law number, as e-Gov prints it
         body = el.child("LawBody")
-        lines.extend(t for t in (_text(body.child("LawTitle") if body else None), _text(el.child("LawNum"))) if t)
+        lines.extend(
+            t for t in (_text(body.child("LawTitle") if body else None, ruby), _text(el.child("LawNum"), ruby)) if t
+        )
         for part in body.elements() if body is not None else ():
             if part.tag != "LawTitle":
-                _render(part, lines)
+                _render(part, lines, ruby)
     elif tag in _HEADED:
-        _headed(el, lines)
+        _headed(el, lines, ruby)
     elif tag == "TableRow":
-        lines.append(CELL_SEPARATOR.join(_text(cell) for cell in el.elements()))
+        lines.append(CELL_SEPARATOR.join(_text(cell, ruby) for cell in el.elements()))
     elif tag == "Fig":
         lines.append(f"（図：{el.attrs.get('src', '')}）")
     elif any(not isinstance(c, str) and c.tag in _BLOCKS for c in el.children):
@@ -127,22 +135,23 @@ def _render(el: Element, lines: list[str]) -> None:
                 if child.strip():
                     lines.append(child.strip())
             else:
-                _render(child, lines)
-    elif text := _text(el):
+                _render(child, lines, ruby)
+    elif text := _text(el, ruby):
         lines.append(text)
 
 
-def render_plain_text(element: Element) -> str:
+def render_plain_text(element: Element, *, ruby: RubyMode = "omit") -> str:
     """Human-readable plain text of a ``<Law>`` tree or any provision subtree, one line per unit.
 
     Args:
         element: a :class:`~egov_core.domain.Element` (``law.root``, ``provision.element``, any subtree).
+        ruby: ``omit`` ruby readings (the default), or give them ``inline``: ``溜（た）め``.
 
     Returns:
         The text, lines joined by ``\\n``, without a trailing newline.
     """
     lines: list[str] = []
-    _render(element, lines)
+    _render(element, lines, ruby == "inline")
     return "\n".join(lines)
 
 

@@ -23,6 +23,7 @@ from egov_api.routes._common import (
 from egov_api.schemas.common import PROBLEM_RESPONSES, page_info
 from egov_api.schemas.laws import LawDetail, LawList, LawSummary, RevisionList, RevisionSummary, Toc, TocNode
 from egov_api.state import Conn, State
+from egov_core.rendering import RubyMode
 from egov_core.store import (
     LawFilter,
     LawRow,
@@ -212,7 +213,8 @@ async def get_toc_route(
     summary="Full text",
     description=(
         "The whole law revision: `format=json` (default) gives the lossless element tree in the e-Gov 法令API v2 "
-        "`law_full_text` shape; `format=plain` gives labelled plain text (text/plain)."
+        "`law_full_text` shape; `format=plain` gives labelled plain text (text/plain), where `ruby=inline` puts "
+        "ruby readings (ルビ) in full-width brackets after their base text (`溜（た）め`) instead of omitting them."
     ),
     responses={200: {"content": {"application/json": {}, "text/plain": {}}}},
 )
@@ -222,11 +224,14 @@ async def get_text_route(
     asof: AsOf = None,
     revision: RevisionId = None,
     format: Annotated[Literal["json", "plain"], Query(description="json (tree) or plain (text).")] = "json",
+    ruby: Annotated[
+        RubyMode, Query(description="format=plain: omit ruby readings, or give them inline after their base text.")
+    ] = "omit",
 ) -> Response:
     rev = await pick_revision(conn, law_id, asof, revision)
     tree = await revision_tree(conn, rev.id)
     if format == "plain":
-        response = Response(plain_text(tree), media_type="text/plain; charset=utf-8")
+        response = Response(plain_text(tree, ruby=ruby), media_type="text/plain; charset=utf-8")
     else:
         head = orjson.dumps({"law_id": law_id, "law_revision_id": rev.law_revision_id})[:-1]
         response = Response(head + b',"law_full_text":' + tree + b"}", media_type="application/json")

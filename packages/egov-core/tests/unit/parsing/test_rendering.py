@@ -74,3 +74,16 @@ def test_figure() -> None:
     fig = _law("127IO0000000023.xml").provision("AppdxFig[1]")
     assert fig is not None
     assert render_plain_text(fig.element).splitlines()[:2] == ["祝典之章ノ図", "（図：./pict/127IO0000000023_001.jpg）"]
+
+
+def test_ruby_readings_omitted_or_inline() -> None:
+    law = _law("419CO0000000053.xml")
+    para = law.provision("MainProvision-Paragraph_1")
+    assert para is not None
+    omitted = render_plain_text(para.element).splitlines()[0]
+    assert omitted.startswith("次の表の上欄に掲げる災害を激甚災害に対処するための")
+    assert render_plain_text(para.element, ruby="omit") == render_plain_text(para.element)
+    inline = render_plain_text(para.element, ruby="inline").splitlines()[0]
+    assert inline.startswith("次の表の上欄に掲げる災害を激甚（じん）災害に対処するための")
+    whole = render_plain_text(law.root, ruby="inline")
+    assert "内閣は、激甚（じん）災害に対処するための" in whole
