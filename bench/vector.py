@@ -70,7 +70,7 @@ async def hnsw_recall(
 
     from egov_core.settings import DatabaseSettings, EgovSettings
     from egov_core.store import EmbeddedPostgres, create_engine
-    from egov_vector.search.semantic import autocommit, nearest_chunks, nearest_sql
+    from egov_vector.search import autocommit, nearest_chunks, nearest_sql
 
     samples = json.loads((shared_data() / "eval/lawqa_jp/selection.json").read_text(encoding="utf-8"))["samples"]
     from egov_vector.evaluation import parse_questions

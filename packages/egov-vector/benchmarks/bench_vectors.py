@@ -12,7 +12,7 @@ for ``--embedder`` exactly as ``egov embed`` does, and (re)builds the HNSW index
 
 Queries are of two kinds: ``--queries`` texts of randomly chosen chunks, cut to 60 characters after the
 heading line (seed 11), and the lawqa_jp questions (問題文 + 選択肢). Every query goes through
-:func:`egov_vector.search.semantic.nearest_chunks`, the statement and connection mode semantic search uses
+:func:`egov_vector.search.nearest_chunks`, the statement and connection mode semantic search uses
 (autocommit; ``hnsw.ef_search`` set once per pooled connection, then one round trip per query), with ``k`` = 10 and the query vectors
 embedded beforehand (the timing is the database's, not the model's). The exact answer is the same
 statement with index scans off. Recall@10 is the mean share of the exact top 10 found; ``recall@10
@@ -45,7 +45,7 @@ from egov_vector import backfill
 from egov_vector.db import ensure_index, index_options
 from egov_vector.embedders import Embedder
 from egov_vector.evaluation import parse_questions
-from egov_vector.search.semantic import autocommit, nearest_chunks, nearest_sql
+from egov_vector.search import autocommit, nearest_chunks, nearest_sql
 from egov_vector.settings import DEFAULT_HNSW_EF_CONSTRUCTION, DEFAULT_HNSW_M
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

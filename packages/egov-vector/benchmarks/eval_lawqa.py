@@ -34,14 +34,26 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.errors import InvalidQueryError
-from egov_core.search import cited_in_query, cited_units, directory_for, search_parsed
+from egov_core.search import (
+    FusionWeights,
+    LawFilter,
+    SearchMode,
+    SearchPipeline,
+    SearchRequest,
+    cited_in_query,
+    cited_units,
+    directory_for,
+    keyword_query_for,
+    lift_cited,
+    ranked_terms,
+    search_bm25,
+    search_parsed,
+)
 from egov_core.text import normalize
 from egov_core.text.query import parse_query
-from egov_vector import backfill, search_hybrid, search_semantic
+from egov_vector import VectorRetriever, backfill
 from egov_vector.embedders import Embedder
 from egov_vector.evaluation import Question, mrr_at, parse_questions, recall_at, resolve_gold
-from egov_vector.search import keyword_query_for, search_lexical
-from egov_vector.search.hits import from_keyword, lift
 
 Ranked = list[tuple[str, str]]
 LAWS_ONLY = ("law",)
@@ -54,30 +66,43 @@ def shared_data() -> Path:
     return Path(env) if env else Path(__file__).resolve().parents[3].parent / "shared" / "data"
 
 
+def _main_provisions(law_ids: Sequence[str] | None) -> LawFilter:
+    return LawFilter(law_ids=law_ids, suppl=False)
+
+
 async def keyword_ranked(engine: AsyncEngine, query: str, law_ids: Sequence[str] | None, limit: int = 10) -> Ranked:
-    """Keyword search as hybrid search runs it: citations lifted, the rest as an OR of content words."""
+    """Boolean keyword search as hybrid search runs it: citations lifted, a sentence as an OR of content words."""
     cited = await cited_in_query(query, directory_for(engine))
     rest = cited.remaining if cited.resolutions else query
     hits = []
     try:
         parsed = parse_query(keyword_query_for(rest), max_length=_QMAX)
-        page = await search_parsed(engine, parsed, law_ids=law_ids, suppl=False, limit=limit)
-        hits = [from_keyword(h) for h in page.hits]
+        hits = list((await search_parsed(engine, parsed, filters=_main_provisions(law_ids), limit=limit)).hits)
     except InvalidQueryError:
         pass
-    lifted = [from_keyword(h) for h in await cited_units(engine, cited.resolutions)]
-    lifted = [h for h in lifted if law_ids is None or h.law_id in law_ids]
-    return [(h.law_id, h.path) for h in lift(hits, lifted)[:limit]]
+    lifted = await cited_units(engine, cited.resolutions, filters=_main_provisions(law_ids))
+    return [h.key for h in lift_cited(hits, lifted)[:limit]]
 
 
 async def lexical_ranked(engine: AsyncEngine, query: str, law_ids: Sequence[str] | None, limit: int = 10) -> Ranked:
-    """Rarity-weighted content words (the keyword side of hybrid search for sentences), citations lifted."""
+    """BM25 over the content words alone (the lexical ranking of ranked and hybrid search), citations lifted."""
     cited = await cited_in_query(query, directory_for(engine))
     rest = cited.remaining if cited.resolutions else query
-    hits = [from_keyword(h) for h in await search_lexical(engine, rest, law_ids=law_ids, suppl=False, limit=limit)]
-    lifted = [from_keyword(h) for h in await cited_units(engine, cited.resolutions)]
-    lifted = [h for h in lifted if law_ids is None or h.law_id in law_ids]
-    return [(h.law_id, h.path) for h in lift(hits, lifted)[:limit]]
+    hits = await search_bm25(engine, ranked_terms(rest), filters=_main_provisions(law_ids), limit=limit)
+    lifted = await cited_units(engine, cited.resolutions, filters=_main_provisions(law_ids))
+    return [h.key for h in lift_cited(hits, lifted)[:limit]]
+
+
+def pipeline_ranked(
+    pipeline: SearchPipeline, mode: SearchMode, law_ids: Sequence[str] | None
+) -> Callable[[Question], Awaitable[Ranked]]:
+    """One mode of the search pipeline (ranked, semantic, hybrid) as the API runs it, top 10."""
+
+    async def run(q: Question) -> Ranked:
+        request = SearchRequest(q.query, mode, laws=_main_provisions(law_ids), limit=10, max_query_length=_QMAX)
+        return [h.key for h in (await pipeline.provisions(request)).hits]
+
+    return run
 
 
 def metrics(runs: list[tuple[Ranked, set[tuple[str, str]]]]) -> dict[str, float]:
@@ -207,32 +232,35 @@ async def evaluate(args: argparse.Namespace) -> dict[str, Any]:
             progress=progress,
         )
         print(f"backfill: {summary}", file=sys.stderr)
+        retriever = VectorRetriever(embedder)
+
+        def pipe(*, keyword: float = 1.0, named_law: float = 1.0) -> SearchPipeline:
+            weights = FusionWeights(keyword=keyword, named_law=named_law)
+            return SearchPipeline(engine, retriever=retriever, weights=weights)
+
         all_methods: dict[str, Callable[[Question], Awaitable[Ranked]]] = {
             "keyword (full corpus)": lambda q: keyword_ranked(engine, q.query, None),
             "keyword": lambda q: keyword_ranked(engine, q.query, within),
             "lexical (full corpus)": lambda q: lexical_ranked(engine, q.query, None),
-            "lexical (hybrid's keyword side)": lambda q: lexical_ranked(engine, q.query, within),
-            "semantic": lambda q: _ranked(
-                search_semantic(
-                    engine, embedder, q.query, law_ids=within, suppl=False, limit=10, max_query_length=_QMAX
-                )
-            ),
-            "hybrid": lambda q: _ranked(
-                search_hybrid(engine, embedder, q.query, law_ids=within, suppl=False, limit=10, max_query_length=_QMAX)
-            ),
+            "lexical (BM25 alone)": lambda q: lexical_ranked(engine, q.query, within),
+            "ranked (full corpus)": pipeline_ranked(pipe(), SearchMode.RANKED, None),
+            "ranked (Lite: BM25 + citations + named laws)": pipeline_ranked(pipe(), SearchMode.RANKED, within),
+            "semantic": pipeline_ranked(pipe(), SearchMode.SEMANTIC, within),
+            "hybrid": pipeline_ranked(pipe(), SearchMode.HYBRID, within),
             **{
-                f"hybrid (keyword weight {w})": _hybrid(engine, embedder, within, keyword_weight=w)
+                f"hybrid (keyword weight {w})": pipeline_ranked(pipe(keyword=w), SearchMode.HYBRID, within)
                 for w in args.keyword_weights
                 if w != 1.0
             },
             **{
-                f"hybrid (named-law weight {w})": _hybrid(engine, embedder, within, named_law_weight=w)
+                f"hybrid (named-law weight {w})": pipeline_ranked(pipe(named_law=w), SearchMode.HYBRID, within)
                 for w in args.named_law_weights
                 if w != 1.0
             },
         }
         if full:  # the scoped variants are the full-corpus ones
-            del all_methods["keyword (full corpus)"], all_methods["lexical (full corpus)"]
+            for name in ("keyword (full corpus)", "lexical (full corpus)", "ranked (full corpus)"):
+                del all_methods[name]
         methods = {k: v for k, v in all_methods.items() if not args.methods or k.split(" (")[0] in args.methods}
         # Gold articles absent from the 2020 text (renumbered or added since) cannot be found by anything.
         async with engine.connect() as conn:
@@ -275,36 +303,6 @@ async def evaluate(args: argparse.Namespace) -> dict[str, Any]:
         await engine.dispose()
         await pg.astop()
     return report
-
-
-def _hybrid(
-    engine: AsyncEngine,
-    embedder: Embedder,
-    scope: Sequence[str] | None,
-    *,
-    keyword_weight: float = 1.0,
-    named_law_weight: float = 1.0,
-) -> Callable[[Question], Awaitable[Ranked]]:
-    def run(q: Question) -> Awaitable[Ranked]:
-        return _ranked(
-            search_hybrid(
-                engine,
-                embedder,
-                q.query,
-                law_ids=scope,
-                suppl=False,
-                limit=10,
-                max_query_length=_QMAX,
-                keyword_weight=keyword_weight,
-                named_law_weight=named_law_weight,
-            )
-        )
-
-    return run
-
-
-async def _ranked(page: Awaitable[Any]) -> Ranked:
-    return [(h.law_id, h.path) for h in (await page).hits]
 
 
 def main(argv: Sequence[str] | None = None) -> None:

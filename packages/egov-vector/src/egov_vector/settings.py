@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from egov_core.search import DEFAULT_RRF_K as CORE_RRF_K
+
 __all__ = [
     "DEFAULT_HNSW_EF_CONSTRUCTION",
     "DEFAULT_HNSW_M",
@@ -24,13 +26,8 @@ __all__ = [
     "load_vector_settings",
 ]
 
-# The k of reciprocal rank fusion. Cormack et al.'s 60 was set for fusing TREC runs of 1,000 documents;
-# fusing two lists of 100 candidates, a smaller k lets a side's confident top hits count. Measured on
-# lawqa_jp over the whole shared corpus (multilingual-e5-small, 71 questions with gold in the text):
-# hybrid R@10 0.789 / 0.803 / 0.822 / 0.833 / 0.833 at k 60 / 30 / 20 / 10 / 5, MRR@10 0.785 -> 0.792; k 5-20
-# is a plateau, 10 sits in its middle (semantic alone: 0.819 / 0.780).
-#: The constant k of reciprocal rank fusion (``1 / (k + rank)``) in hybrid search.
-DEFAULT_RRF_K = 10
+#: The constant k of reciprocal rank fusion: the search model's (measured, see egov_core.search.fusion).
+DEFAULT_RRF_K = CORE_RRF_K
 
 # Measured on the full shared corpus (1,300 laws, 112,486 chunks, deterministic vectors): m 16 /
 # ef_construction 64 reaches recall@10 0.917 at ef_search 100 and 0.943 at 200; m 32 / 128 reaches 0.952 at

@@ -22,7 +22,7 @@ from egov_api.lawapi.render import answer, answer_format
 from egov_api.lawapi.shapes import law_info, revision_info
 from egov_api.state import Conn
 from egov_core.errors import InvalidQueryError
-from egov_core.search.keyword import SearchHit, search_parsed
+from egov_core.search import Hit, LawFilter, search_parsed
 from egov_core.store import revisions_in_force
 from egov_core.store.compat import (
     LAWAPI_ORDER_COLUMNS,
@@ -138,7 +138,7 @@ async def get_keyword(
     ):
         law_ids = await lawapi_law_ids(conn, flt, cap=MAX_SCOPE)
     revision_ids = await revisions_in_force(conn, when, law_ids) if when is not None else None
-    hits: list[SearchHit] = []
+    hits: list[Hit] = []
     total = 0
     exhausted = False
     if law_ids != [] and revision_ids != []:
@@ -150,10 +150,7 @@ async def get_keyword(
             page = await search_parsed(
                 conn,
                 query,
-                law_ids=law_ids,
-                law_types=types or None,
-                categories=categories or None,
-                revision_ids=revision_ids,
+                filters=LawFilter(law_ids, types or None, categories or None, None, revision_ids),
                 limit=want,
                 offset=start,
                 snippets=False,
@@ -178,7 +175,7 @@ async def get_keyword(
 
 async def _group(
     conn: Conn,
-    hits: list[SearchHit],
+    hits: list[Hit],
     terms: tuple[str, ...],
     *,
     per_law: int | None,

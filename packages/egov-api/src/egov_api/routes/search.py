@@ -1,18 +1,25 @@
-"""Keyword search over provisions and court decisions."""
+"""Search over provisions and court decisions: Boolean keywords, or ranked for a question (both editions)."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
 from egov_api.routes._common import NO_NUL, AsOf, FreeText, mark_cacheable, provision_url
 from egov_api.routes.cases import case_url
 from egov_api.schemas.common import PROBLEM_RESPONSES, page_info
-from egov_api.schemas.search import CaseHit, CaseSearchResult, Highlight, ProvisionHit, ProvisionSearchResult
-from egov_api.state import Conn, State
-from egov_core.search import search_cases, search_with_citations
+from egov_api.schemas.search import (
+    CaseHit,
+    CaseSearchResult,
+    Fusion,
+    Highlight,
+    ProvisionHit,
+    ProvisionSearchResult,
+)
+from egov_api.state import AppState, State
+from egov_core import search as core
 from egov_core.store import court_names_containing, revisions_in_force
 
 router = APIRouter(prefix="/v1/search", tags=["search"], responses=PROBLEM_RESPONSES)
@@ -24,24 +31,62 @@ Q = Annotated[
         max_length=200,
         pattern=NO_NUL,
         description=(
-            'Terms separated by spaces (AND), "quoted phrase", OR (or |) between terms, -exclusion. '
-            "Japanese-aware: 1- and 2-character terms (税, 債権) work; full-width/half-width and old-style "
-            "kanji are normalised. A citation in the query (「民法709条」) lifts that provision to the top."
+            'Keywords: terms separated by spaces (AND), "quoted phrase", OR (or |) between terms, -exclusion; '
+            "or a question in a sentence (「借地借家法で家賃の増額を請求できるのはどんなときか」). Japanese-aware: "
+            "1- and 2-character terms (税, 債権) work; full-width/half-width and old-style kanji are normalised. "
+            "A citation in the query (「民法709条」) lifts that provision to the top."
         ),
         examples=["故意又は過失"],
     ),
 ]
 LawTypes = Literal["Constitution", "Act", "CabinetOrder", "ImperialOrder", "MinisterialOrdinance", "Rule", "Misc"]
+LawIds = Annotated[list[FreeText] | None, Query(max_length=50, description="Restrict to these laws; repeat.")]
+LawTypeFilter = Annotated[list[LawTypes] | None, Query(description="Restrict to law types; repeat.")]
+Categories = Annotated[
+    list[FreeText] | None,
+    Query(max_length=20, description="Restrict to laws of these e-Gov categories (the law's category); repeat."),
+]
+Suppl = Annotated[
+    bool | None, Query(description="true: only 附則; false: only the main provision and appendices; unset: both.")
+]
+Limit = Annotated[int, Query(ge=1, le=100)]
+Court = Annotated[str | None, Query(max_length=100, pattern=NO_NUL, description="Court name, or part of one.")]
+TrialTypes = Annotated[list[FreeText] | None, Query(max_length=10, description="SupremeCourt, HighCourt, …")]
+Mode = Annotated[
+    Literal["auto", "boolean", "ranked"],
+    Query(
+        description=(
+            "boolean: the terms ANDed (exact syntax); ranked: BM25 over the query's content words fused with the "
+            "provisions it cites and the laws it names (for questions); auto: boolean for keywords that find at "
+            f"least {core.AUTO_MIN_HITS} provisions, ranked for a sentence or when keywords find fewer."
+        )
+    ),
+]
 
 
-def provision_hit(hit: Any, asof: date | None = None) -> ProvisionHit:
-    """API view of a core search hit (its URL reads the same revision the search did)."""
+def fusion_view(f: core.Fusion | None) -> Fusion | None:
+    """API view of a hit's fusion details."""
+    if f is None:
+        return None
+    return Fusion(
+        keyword_rank=f.keyword_rank,
+        semantic_rank=f.semantic_rank,
+        keyword_score=f.keyword_score,
+        semantic_score=f.semantic_score,
+        rrf_score=f.rrf_score,
+        cited=f.cited,
+        named_law_rank=f.named_law_rank,
+    )
+
+
+def provision_hit(hit: core.Hit, asof: date | None = None) -> ProvisionHit:
+    """API view of a provision hit (its URL reads the same revision the search did)."""
     url = provision_url(hit.law_id, hit.path)
     if asof is not None:
         url += f"?asof={asof.isoformat()}"
     return ProvisionHit(
         law_id=hit.law_id,
-        law_title=hit.law_title,
+        law_title=hit.law_title or "",
         law_num=hit.law_num,
         law_type=hit.law_type,
         path=hit.path,
@@ -51,37 +96,100 @@ def provision_hit(hit: Any, asof: date | None = None) -> ProvisionHit:
         snippet=hit.snippet.text,
         snippet_html=hit.snippet.html,
         highlights=[Highlight(start=s, end=e) for s, e in hit.snippet.highlights],
-        cited=bool(hit.cited),
+        cited=hit.cited,
         url=url,
+        matched_path=hit.matched_path,
+        fusion=fusion_view(hit.fusion),
     )
+
+
+def provision_result(
+    q: str, page: core.Page, limit: int, offset: int, asof: date | None = None
+) -> ProvisionSearchResult:
+    """The response envelope of every provision search."""
+    return ProvisionSearchResult(
+        query=q,
+        mode=page.mode.value,
+        model_id=page.model_id,
+        page=page_info(page.total, limit, offset, len(page.hits)),
+        items=[provision_hit(h, asof) for h in page.hits],
+    )
+
+
+def case_result(q: str, page: core.CasePage, limit: int, offset: int) -> CaseSearchResult:
+    """The response envelope of every court-decision search."""
+    return CaseSearchResult(
+        query=q,
+        mode=page.mode.value,
+        model_id=page.model_id,
+        page=page_info(page.total, limit, offset, len(page.hits)),
+        items=[
+            CaseHit(
+                lawsuit_id=h.lawsuit_id,
+                case_number=h.case_number,
+                case_name=h.case_name,
+                court_name=h.court_name,
+                trial_type=h.trial_type,
+                date=h.date.isoformat() if h.date else None,
+                score=float(h.score),
+                snippet_field=h.snippet_field,
+                snippet=h.snippet.text,
+                snippet_html=h.snippet.html,
+                highlights=[Highlight(start=s, end=e) for s, e in h.snippet.highlights],
+                url=case_url(h.lawsuit_id),
+                fusion=fusion_view(h.fusion),
+            )
+            for h in page.hits
+        ],
+    )
+
+
+def pipeline(state: AppState) -> core.SearchPipeline:
+    """The search pipeline over the read engine (with the Full edition's retriever when it is loaded)."""
+    database = state.database
+    assert database is not None
+    return core.SearchPipeline(
+        database.read_engine,
+        directory=state.extras.get("directory"),
+        retriever=state.extras.get("vector_retriever"),
+        **state.extras.get("search_tuning", {}),
+    )
+
+
+async def court_names(state: AppState, court: str | None) -> list[str] | None:
+    """The stored court names containing ``court`` (itself when none does; None when not given)."""
+    if not court:
+        return None
+    database = state.database
+    assert database is not None
+    # A connection of its own, returned before the search takes one (holding two deadlocks the pool).
+    async with database.read() as conn:
+        return await court_names_containing(conn, court) or [court]
 
 
 @router.get(
     "",
-    summary="Keyword search over provisions",
+    summary="Search provisions: Boolean keywords, or ranked for a question",
     description=(
-        "Ranked provisions (articles, paragraphs of article-less laws, 附則 articles, 別表) of the current revisions "
-        "(or those in force on `asof`) containing the query terms, each with law, path, caption and a snippet "
-        "with the matches marked (offsets and <em>)."
+        "Provisions (articles, paragraphs of article-less laws, 附則 articles, 別表) of the current revisions (or "
+        "those in force on `asof`), each with law, path, caption and a snippet with the matches marked (offsets "
+        "and <em>). Keywords are searched exactly (`mode=boolean`); a question in a sentence, or keywords that "
+        "find too little, is ranked by BM25 over its content words fused with the provisions it cites and the "
+        "laws it names (`mode=ranked`, `fusion` on every hit). `mode` in the response says which answered."
     ),
 )
 async def search_provisions_route(
     state: State,
     response: Response,
     q: Q,
-    law_id: Annotated[
-        list[FreeText] | None, Query(max_length=50, description="Restrict to these laws; repeat.")
-    ] = None,
-    law_type: Annotated[list[LawTypes] | None, Query(description="Restrict to law types; repeat.")] = None,
-    category: Annotated[
-        list[FreeText] | None, Query(max_length=20, description="Restrict to e-Gov categories.")
-    ] = None,
-    suppl: Annotated[
-        bool | None, Query(description="true: only 附則; false: only the main provision and appendices; unset: both.")
-    ] = None,
+    law_id: LawIds = None,
+    law_type: LawTypeFilter = None,
+    category: Categories = None,
+    suppl: Suppl = None,
     asof: AsOf = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+    mode: Mode = "auto",
+    limit: Limit = 20,
+    offset: Annotated[int, Query(ge=0, le=10_000, description="At most 1,000 for ranked search.")] = 0,
 ) -> ProvisionSearchResult:
     # No request-scoped connection here: the search and the citation directory take their own, and a
     # request holding one while waiting for another deadlocks the pool under load.
@@ -91,24 +199,11 @@ async def search_provisions_route(
     if asof is not None:
         async with database.read() as conn:
             revision_ids = await revisions_in_force(conn, asof, law_id)
-    page = await search_with_citations(
-        database.read_engine,
-        q,
-        directory=state.extras.get("directory"),
-        limit=limit,
-        offset=offset,
-        law_ids=law_id,
-        law_types=law_type,
-        categories=category,
-        suppl=suppl,
-        revision_ids=revision_ids,
-    )
+    laws = core.LawFilter(law_id, law_type, category, suppl, revision_ids)
+    request = core.SearchRequest(q, core.SearchMode(mode), laws=laws, limit=limit, offset=offset)
+    page = await pipeline(state).provisions(request)
     mark_cacheable(response, "search")
-    return ProvisionSearchResult(
-        query=q,
-        page=page_info(page.total, limit, offset, len(page.hits)),
-        items=[provision_hit(h, asof) for h in page.hits],
-    )
+    return provision_result(q, page, limit, offset, asof)
 
 
 @router.get(
@@ -118,46 +213,18 @@ async def search_provisions_route(
     tags=["cases"],
 )
 async def search_cases_route(
-    conn: Conn,
+    state: State,
     response: Response,
     q: Q,
-    court: Annotated[str | None, Query(max_length=100, pattern=NO_NUL)] = None,
-    trial_type: Annotated[list[FreeText] | None, Query(max_length=10)] = None,
+    court: Court = None,
+    trial_type: TrialTypes = None,
     date_from: Annotated[date | None, Query()] = None,
     date_to: Annotated[date | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    limit: Limit = 20,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> CaseSearchResult:
-    courts = None
-    if court:
-        courts = await court_names_containing(conn, court) or [court]
-    page = await search_cases(
-        conn,
-        q,
-        court_names=courts,
-        trial_types=trial_type,
-        date_from=date_from,
-        date_to=date_to,
-        limit=limit,
-        offset=offset,
-    )
+    cases = core.CaseFilter(await court_names(state, court), trial_type, date_from, date_to)
+    request = core.SearchRequest(q, core.SearchMode.BOOLEAN, cases=cases, limit=limit, offset=offset)
+    page = await pipeline(state).cases(request)
     mark_cacheable(response, "search")
-    return CaseSearchResult(
-        query=q,
-        page=page_info(page.total, limit, offset, len(page.hits)),
-        items=[
-            CaseHit(
-                lawsuit_id=h.lawsuit_id,
-                case_number=h.case_number,
-                case_name=h.case_name,
-                court_name=h.court_name,
-                date=h.date.isoformat() if h.date else None,
-                score=float(h.score),
-                snippet=h.snippet.text,
-                snippet_html=h.snippet.html,
-                highlights=[Highlight(start=s, end=e) for s, e in h.snippet.highlights],
-                url=case_url(h.lawsuit_id),
-            )
-            for h in page.hits
-        ],
-    )
+    return case_result(q, page, limit, offset)

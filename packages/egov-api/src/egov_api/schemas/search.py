@@ -1,6 +1,8 @@
-"""Keyword search over provisions and court decisions."""
+"""Search over provisions and court decisions: one hit model per concept, one envelope, every mode."""
 
 from __future__ import annotations
+
+from typing import Literal
 
 from pydantic import Field
 
@@ -12,6 +14,28 @@ class Highlight(Model):
 
     start: int
     end: int
+
+
+#: Which search answered (``auto`` is never reported: it resolves to ``boolean`` or ``ranked``).
+Mode = Literal["boolean", "ranked", "semantic", "hybrid"]
+
+
+class Fusion(Model):
+    """How reciprocal rank fusion placed a hit (ranked, semantic and hybrid search)."""
+
+    keyword_rank: int | None = Field(
+        description="1-based rank in the lexical ranking (Boolean keywords, or BM25 for a sentence); null: not there."
+    )
+    semantic_rank: int | None = Field(description="1-based rank in vector retrieval (null: not found there).")
+    keyword_score: float | None = Field(description="Score in the lexical ranking.")
+    semantic_score: float | None = Field(description="Cosine similarity of the best-matching chunk.")
+    rrf_score: float = Field(description="Σ w/(k + rank) over the rankings that placed it.")
+    cited: bool = Field(description="The query cites this provision; it was lifted to the top.")
+    named_law_rank: int | None = Field(
+        default=None,
+        description="1-based rank among the hits of the laws the query names (「借地借家法の…」), "
+        "a ranking of its own in the fusion (null: the query names no law, or this hit is of another law).",
+    )
 
 
 class ProvisionHit(Model):
@@ -30,15 +54,20 @@ class ProvisionHit(Model):
     highlights: list[Highlight] = Field(description="Matches as character offsets into `snippet`.")
     cited: bool = Field(default=False, description="True when the query itself cites this provision.")
     url: str
-    fusion: dict[str, float | int | None] | None = Field(
-        default=None, description="Hybrid search only: rank on each side and the fused score."
+    matched_path: str | None = Field(
+        default=None, description="Semantic / hybrid: the provision the best-matching chunk covers (a paragraph)."
     )
+    fusion: Fusion | None = Field(default=None, description="Ranked and hybrid search: how each ranking placed it.")
 
 
 class ProvisionSearchResult(Model):
     """A page of provision hits."""
 
     query: str
+    mode: Mode = Field(description="Which search answered.", examples=["ranked"])
+    model_id: str | None = Field(
+        default=None, description="Semantic / hybrid: the embedding model that ranked the hits."
+    )
     page: PageInfo
     items: list[ProvisionHit]
 
@@ -50,17 +79,25 @@ class CaseHit(Model):
     case_number: str | None = Field(examples=["平成10(オ)1081"])
     case_name: str | None
     court_name: str | None = Field(examples=["最高裁判所第三小法廷"])
+    trial_type: str | None = Field(default=None, examples=["SupremeCourt"])
     date: str | None = Field(examples=["2000-02-29"])
     score: float
+    snippet_field: str = Field(
+        default="gist",
+        description="Where the snippet is from: gist (判示事項), case_gist (裁判要旨), case_name, contents.",
+    )
     snippet: str
     snippet_html: str
     highlights: list[Highlight]
     url: str
+    fusion: Fusion | None = Field(default=None, description="Hybrid search: how each ranking placed it.")
 
 
 class CaseSearchResult(Model):
     """A page of decision hits."""
 
     query: str
+    mode: Mode = Field(description="Which search answered.", examples=["boolean"])
+    model_id: str | None = Field(default=None, description="Semantic / hybrid: the embedding model.")
     page: PageInfo
     items: list[CaseHit]

@@ -1,29 +1,70 @@
-"""Japanese keyword search over provisions and court decisions (stock PostgreSQL: GIN over n-gram tsvectors)."""
+"""The search model and pipeline of both editions: one request, one hit, one filter compiler, fused rankings.
 
-from egov_core.search.cases import CaseHit, CasePage, search_cases
-from egov_core.search.keyword import RANK_CANDIDATES, SearchHit, SearchPage, search_parsed, search_provisions
-from egov_core.search.lift import (
-    CitedQuery,
-    cited_in_query,
-    cited_units,
-    directory_for,
-    lift_cited,
-    search_with_citations,
+Rankings: Boolean keyword search and BM25 over the n-gram index (stock PostgreSQL: GIN over n-gram
+tsvectors), the provisions a query cites, the laws it names, and — plugged in by the Full edition — a
+:class:`Retriever` of nearest chunks; fused by reciprocal rank in :class:`SearchPipeline`.
+"""
+
+from egov_core.search.bm25 import search_bm25
+from egov_core.search.cases import search_cases, search_cases_parsed
+from egov_core.search.filters import case_conditions, law_conditions
+from egov_core.search.fusion import DEFAULT_RRF_K, FusionWeights, favour_named_laws, fuse, rrf
+from egov_core.search.keyword import RANK_CANDIDATES, search_parsed, search_provisions
+from egov_core.search.lift import CitedQuery, cited_in_query, cited_units, directory_for, lift_cited
+from egov_core.search.model import (
+    ANY_CASE,
+    ANY_LAW,
+    CaseFilter,
+    CaseHit,
+    CasePage,
+    Fusion,
+    Hit,
+    LawFilter,
+    Page,
+    SearchMode,
+    render_snippets,
 )
+from egov_core.search.pipeline import AUTO_MIN_HITS, SearchPipeline, SearchRequest
+from egov_core.search.retriever import Retriever
+from egov_core.search.terms import content_terms, is_sentence, keyword_query_for, ranked_terms, snippet_terms
 
 __all__ = [
+    "ANY_CASE",
+    "ANY_LAW",
+    "AUTO_MIN_HITS",
+    "DEFAULT_RRF_K",
     "RANK_CANDIDATES",
+    "CaseFilter",
     "CaseHit",
     "CasePage",
     "CitedQuery",
-    "SearchHit",
-    "SearchPage",
+    "Fusion",
+    "FusionWeights",
+    "Hit",
+    "LawFilter",
+    "Page",
+    "Retriever",
+    "SearchMode",
+    "SearchPipeline",
+    "SearchRequest",
+    "case_conditions",
     "cited_in_query",
     "cited_units",
+    "content_terms",
     "directory_for",
+    "favour_named_laws",
+    "fuse",
+    "is_sentence",
+    "keyword_query_for",
+    "law_conditions",
     "lift_cited",
+    "ranked_terms",
+    "render_snippets",
+    "rrf",
+    "search_bm25",
     "search_cases",
+    "search_cases_parsed",
     "search_parsed",
     "search_provisions",
-    "search_with_citations",
+    "snippet_terms",
 ]

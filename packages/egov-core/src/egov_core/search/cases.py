@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from egov_core.search._sql import any_filter, check_page, connection
-from egov_core.text.query import MAX_QUERY_LENGTH, parse_query
+from egov_core.search._sql import check_page, connection
+from egov_core.search.filters import case_conditions
+from egov_core.search.model import ANY_CASE, CaseFilter, CaseHit, CasePage, SearchMode
+from egov_core.text.query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
 from egov_core.text.snippets import Snippet, find_term_spans, make_snippet, normalize_with_offsets
 
-__all__ = ["CaseHit", "CasePage", "search_cases"]
+__all__ = ["search_cases", "search_cases_parsed"]
 
 #: Decisions (newest first) verified and ranked per query; see :mod:`egov_core.search.keyword`.
 RANK_WINDOW = 100
@@ -21,38 +21,6 @@ RANK_WINDOW = 100
 SCAN_CAP = 5000
 #: Fields a snippet is taken from, in order of preference (the first that contains a term wins).
 SNIPPET_FIELDS = ("gist", "case_gist", "case_name", "contents")
-
-
-@dataclass(frozen=True, slots=True)
-class CaseHit:
-    """One court decision found by a keyword search.
-
-    Attributes:
-        lawsuit_id / case_number / case_name / court_name / trial_type / date: the decision.
-        score: relevance (higher is better).
-        snippet_field: which field the snippet comes from (gist / case_gist / case_name / contents).
-        snippet: that field around the matches, terms marked.
-    """
-
-    lawsuit_id: str
-    case_number: str | None
-    case_name: str | None
-    court_name: str | None
-    trial_type: str | None
-    date: date | None
-    score: float
-    snippet_field: str
-    snippet: Snippet
-
-
-@dataclass(frozen=True, slots=True)
-class CasePage:
-    """A page of decisions and the total number that match (estimated when ``total_exact`` is False)."""
-
-    total: int
-    hits: tuple[CaseHit, ...]
-    terms: tuple[str, ...] = ()
-    total_exact: bool = True
 
 
 def _snippet(row: Any, terms: tuple[str, ...]) -> tuple[str, Snippet]:
@@ -68,40 +36,44 @@ async def search_cases(
     conn_or_engine: AsyncConnection | AsyncEngine,
     query: str,
     *,
-    court_names: list[str] | None = None,
-    trial_types: list[str] | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
+    filters: CaseFilter = ANY_CASE,
     limit: int = 20,
     offset: int = 0,
     max_query_length: int = MAX_QUERY_LENGTH,
 ) -> CasePage:
-    """Keyword search over decisions, ranked by ``ts_rank_cd`` among the newest matching decisions.
-
-    Args:
-        conn_or_engine: a connection or an engine.
-        query: user query (same syntax as provision search).
-        court_names / trial_types: restrict to these courts (裁判所名) / trial types (SupremeCourt …).
-        date_from / date_to: decision date range (inclusive).
-        limit / offset: the page.
-        max_query_length: longest accepted query.
+    """Keyword search over decisions (same syntax as provision search); see :func:`search_cases_parsed`.
 
     Raises:
         InvalidQueryError: malformed query or page.
     """
     check_page(limit, offset)
     parsed = parse_query(query, max_length=max_query_length)
-    where: list[str] = []
+    return await search_cases_parsed(conn_or_engine, parsed, filters=filters, limit=limit, offset=offset)
+
+
+async def search_cases_parsed(
+    conn_or_engine: AsyncConnection | AsyncEngine,
+    parsed: ParsedQuery,
+    *,
+    filters: CaseFilter = ANY_CASE,
+    limit: int = 20,
+    offset: int = 0,
+) -> CasePage:
+    """Keyword search over decisions, ranked by ``ts_rank_cd`` among the newest matching decisions.
+
+    Args:
+        conn_or_engine: a connection or an engine.
+        parsed: the parsed query.
+        filters: courts (裁判所名), trial types (SupremeCourt …), decision date range (inclusive).
+        limit / offset: the page.
+
+    Raises:
+        InvalidQueryError: bad page.
+    """
+    check_page(limit, offset)
     params: dict[str, Any] = {"q": parsed.tsquery, "limit": limit, "offset": offset}
-    any_filter("c.court_name", "courts", court_names, where, params)
-    any_filter("c.trial_type", "trial_types", trial_types, where, params)
-    if date_from is not None:
-        where.append("c.date >= :date_from")
-        params["date_from"] = date_from
-    if date_to is not None:
-        where.append("c.date <= :date_to")
-        params["date_to"] = date_to
-    filters = "".join(f" AND {w}" for w in where)
+    where = case_conditions(filters, alias="c", params=params)
+    conditions = "".join(f" AND {w}" for w in where)
     exact = parsed.index_exact
     window = max(RANK_WINDOW, offset + limit) if exact else max(2 * RANK_WINDOW, 2 * (offset + limit))
     params.update(iq=parsed.index_tsquery, window=window, scan_cap=SCAN_CAP)
@@ -111,7 +83,7 @@ async def search_cases(
     sql = f"""
         WITH hits AS MATERIALIZED (
             SELECT c.lawsuit_id, c.date FROM cases c
-            WHERE c.tokens @@ CAST(:iq AS tsquery){filters}
+            WHERE c.tokens @@ CAST(:iq AS tsquery){conditions}
             LIMIT :scan_cap
         ),
         win AS MATERIALIZED (
@@ -159,4 +131,4 @@ async def search_cases(
                 snippet=snippet,
             )
         )
-    return CasePage(total=total, hits=tuple(hits), terms=terms, total_exact=total_exact)
+    return CasePage(total=total, hits=tuple(hits), terms=terms, total_exact=total_exact, mode=SearchMode.BOOLEAN)

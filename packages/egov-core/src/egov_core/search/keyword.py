@@ -20,18 +20,18 @@ candidate fit in the window; otherwise it is estimated from the window's verifie
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from egov_core.search._sql import any_filter, check_page, connection
+from egov_core.search._sql import check_page, connection
+from egov_core.search.filters import law_conditions
+from egov_core.search.model import ANY_LAW, Hit, LawFilter, Page, SearchMode
 from egov_core.text.query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
-from egov_core.text.snippets import UNRENDERED, Snippet, make_snippet
+from egov_core.text.snippets import UNRENDERED, make_snippet
 
-__all__ = ["RANK_CANDIDATES", "SCAN_CAP", "SearchHit", "SearchPage", "search_parsed", "search_provisions"]
+__all__ = ["RANK_CANDIDATES", "SCAN_CAP", "search_parsed", "search_provisions"]
 
 #: How many hits (in prior order) are ranked by ts_rank_cd.
 RANK_CANDIDATES = 100
@@ -48,121 +48,78 @@ _TYPE_WEIGHT = (
 _SUPPL_WEIGHT = "CASE WHEN su.in_suppl THEN 0.4 ELSE 1.0 END"
 
 
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    """One provision found by a keyword search.
-
-    Attributes:
-        law_id / law_title / law_num / law_type: the law.
-        revision_id: the stored revision (law_revisions.id) the unit belongs to.
-        path: the unit's provision path (``MainProvision-Article_709``).
-        seq: segment number for units split into several segments (0 otherwise).
-        in_suppl: the unit is in a 附則.
-        caption: 見出し of the unit (``（不法行為による損害賠償）``), if any.
-        title: heading label (``第七百九条``), if any.
-        score: relevance (higher is better; comparable within one result page only).
-        snippet: the unit's text around the matches, terms marked (``UNRENDERED`` when searched with
-            ``snippets=False``).
-        cited: the query cited this provision (it was lifted to the top).
-        source_text: the unit's text, kept only when the snippet was not rendered.
-    """
-
-    law_id: str
-    law_title: str | None
-    law_num: str | None
-    law_type: str | None
-    revision_id: int
-    path: str
-    seq: int
-    in_suppl: bool
-    caption: str | None
-    title: str | None
-    score: float
-    snippet: Snippet
-    cited: bool = False
-    source_text: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SearchPage:
-    """A page of search hits.
-
-    Attributes:
-        total: how many units match (all pages); a lower bound when ``total_exact`` is False.
-        hits: this page, best first.
-        terms: the normalised query terms that were searched (citation text removed).
-        total_exact: False when more than :data:`SCAN_CAP` units match and counting stopped there.
-    """
-
-    total: int
-    hits: tuple[SearchHit, ...]
-    terms: tuple[str, ...] = ()
-    total_exact: bool = True
-
-
-def _where(
-    *,
-    law_ids: Sequence[str] | None,
-    law_types: Sequence[str] | None,
-    categories: Sequence[str] | None,
-    suppl: bool | None,
-    revision_ids: Sequence[int] | None,
-) -> tuple[str, str, dict[str, Any]]:
-    """(FROM clause, extra WHERE, params) of the filters."""
-    where: list[str] = []
-    params: dict[str, Any] = {}
-    if revision_ids is not None:
-        source = "search_units su JOIN law_revisions r ON r.id = su.revision_id JOIN laws l ON l.law_id = r.law_id"
-        any_filter("su.revision_id", "revision_ids", revision_ids, where, params)
-    elif categories is not None:
-        source = "search_units su JOIN laws l ON l.current_revision_id = su.revision_id"
-    else:
-        # The flag (kept by triggers) instead of a join: the join cost a hash of every law per query.
-        source = "search_units su"
-        where.append("su.is_current")
-    any_filter("su.law_id", "law_ids", law_ids, where, params)
-    any_filter("su.law_type", "law_types", law_types, where, params)
-    if categories is not None:
-        any_filter("coalesce(su.category, l.category)", "categories", categories, where, params)
-    if suppl is not None:
-        where.append("su.in_suppl" if suppl else "NOT su.in_suppl")
-    return source, "".join(f" AND {w}" for w in where), params
-
-
 async def search_parsed(
     conn_or_engine: AsyncConnection | AsyncEngine,
     query: ParsedQuery,
     *,
-    law_ids: Sequence[str] | None = None,
-    law_types: Sequence[str] | None = None,
-    categories: Sequence[str] | None = None,
-    suppl: bool | None = None,
-    revision_ids: Sequence[int] | None = None,
+    filters: LawFilter = ANY_LAW,
     limit: int = 20,
     offset: int = 0,
     snippets: bool = True,
-) -> SearchPage:
+) -> Page:
     """:func:`search_provisions` for an already parsed query (no citation lifting).
 
     ``snippets=False`` leaves every hit's snippet ``UNRENDERED`` and its text in ``source_text``: for
     callers (hybrid search) that fuse many candidates and show a few.
     """
     check_page(limit, offset)
-    source, filters, params = _where(
-        law_ids=law_ids, law_types=law_types, categories=categories, suppl=suppl, revision_ids=revision_ids
-    )
     exact = query.index_exact
     window = max(RANK_CANDIDATES, offset + limit) if exact else max(2 * RANK_CANDIDATES, 2 * (offset + limit))
-    params.update(q=query.tsquery, iq=query.index_tsquery, window=window, limit=limit, offset=offset, scan_cap=SCAN_CAP)
+    params: dict[str, Any] = {
+        "q": query.tsquery,
+        "iq": query.index_tsquery,
+        "window": window,
+        "limit": limit,
+        "offset": offset,
+        "scan_cap": SCAN_CAP,
+    }
     # Stage 1 asks the GIN index a question it answers exactly (n-grams ANDed, no positions, no NOT), so
     # no row's tokens are read, only fixed-width columns of the heap row. Stage 2
     # reads tokens only for the window: to verify phrases / exclusions and to rank.
     verify = "TRUE" if exact else "su.tokens @@ CAST(:q AS tsquery)"
-    sql = f"""
+    async with connection(conn_or_engine) as conn:
+        where = await law_conditions(conn, filters, alias="su")
+        rows = (await conn.execute(text(_statement(verify, where)), params)).all()
+    head = rows[0]
+    candidates, window_n, window_ok = int(head.candidates), int(head.window_n), int(head.window_ok)
+    rows = [r for r in rows if r.law_id is not None]
+    if window_n >= candidates:
+        # Every candidate was verified: the count is exact (unless the scan cap cut the candidates).
+        total, total_exact = window_ok, candidates < SCAN_CAP
+    else:
+        # Estimated from the verified window (exact when the index query is: every window row verifies).
+        total = round(candidates * window_ok / window_n) if window_n else 0
+        total_exact = exact and candidates < SCAN_CAP
+    terms = query.positive_terms
+    hits = tuple(
+        Hit(
+            law_id=r.law_id,
+            law_title=r.law_title,
+            law_num=r.law_num,
+            law_type=r.law_type,
+            revision_id=r.revision_id,
+            path=r.path,
+            seq=r.seq,
+            in_suppl=r.in_suppl,
+            caption=r.caption,
+            title=r.title,
+            score=float(r.score),
+            snippet=make_snippet(r.text, terms) if snippets else UNRENDERED,
+            source_text=None if snippets else r.text,
+        )
+        for r in rows
+    )
+    return Page(total=total, hits=hits, terms=terms, total_exact=total_exact, mode=SearchMode.BOOLEAN)
+
+
+def _statement(verify: str, where: list[str]) -> str:
+    """Both stages in one statement (see the module docstring)."""
+    conditions = "".join(f" AND {w}" for w in where)
+    return f"""
         WITH hits AS MATERIALIZED (
             SELECT su.id, su.prior
-            FROM {source}
-            WHERE su.tokens @@ CAST(:iq AS tsquery){filters}
+            FROM search_units su
+            WHERE su.tokens @@ CAST(:iq AS tsquery){conditions}
             LIMIT :scan_cap
         ),
         win AS MATERIALIZED (
@@ -189,85 +146,32 @@ async def search_parsed(
         LEFT JOIN laws l ON l.law_id = su.law_id
         ORDER BY p.score DESC, p.prior_rank
     """
-    async with connection(conn_or_engine) as conn:
-        rows = (await conn.execute(text(sql), params)).all()
-    head = rows[0]
-    candidates, window_n, window_ok = int(head.candidates), int(head.window_n), int(head.window_ok)
-    rows = [r for r in rows if r.law_id is not None]
-    if window_n >= candidates:
-        # Every candidate was verified: the count is exact (unless the scan cap cut the candidates).
-        total, total_exact = window_ok, candidates < SCAN_CAP
-    else:
-        # Estimated from the verified window (exact when the index query is: every window row verifies).
-        total = round(candidates * window_ok / window_n) if window_n else 0
-        total_exact = exact and candidates < SCAN_CAP
-    terms = query.positive_terms
-    hits = tuple(
-        SearchHit(
-            law_id=r.law_id,
-            law_title=r.law_title,
-            law_num=r.law_num,
-            law_type=r.law_type,
-            revision_id=r.revision_id,
-            path=r.path,
-            seq=r.seq,
-            in_suppl=r.in_suppl,
-            caption=r.caption,
-            title=r.title,
-            score=float(r.score),
-            snippet=make_snippet(r.text, terms) if snippets else UNRENDERED,
-            source_text=None if snippets else r.text,
-        )
-        for r in rows
-    )
-    return SearchPage(total=total, hits=hits, terms=terms, total_exact=total_exact)
 
 
 async def search_provisions(
     conn_or_engine: AsyncConnection | AsyncEngine,
     query: str,
     *,
-    law_ids: Sequence[str] | None = None,
-    law_types: Sequence[str] | None = None,
-    categories: Sequence[str] | None = None,
-    suppl: bool | None = None,
-    revision_ids: Sequence[int] | None = None,
+    filters: LawFilter = ANY_LAW,
     limit: int = 20,
     offset: int = 0,
     max_query_length: int = MAX_QUERY_LENGTH,
-) -> SearchPage:
+) -> Page:
     """Keyword search over the provisions of the current revisions (or of ``revision_ids``).
 
     Args:
         conn_or_engine: a connection (used as is) or an engine (a connection is taken and returned).
         query: user query (``債権 "損害賠償" -保証``, ``解雇 OR 雇止め``); see :mod:`egov_core.text.query`.
-        law_ids / law_types / categories: restrict to these laws, e-Gov law types, categories.
-        suppl: True: only 附則; False: only 本則 (and 別表 etc.); None: both.
-        revision_ids: search these stored revisions instead of the current ones (as-of searches).
+        filters: which laws, law types, categories, 本則 / 附則, or which stored revisions (as-of searches).
         limit / offset: the page (limit ≤ 100, offset ≤ 10,000).
         max_query_length: longest accepted query.
 
     Returns:
         The page and the total number of matching units. Citations in the query are not lifted
-        here: see :func:`egov_core.search.search_with_citations`.
+        here: :class:`egov_core.search.SearchPipeline` does.
 
     Raises:
         InvalidQueryError: malformed query or page.
     """
     parsed = parse_query(query, max_length=max_query_length)
-    return await search_parsed(
-        conn_or_engine,
-        parsed,
-        law_ids=law_ids,
-        law_types=law_types,
-        categories=categories,
-        suppl=suppl,
-        revision_ids=revision_ids,
-        limit=limit,
-        offset=offset,
-    )
-
-
-def with_cited(hit: SearchHit) -> SearchHit:
-    """``hit`` flagged as cited by the query."""
-    return replace(hit, cited=True)
+    return await search_parsed(conn_or_engine, parsed, filters=filters, limit=limit, offset=offset)

@@ -12,7 +12,16 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.errors import InvalidQueryError
-from egov_core.search import search_cases, search_provisions, search_with_citations
+from egov_core.search import (
+    CaseFilter,
+    LawFilter,
+    Page,
+    SearchMode,
+    SearchPipeline,
+    SearchRequest,
+    search_cases,
+    search_provisions,
+)
 from egov_core.text import normalize, term_index_tsquery, term_tsquery, tsvector_literal
 
 pytestmark = pytest.mark.integration
@@ -80,23 +89,23 @@ async def test_full_width_query_and_text(search_engine: AsyncEngine) -> None:
 
 async def test_filters(search_engine: AsyncEngine) -> None:
     all_hits = await search_provisions(search_engine, "税", limit=100)
-    civil = await search_provisions(search_engine, "債権", law_ids=["129AC0000000089"], limit=100)
+    civil = await search_provisions(search_engine, "債権", filters=LawFilter(law_ids=["129AC0000000089"]), limit=100)
     assert civil.total > 0
     assert {h.law_id for h in civil.hits} == {"129AC0000000089"}
-    orders = await search_provisions(search_engine, "税", law_types=["CabinetOrder"], limit=100)
+    orders = await search_provisions(search_engine, "税", filters=LawFilter(law_types=["CabinetOrder"]), limit=100)
     assert all(h.law_type == "CabinetOrder" for h in orders.hits)
-    suppl = await search_provisions(search_engine, "税", suppl=True, limit=100)
-    main = await search_provisions(search_engine, "税", suppl=False, limit=100)
+    suppl = await search_provisions(search_engine, "税", filters=LawFilter(suppl=True), limit=100)
+    main = await search_provisions(search_engine, "税", filters=LawFilter(suppl=False), limit=100)
     assert suppl.total + main.total == all_hits.total
     assert all(h.in_suppl for h in suppl.hits)
     assert not any(h.in_suppl for h in main.hits)
-    nothing = await search_provisions(search_engine, "税", law_ids=[])
+    nothing = await search_provisions(search_engine, "税", filters=LawFilter(law_ids=[]))
     assert (nothing.total, nothing.hits) == (0, ())
     async with search_engine.connect() as conn:
         rev = (
             await conn.execute(text("SELECT current_revision_id FROM laws WHERE law_id = '129AC0000000089'"))
         ).scalar_one()
-    asof = await search_provisions(search_engine, "債権", revision_ids=[rev], limit=100)
+    asof = await search_provisions(search_engine, "債権", filters=LawFilter(revision_ids=[rev]), limit=100)
     assert asof.total == civil.total
 
 
@@ -126,7 +135,7 @@ async def test_ranking_prefers_main_provisions_of_acts(search_engine: AsyncEngin
 
 
 async def test_hit_fields(search_engine: AsyncEngine) -> None:
-    page = await search_provisions(search_engine, "故意又は過失", law_ids=["129AC0000000089"])
+    page = await search_provisions(search_engine, "故意又は過失", filters=LawFilter(law_ids=["129AC0000000089"]))
     hit = next(h for h in page.hits if h.path == "MainProvision-Article_709")
     assert (hit.law_title, hit.law_num, hit.law_type) == ("民法", "明治二十九年法律第八十九号", "Act")
     assert hit.caption == "（不法行為による損害賠償）"
@@ -134,10 +143,14 @@ async def test_hit_fields(search_engine: AsyncEngine) -> None:
     assert "<em>故意又は過失</em>" in hit.snippet.html
 
 
+async def _boolean(engine: AsyncEngine, query: str) -> Page:
+    return await SearchPipeline(engine).provisions(SearchRequest(query, SearchMode.BOOLEAN))
+
+
 async def test_citation_lifting(search_engine: AsyncEngine) -> None:
-    only = await search_with_citations(search_engine, "借地借家法第三十二条")
+    only = await _boolean(search_engine, "借地借家法第三十二条")
     assert [(h.law_id, h.path, h.cited) for h in only.hits] == [("403AC0000000090", "MainProvision-Article_32", True)]
-    mixed = await search_with_citations(search_engine, "民法709条 損害賠償")
+    mixed = await _boolean(search_engine, "民法709条 損害賠償")
     assert (mixed.hits[0].law_id, mixed.hits[0].path, mixed.hits[0].cited) == (
         "129AC0000000089",
         "MainProvision-Article_709",
@@ -146,9 +159,9 @@ async def test_citation_lifting(search_engine: AsyncEngine) -> None:
     assert mixed.terms == ("損害賠償",)
     assert not any(h.cited for h in mixed.hits[1:])
     assert len({(h.law_id, h.path) for h in mixed.hits}) == len(mixed.hits)
-    paragraph = await search_with_citations(search_engine, "労働基準法第二十条第一項 予告")
+    paragraph = await _boolean(search_engine, "労働基準法第二十条第一項 予告")
     assert paragraph.hits[0].path == "MainProvision-Article_20"
-    plain = await search_with_citations(search_engine, "解雇")
+    plain = await _boolean(search_engine, "解雇")
     assert plain.total == (await search_provisions(search_engine, "解雇")).total
 
 
@@ -158,10 +171,10 @@ async def test_case_search(search_engine: AsyncEngine) -> None:
     assert page.hits[0].lawsuit_id == "52218"
     hit = page.hits[0]
     assert any(hit.snippet.text[s:e] == "輸血" for s, e in hit.snippet.highlights)
-    supreme = await search_cases(search_engine, "損害", trial_types=["SupremeCourt"], limit=100)
+    supreme = await search_cases(search_engine, "損害", filters=CaseFilter(trial_types=["SupremeCourt"]), limit=100)
     assert supreme.total > 0
     assert all(h.trial_type == "SupremeCourt" for h in supreme.hits)
-    recent = await search_cases(search_engine, "損害", date_from=date(2000, 1, 1), limit=100)
+    recent = await search_cases(search_engine, "損害", filters=CaseFilter(date_from=date(2000, 1, 1)), limit=100)
     assert all(h.date is not None and h.date >= date(2000, 1, 1) for h in recent.hits)
     assert recent.total < supreme.total or supreme.total == recent.total
 

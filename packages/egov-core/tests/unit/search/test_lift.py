@@ -1,44 +1,38 @@
-"""lift_cited: cited provisions first, for any hit shape."""
+"""lift_cited: cited provisions first (the ranked hit of the same unit kept), then the rest in their order."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
-from egov_core.citations import CitationParts, Resolution, ResolutionStatus
-from egov_core.search import lift_cited
+from egov_core.search import Fusion, Hit, lift_cited
+from egov_core.text.snippets import UNRENDERED
 
 
-@dataclass(frozen=True)
-class Hit:
-    law_id: str
-    path: str
-    cited: bool = False
+def _hit(law_id: str, path: str, *, score: float = 0.0, fusion: Fusion | None = None) -> Hit:
+    return Hit(law_id, None, None, None, 1, path, 0, False, None, None, score, UNRENDERED, fusion=fusion)
 
 
-def _res(law_id: str, path: str) -> Resolution:
-    return Resolution(ResolutionStatus.RESOLVED, CitationParts(), law_id=law_id, path=path)
+def test_cited_hit_moves_to_the_front_marked() -> None:
+    fused = Fusion(3, None, 1.0, None, 0.1)
+    hits = [_hit("A", "a"), _hit("B", "b"), _hit("M", "m", score=0.1, fusion=fused)]
+    out = lift_cited(hits, [_hit("M", "m")])
+    assert [(h.law_id, h.cited) for h in out] == [("M", True), ("A", False), ("B", False)]
+    # The ranked hit is the one kept (its score and fusion details), flagged cited in both places.
+    assert out[0].score == 0.1
+    assert out[0].fusion is not None
+    assert out[0].fusion.cited
 
 
-def _lift(hits: list[Hit], res: list[Resolution], missing: list[Hit] | None = None) -> list[Hit]:
-    return lift_cited(
-        hits, res, key=lambda h: (h.law_id, h.path), mark=lambda h: replace(h, cited=True), missing=missing or []
+def test_missing_cited_hit_is_added_in_citation_order_once() -> None:
+    hits = [_hit("M", "MainProvision-Article_70")]
+    out = lift_cited(
+        hits, [_hit("M", "MainProvision-Article_709"), _hit("X", "x"), _hit("M", "MainProvision-Article_709")]
     )
+    assert [(h.path, h.cited) for h in out] == [
+        ("MainProvision-Article_709", True),
+        ("x", True),
+        ("MainProvision-Article_70", False),
+    ]
 
 
-def test_cited_hit_moves_to_the_front() -> None:
-    hits = [Hit("A", "MainProvision-Article_1"), Hit("M", "MainProvision-Article_709"), Hit("B", "x")]
-    out = _lift(hits, [_res("M", "MainProvision-Article_709-Paragraph_1")])  # a paragraph inside the unit
-    assert out == [Hit("M", "MainProvision-Article_709", True), Hit("A", "MainProvision-Article_1"), Hit("B", "x")]
-
-
-def test_missing_cited_hit_is_added_and_prefix_is_not_a_cover() -> None:
-    hits = [Hit("M", "MainProvision-Article_70")]  # Article_70 does not cover Article_709
-    extra = [Hit("M", "MainProvision-Article_709")]
-    out = _lift(hits, [_res("M", "MainProvision-Article_709")], extra)
-    assert out == [Hit("M", "MainProvision-Article_709", True), Hit("M", "MainProvision-Article_70")]
-
-
-def test_unresolved_citations_change_nothing() -> None:
-    hits = [Hit("A", "p")]
-    unresolved = Resolution(ResolutionStatus.NOT_FOUND, CitationParts(), reason="unknown_law")
-    assert _lift(hits, [unresolved]) == hits
+def test_no_citation_changes_nothing() -> None:
+    hits = [_hit("A", "p"), _hit("B", "q")]
+    assert lift_cited(hits, []) == hits

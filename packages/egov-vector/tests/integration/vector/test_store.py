@@ -6,24 +6,25 @@ import uuid
 
 import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
 import pytest
+from egov_vector_testsupport import provisions
 from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from egov_core.search import LawFilter
 from egov_core.settings import DatabaseSettings, EgovSettings
 from egov_core.store import create_engine, migrate
 from egov_vector import (
     DeterministicEmbedder,
     SentenceTransformerEmbedder,
     VectorExtensionMissingError,
+    VectorRetriever,
     backfill,
-    search_semantic,
     vector_health,
 )
 from egov_vector.db import ensure_index, index_name, index_options, vector_literal
 from egov_vector.migrate import migrate_vector, vector_head_revision
-from egov_vector.search import nearest_chunks, nearest_sql
-from egov_vector.search.semantic import autocommit
+from egov_vector.search import autocommit, nearest_chunks, nearest_sql
 
 SHAKUCHI = "403AC0000000090"  # 借地借家法
 
@@ -73,15 +74,15 @@ async def test_round_trip_with_a_real_sentence_transformer(
         )
     assert stored is not None
     # The stored text of 第三十二条 is its own nearest neighbour (no citation lifting: the vector alone).
-    page = await search_semantic(
-        vector_engine, minilm, stored, law_ids=[SHAKUCHI], limit=3, lift_citations=False, max_query_length=2000
+    hits = await VectorRetriever(minilm).nearest_provisions(
+        vector_engine, stored, filters=LawFilter([SHAKUCHI]), units=3
     )
-    assert page.hits[0].path == "MainProvision-Article_32"
-    assert page.hits[0].score > 0.99
-    assert not page.hits[0].cited
-    assert page.hits[0].law_title == "借地借家法"
-    assert page.hits[0].caption == "（借賃増減請求権）"
-    assert page.model_id == "sentence-transformers/all-MiniLM-L6-v2"
+    assert hits[0].path == "MainProvision-Article_32"
+    assert hits[0].score > 0.99
+    assert not hits[0].cited
+    assert hits[0].law_title == "借地借家法"
+    assert hits[0].caption == "（借賃増減請求権）"
+    assert VectorRetriever(minilm).model_id == "sentence-transformers/all-MiniLM-L6-v2"
 
 
 async def test_hnsw_index_is_used(vector_engine: AsyncEngine, hashing: DeterministicEmbedder) -> None:
@@ -101,19 +102,19 @@ async def test_hnsw_index_is_used(vector_engine: AsyncEngine, hashing: Determini
 
 async def test_filters(vector_engine: AsyncEngine, hashing: DeterministicEmbedder) -> None:
     await backfill(vector_engine, hashing, kinds=("law",))
-    only = await search_semantic(vector_engine, hashing, "建物の賃貸借", law_ids=[SHAKUCHI], limit=20)
+    only = await provisions(vector_engine, hashing, "建物の賃貸借", law_ids=[SHAKUCHI], limit=20)
     assert only.hits
     assert {h.law_id for h in only.hits} == {SHAKUCHI}
-    suppl = await search_semantic(vector_engine, hashing, "施行期日", law_ids=[SHAKUCHI], suppl=True, limit=10)
+    suppl = await provisions(vector_engine, hashing, "施行期日", law_ids=[SHAKUCHI], suppl=True, limit=10)
     assert suppl.hits
     assert all(h.in_suppl and h.path.startswith("SupplProvision") for h in suppl.hits)
-    main = await search_semantic(vector_engine, hashing, "施行期日", law_ids=[SHAKUCHI], suppl=False, limit=10)
+    main = await provisions(vector_engine, hashing, "施行期日", law_ids=[SHAKUCHI], suppl=False, limit=10)
     assert main.hits
     assert not any(h.in_suppl for h in main.hits)
-    acts = await search_semantic(vector_engine, hashing, "規則", law_types=["Act"], limit=10)
+    acts = await provisions(vector_engine, hashing, "規則", law_types=["Act"], limit=10)
     assert acts.hits
     assert {h.law_type for h in acts.hits} == {"Act"}
-    none = await search_semantic(vector_engine, hashing, "規則", law_types=["Constitution"], limit=10)
+    none = await provisions(vector_engine, hashing, "規則", law_types=["Constitution"], limit=10)
     assert none.hits == ()
 
 
@@ -146,7 +147,7 @@ async def test_index_rebuilt_when_its_parameters_change(vector_engine: AsyncEngi
         leftover = await conn.scalar(text("SELECT to_regclass(:n)"), {"n": index_name(small.model_id, "law") + "_new"})
     assert valid
     assert leftover is None
-    page = await search_semantic(vector_engine, small, "建物の賃貸借", law_ids=[SHAKUCHI], limit=3)
+    page = await provisions(vector_engine, small, "建物の賃貸借", law_ids=[SHAKUCHI], limit=3)
     assert page.hits
 
 

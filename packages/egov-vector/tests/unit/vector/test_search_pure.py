@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from egov_core.search import content_terms, keyword_query_for, rrf
 from egov_vector.evaluation import gold_articles, mrr_at, parse_questions, recall_at, resolve_gold
-from egov_vector.search import content_terms, keyword_query_for, rrf
 
 
 def test_keyword_queries_stay_and_sentences_become_or_of_content_words() -> None:

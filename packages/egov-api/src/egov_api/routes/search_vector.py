@@ -1,0 +1,167 @@
+"""The Full edition's search routes: semantic and hybrid, over provisions and court decisions.
+
+Mounted by :func:`egov_api.vector.mount_vector_routes` only when egov-vector is installed and enabled; the
+same pipeline, hit models and envelope as keyword search, with egov-vector's retriever plugged in.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from egov_api.routes._common import NO_NUL, mark_cacheable
+from egov_api.routes.search import (
+    Categories,
+    Court,
+    LawIds,
+    LawTypeFilter,
+    Limit,
+    Suppl,
+    TrialTypes,
+    case_result,
+    court_names,
+    pipeline,
+    provision_result,
+)
+from egov_api.schemas.common import PROBLEM_RESPONSES
+from egov_api.schemas.search import CaseSearchResult, ProvisionSearchResult
+from egov_api.schemas.search_examples import HYBRID_EXAMPLE
+from egov_api.state import AppState, State
+from egov_core import search as core
+from egov_core.errors import EgovError
+
+router = APIRouter(prefix="/v1/search", tags=["search"], responses=PROBLEM_RESPONSES)
+
+
+class VectorUnavailableError(EgovError):
+    """Semantic search is installed but cannot answer (no pgvector, or the model failed to load)."""
+
+    code = "vector-unavailable"
+
+
+Q = Annotated[
+    str,
+    Query(
+        min_length=1,
+        max_length=200,
+        pattern=NO_NUL,
+        description="Free text: a question or a description (keywords work too).",
+        examples=["借地借家法で家賃の増額を請求できるのはどんなときか"],
+    ),
+]
+Offset = Annotated[int, Query(ge=0, le=1_000)]
+
+
+def _ready(state: AppState) -> None:
+    if state.extras.get("vector_retriever") is None:
+        reason = state.extras.get("vector_error", "semantic search is not ready")
+        raise VectorUnavailableError(str(reason))
+
+
+async def _provisions(
+    state: State, mode: core.SearchMode, q: str, laws: core.LawFilter, limit: int, offset: int
+) -> ProvisionSearchResult:
+    _ready(state)
+    page = await pipeline(state).provisions(core.SearchRequest(q, mode, laws=laws, limit=limit, offset=offset))
+    return provision_result(q, page, limit, offset)
+
+
+@router.get("/semantic", summary="Semantic search over provisions")
+async def semantic(
+    state: State,
+    response: Response,
+    q: Q,
+    law_id: LawIds = None,
+    law_type: LawTypeFilter = None,
+    category: Categories = None,
+    suppl: Suppl = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> ProvisionSearchResult:
+    """Provisions of the current revisions nearest in meaning to `q` (one hit per article); a provision the
+    query cites (「借地借家法第三十二条」) comes first."""
+    laws = core.LawFilter(law_id, law_type, category, suppl)
+    result = await _provisions(state, core.SearchMode.SEMANTIC, q, laws, limit, offset)
+    mark_cacheable(response, "search")
+    return result
+
+
+@router.get(
+    "/hybrid",
+    summary="Hybrid (keyword + semantic) search over provisions",
+    responses={200: {"content": {"application/json": {"example": HYBRID_EXAMPLE}}}},
+)
+async def hybrid(
+    state: State,
+    response: Response,
+    q: Q,
+    law_id: LawIds = None,
+    law_type: LawTypeFilter = None,
+    category: Categories = None,
+    suppl: Suppl = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> ProvisionSearchResult:
+    """Keyword (BM25 for a sentence) and semantic results fused by reciprocal rank fusion; every hit carries
+    its rank in each ranking (`fusion`). Cited provisions come first; when the query names a law
+    (「借地借家法で…」) the hits of that law are ranked among themselves as a further ranking
+    (`fusion.named_law_rank`)."""
+    laws = core.LawFilter(law_id, law_type, category, suppl)
+    result = await _provisions(state, core.SearchMode.HYBRID, q, laws, limit, offset)
+    mark_cacheable(response, "search")
+    return result
+
+
+async def _cases(
+    state: State,
+    mode: core.SearchMode,
+    q: str,
+    court: str | None,
+    trial_type: list[str] | None,
+    date_from: date | None,
+    date_to: date | None,
+    limit: int,
+    offset: int,
+) -> CaseSearchResult:
+    _ready(state)
+    cases = core.CaseFilter(await court_names(state, court), trial_type, date_from, date_to)
+    page = await pipeline(state).cases(core.SearchRequest(q, mode, cases=cases, limit=limit, offset=offset))
+    return case_result(q, page, limit, offset)
+
+
+@router.get("/cases/semantic", summary="Semantic search over court decisions", tags=["cases"])
+async def cases_semantic(
+    state: State,
+    response: Response,
+    q: Q,
+    court: Court = None,
+    trial_type: TrialTypes = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> CaseSearchResult:
+    """Decisions whose 判示事項, 裁判要旨 or full text is nearest in meaning to `q`."""
+    result = await _cases(state, core.SearchMode.SEMANTIC, q, court, trial_type, date_from, date_to, limit, offset)
+    mark_cacheable(response, "search")
+    return result
+
+
+@router.get("/cases/hybrid", summary="Hybrid search over court decisions", tags=["cases"])
+async def cases_hybrid(
+    state: State,
+    response: Response,
+    q: Q,
+    court: Court = None,
+    trial_type: TrialTypes = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> CaseSearchResult:
+    """Keyword and semantic case search fused by reciprocal rank fusion."""
+    result = await _cases(state, core.SearchMode.HYBRID, q, court, trial_type, date_from, date_to, limit, offset)
+    mark_cacheable(response, "search")
+    return result

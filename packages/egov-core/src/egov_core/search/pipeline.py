@@ -1,0 +1,310 @@
+"""The one search pipeline: a :class:`SearchRequest` in, a page out, for every search route of both editions.
+
+Rankings of one query, fused by reciprocal rank (:mod:`egov_core.search.fusion`):
+
+- lexical: Boolean keyword search (:mod:`~egov_core.search.keyword`) for keywords, BM25 over content words
+  (:mod:`~egov_core.search.bm25`) for a sentence;
+- the provisions the query cites (:mod:`~egov_core.search.lift`), always first;
+- the laws the query names, as a ranking of their hits;
+- Full edition: vector retrieval, from a :class:`~egov_core.search.retriever.Retriever`.
+
+Modes: ``boolean`` is the Boolean search alone (exact syntax, citations lifted); ``ranked`` fuses the
+rankings that need no model; ``auto`` answers a keyword query that finds enough with ``boolean`` and
+anything else with ``ranked``; ``semantic`` and ``hybrid`` need a retriever.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from egov_core.citations import LawDirectory, laws_named
+from egov_core.errors import InvalidQueryError
+from egov_core.search._sql import check_page, connection
+from egov_core.search.bm25 import search_bm25
+from egov_core.search.cases import search_cases_parsed
+from egov_core.search.fusion import FusionWeights, case_key, favour_named_laws, fuse, hit_key
+from egov_core.search.keyword import search_parsed
+from egov_core.search.lift import CitedQuery, cited_in_query, cited_units, directory_for, lift_cited
+from egov_core.search.model import (
+    ANY_CASE,
+    ANY_LAW,
+    CaseFilter,
+    CaseHit,
+    CasePage,
+    Hit,
+    LawFilter,
+    Page,
+    SearchMode,
+    render_snippets,
+)
+from egov_core.search.retriever import Retriever
+from egov_core.search.terms import is_sentence, keyword_query_for, ranked_terms, snippet_terms
+from egov_core.text.query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
+
+__all__ = ["AUTO_MIN_HITS", "SearchPipeline", "SearchRequest"]
+
+#: ``auto`` answers with ``ranked`` when a keyword query's Boolean search finds fewer hits than this.
+AUTO_MIN_HITS = 3
+#: Hits each ranking contributes to a fusion, at most.
+MAX_CANDIDATES = 100
+#: Deepest offset of a fused search (its candidates are ranked in memory).
+MAX_FUSED_OFFSET = 1_000
+# Sentences longer than the Boolean limit are still read for content words, up to this many characters.
+_SENTENCE_QUERY_LIMIT = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    """One search.
+
+    Attributes:
+        query: what the client typed: keywords in the Boolean syntax, or a sentence.
+        mode: which search answers (``auto``: Boolean for keywords that find enough, else ranked).
+        laws: filter of a provision search.
+        cases: filter of a court-decision search.
+        limit / offset: the page.
+        max_query_length: longest accepted query.
+    """
+
+    query: str
+    mode: SearchMode = SearchMode.AUTO
+    laws: LawFilter = ANY_LAW
+    cases: CaseFilter = ANY_CASE
+    limit: int = 20
+    offset: int = 0
+    max_query_length: int = MAX_QUERY_LENGTH
+
+
+class SearchPipeline:
+    """Every search over one store: provisions and decisions, in every mode.
+
+    Args:
+        engine: the store.
+        directory: law lookup for citations and law names (default: one per engine).
+        retriever: vector retrieval (Full edition); without it ``semantic`` and ``hybrid`` are refused.
+        weights: RRF constant and ranking weights.
+        candidates: hits each ranking contributes to a fusion.
+    """
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        directory: LawDirectory | None = None,
+        retriever: Retriever | None = None,
+        weights: FusionWeights | None = None,
+        candidates: int = MAX_CANDIDATES,
+    ) -> None:
+        self.engine = engine
+        self.directory = directory or directory_for(engine)
+        self.retriever = retriever
+        self.weights = weights or FusionWeights()
+        self.candidates = max(1, min(MAX_CANDIDATES, candidates))
+
+    # -- provisions ---------------------------------------------------------------------------------
+
+    async def provisions(self, request: SearchRequest) -> Page:
+        """A page of provisions for ``request`` (``page.mode`` says which search answered).
+
+        Raises:
+            InvalidQueryError: empty, too long or malformed query, bad page, or a mode this edition lacks.
+        """
+        _check(request)
+        mode = request.mode
+        if mode is SearchMode.SEMANTIC:
+            return await self._semantic(request)
+        if mode is SearchMode.HYBRID:
+            return await self._fused(request, self._need_retriever())
+        if mode is SearchMode.RANKED:
+            return await self._fused(request, None)
+        cited = await cited_in_query(request.query, self.directory)
+        rest = cited.remaining if cited.resolutions else request.query
+        if mode is SearchMode.AUTO and is_sentence(rest):
+            return await self._fused(request, None, cited)
+        page = await self._boolean(request, cited)
+        if (
+            mode is SearchMode.AUTO
+            and request.offset == 0
+            and page.total < AUTO_MIN_HITS
+            and (page.terms or not cited.resolutions)
+        ):
+            ranked = await self._fused(request, None, cited)
+            if len(ranked.hits) > len(page.hits):
+                return ranked
+        return page
+
+    async def _boolean(self, request: SearchRequest, cited: CitedQuery) -> Page:
+        """Boolean keyword search; the provisions the query cites first on the first page."""
+        check_page(request.limit, request.offset)
+        parsed: ParsedQuery | None
+        if not cited.resolutions:
+            parsed = parse_query(request.query, max_length=request.max_query_length)
+        else:
+            try:
+                parsed = parse_query(cited.remaining, max_length=request.max_query_length)
+            except InvalidQueryError:
+                parsed = None  # the query was only the citation
+        terms = parsed.positive_terms if parsed else ()
+        # One connection for the rest, taken only now: the directory above takes its own, and holding one
+        # while waiting for another deadlocks the pool under load.
+        async with connection(self.engine) as conn:
+            first = request.offset == 0 and cited.resolutions
+            lifted = await cited_units(conn, cited.resolutions, terms, filters=request.laws) if first else []
+            if parsed is None:
+                return Page(total=len(lifted), hits=tuple(lifted[: request.limit]), mode=SearchMode.BOOLEAN)
+            page = await search_parsed(conn, parsed, filters=request.laws, limit=request.limit, offset=request.offset)
+        hits = lift_cited(page.hits, lifted)
+        extra = len(hits) - len(page.hits)  # cited provisions that the keyword query itself did not find
+        return replace(page, total=page.total + extra, hits=tuple(hits[: request.limit]))
+
+    async def _semantic(self, request: SearchRequest) -> Page:
+        """Vector retrieval alone; the provisions the query cites first."""
+        retriever = self._need_retriever()
+        _check_fused_page(request)
+        cited = await cited_in_query(request.query, self.directory)
+        terms = snippet_terms(cited.remaining if cited.resolutions else request.query)
+        hits = await retriever.nearest_provisions(
+            self.engine, request.query, filters=request.laws, units=request.offset + request.limit
+        )
+        if cited.resolutions and request.offset == 0:
+            hits = lift_cited(hits, await cited_units(self.engine, cited.resolutions, terms, filters=request.laws))
+        page = hits[request.offset : request.offset + request.limit]
+        return Page(
+            total=len(hits),
+            hits=render_snippets(page, terms),
+            terms=terms,
+            total_exact=False,
+            mode=SearchMode.SEMANTIC,
+            model_id=retriever.model_id,
+        )
+
+    async def _fused(
+        self, request: SearchRequest, retriever: Retriever | None, cited: CitedQuery | None = None
+    ) -> Page:
+        """Lexical ranking (+ vector retrieval) fused by RRF, the named laws' ranking, citations first."""
+        _check_fused_page(request)
+        if cited is None:
+            cited = await cited_in_query(request.query, self.directory)
+        rest = cited.remaining if cited.resolutions else request.query
+        depth = min(MAX_CANDIDATES, max(self.candidates, request.offset + request.limit))
+        lexical, terms = await self._lexical(rest, request, depth, boolean_keywords=retriever is not None)
+        semantic: list[Hit] = []
+        if retriever is not None:
+            semantic = await retriever.nearest_provisions(self.engine, request.query, filters=request.laws, units=depth)
+        hits = fuse(lexical, semantic, self.weights, hit_key)
+        if self.weights.named_law > 0 and hits:
+            named = {e.law_id for e in await laws_named(request.query, self.directory)}
+            if request.laws.law_ids is not None:
+                named &= set(request.laws.law_ids)
+            hits = favour_named_laws(hits, named, self.weights)
+        if cited.resolutions and request.offset == 0:
+            hits = lift_cited(hits, await cited_units(self.engine, cited.resolutions, terms, filters=request.laws))
+        # Snippets only for the page (a few of up to 2 x depth candidates), all around the same terms.
+        page = render_snippets(hits[request.offset : request.offset + request.limit], terms or snippet_terms(rest))
+        return Page(
+            total=len(hits),
+            hits=page,
+            terms=terms,
+            total_exact=False,
+            mode=SearchMode.HYBRID if retriever is not None else SearchMode.RANKED,
+            model_id=retriever.model_id if retriever is not None else None,
+        )
+
+    async def _lexical(
+        self, rest: str, request: SearchRequest, depth: int, *, boolean_keywords: bool
+    ) -> tuple[list[Hit], tuple[str, ...]]:
+        """The lexical ranking of ``rest`` (the query without its citations) and the terms it searched.
+
+        A sentence is ranked by BM25 over its content words. Keywords are too in ``ranked`` mode; hybrid
+        search (``boolean_keywords``) ranks them by the Boolean search.
+        """
+        if boolean_keywords and not is_sentence(rest):
+            try:
+                parsed = parse_query(keyword_query_for(rest), max_length=max(request.max_query_length, 1000))
+            except InvalidQueryError:
+                return [], ()  # nothing but a citation, or punctuation: the semantic side still answers
+            page = await search_parsed(self.engine, parsed, filters=request.laws, limit=depth, snippets=False)
+            return list(page.hits), page.terms
+        words = ranked_terms(rest)
+        hits = await search_bm25(self.engine, words, filters=request.laws, limit=depth, snippets=False)
+        return hits, tuple(words)
+
+    # -- court decisions ----------------------------------------------------------------------------
+
+    async def cases(self, request: SearchRequest) -> CasePage:
+        """A page of court decisions for ``request`` (Boolean, semantic or hybrid).
+
+        Raises:
+            InvalidQueryError: empty, too long or malformed query, bad page, or a mode this edition lacks.
+        """
+        _check(request)
+        if request.mode is SearchMode.SEMANTIC:
+            retriever = self._need_retriever()
+            _check_fused_page(request)
+            hits = await self._nearest_cases(retriever, request, request.offset + request.limit)
+            page = tuple(hits[request.offset : request.offset + request.limit])
+            return CasePage(
+                total=len(hits),
+                hits=page,
+                terms=snippet_terms(request.query),
+                total_exact=False,
+                mode=SearchMode.SEMANTIC,
+                model_id=retriever.model_id,
+            )
+        if request.mode is SearchMode.HYBRID:
+            return await self._cases_hybrid(request, self._need_retriever())
+        parsed = parse_query(request.query, max_length=request.max_query_length)
+        return await search_cases_parsed(
+            self.engine, parsed, filters=request.cases, limit=request.limit, offset=request.offset
+        )
+
+    async def _nearest_cases(self, retriever: Retriever, request: SearchRequest, decisions: int) -> list[CaseHit]:
+        return await retriever.nearest_cases(
+            self.engine, request.query, filters=request.cases, decisions=decisions, terms=snippet_terms(request.query)
+        )
+
+    async def _cases_hybrid(self, request: SearchRequest, retriever: Retriever) -> CasePage:
+        _check_fused_page(request)
+        depth = min(MAX_CANDIDATES, max(self.candidates, request.offset + request.limit))
+        semantic = await self._nearest_cases(retriever, request, depth)
+        keyword: Sequence[CaseHit] = ()
+        try:
+            parsed = parse_query(keyword_query_for(request.query), max_length=max(request.max_query_length, 1000))
+        except InvalidQueryError:
+            parsed = None
+        if parsed is not None:
+            keyword = (await search_cases_parsed(self.engine, parsed, filters=request.cases, limit=depth)).hits
+        hits = fuse(keyword, semantic, self.weights, case_key)
+        return CasePage(
+            total=len(hits),
+            hits=tuple(hits[request.offset : request.offset + request.limit]),
+            terms=snippet_terms(request.query),
+            total_exact=False,
+            mode=SearchMode.HYBRID,
+            model_id=retriever.model_id,
+        )
+
+    def _need_retriever(self) -> Retriever:
+        if self.retriever is None:
+            raise InvalidQueryError("semantic and hybrid search need the Full edition (egov-vector)")
+        return self.retriever
+
+
+def _check(request: SearchRequest) -> None:
+    if not request.query.strip():
+        raise InvalidQueryError("query is empty")
+    if len(request.query) > request.max_query_length:
+        raise InvalidQueryError(
+            f"query is {len(request.query)} characters; at most {request.max_query_length} are allowed"
+        )
+
+
+def _check_fused_page(request: SearchRequest) -> None:
+    check_page(request.limit, request.offset)
+    if request.offset > MAX_FUSED_OFFSET:
+        raise InvalidQueryError(
+            f"offset must be between 0 and {MAX_FUSED_OFFSET} for ranked, semantic and hybrid search"
+        )

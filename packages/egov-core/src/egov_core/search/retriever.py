@@ -1,0 +1,43 @@
+"""What the Full edition plugs into the search pipeline: a Retriever (embed the query, nearest chunks).
+
+egov-core defines the protocol and never imports an implementation; egov-vector's ``VectorRetriever``
+embeds the query with a local model and walks the pgvector HNSW index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from egov_core.search.model import CaseFilter, CaseHit, Hit, LawFilter
+
+__all__ = ["Retriever"]
+
+
+@runtime_checkable
+class Retriever(Protocol):
+    """Nearest provisions and decisions in meaning to a query."""
+
+    @property
+    def model_id(self) -> str:
+        """The embedding model that ranks (reported on every page it ranked)."""
+        ...
+
+    async def nearest_provisions(self, engine: AsyncEngine, query: str, *, filters: LawFilter, units: int) -> list[Hit]:
+        """Up to about ``units`` search units nearest to ``query``, nearest first, one hit per unit.
+
+        Each hit's ``score`` is the cosine similarity of its best chunk, ``matched_path`` the provision that
+        chunk covers, ``snippet`` unrendered and ``source_text`` the chunk's text.
+        """
+        ...
+
+    async def nearest_cases(
+        self, engine: AsyncEngine, query: str, *, filters: CaseFilter, decisions: int, terms: Sequence[str]
+    ) -> list[CaseHit]:
+        """Up to about ``decisions`` court decisions nearest to ``query`` (best chunk each), nearest first.
+
+        ``snippet_field`` names the field of the best chunk and ``snippet`` is that chunk around ``terms``.
+        """
+        ...
