@@ -3,7 +3,8 @@
 For a sentence (or keywords that the Boolean search answers poorly) the query is cut into content words
 (:func:`egov_core.search.terms.content_terms`); each word's document frequency is read from the GIN
 index, words in more than a fifth of all units are dropped, and units are scored by the BM25 weight of
-the words they contain. A word matches a unit holding its n-grams (no positions): the GIN index answers
+the words they contain, times the prior weights keyword search ranks with (law type, 本則 before 附則). A
+word matches a unit holding its n-grams (no positions): the GIN index answers
 that alone, where a phrase would have it read and check the tokens of every unit the word's n-grams
 occur in. Needs no model: both editions rank with it.
 """
@@ -18,6 +19,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from egov_core.search._sql import SUPPL_WEIGHT, TYPE_WEIGHT
 from egov_core.search.filters import law_conditions
 from egov_core.search.model import ANY_LAW, Hit, LawFilter
 from egov_core.store import translate_errors
@@ -113,7 +115,8 @@ async def search_bm25(
                 WITH scored AS (
                     SELECT su.id,
                            sum(t.idf) * {_K1 + 1}
-                           / (1 + {_K1} * (1 - {_B} + {_B} * (su.prior & {PRIOR_LENGTH_MASK}) / :avg)) AS score
+                           / (1 + {_K1} * (1 - {_B} + {_B} * (su.prior & {PRIOR_LENGTH_MASK}) / :avg))
+                           * {TYPE_WEIGHT} * {SUPPL_WEIGHT} AS score
                     FROM unnest(CAST(:qs AS text[]), CAST(:idfs AS float8[])) AS t(q, idf)
                     JOIN search_units su ON su.tokens @@ CAST(t.q AS tsquery)
                     WHERE {" AND ".join(where)}

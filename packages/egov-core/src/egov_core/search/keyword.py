@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from egov_core.search._sql import check_page, connection
+from egov_core.search._sql import SUPPL_WEIGHT, TYPE_WEIGHT, check_page, connection
 from egov_core.search.filters import law_conditions
 from egov_core.search.model import ANY_LAW, Hit, LawFilter, Page, SearchMode
 from egov_core.text.query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
@@ -39,13 +39,6 @@ RANK_CANDIDATES = 100
 #: ranked window is chosen among the first SCAN_CAP hits. Only terms found in over a sixth of all
 #: provisions (国, 第一条) get there; visiting every one of their rows is what would make them slow.
 SCAN_CAP = 5000
-
-# Prior weights: law type, and main provision vs 附則. The numbers order results sensibly; they are not tuned.
-_TYPE_WEIGHT = (
-    "CASE su.law_type WHEN 'Constitution' THEN 1.3 WHEN 'Act' THEN 1.0 WHEN 'CabinetOrder' THEN 0.8 "
-    "WHEN 'ImperialOrder' THEN 0.7 WHEN 'MinisterialOrdinance' THEN 0.7 WHEN 'Rule' THEN 0.6 ELSE 0.5 END"
-)
-_SUPPL_WEIGHT = "CASE WHEN su.in_suppl THEN 0.4 ELSE 1.0 END"
 
 
 async def search_parsed(
@@ -124,7 +117,7 @@ def _statement(verify: str, where: list[str]) -> str:
         ),
         win AS MATERIALIZED (
             SELECT w.id, w.prior_rank, {verify} AS ok,
-                   ts_rank_cd(su.tokens, CAST(:q AS tsquery), 1) * {_TYPE_WEIGHT} * {_SUPPL_WEIGHT} AS score
+                   ts_rank_cd(su.tokens, CAST(:q AS tsquery), 1) * {TYPE_WEIGHT} * {SUPPL_WEIGHT} AS score
             FROM (
                 SELECT h.id, row_number() OVER (ORDER BY h.prior, h.id) AS prior_rank
                 FROM (SELECT * FROM hits ORDER BY prior, id LIMIT :window) h

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from egov_core.citations import LawDirectory, laws_named
+from egov_core.citations import LawDirectory, find_law_names, laws_named
 from egov_core.errors import InvalidQueryError
 from egov_core.search._sql import check_page, connection
 from egov_core.search.bm25 import search_bm25
@@ -228,9 +228,20 @@ class SearchPipeline:
                 return [], ()  # nothing but a citation, or punctuation: the semantic side still answers
             page = await search_parsed(self.engine, parsed, filters=request.laws, limit=depth, snippets=False)
             return list(page.hits), page.terms
-        words = ranked_terms(rest)
+        words = ranked_terms(await self._without_law_names(rest)) or ranked_terms(rest)
         hits = await search_bm25(self.engine, words, filters=request.laws, limit=depth, snippets=False)
         return hits, tuple(words)
+
+    async def _without_law_names(self, text: str) -> str:
+        """``text`` with the law names it mentions blanked out.
+
+        A law's own provisions seldom spell its name, while other laws citing it and 附則 do: as a BM25
+        word the name would favour exactly the wrong units. The named-law ranking carries it instead.
+        """
+        chars = list(text)
+        for m in find_law_names(text, names=await self.directory.name_table()):
+            chars[m.start : m.end] = [" "] * (m.end - m.start)
+        return "".join(chars)
 
     # -- court decisions ----------------------------------------------------------------------------
 
