@@ -14,6 +14,7 @@ from egov_api.schemas.search_examples import HYBRID_EXAMPLE
 from egov_api.state import AppState
 from egov_core.search import DEFAULT_RRF_K, FusionWeights, SearchMode
 from egov_core.settings import EgovSettings
+from egov_core.store import Database
 from egov_vector import DeterministicEmbedder, VectorRetriever, backfill
 
 SHAKUCHI = "403AC0000000090"  # 借地借家法
@@ -112,6 +113,7 @@ async def test_routes(filled: AsyncEngine, hashing: DeterministicEmbedder) -> No
     app = FastAPI()
     app.state.egov = AppState(
         settings=EgovSettings(),
+        database=Database(filled),
         engine=filled,
         read_engine=filled,
         extras={"vector_retriever": VectorRetriever(hashing)},
