@@ -23,7 +23,18 @@ from egov_api.mcp_server import mount_mcp
 from egov_api.metrics import Metrics, MetricsMiddleware
 from egov_api.problems import install_problem_handlers
 from egov_api.query_params import reject_unknown_query
-from egov_api.routes import amendments, cases, citations, diff, health, laws, problems_doc, provisions, search
+from egov_api.routes import (
+    amendments,
+    cases,
+    citations,
+    definitions,
+    diff,
+    health,
+    laws,
+    problems_doc,
+    provisions,
+    search,
+)
 from egov_api.state import AppState
 from egov_api.vector import mount_vector_routes, start_vector
 from egov_core.cache import DataVersionWatcher, TieredCache, asyncpg_dsn
@@ -50,6 +61,7 @@ TAGS = [
     {"name": "provisions", "description": "条・項・号 by path or by article number."},
     {"name": "citations", "description": "Resolve statute citations written in Japanese."},
     {"name": "search", "description": "Keyword search over provisions (Japanese-aware)."},
+    {"name": "definitions", "description": "Defined terms (定義語) with their scope, per law and by term."},
     {"name": "amendments", "description": "Amendments by enforcement date, pending (未施行) ones, what each changed."},
     {"name": "cases", "description": "Court decisions (判例) and the provisions they cite."},
     {"name": "operations", "description": "Health, readiness and metrics."},
@@ -136,7 +148,7 @@ def build_fastapi(settings: EgovSettings, *, edge: Edge | None = None) -> tuple[
     install_docs(app)
     app.state.egov = state
     install_problem_handlers(app)
-    for module in (laws, diff, amendments, provisions, citations, search, cases, health, problems_doc):
+    for module in (laws, diff, amendments, definitions, provisions, citations, search, cases, health, problems_doc):
         app.include_router(module.router)
     mount_vector_routes(app, state)
     mount_lawapi(app, state)

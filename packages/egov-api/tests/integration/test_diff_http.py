@@ -133,3 +133,12 @@ def test_unknown_law_is_404(http: httpx.Client) -> None:
 
 def test_shared_revisions_exist() -> None:
     assert Path(shared_data_dir() / "laws" / "revisions" / LAW / OLD).is_dir()
+
+
+def test_diff_of_a_law_with_one_synthesised_revision(http: httpx.Client) -> None:
+    # 民法 comes from the 2020 bulk files: one revision, its id synthesised (not e-Gov's format).
+    r = http.get("/v1/laws/129AC0000000089/diff", params={"from": "2020-01-01"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["changes"] == []
+    assert body["counts"]["unchanged"] > 1000

@@ -13,7 +13,7 @@ from egov_api.routes._common import LawIdPath, law_url, mark_cacheable
 from egov_api.routes.diff import amendment_view
 from egov_api.schemas.common import PROBLEM_RESPONSES, page_info
 from egov_api.schemas.diff import AmendmentChanges, AmendmentList, ChangedUnit, LawTimeline
-from egov_api.schemas.history_examples import AMENDMENTS_EXAMPLE, TIMELINE_EXAMPLE
+from egov_api.schemas.law_examples import AMENDMENTS_EXAMPLE, TIMELINE_EXAMPLE
 from egov_api.state import Conn
 from egov_core.diff import diff_laws
 from egov_core.store import get_law, list_amendments, list_revisions, load_revision_law

@@ -15,7 +15,7 @@ from egov_api.routes._common import LawIdPath, law_url, mark_cacheable
 from egov_api.routes.laws import revision_summary
 from egov_api.schemas.common import PROBLEM_RESPONSES, page_info
 from egov_api.schemas.diff import Amendment, Change, DiffLimits, Edit, LawDiff, UnitRef
-from egov_api.schemas.history_examples import DIFF_EXAMPLE
+from egov_api.schemas.law_examples import DIFF_EXAMPLE
 from egov_api.state import Conn
 from egov_core.diff import CHAR_DIFF_CAP, PAIR_CAP, DiffUnit, diff_laws
 from egov_core.diff import LawDiff as CoreDiff

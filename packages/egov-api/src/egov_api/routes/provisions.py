@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Response
 
@@ -16,15 +16,21 @@ from egov_api.routes._common import (
     pick_revision,
     provision_url,
 )
+from egov_api.routes.definitions import defined_term
 from egov_api.schemas.common import PROBLEM_RESPONSES
 from egov_api.schemas.provisions import Provision, ProvisionChild, ProvisionRef
 from egov_api.state import Conn
 from egov_core.errors import InvalidNumeralError, InvalidProvisionPathError, ProvisionNotFoundError
 from egov_core.numerals import parse_article_number
 from egov_core.paths import path_candidates
-from egov_core.store import Connection, ProvisionRow, RevisionRow, get_neighbours, get_subtree
+from egov_core.store import Connection, ProvisionRow, RevisionRow, definitions_in_scope, get_neighbours, get_subtree
 
 router = APIRouter(prefix="/v1/laws", tags=["provisions"], responses=PROBLEM_RESPONSES)
+
+Expand = Annotated[
+    list[Literal["definitions"]] | None,
+    Query(description="`definitions`: add the defined terms the provision uses, with their definitions."),
+]
 
 
 def _ref(law_id: str, row: ProvisionRow | None, pin: str | None) -> ProvisionRef | None:
@@ -35,8 +41,10 @@ def _ref(law_id: str, row: ProvisionRow | None, pin: str | None) -> ProvisionRef
     )
 
 
-async def provision_view(conn: Connection, law_id: str, rev: RevisionRow, path: str, *, pinned: bool) -> Provision:
-    """The full API view of one provision (text, children, parent / previous / next)."""
+async def provision_view(
+    conn: Connection, law_id: str, rev: RevisionRow, path: str, *, pinned: bool, expand: Expand = None
+) -> Provision:
+    """The full API view of one provision (text, children, parent / previous / next; definitions on request)."""
     subtree = await get_subtree(conn, rev.id, path)  # the provision itself comes first
     row = subtree[0]
     parent, prev, nxt = await get_neighbours(conn, row)
@@ -63,6 +71,10 @@ async def provision_view(conn: Connection, law_id: str, rev: RevisionRow, path: 
                 url=provision_url(law_id, child.path, pin),
             )
         )
+    full_text = format_provision_text(subtree)
+    definitions = None
+    if expand and "definitions" in expand:
+        definitions = [defined_term(d) for d in await definitions_in_scope(conn, rev.id, row.path, full_text)]
     return Provision(
         law_id=law_id,
         law_title=rev.law_title,
@@ -73,12 +85,13 @@ async def provision_view(conn: Connection, law_id: str, rev: RevisionRow, path: 
         title=row.title,
         caption=row.caption,
         text=row.text,
-        full_text=format_provision_text(subtree),
+        full_text=full_text,
         children=children,
         parent=_ref(law_id, parent, pin),
         previous=_ref(law_id, prev, pin),
         next=_ref(law_id, nxt, pin),
         url=provision_url(law_id, row.path, pin),
+        definitions=definitions,
     )
 
 
@@ -100,6 +113,7 @@ async def get_provision_route(
     ],
     asof: AsOf = None,
     revision: RevisionId = None,
+    expand: Expand = None,
 ) -> Provision:
     try:
         candidates = path_candidates(path)
@@ -108,7 +122,7 @@ async def get_provision_route(
     rev = await pick_revision(conn, law_id, asof, revision)
     for candidate in candidates:
         try:
-            view = await provision_view(conn, law_id, rev, candidate, pinned=revision is not None)
+            view = await provision_view(conn, law_id, rev, candidate, pinned=revision is not None, expand=expand)
         except ProvisionNotFoundError:
             continue
         mark_cacheable(response, "law", immutable=revision is not None)
@@ -135,6 +149,7 @@ async def get_article_route(
     suppl: Annotated[int | None, Query(ge=1, le=9999, description="Read from the N-th 附則.")] = None,
     asof: AsOf = None,
     revision: RevisionId = None,
+    expand: Expand = None,
 ) -> Provision:
     try:
         num = parse_article_number(number)
@@ -153,7 +168,7 @@ async def get_article_route(
         path += f"-Item_{item_num}"
     rev = await pick_revision(conn, law_id, asof, revision)
     try:
-        view = await provision_view(conn, law_id, rev, path, pinned=revision is not None)
+        view = await provision_view(conn, law_id, rev, path, pinned=revision is not None, expand=expand)
     except ProvisionNotFoundError as exc:
         raise ProvisionNotFoundError(f"law {law_id} ({rev.law_revision_id}) has no {path!r}") from exc
     mark_cacheable(response, "law", immutable=revision is not None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from egov_api.schemas.common import Model
+from egov_api.schemas.definitions import DefinedTerm
 
 
 class ProvisionRef(Model):
@@ -53,3 +54,7 @@ class Provision(Model):
     previous: ProvisionRef | None
     next: ProvisionRef | None
     url: str
+    definitions: list[DefinedTerm] | None = Field(
+        default=None,
+        description="With `expand=definitions`: the defined terms this provision's text uses, whose scope reaches it.",
+    )

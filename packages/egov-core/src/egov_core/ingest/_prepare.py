@@ -14,12 +14,23 @@ from datetime import date
 
 import orjson
 
+from egov_core.definitions import Definition, extract_definitions
 from egov_core.domain import Element, Law
 from egov_core.errors import EgovError
 from egov_core.ingest._tokens import fast_tsvector_literal
 from egov_core.ingest.units import search_units
 
-__all__ = ["REVISION_ID_MARK", "Failed", "PreparedRevision", "Unchanged", "checksum_of", "prepare_law", "tree_json"]
+__all__ = [
+    "DEFINITION_COLUMNS",
+    "REVISION_ID_MARK",
+    "Failed",
+    "PreparedRevision",
+    "Unchanged",
+    "checksum_of",
+    "definitions_copy",
+    "prepare_law",
+    "tree_json",
+]
 
 #: NUL never occurs in PostgreSQL text, so it is a safe placeholder for the revision id.
 REVISION_ID_MARK = b"\x00"
@@ -36,6 +47,7 @@ PROVISION_COLUMNS = (
     "position",
     "depth",
 )
+DEFINITION_COLUMNS = ("revision_id", "seq", "term", "meaning", "path", "kind", "scope", "scope_path", "scope_note")
 UNIT_COLUMNS = (
     "revision_id",
     "law_id",
@@ -86,6 +98,8 @@ class PreparedRevision:
     provision_count: int
     provisions_copy: bytes
     units_copy: bytes
+    definitions_copy: bytes = b""
+    definition_count: int = 0
 
 
 def _field(value: object) -> str:
@@ -132,6 +146,14 @@ def _rows(law: Law, revision_law_id: str) -> tuple[bytes, bytes]:
     return prov.encode(), units.encode()
 
 
+def definitions_copy(definitions: tuple[Definition, ...]) -> bytes:
+    """COPY text rows of a revision's defined terms (the revision id left as :data:`REVISION_ID_MARK`)."""
+    return "".join(
+        _copy_line((seq, d.term, d.meaning, d.path, d.kind, d.scope, d.scope_path, d.scope_note))
+        for seq, d in enumerate(definitions)
+    ).encode()
+
+
 def build_revision(law: Law, *, name: str, size: int, checksum: str) -> PreparedRevision:
     """Turn a parsed law into the rows of one revision."""
     meta, rev = law.metadata, law.revision
@@ -160,6 +182,7 @@ def build_revision(law: Law, *, name: str, size: int, checksum: str) -> Prepared
         "lang": rev.lang,
     }
     provisions_copy, units_copy = _rows(law, meta.law_id)
+    definitions = extract_definitions(law)
     return PreparedRevision(
         name=name,
         size=size,
@@ -174,6 +197,8 @@ def build_revision(law: Law, *, name: str, size: int, checksum: str) -> Prepared
         provision_count=len(law.provisions),
         provisions_copy=provisions_copy,
         units_copy=units_copy,
+        definitions_copy=definitions_copy(definitions),
+        definition_count=len(definitions),
     )
 
 

@@ -8,7 +8,13 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from egov_core.ingest._prepare import PROVISION_COLUMNS, REVISION_ID_MARK, UNIT_COLUMNS, PreparedRevision
+from egov_core.ingest._prepare import (
+    DEFINITION_COLUMNS,
+    PROVISION_COLUMNS,
+    REVISION_ID_MARK,
+    UNIT_COLUMNS,
+    PreparedRevision,
+)
 
 __all__ = ["publish", "recompute_current_revision", "refresh_all_current_revisions", "write_revision"]
 
@@ -17,9 +23,9 @@ INSERT INTO law_revisions (
     law_id, law_revision_id, enforcement_date, amendment_law_id, status, title, law_num, checksum,
     source_format, source_name, tree, provision_count, imported_at, revision_id_synthesized,
     title_kana, abbrev, law_type, era, year, num, promulgation_date, category,
-    amendment_promulgate_date, repeal_type, data_info, lang
+    amendment_promulgate_date, repeal_type, data_info, lang, definition_count
 ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now(), $13,
-          $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
+          $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)
 RETURNING id
 """
 
@@ -175,6 +181,7 @@ async def write_revision(conn: AsyncConnection, rev: PreparedRevision) -> bool:
         r["repeal_type"],
         r["data_info"],
         r["lang"],
+        rev.definition_count,
     )
     # The current revision is picked before the units are written: a trigger flags each new unit from
     # laws.current_revision_id (and re-flags the law's older units), so the rows are right when written
@@ -193,6 +200,13 @@ async def write_revision(conn: AsyncConnection, rev: PreparedRevision) -> bool:
             "search_units",
             source=io.BytesIO(rev.units_copy.replace(REVISION_ID_MARK, mark)),
             columns=UNIT_COLUMNS,
+            format="text",
+        )
+    if rev.definitions_copy:
+        await driver.copy_to_table(
+            "definitions",
+            source=io.BytesIO(rev.definitions_copy.replace(REVISION_ID_MARK, mark)),
+            columns=DEFINITION_COLUMNS,
             format="text",
         )
     await publish(driver)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from egov_core.ingest._prepare import Failed, PreparedRevision, Unchanged, checksum_of, prepare_law
 from egov_core.ingest._runs import finish_run, known_law_checksums, start_run
 from egov_core.ingest._writer import refresh_all_current_revisions, write_revision
+from egov_core.ingest.definitions import backfill_definitions
 from egov_core.ingest.sources import SourceItem, iter_law_sources
 from egov_core.ingest.summary import ImportProgress, ImportSummary
 from egov_core.store.errors import translate_errors
@@ -132,6 +133,8 @@ async def ingest_laws(
                     pending = await _drain(pending, run)
             while pending:
                 pending = await _drain(pending, run)
+        # Revisions stored before definitions were extracted at import time (migration 0004) catch up here.
+        await backfill_definitions(engine)
         status = "completed" if not summary.failed else "completed_with_errors"
     finally:
         summary.seconds = time.perf_counter() - started

@@ -18,6 +18,7 @@ from egov_core.store.cases import CaseFilter, CaseRow, citing_cases, court_names
 from egov_core.store.content_hash import content_hash
 from egov_core.store.data_version import DATA_VERSION_CHANNEL, bump_data_version, get_data_version
 from egov_core.store.database import Connection, Database, Engine
+from egov_core.store.definitions import DefinitionRow, definitions_in_scope, find_definitions, list_definitions
 from egov_core.store.embedded import EmbeddedPostgres, default_embedded_dir
 from egov_core.store.engine import Store, create_engine, normalize_url, open_store, vector_available, wait_until_ready
 from egov_core.store.errors import (
@@ -65,6 +66,7 @@ __all__ = [
     "CaseRow",
     "Connection",
     "Database",
+    "DefinitionRow",
     "EmbeddedPostgres",
     "Engine",
     "LawFilter",
@@ -80,7 +82,9 @@ __all__ = [
     "create_engine",
     "current_revision",
     "default_embedded_dir",
+    "definitions_in_scope",
     "find_article",
+    "find_definitions",
     "get_case",
     "get_children",
     "get_data_version",
@@ -95,6 +99,7 @@ __all__ = [
     "law_ids_named",
     "list_amendments",
     "list_cases",
+    "list_definitions",
     "list_laws",
     "list_revisions",
     "load_revision_law",

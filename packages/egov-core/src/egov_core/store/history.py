@@ -60,9 +60,9 @@ async def revision_tree(conn: AsyncConnection, revision_pk: int) -> bytes:
 async def load_revision_law(conn: AsyncConnection, rev: RevisionRow) -> Law:
     """A stored revision parsed back into a :class:`~egov_core.domain.Law` (parsed in a worker thread)."""
     tree = await revision_tree(conn, rev.id)
-    return await asyncio.to_thread(
-        parse_law_json, tree, source=rev.law_revision_id, law_id=rev.law_id, law_revision_id=rev.law_revision_id
-    )
+    # No law_revision_id: a synthesised one (2020 bulk files, ``{law_id}_{checksum}``) is not e-Gov's format,
+    # and the parser would refuse it; the text is what is wanted here.
+    return await asyncio.to_thread(parse_law_json, tree, source=rev.law_revision_id, law_id=rev.law_id)
 
 
 _AMENDMENT_COLUMNS = (

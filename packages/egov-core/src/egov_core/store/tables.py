@@ -92,6 +92,8 @@ law_revisions = Table(
     Column("repeal_type", Text),
     Column("data_info", Text),
     Column("lang", Text),
+    # Migration 0004: how many defined terms were extracted; NULL = not yet (imported before 0004).
+    Column("definition_count", Integer),
 )
 
 #: Every addressable provision of every revision.
@@ -144,6 +146,22 @@ search_units = Table(
     # Kept by triggers (migration 0002): revision_id = laws.current_revision_id.
     Column("is_current", Boolean, nullable=False, server_default="false"),
     UniqueConstraint("revision_id", "path", "seq"),
+)
+
+#: Defined terms (定義語) of each revision (migration 0004), see :mod:`egov_core.definitions`.
+definitions = Table(
+    "definitions",
+    metadata,
+    Column("revision_id", BigInteger, ForeignKey("law_revisions.id", ondelete="CASCADE"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("term", Text, nullable=False, index=True),
+    Column("meaning", Text, nullable=False),
+    Column("path", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("scope", Text, nullable=False),
+    Column("scope_path", Text),
+    Column("scope_note", Text),
+    PrimaryKeyConstraint("revision_id", "seq"),
 )
 
 #: Court decisions.

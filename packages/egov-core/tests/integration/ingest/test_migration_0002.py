@@ -1,4 +1,8 @@
-"""Migration 0002 on a database imported under 0001: prior and is_current are filled in, both ways."""
+"""Migration 0002 on a database holding laws at 0001: prior and is_current are filled in, both ways.
+
+The laws are imported at head and the schema taken down to 0001 (today's importer writes columns of later
+migrations), which leaves the rows 0002 has to fill exactly as an import under 0001 did.
+"""
 
 from __future__ import annotations
 
@@ -33,9 +37,10 @@ async def test_upgrade_fills_prior_and_current_flags_and_downgrade_removes_them(
     url = await database_factory()
     engine = create_engine(EgovSettings(database={"url": url}))
     try:
-        async with engine.begin() as conn:
-            await conn.run_sync(_to("0001"))
+        await migrate(engine)
         await ingest_laws(engine, [laws_dir], workers=0)  # 5 laws, one with two revisions
+        async with engine.begin() as conn:
+            await conn.run_sync(_to("0001", down=True))
         await migrate(engine)
         async with engine.connect() as conn:
             flags = (

@@ -1,4 +1,4 @@
-"""Real responses used as OpenAPI examples (shared corpus: 不正競争防止法 and its revision history)."""
+"""Real law responses used as OpenAPI examples (shared corpus: 不正競争防止法 and its revisions, 個人情報保護法)."""
 
 from __future__ import annotations
 
@@ -131,5 +131,67 @@ AMENDMENTS_EXAMPLE: dict[str, Any] = {
             "pending": True,
             "url": "/v1/laws/359AC0000000086?revision=359AC0000000086_20280613_505AC0000000053",
         }
+    ],
+}
+
+#: ``GET /v1/laws/415AC0000000057/definitions?limit=2``
+DEFINITIONS_EXAMPLE: dict[str, Any] = {
+    "page": {"total": 31, "limit": 2, "offset": 0, "next_offset": 2},
+    "items": [
+        {
+            "term": "個人情報",
+            "meaning": "生存する個人に関する情報であって、次の各号のいずれかに該当するもの",
+            "kind": "sentence",
+            "scope": "law",
+            "scope_path": None,
+            "scope_note": None,
+            "law_id": "415AC0000000057",
+            "law_revision_id": "415AC0000000057_a8c5ba365a03",
+            "path": "MainProvision-Article_2-Paragraph_1",
+            "url": "/v1/laws/415AC0000000057/provisions/MainProvision-Article_2-Paragraph_1?revision=415AC0000000057_a8c5ba365a03",
+        },
+        {
+            "term": "個人識別符号",
+            "meaning": "次の各号のいずれかに該当する文字、番号、記号その他の符号のうち、政令で定めるもの",
+            "kind": "sentence",
+            "scope": "law",
+            "scope_path": None,
+            "scope_note": None,
+            "law_id": "415AC0000000057",
+            "law_revision_id": "415AC0000000057_a8c5ba365a03",
+            "path": "MainProvision-Article_2-Paragraph_2",
+            "url": "/v1/laws/415AC0000000057/provisions/MainProvision-Article_2-Paragraph_2?revision=415AC0000000057_a8c5ba365a03",
+        },
+    ],
+}
+
+#: ``GET /v1/definitions?term=個人情報&limit=2``
+TERM_EXAMPLE: dict[str, Any] = {
+    "page": {"total": 4, "limit": 2, "offset": 0, "next_offset": 2},
+    "items": [
+        {
+            "term": "個人情報",
+            "meaning": "個人に関する情報であつて、特定の個人を識別することができるもの（他の情報と照合することにより特定の個人を識別することができることとなるものを含む。）",
+            "kind": "sentence",
+            "scope": "law",
+            "scope_path": None,
+            "scope_note": None,
+            "law_id": "322AC0000000141",
+            "law_revision_id": "322AC0000000141_79cb98cc30ef",
+            "path": "MainProvision-Article_4-Paragraph_11",
+            "url": "/v1/laws/322AC0000000141/provisions/MainProvision-Article_4-Paragraph_11?revision=322AC0000000141_79cb98cc30ef",
+        },
+        {
+            "term": "個人情報",
+            "meaning": "生存する個人に関する情報であって、次の各号のいずれかに該当するもの",
+            "kind": "sentence",
+            "scope": "law",
+            "scope_path": None,
+            "scope_note": None,
+            "law_id": "415AC0000000057",
+            "law_revision_id": "415AC0000000057_a8c5ba365a03",
+            "path": "MainProvision-Article_2-Paragraph_1",
+            "url": "/v1/laws/415AC0000000057/provisions/MainProvision-Article_2-Paragraph_1?revision=415AC0000000057_a8c5ba365a03",
+        },
     ],
 }

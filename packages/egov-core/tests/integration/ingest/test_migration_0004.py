@@ -1,0 +1,62 @@
+"""Migration 0004 and the definitions backfill: a store whose revisions predate definitions gets them at the
+end of the next import run, the same rows an import writes."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from egov_core.ingest import ingest_laws
+from egov_core.settings import EgovSettings
+from egov_core.store import create_engine, migrate
+from egov_core.store.migrate import alembic_config
+
+pytestmark = pytest.mark.integration
+
+_ROWS = (
+    "SELECT revision_id, seq, term, meaning, path, kind, scope, scope_path, scope_note FROM definitions ORDER BY 1, 2"
+)
+
+
+def _down_to_0003(connection: Connection) -> None:
+    cfg = alembic_config()
+    cfg.attributes["connection"] = connection
+    command.downgrade(cfg, "0003")
+
+
+async def test_revisions_imported_before_0004_get_their_definitions(
+    database_factory: Callable[[], Awaitable[str]], laws_dir: Path
+) -> None:
+    url = await database_factory()
+    engine = create_engine(EgovSettings(database={"url": url}))
+    try:
+        await migrate(engine)
+        await ingest_laws(engine, [laws_dir], workers=0)
+        async with engine.connect() as conn:
+            written = (await conn.execute(text(_ROWS))).all()
+            counts = dict((await conn.execute(text("SELECT id, definition_count FROM law_revisions"))).all())
+        assert written, "the fixture laws define terms"
+        assert all(n is not None for n in counts.values())
+
+        async with engine.begin() as conn:
+            await conn.run_sync(_down_to_0003)
+        await migrate(engine)
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("SELECT count(*) FROM definitions"))).scalar_one() == 0
+            nulls = (
+                await conn.execute(text("SELECT count(*) FROM law_revisions WHERE definition_count IS NULL"))
+            ).scalar_one()
+        assert nulls == len(counts)
+
+        summary = await ingest_laws(engine, [laws_dir], workers=0)  # nothing new: only the backfill runs
+        assert summary.imported == 0
+        async with engine.connect() as conn:
+            assert (await conn.execute(text(_ROWS))).all() == written
+            assert dict((await conn.execute(text("SELECT id, definition_count FROM law_revisions"))).all()) == counts
+    finally:
+        await engine.dispose()
