@@ -88,7 +88,8 @@ def create_app(settings: EgovSettings | None = None) -> ASGIApp:
     )
     # MCP tools call the routes in-process: behind the input check, but not through the gate a second time
     # (the /mcp request itself already spent its quota and showed its key).
-    mount_mcp(app, InputGate(outer), host=settings.host)
+    app.state.egov.in_process = InputGate(outer)
+    mount_mcp(app, app.state.egov.in_process, host=settings.host)
     return edge.wrap(outer)
 
 

@@ -76,24 +76,34 @@ def _print_summary(kind: str, summary: Any) -> None:
     )  # each failed file was reported once, as it failed
 
 
-async def _ingest_laws(engine: Engine, paths: Sequence[Path], workers: int = 2) -> Any:
+def _limits(settings: EgovSettings | None) -> Any:
+    from egov_core.ingest import IngestLimits
+
+    return IngestLimits(**settings.ingest.model_dump()) if settings is not None else IngestLimits()
+
+
+async def _ingest_laws(
+    engine: Engine, paths: Sequence[Path], workers: int = 2, settings: EgovSettings | None = None
+) -> Any:
     from egov_core.ingest import ingest_laws, measure_sources
 
-    total, _ = measure_sources(paths, laws=True)
+    limits = _limits(settings)
+    total, _ = measure_sources(paths, laws=True, limits=limits)
     with import_progress("laws", total) as progress:
-        summary = await ingest_laws(engine, list(paths), progress=progress, workers=workers)
+        summary = await ingest_laws(engine, list(paths), progress=progress, workers=workers, limits=limits)
     _print_summary("laws", summary)
     if summary.imported:
         await _resolve_case_refs(engine)
     return summary
 
 
-async def _ingest_cases(engine: Engine, paths: Sequence[Path]) -> Any:
+async def _ingest_cases(engine: Engine, paths: Sequence[Path], settings: EgovSettings | None = None) -> Any:
     from egov_core.ingest import ingest_cases, measure_sources
 
-    total, _ = measure_sources(paths, laws=False)
+    limits = _limits(settings)
+    total, _ = measure_sources(paths, laws=False, limits=limits)
     with import_progress("court decisions", total) as progress:
-        summary = await ingest_cases(engine, list(paths), progress=progress)
+        summary = await ingest_cases(engine, list(paths), progress=progress, limits=limits)
     _print_summary("court decisions", summary)
     await _resolve_case_refs(engine)
     return summary
@@ -117,13 +127,13 @@ async def _load_sample(engine: Engine) -> None:
 async def run_ingest(settings: EgovSettings, paths: Sequence[Path], *, workers: int = 2) -> Any:
     """``egov ingest``: import laws into the configured (or embedded) store."""
     async with open_store(settings) as store:
-        return await _ingest_laws(store.engine, paths, workers)
+        return await _ingest_laws(store.engine, paths, workers, settings)
 
 
 async def run_ingest_cases(settings: EgovSettings, paths: Sequence[Path]) -> Any:
     """``egov ingest-cases``: import court decisions."""
     async with open_store(settings) as store:
-        return await _ingest_cases(store.engine, paths)
+        return await _ingest_cases(store.engine, paths, settings)
 
 
 async def run_load_sample(settings: EgovSettings) -> None:

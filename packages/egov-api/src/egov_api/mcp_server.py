@@ -308,7 +308,7 @@ async def run_stdio(settings: Any) -> None:
 
     app: Any = create_app(settings)
     async with app.router.lifespan_context(app):
-        bridge = bridge_for(app.state.egov, app)
+        bridge = bridge_for(app.state.egov, app.state.egov.in_process or app)
         try:
             vector = "vector_settings" in app.state.egov.extras
             await build_mcp_server(bridge, vector=vector).run_stdio_async()

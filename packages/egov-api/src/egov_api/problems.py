@@ -52,6 +52,28 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "embedder-unavailable": (503, "Embedding model unavailable"),
     "model-mismatch": (409, "Embedding model conflicts with stored vectors"),
     "internal-error": (500, "Internal server error"),
+    # Errors of the command line and the importer: they reach no route today, but every code has a type.
+    "egov-error": (500, "Error"),
+    "storage-error": (500, "Database error"),
+    "cache-format-error": (500, "Cached entry unreadable"),
+    "diff-mismatch": (500, "Diff does not fit the text"),
+    "law-parse-error": (422, "Law document not parseable"),
+    "case-parse-error": (422, "Court decision record not parseable"),
+    "import-failed": (422, "Import failed"),
+    "import-source-too-large": (413, "Import source beyond the limits"),
+    "egov-api-error": (502, "e-Gov API error"),
+    "egov-api-response-error": (502, "e-Gov API answered with an error"),
+    "egov-api-bad-request": (502, "e-Gov API refused the request"),
+    "egov-api-not-found": (404, "Not found at the e-Gov API"),
+    "egov-api-server-error": (502, "e-Gov API server error"),
+    "egov-api-rate-limited": (503, "e-Gov API rate limit"),
+    "egov-api-unavailable": (503, "e-Gov API unavailable"),
+    "egov-api-response-too-large": (502, "e-Gov API response too large"),
+    "egov-api-unexpected-content": (502, "e-Gov API answered something unexpected"),
+    "ops-error": (500, "Operation failed"),
+    "env-file-exists": (409, "Environment file exists"),
+    "backup-tool-missing": (500, "Backup tool missing"),
+    "backup-failed": (500, "Backup failed"),
     # The edge (egov_api.edge): input hygiene, keys, quotas, work budgets.
     "invalid-input": (422, "Invalid characters in the request"),
     "api-key-required": (401, "API key required"),
@@ -127,7 +149,9 @@ def _egov_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, e.StorageUnavailableError):  # a driver's message may quote SQL: never shown
         log.warning("database unavailable: %s", exc)
         return problem_response("storage-unavailable", "the database cannot be reached; retry shortly")
-    if isinstance(exc, e.StorageError) or code == "internal-error":
+    if isinstance(exc, e.StorageError) or PROBLEM_TYPES[code][0] >= 500:
+        # A server-side failure (including the command line's own errors, should one reach a route): its
+        # message may name files or hosts, so clients get the generic answer and the log the details.
         log.error("internal error on %s: %r", request.url.path, exc)
         return problem_response("internal-error", "the server failed to answer this request")
     return problem_response(

@@ -24,6 +24,8 @@ class AppState:
             statement takes its own snapshot anyway, so the BEGIN / ROLLBACK round trips around each
             request bought nothing (None until the lifespan has run).
         extras: optional components (cache, data-version watcher, vector search, citation directory).
+        in_process: the served stack without the gate (quotas, keys) but with the input check, for callers
+            inside this process that already passed the gate or need none (MCP tools, ``egov mcp``).
     """
 
     settings: EgovSettings
@@ -31,6 +33,7 @@ class AppState:
     engine: Engine | None = None
     read_engine: Engine | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    in_process: Any = None
 
 
 def get_state(request: Request) -> AppState:

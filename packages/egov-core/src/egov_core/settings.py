@@ -112,6 +112,15 @@ class ApiSettings(BaseModel):
     )
 
 
+class IngestSettings(BaseModel):
+    """Import limits (``EGOV_INGEST__*``), checked while reading, before memory is spent."""
+
+    max_file_bytes: int = Field(default=64 * 1024 * 1024, ge=1024, description="Largest document read from disk.")
+    max_entry_bytes: int = Field(default=64 * 1024 * 1024, ge=1024, description="Largest ZIP member, uncompressed.")
+    max_ratio: float = Field(default=100.0, ge=1, description="Largest inflate ratio of a ZIP member above 1 MiB.")
+    max_entries: int = Field(default=200_000, ge=1, description="Most entries one ZIP may hold.")
+
+
 class EgovClientSettings(BaseModel):
     """The e-Gov 法令API client (``egov_core.egov_client``).
 
@@ -146,6 +155,7 @@ class EgovSettings(BaseSettings):
     redis: RedisSettings = RedisSettings()
     cache: CacheSettings = CacheSettings()
     api: ApiSettings = ApiSettings()
+    ingest: IngestSettings = IngestSettings()
     egov_api: EgovClientSettings = EgovClientSettings()
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)

@@ -90,4 +90,4 @@ class Edge:
                 expose_headers=EXPOSED,
                 max_age=600,
             )
-        return SecurityHeaders(outer)
+        return SecurityHeaders(outer, stands_in_for=app)

@@ -31,14 +31,16 @@ class SecurityHeaders:
     on a test server it would pin a browser to HTTPS for a year.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, stands_in_for: ASGIApp | None = None) -> None:
         self.app = app
+        self.stands_in_for = stands_in_for if stands_in_for is not None else app
 
     def __getattr__(self, name: str) -> Any:
-        """Anything else is the inner app's (``state``, ``openapi()``, …): the outermost layer stands in for it."""
-        if name == "app":  # not set yet (copy, unpickling): do not recurse
+        """Anything else is ``stands_in_for``'s (the app behind every layer: ``state``, ``router``, ``openapi()``),
+        so the outermost layer can stand in for it."""
+        if name in ("app", "stands_in_for"):  # not set yet (copy, unpickling): do not recurse
             raise AttributeError(name)
-        return getattr(self.app, name)
+        return getattr(self.stands_in_for, name)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

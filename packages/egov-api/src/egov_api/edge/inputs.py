@@ -60,6 +60,21 @@ class InputGate:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and (bad := find_bad_input(scope)) is not None:
             parameter, reason = bad
+            if scope["path"].startswith("/api/"):
+                await _lawapi_error(scope, receive, send, reason)
+                return
             await send_problem(scope, receive, send, "invalid-input", reason, parameter=parameter)
             return
         await self.app(scope, receive, send)
+
+
+async def _lawapi_error(scope: Scope, receive: Receive, send: Send, reason: str) -> None:
+    """The e-Gov-compatible surfaces answer in e-Gov's ``error_info`` shape (400002, bad parameter)."""
+    from starlette.requests import Request
+
+    from egov_api.lawapi.errors import CODES, error_response
+
+    # The query is what is broken: the answer's format is chosen from Accept alone.
+    request = Request({**scope, "query_string": b""})
+    response = error_response(request, "400002", f"{CODES['400002'][1]}（{reason}）")
+    await response(scope, receive, send)

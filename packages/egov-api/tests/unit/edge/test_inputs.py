@@ -67,3 +67,26 @@ def test_client_address_trusts_forwarded_for_only_from_proxies() -> None:
     assert client_address(behind, ()) == "127.0.0.1"
     garbage = {"client": ("127.0.0.1", 5), "headers": [(b"x-forwarded-for", b"not-an-ip")]}
     assert client_address(garbage, proxies) == "127.0.0.1"
+
+
+async def test_the_egov_compatible_surface_answers_in_its_own_error_shape() -> None:
+    import json
+
+    from egov_api.edge.inputs import InputGate
+
+    async def never(scope: object, receive: object, send: object) -> None:
+        raise AssertionError("the request reached the app")
+
+    sent: list[dict[str, object]] = []
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": b""}
+
+    scope = _scope(b"/api/2/laws", b"law_title=%00") | {"method": "GET", "scheme": "http", "server": None}
+    await InputGate(never)(scope, receive, send)
+    assert sent[0]["status"] == 400
+    body = json.loads(sent[1]["body"])  # type: ignore[arg-type]
+    assert body["code"] == "400002"

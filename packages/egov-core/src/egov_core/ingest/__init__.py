@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from egov_core.ingest.cases import ingest_cases
+    from egov_core.ingest.limits import IngestLimits, SourceTooLargeError
     from egov_core.ingest.pipeline import ProgressCallback, ingest_laws, refresh_current_revisions
     from egov_core.ingest.sources import SourceItem, iter_case_sources, iter_law_sources, measure_sources
     from egov_core.ingest.summary import ImportProgress, ImportSummary
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 
 _EXPORTS = {
     "ingest_cases": "cases",
+    "IngestLimits": "limits",
+    "SourceTooLargeError": "limits",
     "ProgressCallback": "pipeline",
     "ingest_laws": "pipeline",
     "refresh_current_revisions": "pipeline",
@@ -42,9 +45,11 @@ __all__ = [
     "MAX_UNIT_CHARS",
     "ImportProgress",
     "ImportSummary",
+    "IngestLimits",
     "ProgressCallback",
     "SearchUnit",
     "SourceItem",
+    "SourceTooLargeError",
     "ingest_cases",
     "ingest_laws",
     "iter_case_sources",

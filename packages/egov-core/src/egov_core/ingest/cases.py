@@ -23,6 +23,7 @@ from egov_core.domain import CourtDecision, LawReference
 from egov_core.errors import EgovError
 from egov_core.ingest._runs import finish_run, start_run
 from egov_core.ingest._writer import publish
+from egov_core.ingest.limits import DEFAULT_LIMITS, IngestLimits
 from egov_core.ingest.sources import SourceItem, iter_case_sources
 from egov_core.ingest.summary import ImportProgress, ImportSummary
 from egov_core.store.errors import translate_errors
@@ -127,6 +128,7 @@ async def ingest_cases(
     progress: Callable[[ImportProgress], None] | None = None,
     *,
     resolver: Resolver | None = None,
+    limits: IngestLimits = DEFAULT_LIMITS,
 ) -> ImportSummary:
     """Import court-decision JSON records (directories, ZIPs, single files).
 
@@ -135,6 +137,7 @@ async def ingest_cases(
         sources: paths or :class:`SourceItem`.
         progress: called once per finished record.
         resolver: resolves each 参照法条 part; without one, parts are stored with status ``unresolved``.
+        limits: file, ZIP member and entry-count limits, checked while reading.
 
     Returns:
         The run's summary (also recorded in ``import_runs``).
@@ -157,7 +160,11 @@ async def ingest_cases(
             progress(ImportProgress(name, state, summary.documents, summary.bytes, reason))
 
     try:
-        items = (s for src in sources for s in ([src] if isinstance(src, SourceItem) else iter_case_sources([src])))
+        items = (
+            s
+            for src in sources
+            for s in ([src] if isinstance(src, SourceItem) else iter_case_sources([src], limits=limits))
+        )
         for item in items:
             try:
                 data = item.read()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -16,8 +17,10 @@ from egov_core.ingest._prepare import Failed, PreparedRevision, Unchanged, check
 from egov_core.ingest._runs import finish_run, known_law_checksums, start_run
 from egov_core.ingest._writer import refresh_all_current_revisions, write_revision
 from egov_core.ingest.definitions import backfill_definitions
+from egov_core.ingest.limits import DEFAULT_LIMITS, IngestLimits, SourceTooLargeError
 from egov_core.ingest.sources import SourceItem, iter_law_sources
 from egov_core.ingest.summary import ImportProgress, ImportSummary
+from egov_core.ingest.workers import die_with_parent
 from egov_core.store.errors import translate_errors
 from egov_core.store.maintenance import LAW_TABLES, vacuum_analyze
 
@@ -31,12 +34,12 @@ ProgressCallback = Callable[[ImportProgress], None]
 Result = PreparedRevision | Unchanged | Failed
 
 
-def _items(sources: Iterable[Path | str | SourceItem]) -> Iterator[SourceItem]:
+def _items(sources: Iterable[Path | str | SourceItem], limits: IngestLimits) -> Iterator[SourceItem]:
     for source in sources:
         if isinstance(source, SourceItem):
             yield source
         else:
-            yield from iter_law_sources([source])
+            yield from iter_law_sources([source], limits=limits)
 
 
 class _Run:
@@ -80,6 +83,7 @@ async def ingest_laws(
     *,
     progress: ProgressCallback | None = None,
     workers: int = 2,
+    limits: IngestLimits = DEFAULT_LIMITS,
 ) -> ImportSummary:
     """Import e-Gov law documents (directories, bulk ZIPs, single files) into the store.
 
@@ -95,7 +99,9 @@ async def ingest_laws(
             itself (they are then logged at DEBUG only, not as warnings).
         workers: parser processes; 0 parses in threads of this process (small imports, tests). Workers are
             started with ``spawn``: a script calling this must guard its entry point with
-            ``if __name__ == "__main__":``.
+            ``if __name__ == "__main__":``. They die with the process that started them (Linux).
+        limits: file, ZIP member and entry-count limits, checked while reading (a document past them is
+            reported in ``failed``).
 
     Returns:
         The run's summary (also recorded in ``import_runs``).
@@ -116,11 +122,14 @@ async def ingest_laws(
             pending: set[asyncio.Future[Result]] = set()
             # Bounded look-ahead keeps memory flat: at most this many documents wait for a worker or the writer.
             window = max(1, workers) * 3
-            for item in _items(sources):
+            for item in _items(sources, limits):
                 try:
                     data = item.read()
                 except OSError as error:
                     await run.handle(Failed(item.name, item.size, f"cannot read: {error}"))
+                    continue
+                except SourceTooLargeError as error:
+                    await run.handle(Failed(item.name, item.size, str(error)))
                     continue
                 # Identical bytes are already stored: skip them here, before any parsing.
                 checksum = checksum_of(data)
@@ -166,7 +175,12 @@ class _LazyPool:
             return loop.run_in_executor(None, fn, *args)
         if self._pool is None:
             # spawn: workers never inherit the parent's event loop, sockets or threads.
-            self._pool = ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(
+                self._workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
+            )
         return loop.run_in_executor(self._pool, fn, *args)
 
     def __enter__(self) -> _LazyPool:

@@ -13,11 +13,20 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from egov_core.errors import ImportFailedError
+from egov_core.ingest.limits import (
+    DEFAULT_LIMITS,
+    IngestLimits,
+    SourceTooLargeError,
+    read_file_limited,
+    read_member_limited,
+    zip_entry_count,
+)
 
 __all__ = ["SourceItem", "iter_case_sources", "iter_law_sources", "measure_sources"]
 
@@ -37,6 +46,8 @@ class SourceItem:
         size: size in bytes.
         law_id: the law id the layout implies (``<LawId>.xml`` / ``<LawId>/<RevId>/…``), if any.
         law_revision_id: the revision id the layout implies, if any.
+        problem: why the document could not be read (an archive member past the limits), if so.
+        limits: the import limits reading a file on disk obeys.
     """
 
     name: str
@@ -45,13 +56,22 @@ class SourceItem:
     size: int
     law_id: str | None = None
     law_revision_id: str | None = None
+    problem: str | None = None
+    limits: IngestLimits = DEFAULT_LIMITS
 
     def read(self) -> bytes:
-        """The document's bytes."""
+        """The document's bytes.
+
+        Raises:
+            OSError: the file cannot be read.
+            SourceTooLargeError: the document is beyond the import limits.
+        """
+        if self.problem is not None:
+            raise SourceTooLargeError(self.problem)
         if self.data is not None:
             return self.data
         assert self.path is not None
-        return self.path.read_bytes()
+        return read_file_limited(self.path, self.limits)
 
 
 def _hints(parts: tuple[str, ...]) -> tuple[str | None, str | None]:
@@ -76,11 +96,19 @@ def _dir_files(root: Path, suffixes: tuple[str, ...]) -> list[Path]:
     return sorted(files)
 
 
-def _iter_zip(path: Path, *, laws: bool) -> Iterator[SourceItem]:
+def _open_zip(path: Path, limits: IngestLimits) -> zipfile.ZipFile:
     try:
-        archive = zipfile.ZipFile(path)
+        # Counted from the end record before zipfile builds an object per entry (a bomb of tiny entries).
+        entries = zip_entry_count(path)
+        if entries > limits.max_entries:
+            raise SourceTooLargeError(f"{path}: {entries:,} entries; at most {limits.max_entries:,} are read")
+        return zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile) as error:
         raise ImportFailedError(f"{path}: not a readable ZIP archive: {error}") from error
+
+
+def _iter_zip(path: Path, *, laws: bool, limits: IngestLimits) -> Iterator[SourceItem]:
+    archive = _open_zip(path, limits)
     with archive:
         infos = {
             tuple(PurePosixPath(i.filename).parts): i
@@ -91,25 +119,44 @@ def _iter_zip(path: Path, *, laws: bool) -> Iterator[SourceItem]:
         for key in keys:
             info = infos[key]
             law_id, rev_id = _hints(key) if laws else (None, None)
-            # Read one member at a time: the archive is streamed, never extracted.
+            # Read one member at a time: the archive is streamed, never extracted, and a member past the
+            # limits is abandoned mid-stream (reported as failed, the rest of the archive still read).
+            name = f"{path}!{info.filename}"
+            data: bytes | None = None
+            problem: str | None = None
+            try:
+                data = read_member_limited(archive, info, limits, name)
+            except SourceTooLargeError as error:
+                problem = str(error)
+            except (OSError, zipfile.BadZipFile, EOFError, zlib.error) as error:
+                problem = f"{name}: unreadable member: {error}"
             yield SourceItem(
-                name=f"{path}!{info.filename}",
+                name=name,
                 path=None,
-                data=archive.read(info),
+                data=data,
                 size=info.file_size,
                 law_id=law_id,
                 law_revision_id=rev_id,
+                problem=problem,
             )
 
 
-def _file_item(path: Path, *, laws: bool) -> SourceItem:
+def _file_item(path: Path, *, laws: bool, limits: IngestLimits) -> SourceItem:
     law_id, rev_id = _hints(path.parts) if laws else (None, None)
+    size = path.stat().st_size
     return SourceItem(
-        name=str(path), path=path, data=None, size=path.stat().st_size, law_id=law_id, law_revision_id=rev_id
+        name=str(path),
+        path=path,
+        data=None,
+        size=size,
+        law_id=law_id,
+        law_revision_id=rev_id,
+        problem=f"{path}: {size:,} bytes; at most {limits.max_file_bytes:,}" if size > limits.max_file_bytes else None,
+        limits=limits,
     )
 
 
-def _iter(paths: Iterable[Path | str], *, laws: bool) -> Iterator[SourceItem]:
+def _iter(paths: Iterable[Path | str], *, laws: bool, limits: IngestLimits = DEFAULT_LIMITS) -> Iterator[SourceItem]:
     for raw in paths:
         path = Path(raw)
         if not path.exists():
@@ -120,20 +167,22 @@ def _iter(paths: Iterable[Path | str], *, laws: bool) -> Iterator[SourceItem]:
                 by_parts = {p.parts: p for p in files}
                 files = [by_parts[k] for k in sorted(_prefer_xml(list(by_parts)))]
             for file in files:
-                yield _file_item(file, laws=laws)
+                yield _file_item(file, laws=laws, limits=limits)
         elif path.suffix.lower() == ".zip":
-            yield from _iter_zip(path, laws=laws)
+            yield from _iter_zip(path, laws=laws, limits=limits)
         else:
-            yield _file_item(path, laws=laws)
+            yield _file_item(path, laws=laws, limits=limits)
 
 
-def measure_sources(paths: Iterable[Path | str], *, laws: bool = True) -> tuple[int, int]:
+def measure_sources(
+    paths: Iterable[Path | str], *, laws: bool = True, limits: IngestLimits = DEFAULT_LIMITS
+) -> tuple[int, int]:
     """(number of documents, total bytes) under ``paths`` without reading them (for progress and ETA)."""
     count = size = 0
     for raw in paths:
         path = Path(raw)
         if path.suffix.lower() == ".zip" and path.is_file():
-            with zipfile.ZipFile(path) as archive:
+            with _open_zip(path, limits) as archive:
                 wanted = _LAW_SUFFIXES if laws else (".json",)
                 infos = {
                     tuple(PurePosixPath(i.filename).parts): i
@@ -144,25 +193,27 @@ def measure_sources(paths: Iterable[Path | str], *, laws: bool = True) -> tuple[
                 count += len(keys)
                 size += sum(infos[k].file_size for k in keys)
         else:
-            for item in _iter([path], laws=laws):
+            for item in _iter([path], laws=laws, limits=limits):
                 count += 1
                 size += item.size
     return count, size
 
 
-def iter_law_sources(paths: Iterable[Path | str]) -> Iterator[SourceItem]:
+def iter_law_sources(paths: Iterable[Path | str], *, limits: IngestLimits = DEFAULT_LIMITS) -> Iterator[SourceItem]:
     """Every law document (XML, or v2 JSON without an XML twin) under ``paths``, in a stable order.
 
+    A document past ``limits`` is still listed; reading it raises :class:`SourceTooLargeError`.
+
     Raises:
-        ImportFailedError: a path does not exist or a ZIP cannot be opened.
+        ImportFailedError: a path does not exist, or a ZIP cannot be opened or holds too many entries.
     """
-    return _iter(paths, laws=True)
+    return _iter(paths, laws=True, limits=limits)
 
 
-def iter_case_sources(paths: Iterable[Path | str]) -> Iterator[SourceItem]:
+def iter_case_sources(paths: Iterable[Path | str], *, limits: IngestLimits = DEFAULT_LIMITS) -> Iterator[SourceItem]:
     """Every court-decision JSON record under ``paths`` (directories, ZIPs, single files).
 
     Raises:
-        ImportFailedError: a path does not exist or a ZIP cannot be opened.
+        ImportFailedError: a path does not exist, or a ZIP cannot be opened or holds too many entries.
     """
-    return _iter(paths, laws=False)
+    return _iter(paths, laws=False, limits=limits)
