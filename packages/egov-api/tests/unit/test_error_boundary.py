@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from egov_api.problems import PROBLEM_TYPES, UNAVAILABLE_CODES, install_problem_handlers
-from egov_api.vector import VectorUnavailableError
+from egov_api.routes.search_vector import VectorUnavailableError
 from egov_core.errors import EgovError, StorageBusyError, StorageUnavailableError
 
 
