@@ -38,7 +38,8 @@ INSTRUCTIONS = (
     "e-Gov data. Find a law with search_laws, read provisions with get_provision (e-Gov elm path such as "
     "MainProvision-Article_709, or a citation such as 民法第七百九条), find provisions by words with "
     "keyword_search, resolve every citation in a text with resolve_citations, and find decisions with "
-    "search_cases / cases_citing. Cite the e-Gov URL of each provision you use."
+    "search_cases / cases_citing. Compare versions with law_diff (新旧対照) and law_amendments, and look up "
+    "defined terms (定義語) with defined_terms. Cite the e-Gov URL of each provision you use."
 )
 
 
@@ -209,6 +210,7 @@ def build_mcp_server(bridge: ApiBridge, *, vector: bool) -> MCPServer[Any]:
         ] = None,
         citation: Annotated[str | None, Field(max_length=200, description="A citation, e.g. 民法第七百九条.")] = None,
         asof: AsOf = None,
+        definitions: Annotated[bool, Field(description="Also give the defined terms the provision uses.")] = False,
     ) -> ToolAnswer:
         if citation:
             resolved = (await bridge.call("GET", "/v1/resolve", params={"q": citation}))["resolution"]
@@ -217,7 +219,8 @@ def build_mcp_server(bridge: ApiBridge, *, vector: bool) -> MCPServer[Any]:
             law_id, path = resolved["law_id"], resolved["path"]
         if not law_id or not path:
             raise ToolError("give law_id and path, or a citation")
-        provision = await bridge.call("GET", f"/v1/laws/{law_id}/provisions/{path}", params={"asof": asof})
+        params = {"asof": asof, "expand": "definitions" if definitions else None}
+        provision = await bridge.call("GET", f"/v1/laws/{law_id}/provisions/{path}", params=params)
         return await bridge.answer(provision)
 
     @server.tool(description="Find and resolve every statute citation in a Japanese text (条・項・号, 同法, 前条 …).")
@@ -279,6 +282,66 @@ def build_mcp_server(bridge: ApiBridge, *, vector: bool) -> MCPServer[Any]:
     @server.tool(description="A law's revisions (versions of its text), newest first, with enforcement dates.")
     async def law_revisions(law_id: LawId) -> ToolAnswer:
         return await bridge.answer(await bridge.call("GET", f"/v1/laws/{law_id}/revisions"))
+
+    @server.tool(
+        description=(
+            "新旧対照: what changed in a law between two revisions or dates (provisions inserted, deleted, amended, "
+            "renumbered, with character edits), and the amendments in between. from / to: a law_revision_id or a "
+            "date (YYYY-MM-DD); to defaults to the current text."
+        )
+    )
+    async def law_diff(
+        law_id: LawId,
+        from_revision: Annotated[
+            str, Field(pattern=r"^[0-9A-Za-z_\-]{1,64}$", description="Revision id or date to compare from.")
+        ],
+        to_revision: Annotated[
+            str | None, Field(pattern=r"^[0-9A-Za-z_\-]{1,64}$", description="Revision id or date to compare to.")
+        ] = None,
+        limit: Limit = 10,
+    ) -> ToolAnswer:
+        params = {"from": from_revision, "to": to_revision, "limit": limit}
+        return await bridge.answer(await bridge.call("GET", f"/v1/laws/{law_id}/diff", params=params))
+
+    @server.tool(
+        description=(
+            "A law's amendments enforced between two dates (exclusive bounds), each with the provisions it changed; "
+            "pending=true keeps those not yet in force (未施行)."
+        )
+    )
+    async def law_amendments(
+        law_id: LawId,
+        enforced_after: AsOf = None,
+        enforced_before: AsOf = None,
+        pending: Annotated[bool, Field(description="Only amendments not yet in force today.")] = False,
+        limit: Limit = 10,
+    ) -> ToolAnswer:
+        params = {
+            "enforced_after": enforced_after,
+            "enforced_before": enforced_before,
+            "pending": pending,
+            "limit": limit,
+        }
+        return await bridge.answer(await bridge.call("GET", f"/v1/laws/{law_id}/amendments", params=params))
+
+    @server.tool(
+        description=(
+            "Defined terms (定義語): a law's definitions with their scope (law_id, optionally one term), or every law "
+            "that defines a term (term alone)."
+        )
+    )
+    async def defined_terms(
+        law_id: Annotated[str | None, Field(pattern=r"^[0-9A-Za-z_]{3,40}$", description="e-Gov 法令ID.")] = None,
+        term: Annotated[str | None, Field(min_length=1, max_length=60, description="The term, e.g. 個人情報.")] = None,
+        asof: AsOf = None,
+        limit: Limit = 20,
+    ) -> ToolAnswer:
+        if law_id:
+            params = {"term": term, "asof": asof, "limit": limit}
+            return await bridge.answer(await bridge.call("GET", f"/v1/laws/{law_id}/definitions", params=params))
+        if not term:
+            raise ToolError("give law_id (a law's definitions) or term (where it is defined)")
+        return await bridge.answer(await bridge.call("GET", "/v1/definitions", params={"term": term, "limit": limit}))
 
     return server
 

@@ -27,6 +27,9 @@ TOOLS = {
     "search_cases",
     "cases_citing",
     "law_revisions",
+    "law_diff",
+    "law_amendments",
+    "defined_terms",
 }
 
 
@@ -98,6 +101,36 @@ async def exercise(session: ClientSession) -> None:
 
     revisions = answer(await session.call_tool("law_revisions", {"law_id": "505AC0000000032"}))
     assert len(revisions["result"]["items"]) >= 3
+
+    diff = answer(
+        await session.call_tool(
+            "law_diff",
+            {
+                "law_id": "505AC0000000032",
+                "from_revision": "505AC0000000032_20230630_000000000000000",
+                "to_revision": "505AC0000000032_20240218_000000000000000",
+            },
+        )
+    )
+    assert diff["result"]["counts"]["inserted"] > 0
+    assert diff["result"]["changes"]
+    assert [a["law_revision_id"] for a in diff["result"]["amendments"]] == ["505AC0000000032_20240218_000000000000000"]
+    timeline = answer(
+        await session.call_tool("law_amendments", {"law_id": "505AC0000000032", "enforced_after": "2023-06-01"})
+    )
+    assert [i["amendment"]["enforcement_date"] for i in timeline["result"]["items"]] == ["2023-06-30", "2024-02-18"]
+    terms = answer(await session.call_tool("defined_terms", {"law_id": "415AC0000000057", "term": "個人データ"}))
+    assert [d["path"] for d in terms["result"]["items"]] == ["MainProvision-Article_2-Paragraph_6"]
+    where = answer(await session.call_tool("defined_terms", {"term": "個人情報"}))
+    assert "415AC0000000057" in {d["law_id"] for d in where["result"]["items"]}
+    used = answer(
+        await session.call_tool(
+            "get_provision",
+            {"law_id": "415AC0000000057", "path": "MainProvision-Article_23", "definitions": True},
+        )
+    )
+    assert "個人データ" in {d["term"] for d in used["result"]["definitions"]}
+    assert (await session.call_tool("defined_terms", {})).is_error
 
     answer(await session.call_tool("cases_citing", {"law_id": "129AC0000000089", "path": "MainProvision-Article_709"}))
     answer(await session.call_tool("search_cases", {"query": "損害賠償"}))
