@@ -121,6 +121,13 @@ def k8s(session: nox.Session) -> None:
     session.run("pytest", "deploy/tests", "-q", *session.posargs)
 
 
+@nox.session(name="schemathesis_compat")
+def schemathesis_compat(session: nox.Session) -> None:
+    """Schemathesis with e-Gov's own v2 spec as the contract of /api/2 (>= 1,000 cases, 0 violations, 0 5xx)."""
+    _install_all(session)
+    session.run("python", "bench/schemathesis_compat.py", *session.posargs)
+
+
 COMPOSE = ROOT / "compose"
 NO_ENGINE = 3  # compose/checks/stack.py exit status when neither docker nor podman can run containers
 

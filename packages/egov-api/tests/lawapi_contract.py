@@ -6,10 +6,12 @@ its component schemas as JSON Schema, relaxed by exactly the choices the README 
 from __future__ import annotations
 
 import copy
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from egov_api_testsupport import shared_data_dir
 from fakes.openapi_schema import load_component_schemas, schema_for
 from jsonschema import Draft202012Validator
@@ -40,17 +42,31 @@ def spec_path() -> Path:
     return shared_data_dir().parent / "reference" / "egov-lawapi-v2.yaml"
 
 
-def relaxed_defs() -> dict[str, Any]:
-    """The component schemas with :data:`RELAXATIONS` applied."""
-    defs = copy.deepcopy(load_component_schemas(spec_path()))
+def relaxed_openapi(spec: dict[str, Any]) -> dict[str, Any]:
+    """The official OpenAPI document with :data:`RELAXATIONS` applied (OpenAPI 3.0 ``nullable``), nothing else:
+    the contract of this test suite and of ``nox -s schemathesis_compat``."""
+    out = copy.deepcopy(spec)
+    schemas = out["components"]["schemas"]
     for name in NULLABLE_SCHEMAS:
-        props = defs["$defs"][name]["properties"]
-        for field, schema in list(props.items()):
-            props[field] = {"anyOf": [schema, {"type": "null"}]}
-    defs["$defs"]["keyword_response"].pop("required", None)
-    item = defs["$defs"]["laws_response"]["properties"]["laws"]["items"]["properties"]
-    item["current_revision_info"] = {"anyOf": [item["current_revision_info"], {"type": "null"}]}
-    return defs
+        for field, schema in list(schemas[name]["properties"].items()):
+            # A $ref / allOf cannot carry nullable beside it in 3.0: wrap it in an allOf that can.
+            has_type = "type" in schema and "allOf" not in schema and "$ref" not in schema
+            schemas[name]["properties"][field] = (
+                {**schema, "nullable": True} if has_type else {"nullable": True, "allOf": [schema]}
+            )
+    schemas["keyword_response"].pop("required", None)
+    item = schemas["laws_response"]["properties"]["laws"]["items"]["properties"]
+    item["current_revision_info"] = {**item["current_revision_info"], "nullable": True}
+    return out
+
+
+def relaxed_defs() -> dict[str, Any]:
+    """The relaxed component schemas as JSON Schema."""
+    spec = yaml.safe_load(spec_path().read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "spec.yaml"
+        path.write_text(yaml.safe_dump(relaxed_openapi(spec), allow_unicode=True), encoding="utf-8")
+        return load_component_schemas(path)
 
 
 @dataclass

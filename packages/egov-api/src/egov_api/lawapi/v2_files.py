@@ -29,7 +29,7 @@ FILE_TYPES = ("xml", "json", "html", "rtf", "docx")
     "/law_file/{file_type}/{law_id_or_num_or_revision_id}",
     summary="法令本文ファイル取得API (e-Gov-compatible)",
     description="The law text as a file: `xml` (法令標準XML) or `json` (the v2 tree). html, rtf and docx: 404004.",
-    responses={200: {"content": {"application/xml": {}, "application/json": {}}}},
+    responses={200: {"content": {"application/xml": {}, "application/octet-stream": {}}}},
 )
 async def get_law_file(
     conn: Conn,
@@ -45,7 +45,8 @@ async def get_law_file(
         raise LawApiError("404004", f"file_type {kind}: this server keeps the text as XML and JSON only")
     raw = await revision_tree(conn, rev.id)
     if kind == "json":
-        response = Response(raw, media_type="application/json")
+        # A file download, binary as the spec types it (a JSON media type would invite parsing it as an answer).
+        response = Response(raw, media_type="application/octet-stream")
     else:
         xml = '<?xml version="1.0" encoding="UTF-8"?>\n' + tree_xml(orjson.loads(raw))
         response = Response(xml.encode(), media_type="application/xml")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from egov_api_testsupport import drop_database, new_database_url, shared_data_dir
+from egov_api_testsupport import drop_database, granian_server, new_database_url, shared_data_dir
 from lawapi_contract import ContractValidator, load_contract
 
 from egov_api.app import create_app
@@ -88,6 +88,13 @@ async def api(lawapi_settings: EgovSettings) -> AsyncIterator[httpx.AsyncClient]
     finally:
         stop.set()
         await task
+
+
+@pytest.fixture(scope="session")
+def lawapi_http(lawapi_db: str) -> Iterator[str]:
+    """Base URL of Granian serving the app (Lite: vector routes off) over the small corpus (real HTTP)."""
+    with granian_server({"EGOV_DATABASE__URL": lawapi_db, "EGOV_VECTOR__ENABLED": "false"}) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from egov_api_testsupport import granian_server
 from mcp import ClientSession, StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
@@ -34,10 +33,9 @@ TOOLS = {
 
 
 @pytest.fixture(scope="module")
-def mcp_http(lawapi_db: str) -> Iterator[str]:
-    """Granian serving the app (Lite: vector routes off) over the small corpus; the /mcp URL."""
-    with granian_server({"EGOV_DATABASE__URL": lawapi_db, "EGOV_VECTOR__ENABLED": "false"}) as base:
-        yield base + "/mcp"
+def mcp_http(lawapi_http: str) -> str:
+    """The /mcp URL of the served app."""
+    return lawapi_http + "/mcp"
 
 
 @asynccontextmanager

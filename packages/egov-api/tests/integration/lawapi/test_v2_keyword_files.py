@@ -104,6 +104,7 @@ async def test_law_file(api: httpx.AsyncClient) -> None:
     assert xml.headers["content-type"].startswith("application/xml")
     assert etree.fromstring(xml.content).findtext("LawBody/LawTitle") == "国旗及び国歌に関する法律"
     tree = await api.get(f"/api/2/law_file/json/{KOKKI}")
+    assert tree.headers["content-disposition"].endswith('.json"')
     data = (await api.get(f"/api/2/law_data/{KOKKI}")).json()
     assert orjson.loads(tree.content) == data["law_full_text"]
     for kind, status, code in (("docx", 404, "404004"), ("pdf", 400, "400002")):
