@@ -355,7 +355,7 @@ def bridge_for(state: Any, target: ASGIApp) -> ApiBridge:
     async def revisions(law_ids: list[str]) -> dict[str, str]:
         from egov_core.store.compat import current_revision_ids
 
-        async with state.read_engine.connect() as conn:
+        async with state.database.read() as conn:
             return await current_revision_ids(conn, law_ids)
 
     def data_version() -> int:

@@ -9,8 +9,12 @@ provision (``AmendProvision``) is not this law's own and is never searched.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterator
 from typing import Any
+
+import orjson
 
 from egov_api.lawapi.errors import LawApiError
 from egov_core.errors import InvalidProvisionPathError
@@ -19,6 +23,42 @@ from egov_core.paths import PathSegment, parse_path
 #: Longest ``elm`` accepted (the deepest real paths are well under 200 characters).
 MAX_ELM = 300
 _OPAQUE = frozenset({"AmendProvision"})
+
+
+class TreeCache:
+    """Stored trees, raw and parsed, kept for the next request on the same law (e-Gov clients read a law
+    article by article; fetching and parsing 民法's 1.4 MB tree costs ~50-100 ms). Keyed by the revision's
+    key and import time, so a re-imported text is never served stale. Bounded by count and stored size;
+    callers must not mutate a tree they get."""
+
+    def __init__(self, max_trees: int = 8, max_bytes: int = 24 * 1024 * 1024) -> None:
+        self._trees: OrderedDict[Hashable, tuple[bytes, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._bytes = 0
+        self.max_trees = max_trees
+        self.max_bytes = max_bytes
+
+    def get(self, key: Hashable) -> tuple[bytes, Any] | None:
+        """``(raw, tree)`` if kept."""
+        with self._lock:
+            found = self._trees.get(key)
+            if found is not None:
+                self._trees.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, raw: bytes) -> Any:
+        """Parse ``raw``, keep it (unless larger than half the budget) and return the tree."""
+        tree = orjson.loads(raw)
+        if len(raw) > self.max_bytes // 2:
+            return tree
+        with self._lock:
+            if key not in self._trees:
+                self._trees[key] = (raw, tree)
+                self._bytes += len(raw)
+            while len(self._trees) > self.max_trees or self._bytes > self.max_bytes:
+                _, (old, _) = self._trees.popitem(last=False)
+                self._bytes -= len(old)
+        return tree
 
 
 def _matches(node: dict[str, Any], tag: str) -> Iterator[dict[str, Any]]:
@@ -90,8 +130,11 @@ def without_amendment_suppl(tree: dict[str, Any]) -> dict[str, Any]:
     return walk(tree)
 
 
-def fig_sources(tree: dict[str, Any]) -> list[str]:
-    """``src`` of every ``<Fig>`` in document order, each once (e-Gov's attached files)."""
+def fig_sources(tree: dict[str, Any], raw: bytes | None = None) -> list[str]:
+    """``src`` of every ``<Fig>`` in document order, each once (e-Gov's attached files). With the tree's
+    stored bytes, a law without any figure (most of them) is answered without walking the tree."""
+    if raw is not None and b'"Fig"' not in raw:
+        return []
     seen: dict[str, None] = {}
     stack: list[Any] = [tree]
     while stack:

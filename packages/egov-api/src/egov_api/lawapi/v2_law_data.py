@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-import orjson
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from egov_api.fastpath import mark_cacheable
 from egov_api.lawapi import params as p
-from egov_api.lawapi.elm import fig_sources, select, without_amendment_suppl
+from egov_api.lawapi.elm import TreeCache, fig_sources, select, without_amendment_suppl
 from egov_api.lawapi.render import Format, answer, answer_format, full_text_value
 from egov_api.lawapi.shapes import law_info, revision_info, updated
 from egov_api.state import Conn
@@ -20,12 +19,15 @@ from egov_core.store.compat import LawApiRevision, find_lawapi_revision
 
 router = APIRouter(tags=["e-Gov 法令API v2"])
 
+#: This process's recently read law trees (see :class:`TreeCache`).
+TREES = TreeCache()
 
-def attached_files_info(rev: LawApiRevision, tree: dict[str, Any]) -> dict[str, Any]:
+
+def attached_files_info(rev: LawApiRevision, tree: dict[str, Any], raw: bytes | None = None) -> dict[str, Any]:
     """e-Gov ``attached_files_info``: the figures the text refers to. The store keeps no image files, so
     ``image_data`` stays empty even when ``include_attached_file_content=true`` (see the README)."""
     stamp = updated(rev.imported_at or datetime.now(UTC))
-    files = [{"law_revision_id": rev.law_revision_id, "src": src, "updated": stamp} for src in fig_sources(tree)]
+    files = [{"law_revision_id": rev.law_revision_id, "src": src, "updated": stamp} for src in fig_sources(tree, raw)]
     return {"image_data": "", "attached_files": files}
 
 
@@ -66,8 +68,12 @@ async def get_law_data(
     omit = p.boolean("omit_amendment_suppl_provision", omit_amendment_suppl_provision)
     p.boolean("include_attached_file_content", include_attached_file_content)
     info, rev = await find_lawapi_revision(conn, key, asof=when)
-    raw = await revision_tree(conn, rev.id)
-    tree = orjson.loads(raw)
+    tree_key = (rev.id, rev.imported_at)
+    if (kept := TREES.get(tree_key)) is not None:
+        raw, tree = kept
+    else:
+        raw = await revision_tree(conn, rev.id)
+        tree = TREES.put(tree_key, raw)
     node_json: bytes | None = raw
     if omit:
         tree, node_json = without_amendment_suppl(tree), None
@@ -75,7 +81,7 @@ async def get_law_data(
     if selected:
         node, node_json = select(tree, selected), None
     body = {
-        "attached_files_info": attached_files_info(rev, tree),
+        "attached_files_info": attached_files_info(rev, tree, raw),
         "law_info": law_info(info),
         "revision_info": revision_info(rev),
         "law_full_text": full_text_value(node, node_json, text_format, fmt),

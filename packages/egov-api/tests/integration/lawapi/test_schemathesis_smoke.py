@@ -34,4 +34,4 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(lawapi_http:
     cases, failures = _count(report)
     assert done.returncode == 0, done.stdout[-3000:]
     assert failures == {}
-    assert cases >= 100, done.stdout[-2000:]
+    assert cases >= 60, done.stdout[-2000:]  # six operations, fuzzed
