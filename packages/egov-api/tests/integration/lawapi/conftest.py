@@ -13,6 +13,7 @@ from egov_api_testsupport import drop_database, granian_server, new_database_url
 from lawapi_contract import ContractValidator, load_contract
 
 from egov_api.app import create_app
+from egov_api.mcp_server import lifespan_of
 from egov_core.settings import EgovSettings
 from egov_core.store import create_engine, migrate
 
@@ -62,32 +63,13 @@ def lawapi_settings(lawapi_db: str) -> EgovSettings:
 
 @pytest.fixture(scope="session")
 async def api(lawapi_settings: EgovSettings) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client on the whole app (fast path, cache, routes) in-process, its lifespan running.
-
-    The lifespan runs in a task of its own: it holds task groups (the MCP session manager's), which must be
-    left by the task that entered them, and a session fixture's setup and teardown run in different tasks.
-    """
+    """An HTTP client on the whole app (edge, fast path, cache, routes) in-process, its lifespan running (in a
+    task of its own: a session fixture's setup and teardown run in different tasks)."""
     app = create_app(lawapi_settings)
-    started, stop = asyncio.Event(), asyncio.Event()
-
-    async def run() -> None:
-        async with app.router.lifespan_context(app):
-            started.set()
-            await stop.wait()
-
-    task = asyncio.create_task(run())
-    waiter = asyncio.create_task(started.wait())
-    await asyncio.wait([task, waiter], return_when=asyncio.FIRST_COMPLETED)
-    if task.done():
-        waiter.cancel()
-        task.result()  # the lifespan failed: raise its error
-    try:
+    async with lifespan_of(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://egov.test", timeout=30) as client:
             yield client
-    finally:
-        stop.set()
-        await task
 
 
 @pytest.fixture(scope="session")
