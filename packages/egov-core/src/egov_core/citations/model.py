@@ -49,6 +49,8 @@ class CitationParts:
         historical: the citation is of a text before an amendment (「民法（平成二十九年法律第四十四号による
             改正前のもの）第四百十五条」, 「改正前の民法」), not of today's text.
         amended_by: for a historical citation, the amending law as written (``平成29年法律第44号``), when given.
+        rel_count: how many provisions a 前… reference counts back (2 for 前二項: the two paragraphs before;
+            the parts then carry the nearer one as ``range_end``).
         law_from_text: ``law_name`` was not written with the provision but taken from the text around it
             (同法 after a law named without an article, a bare 第三条 when one law only is named nearby).
     """
@@ -70,6 +72,7 @@ class CitationParts:
     historical: bool = False
     amended_by: str | None = None
     law_from_text: bool = False
+    rel_count: int = 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,9 +43,9 @@ _HEAD_RE = re.compile(
     (?P<suppl>附則)?
     (?:(?:第\s?)?(?P<art>{_NUM})\s?条(?P<artbr>{_BRANCH})(?![約例件理文])
        |(?P<artrel>前条|次条|同条|本条))?
-    (?:(?:第\s?)?(?P<para>{_NUM})\s?項|(?P<pararel>前各項|前項|次項|同項|本項))?
+    (?:(?:第\s?)?(?P<para>{_NUM})\s?項|(?P<pararel>前各項|前項|次項|同項|本項)|前(?P<paran>{_NUM})項)?
     (?:(?:第\s?)?(?P<item>{_NUM})\s?号(?P<itembr>{_BRANCH})(?![被様証])(?P<sub>[{_IROHA}](?![ァ-ヴー]))?
-       |(?P<itemrel>前各号|前号|次号|同号|本号))?
+       |(?P<itemrel>前各号|前号|次号|同号|本号)|前(?P<itemn>{_NUM})号)?
     """,
     re.VERBOSE,
 )
@@ -179,9 +179,21 @@ def _law_before(s: str, pos: int, names: LawNameTable, floor: int = 0) -> tuple[
 
 def _head_parts(m: re.Match[str]) -> CitationParts | None:
     g = m.group
-    if not (g("art") or g("artrel") or g("para") or g("pararel") or g("item") or g("itemrel")):
+    if not (
+        g("art") or g("artrel") or g("para") or g("pararel") or g("item") or g("itemrel") or g("paran") or g("itemn")
+    ):
         return None
     try:
+        if g("paran") or g("itemn"):  # 前二項 / 前三号: the N provisions before, as a range
+            n = _int(g("paran") or g("itemn"))
+            base = CitationParts(
+                suppl=g("suppl") is not None,
+                article=_num(g("art"), g("artbr")) if g("art") else None,
+                article_rel=_REL[g("artrel")] if g("artrel") else None,
+                paragraph_rel=Relative.PREVIOUS if g("paran") else None,
+                item_rel=None if g("paran") else Relative.PREVIOUS,
+            )
+            return replace(base, rel_count=n, range_end=base) if n > 1 else base
         return CitationParts(
             suppl=g("suppl") is not None,
             article=_num(g("art"), g("artbr")) if g("art") else None,
@@ -253,6 +265,35 @@ def _continues_as_law(s: str, end: int) -> bool:
     return False
 
 
+_AFTER_PARENTHESIS_RE = re.compile(r"\)\s?(?:若しくは|又は|及び|並びに|、|,)\s?$")
+# Citations remembered as possible list anchors, and how far back a parenthetical is searched for its start.
+_RECENT = 16
+_PARENTHESIS_SCAN = 300
+
+
+def _anchor_across_parenthesis(s: str, begin: int, recent: dict[int, CitationParts]) -> CitationParts | None:
+    """The citation a list continues across a parenthetical: 「第十九条第一項（同条第七項…を含む。）若しくは第三項」.
+
+    The head at ``begin`` follows 「）若しくは」; the citation that ends right before the matching 「（」 is the one
+    it continues.
+    """
+    sep = _AFTER_PARENTHESIS_RE.search(s, max(0, begin - 8), begin)
+    if sep is None:
+        return None
+    depth = 0
+    i = sep.start()
+    while i >= max(0, begin - _PARENTHESIS_SCAN):
+        ch = s[i]
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            depth -= 1
+            if depth == 0:
+                return recent.get(i) or recent.get(i - 1)
+        i -= 1
+    return None
+
+
 def _law_from_text(s: str, begin: int, lo: int, names: LawNameTable, head: CitationParts) -> CitationParts:
     """同法 → the law named last before it; a bare head → the one law named nearby, if only one is."""
     mentions = _mentions_before(s, lo, begin, names)
@@ -293,6 +334,7 @@ def iter_citations(
     s = normalize(text)
     offsets = _offsets(text, s)
     pending: tuple[int, int, CitationParts] | None = None  # the last citation, until no range extends it
+    recent: dict[int, CitationParts] = {}  # end offset → parts of the last few citations (list anchors)
 
     def emit(c: tuple[int, int, CitationParts]) -> CitationMatch | None:
         a, b, parts = c
@@ -312,7 +354,8 @@ def iter_citations(
         gap = begin - floor
         # Separators are short: a long gap is never a list or range separator (and is never sliced).
         between = s[floor:begin] if pending and gap <= 6 else None
-        if pending and between is not None and _RANGE_SEP_RE.match(between) and _level(head) == _level(pending[2]):
+        # 第五条から第七条まで, and 第十七条第一項から第三項まで: the end may name less than the start.
+        if pending and between is not None and _RANGE_SEP_RE.match(between) and _level(head) >= _level(pending[2]):
             after = _RANGE_END_RE.match(s, end)
             end = after.end() if after else end
             pending = (pending[0], end, replace(pending[2], range_end=_inherit(head, pending[2])))
@@ -337,6 +380,8 @@ def iter_citations(
             )
         elif pending and between is not None and _continues(between, head):
             head = _inherit(head, pending[2])
+        elif (anchor := _anchor_across_parenthesis(s, begin, recent)) is not None and _continues("、", head):
+            head = _inherit(head, anchor)
         if head.annotation is None:
             note = _ANNOTATION_AFTER_RE.match(s, end)
             if note and not _HEAD_RE.fullmatch(note.group(1)):
@@ -348,6 +393,9 @@ def iter_citations(
         if pending and (out := emit(pending)):
             yield out
         pending = (begin, end, head)
+        recent[end] = head
+        if len(recent) > _RECENT:
+            del recent[next(iter(recent))]
     if pending and (out := emit(pending)):
         yield out
 

@@ -165,7 +165,7 @@ async def _position(
         if parts.paragraph_rel in (Relative.PREVIOUS, Relative.NEXT):
             if base.paragraph is None:
                 return "no_context"
-            paragraph = base.paragraph + (-1 if parts.paragraph_rel is Relative.PREVIOUS else 1)
+            paragraph = base.paragraph + (-parts.rel_count if parts.paragraph_rel is Relative.PREVIOUS else 1)
             if paragraph < 1:
                 return "no_such_provision"
         elif parts.paragraph_rel in (Relative.SAME, Relative.THIS) or parts.paragraph_rel is None:
@@ -177,7 +177,7 @@ async def _position(
     if parts.item_rel is Relative.PREVIOUS or parts.item_rel is Relative.NEXT:
         if not ctx.item or not ctx.item.isdigit():
             return "no_context"
-        item = str(int(ctx.item) + (-1 if parts.item_rel is Relative.PREVIOUS else 1))
+        item = str(int(ctx.item) + (-parts.rel_count if parts.item_rel is Relative.PREVIOUS else 1))
     elif parts.item_rel in (Relative.SAME, Relative.THIS):
         item = (prev if parts.item_rel is Relative.SAME else ctx).item
     return _Where(top, article, paragraph, item)
@@ -210,8 +210,17 @@ async def _law_of(
     if parts.old_law:
         return _not_found(parts, "old_law", "旧法: 改正前の法令は収録されていません")
     law_id: str | None = None
-    if parts.law_ref is LawRef.SAME:
-        law_id = previous.law_id if previous and previous.law_id else (context.law_id if context else None)
+    # 同法 / 同条 / 同項 mean the citation just before, even one that did not resolve (「民事調停法第十九条の
+    # 規定は、同条に規定する期間内に」: 同条 is not an article of the law being read).
+    same_as_previous = parts.law_ref is LawRef.SAME or (
+        parts.law_ref is LawRef.THIS
+        and not parts.law_name
+        and (parts.article_rel is Relative.SAME or (parts.article is None and parts.paragraph_rel is Relative.SAME))
+    )
+    if same_as_previous and previous is not None:
+        law_id = previous.law_id
+    elif parts.law_ref is LawRef.SAME:
+        law_id = context.law_id if context else None
     elif parts.law_ref is LawRef.ACT:
         act = await _act_of(context, directory) if context else None
         law_id = act.law_id if act else None
@@ -393,8 +402,7 @@ async def iter_resolved(
             previous, last_named = (previous if previous.law_id else None), None
         res = await resolve_parts(m.parts, directory=memo, context=context, previous=previous)
         yield m, res
-        if res.law_id is not None:
-            previous = res
+        previous = res
 
 
 async def extract_and_resolve(

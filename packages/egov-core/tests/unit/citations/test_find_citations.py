@@ -222,3 +222,32 @@ def test_pre_amendment_citations_are_marked(text: str, amended_by: str | None) -
     [m] = find_citations(text)
     assert (m.parts.historical, m.parts.amended_by) == (True, amended_by)
     assert not find_citations("民法第四百十五条")[0].parts.historical
+
+
+def test_previous_n_paragraphs_is_a_range() -> None:
+    [m] = find_citations("前二項の場合においては")
+    assert (m.text, m.parts.paragraph_rel, m.parts.rel_count) == ("前二項", Relative.PREVIOUS, 2)
+    assert m.parts.range_end is not None
+    assert m.parts.range_end.rel_count == 1
+    [m] = find_citations("前三号に掲げる者")
+    assert (m.parts.item_rel, m.parts.rel_count) == (Relative.PREVIOUS, 3)
+
+
+def test_a_range_may_end_at_a_lower_level() -> None:
+    first, second = find_citations("第十七条第一項から第三項まで若しくは第五項")
+    assert (first.text, first.parts.article, first.parts.paragraph) == ("第十七条第一項から第三項まで", "17", 1)
+    assert first.parts.range_end is not None
+    assert (first.parts.range_end.article, first.parts.range_end.paragraph) == ("17", 3)
+    assert (second.parts.article, second.parts.paragraph) == ("17", 5)
+
+
+def test_a_list_continues_across_a_parenthetical() -> None:
+    text = "第十九条第一項（同条第七項において準用する場合を含む。）若しくは第三項の規定"
+    first, inner, member = find_citations(text)
+    assert (first.parts.article, inner.parts.article_rel) == ("19", Relative.SAME)
+    assert (member.text, member.parts.article, member.parts.paragraph, member.parts.continuation) == (
+        "第三項",
+        "19",
+        3,
+        True,
+    )
