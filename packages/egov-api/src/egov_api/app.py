@@ -110,28 +110,23 @@ def build_fastapi(settings: EgovSettings, *, edge: Edge | None = None) -> tuple[
         async with AsyncExitStack() as stack:
             store = await stack.enter_async_context(open_store(settings, run_migrations=False))
             state.database = Database(store.engine)
-            state.engine = store.engine
-            state.read_engine = state.database.read_engine
-            state.extras["store"] = store
+            state.store = store
             metrics.bind_engine(store.engine)
-            state.extras["directory"] = SqlLawDirectory(state.read_engine)
+            state.directory = SqlLawDirectory(state.database.read_engine)
             if edge is not None:
                 edge.bind(state.database)
                 stack.push_async_callback(edge.close)
             await watcher.start(asyncpg_dsn(store.url))
             stack.push_async_callback(watcher.stop)
             stack.push_async_callback(cache.close)
-            state.extras["cache"] = cache
-            state.extras["cache_health"] = lambda: {"status": cache.health(), **cache.stats()}
+            state.cache = cache
             await start_vector(state, pgvector=store.vector)
-            if (mcp_running := state.extras.get("mcp")) is not None:
-                await stack.enter_async_context(mcp_running())
+            if state.mcp is not None:
+                await stack.enter_async_context(state.mcp())
             await asyncio.to_thread(snippets_warm_up)  # else the first snippet of a semantic hit waits for it
             log.info("egov %s ready", __version__)
             yield
-        state.database = None
-        state.engine = None
-        state.read_engine = None
+        state.database = state.store = state.directory = state.cache = None
 
     app = FastAPI(
         title="egov — Japanese statutes and court decisions API",

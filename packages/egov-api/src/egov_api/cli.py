@@ -89,7 +89,7 @@ def serve(
 
     settings = _settings()
     try:
-        edition, problem = served_edition()
+        edition, problem = served_edition(settings)
     except Exception as exc:  # pydantic's ValidationError of EGOV_VECTOR__*: readably, not as a traceback
         print_error(exc, label="invalid settings:")
         raise typer.Exit(2) from exc

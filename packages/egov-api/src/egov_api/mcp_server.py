@@ -356,12 +356,12 @@ def bridge_for(state: Any, target: ASGIApp) -> ApiBridge:
     async def revisions(law_ids: list[str]) -> dict[str, str]:
         from egov_core.store.compat import current_revision_ids
 
+        assert state.database is not None, "lifespan not started"
         async with state.database.read() as conn:
             return await current_revision_ids(conn, law_ids)
 
     def data_version() -> int:
-        cache = state.extras.get("cache")
-        return int(cache.data_version) if cache is not None else 0
+        return int(state.cache.data_version) if state.cache is not None else 0
 
     return ApiBridge(target, revisions=revisions, data_version=data_version)
 
@@ -407,7 +407,7 @@ async def run_stdio(settings: Any) -> None:
     async with app.router.lifespan_context(app):
         bridge = bridge_for(app.state.egov, app.state.egov.in_process or app)
         try:
-            vector = "vector_settings" in app.state.egov.extras
+            vector = app.state.egov.vector is not None
             await build_mcp_server(bridge, vector=vector).run_stdio_async()
         finally:
             await bridge.aclose()
@@ -418,7 +418,7 @@ def mount_mcp(app: Any, target: ASGIApp, *, host: str) -> None:
     (the whole served stack). The session manager runs inside the app's lifespan (``state.mcp``)."""
     state = app.state.egov
     bridge = bridge_for(state, target)
-    server = build_mcp_server(bridge, vector="vector_settings" in state.extras)
+    server = build_mcp_server(bridge, vector=state.vector is not None)
     http_app = server.streamable_http_app(streamable_http_path="/mcp", host=host)
     app.router.routes.extend(http_app.routes)
 
@@ -430,5 +430,5 @@ def mount_mcp(app: Any, target: ASGIApp, *, host: str) -> None:
             finally:
                 await bridge.aclose()
 
-    state.extras["mcp"] = running
-    state.extras["mcp_server"] = server
+    state.mcp = running
+    state.mcp_server = server

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from egov_core.settings_files import FileVariablesSource
+from egov_core.vector_settings import VectorSettings
 
 
 class DatabaseSettings(BaseModel):
@@ -157,6 +158,8 @@ class EgovSettings(BaseSettings):
     api: ApiSettings = ApiSettings()
     ingest: IngestSettings = IngestSettings()
     egov_api: EgovClientSettings = EgovClientSettings()
+    #: The Full edition's section (``EGOV_VECTOR__*``); Lite, where egov-vector is not installed, ignores it.
+    vector: VectorSettings = VectorSettings()
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
     workers: int = Field(default=1, ge=1, description="Granian worker processes (EGOV_WORKERS).")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
@@ -18,7 +18,7 @@ from egov_api.schemas.citations import (
 )
 from egov_api.schemas.common import PROBLEM_RESPONSES
 from egov_api.state import AppState, State
-from egov_core.citations import CitationContext, iter_resolved, resolve_citation
+from egov_core.citations import CitationContext, SqlLawDirectory, iter_resolved, resolve_citation
 from egov_core.citations import Resolution as CoreResolution
 from egov_core.errors import InvalidProvisionPathError
 from egov_core.paths import canonical_path
@@ -70,8 +70,9 @@ def _context(law_id: str | None, path: str | None) -> CitationContext | None:
     return CitationContext(law_id=law_id, path=canonical)
 
 
-def _directory(state: AppState) -> Any:
-    return state.extras["directory"]
+def _directory(state: AppState) -> SqlLawDirectory:
+    assert state.directory is not None, "lifespan not started"
+    return state.directory
 
 
 async def _full_text(state: AppState, res: CoreResolution) -> str | None:

@@ -45,14 +45,10 @@ async def readiness(state: State, request: Request, response: Response) -> Readi
             ready = current == head
         except Exception as exc:  # noqa: BLE001 - readiness reports any failure instead of raising it
             db = {"status": "down", "error": type(exc).__name__}
-    cache_health = state.extras.get("cache_health")
-    cache: dict[str, Any] = cache_health() if callable(cache_health) else {"status": "disabled"}
-    vector_health = state.extras.get("vector_health")
-    vector: dict[str, Any] | None = None
-    if callable(vector_health):
-        vector = await vector_health()
-    elif "vector_settings" in state.extras:
-        vector = {"status": "unavailable", "reason": state.extras.get("vector_error", "starting")}
+    cache: dict[str, Any] = (
+        {"status": state.cache.health(), **state.cache.stats()} if state.cache is not None else {"status": "disabled"}
+    )
+    vector = await state.vector.health(state.database) if state.vector is not None else None
     if not ready:
         response.status_code = 503
     if not request.scope.get(OPS_SCOPE_KEY):

@@ -150,9 +150,9 @@ def pipeline(state: AppState) -> core.SearchPipeline:
     assert database is not None
     return core.SearchPipeline(
         database.read_engine,
-        directory=state.extras.get("directory"),
-        retriever=state.extras.get("vector_retriever"),
-        **state.extras.get("search_tuning", {}),
+        directory=state.directory,
+        retriever=state.vector.retriever if state.vector is not None else None,
+        **(state.vector.tuning() if state.vector is not None else {}),
     )
 
 

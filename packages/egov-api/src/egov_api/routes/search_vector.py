@@ -55,9 +55,9 @@ Offset = Annotated[int, Query(ge=0, le=1_000)]
 
 
 def _ready(state: AppState) -> None:
-    if state.extras.get("vector_retriever") is None:
-        reason = state.extras.get("vector_error", "semantic search is not ready")
-        raise VectorUnavailableError(str(reason))
+    if state.vector is None:
+        raise VectorUnavailableError("semantic search is not enabled")
+    state.vector.require_retriever()
 
 
 async def _provisions(

@@ -12,6 +12,7 @@ from egov_api.routes import search_vector
 from egov_api.schemas.search import ProvisionSearchResult
 from egov_api.schemas.search_examples import HYBRID_EXAMPLE
 from egov_api.state import AppState
+from egov_api.vector import VectorRuntime
 from egov_core.search import DEFAULT_RRF_K, FusionWeights, SearchMode
 from egov_core.settings import EgovSettings
 from egov_core.store import Database
@@ -111,12 +112,11 @@ async def test_case_semantic_search(filled: AsyncEngine, hashing: DeterministicE
 
 async def test_routes(filled: AsyncEngine, hashing: DeterministicEmbedder) -> None:
     app = FastAPI()
+    settings = EgovSettings()
     app.state.egov = AppState(
-        settings=EgovSettings(),
+        settings=settings,
         database=Database(filled),
-        engine=filled,
-        read_engine=filled,
-        extras={"vector_retriever": VectorRetriever(hashing)},
+        vector=VectorRuntime(settings=settings.vector, embedder=hashing, retriever=VectorRetriever(hashing)),
     )
     app.include_router(search_vector.router)
     transport = httpx.ASGITransport(app=app)
