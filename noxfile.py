@@ -103,6 +103,13 @@ def bench_citations(session: nox.Session) -> None:
     session.run("python", "-m", "bench.citations", *session.posargs)
 
 
+@nox.session(name="bench-diff")
+def bench_diff(session: nox.Session) -> None:
+    """新旧対照 cost: every revision pair, the largest one, adversarial shapes: `nox -s bench-diff -- --quick`."""
+    _install_all(session)
+    session.run("python", "-m", "bench.diff", *session.posargs)
+
+
 @nox.session
 def schemathesis(session: nox.Session) -> None:
     """Property-based API tests from the served OpenAPI schema (>= 1,000 cases, no server errors)."""

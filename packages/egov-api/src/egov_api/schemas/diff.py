@@ -75,7 +75,10 @@ class Change(Model):
 class DiffLimits(Model):
     """The bounds that keep a diff's cost proportional to the two texts."""
 
-    char_diff_cap: int = Field(description="Largest block of changed lines compared character by character.")
+    char_diff_cap: int = Field(
+        description="Largest product of old × new tokens (lines, phrases, characters) matched inside a changed "
+        "unit; a bigger changed block is one deletion and one insertion."
+    )
     pair_cap: int = Field(description="Largest leftover region (old × new units) paired by similarity.")
     exhaustive: bool = Field(description="False when some region exceeded pair_cap and was paired by number only.")
 

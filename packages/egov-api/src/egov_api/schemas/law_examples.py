@@ -40,7 +40,7 @@ DIFF_EXAMPLE: dict[str, Any] = {
         }
     ],
     "counts": {"inserted": 0, "deleted": 0, "amended": 1, "renumbered": 0, "formatting": 0, "unchanged": 138},
-    "limits": {"char_diff_cap": 20000, "pair_cap": 10000, "exhaustive": True},
+    "limits": {"char_diff_cap": 1000000, "pair_cap": 10000, "exhaustive": True},
     "page": {"total": 1, "limit": 100, "offset": 0, "next_offset": None},
     "changes": [
         {
