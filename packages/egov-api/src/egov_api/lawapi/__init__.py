@@ -38,4 +38,7 @@ def build_v2(state: AppState) -> FastAPI:
 
 def mount_lawapi(app: FastAPI, state: AppState) -> None:
     """Mount the e-Gov-compatible surfaces on ``app``."""
+    from egov_api.lawapi.v1 import build_v1
+
     app.mount("/api/2", build_v2(state))
+    app.mount("/api/1", build_v1(state))

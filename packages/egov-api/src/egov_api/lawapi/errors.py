@@ -8,6 +8,7 @@ Codes e-Gov publishes keep their number and wording (400001 law type, 400004 dat
 from __future__ import annotations
 
 import logging
+from typing import Protocol
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -47,6 +48,17 @@ class LawApiError(e.EgovError):
         self.status = status
 
 
+class Respond(Protocol):
+    """Builds the error answer of a surface for an e-Gov ``code`` (its default message when none is given)."""
+
+    def __call__(self, request: Request, code: str, message: str | None = None) -> Response: ...
+
+
+def _respond(request: Request) -> Respond:
+    respond: Respond = request.app.state.lawapi_respond
+    return respond
+
+
 def error_response(request: Request, code: str, message: str | None = None) -> Response:
     """The ``error_info`` answer for ``code`` in the format the request asked for."""
     status, default = CODES[code]
@@ -60,22 +72,22 @@ def error_response(request: Request, code: str, message: str | None = None) -> R
 def _egov_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, e.EgovError)
     if isinstance(exc, LawApiError):
-        return error_response(request, exc.code, exc.message)
+        return _respond(request)(request, exc.code, exc.message)
     if isinstance(exc, e.StorageUnavailableError):
         log.warning("database unavailable: %s", exc)
-        return error_response(request, "503001")
+        return _respond(request)(request, "503001")
     if isinstance(exc, e.LawNotFoundError | e.RevisionNotFoundError):
-        return error_response(request, "404001", f"{CODES['404001'][1]}（{exc.message}）")
+        return _respond(request)(request, "404001", f"{CODES['404001'][1]}（{exc.message}）")
     if isinstance(exc, e.ProvisionNotFoundError):
-        return error_response(request, "404002", f"{CODES['404002'][1]}（{exc.message}）")
+        return _respond(request)(request, "404002", f"{CODES['404002'][1]}（{exc.message}）")
     if isinstance(exc, e.InvalidProvisionPathError):
-        return error_response(request, "400003", f"{CODES['400003'][1]}（{exc.message}）")
+        return _respond(request)(request, "400003", f"{CODES['400003'][1]}（{exc.message}）")
     if isinstance(exc, e.InvalidDateError):
-        return error_response(request, "400004")
+        return _respond(request)(request, "400004")
     if isinstance(exc, e.InvalidQueryError | e.InvalidNumeralError):
-        return error_response(request, "400002", f"{CODES['400002'][1]}（{exc.message}）")
+        return _respond(request)(request, "400002", f"{CODES['400002'][1]}（{exc.message}）")
     log.error("internal error on %s: %r", request.url.path, exc)
-    return error_response(request, "500001")
+    return _respond(request)(request, "500001")
 
 
 def _validation_error(request: Request, exc: Exception) -> Response:
@@ -83,7 +95,7 @@ def _validation_error(request: Request, exc: Exception) -> Response:
     first = exc.errors()[0] if exc.errors() else {}
     name = str(first.get("loc", ("", "?"))[-1])
     code = "400004" if name in DATE_PARAMETERS else "400002"
-    return error_response(request, code, f"{CODES[code][1]}（{name}: {first.get('msg', 'invalid')}）")
+    return _respond(request)(request, code, f"{CODES[code][1]}（{name}: {first.get('msg', 'invalid')}）")
 
 
 #: Parameters whose bad values e-Gov reports as 400004 (dates).
@@ -107,19 +119,21 @@ DATE_PARAMETERS = frozenset(
 def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 404:
-        return error_response(request, "404005")
+        return _respond(request)(request, "404005")
     if exc.status_code == 405:
-        return error_response(request, "405001")
-    return error_response(request, "400002") if exc.status_code < 500 else error_response(request, "500001")
+        return _respond(request)(request, "405001")
+    return _respond(request)(request, "400002") if exc.status_code < 500 else _respond(request)(request, "500001")
 
 
 def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s", request.url.path, exc_info=exc)
-    return error_response(request, "500001")
+    return _respond(request)(request, "500001")
 
 
-def install_lawapi_errors(app: FastAPI) -> None:
-    """Make every error of ``app`` (the compatible surface) an e-Gov ``error_info`` answer."""
+def install_lawapi_errors(app: FastAPI, respond: Respond | None = None) -> None:
+    """Make every error of ``app`` (a compatible surface) an e-Gov answer: ``error_info`` (v2) by default, or
+    what ``respond(request, code, message)`` builds (v1's ``DataRoot/Result``)."""
+    app.state.lawapi_respond = respond or error_response
     app.add_exception_handler(e.EgovError, _egov_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -43,7 +43,8 @@ def many(name: str, value: str | None, allowed: Collection[str], code: str = "40
     """A comma-separated list of values from a fixed set (``Act,Rule``); ``()`` when absent."""
     if value is None or value == "":
         return ()
-    items = [v.strip() for v in value.split(",")]
+    # Empty items (``Act,,Rule``, ``,,,``) are ignored, as an absent parameter would be.
+    items = [v.strip() for v in value.split(",") if v.strip()]
     if len(items) > MAX_VALUES:
         raise LawApiError(code, f"{name}: at most {MAX_VALUES} values")
     for item in items:

@@ -36,6 +36,8 @@ __all__ = [
     "LawApiLaw",
     "LawApiRevision",
     "RevisionFilter",
+    "V1ListEntry",
+    "V1Update",
     "current_revision_ids",
     "find_lawapi_revision",
     "lawapi_infos",
@@ -44,6 +46,8 @@ __all__ = [
     "lawapi_laws",
     "lawapi_revisions",
     "lawapi_revisions_by_pk",
+    "v1_law_list",
+    "v1_updates",
 ]
 
 #: Bytes of a stored tree that certainly hold the root ``<Law>`` element's attributes.
@@ -515,3 +519,56 @@ async def find_lawapi_revision(
         when = f"in force on {asof}" if asof else "in the store"
         raise RevisionNotFoundError(f"law {info.law_id} has no revision {when}")
     return info, _revision(row._mapping, "")
+
+
+@dataclass(frozen=True, slots=True)
+class V1ListEntry:
+    """One ``LawNameListInfo`` of e-Gov v1's ``/lawlists``."""
+
+    law_id: str
+    title: str | None
+    law_num: str | None
+    promulgation_date: date | None
+
+
+async def v1_law_list(conn: AsyncConnection, law_types: Sequence[str] | None) -> list[V1ListEntry]:
+    """Every law of the given types (all when None), by law id: e-Gov v1's law list."""
+    where = " WHERE l.law_type = ANY(:types)" if law_types is not None else ""
+    rows = await conn.execute(
+        text(f"SELECT l.law_id, l.title, l.law_num, l.promulgation_date FROM laws l{where} ORDER BY l.law_id"),
+        {"types": list(law_types or ())},
+    )
+    return [V1ListEntry(*r) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class V1Update:
+    """One ``LawNameListInfo`` of e-Gov v1's ``/updatelawlists``: a revision stored on the day asked for."""
+
+    law_id: str
+    law_type: str | None
+    law_num: str | None
+    title: str | None
+    title_kana: str | None
+    promulgation_date: date | None
+    amendment_law_title: str | None
+    amendment_law_num: str | None
+    amendment_promulgate_date: date | None
+    enforcement_date: date | None
+    law_revision_id: str
+    is_current: bool
+
+
+async def v1_updates(conn: AsyncConnection, day: date, *, cap: int = 10_000) -> list[V1Update]:
+    """The revisions imported on ``day`` (Japan time), at most ``cap``: e-Gov v1's update list of a day."""
+    rows = await conn.execute(
+        text(
+            "SELECT l.law_id, coalesce(r.law_type, l.law_type), r.law_num, r.title, r.title_kana, l.promulgation_date, "
+            "ram.title, ram.law_num, r.amendment_promulgate_date, r.enforcement_date, r.law_revision_id, "
+            "(r.id = l.current_revision_id) FROM law_revisions r JOIN laws l ON l.law_id = r.law_id"
+            f"{_amending_join('r')} WHERE (r.imported_at AT TIME ZONE 'Asia/Tokyo')::date = :day "
+            "ORDER BY l.law_id, r.law_revision_id LIMIT :cap"
+        ),
+        {"day": day, "cap": cap},
+    )
+    return [V1Update(*r) for r in rows]
