@@ -85,34 +85,32 @@ def _limits(settings: EgovSettings | None) -> Any:
 async def _ingest_laws(
     engine: Engine, paths: Sequence[Path], workers: int = 2, settings: EgovSettings | None = None
 ) -> Any:
-    from egov_core.ingest import ingest_laws, measure_sources
+    from egov_core.ingest import measure_sources
+    from egov_core.usecases import import_laws
 
     limits = _limits(settings)
     total, _ = measure_sources(paths, laws=True, limits=limits)
     with import_progress("laws", total) as progress:
-        summary = await ingest_laws(engine, list(paths), progress=progress, workers=workers, limits=limits)
-    _print_summary("laws", summary)
-    if summary.imported:
-        await _resolve_case_refs(engine)
-    return summary
+        outcome = await import_laws(engine, list(paths), progress=progress, workers=workers, limits=limits)
+    _print_summary("laws", outcome.summary)
+    _print_refs(outcome.refs_changed)
+    return outcome.summary
 
 
 async def _ingest_cases(engine: Engine, paths: Sequence[Path], settings: EgovSettings | None = None) -> Any:
-    from egov_core.ingest import ingest_cases, measure_sources
+    from egov_core.ingest import measure_sources
+    from egov_core.usecases import import_cases
 
     limits = _limits(settings)
     total, _ = measure_sources(paths, laws=False, limits=limits)
     with import_progress("court decisions", total) as progress:
-        summary = await ingest_cases(engine, list(paths), progress=progress, limits=limits)
-    _print_summary("court decisions", summary)
-    await _resolve_case_refs(engine)
-    return summary
+        outcome = await import_cases(engine, list(paths), progress=progress, limits=limits)
+    _print_summary("court decisions", outcome.summary)
+    _print_refs(outcome.refs_changed)
+    return outcome.summary
 
 
-async def _resolve_case_refs(engine: Engine) -> None:
-    from egov_core.citations import resolve_case_refs
-
-    changed = await resolve_case_refs(engine)
+def _print_refs(changed: int) -> None:
     if changed:
         err.print(f"court decisions: {changed} 参照法条 references (re-)resolved")
 

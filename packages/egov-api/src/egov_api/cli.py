@@ -237,9 +237,9 @@ async def _run_egov(settings: EgovSettings, title: str, work: Any) -> Any:
             summary = await work(store.engine, client, on_event)
         err.print(summary.format(), markup=False, highlight=False)
         if not summary.dry_run and summary.new + summary.changed:
-            from egov_core.citations import resolve_case_refs
+            from egov_core.usecases import after_import
 
-            changed = await resolve_case_refs(store.engine)
+            changed, _ = await after_import(store.engine)
             if changed:
                 err.print(f"court decisions: {changed} 参照法条 references (re-)resolved")
         return summary

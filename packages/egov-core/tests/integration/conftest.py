@@ -13,11 +13,12 @@ from pathlib import Path
 
 import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
 import pytest
+from egov_testsupport import PgTemplates, pg_templates  # noqa: F401 - the session's template databases
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.settings import EgovSettings
-from egov_core.store import create_engine, migrate
+from egov_core.store import create_engine
 
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -65,11 +66,10 @@ async def database_factory() -> AsyncIterator[DatabaseFactory]:
 
 
 @pytest.fixture
-async def db_url(database_factory: DatabaseFactory) -> str:
-    """URL of a fresh, migrated database for one test."""
-    url = await database_factory()
-    await migrate(url)
-    return url
+async def db_url(pg_templates: PgTemplates) -> str:  # noqa: F811 - the fixture imported above
+    """URL of a fresh, migrated database for one test: a copy of the session's migrated template (the
+    migrations run once per session, not once per test)."""
+    return await pg_templates.copy()
 
 
 @pytest.fixture

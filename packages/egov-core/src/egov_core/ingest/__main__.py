@@ -17,15 +17,18 @@ from egov_core.store import create_engine, migrate
 
 
 async def _main(url: str, paths: list[str], workers: int, cases: bool) -> int:
-    from egov_core.ingest import ingest_cases, ingest_laws
+    from egov_core.usecases import import_cases, import_laws
 
     engine = create_engine(EgovSettings(database={"url": url}))
     try:
         await migrate(engine)
-        summary = await (ingest_cases(engine, paths) if cases else ingest_laws(engine, paths, workers=workers))
+        # The use cases, as egov ingest runs them: decisions' 参照法条 are re-resolved after the import.
+        outcome = await (import_cases(engine, paths) if cases else import_laws(engine, paths, workers=workers))
     finally:
         await engine.dispose()
-    sys.stdout.write(orjson.dumps(summary.to_dict()).decode() + "\n")
+    summary = outcome.summary
+    report = {**summary.to_dict(), "refs_changed": outcome.refs_changed}
+    sys.stdout.write(orjson.dumps(report).decode() + "\n")
     return 1 if summary.failed else 0
 
 
