@@ -14,16 +14,25 @@ Path rules (e-Gov ``elm`` syntax, see :mod:`egov_core.paths`):
   document order, so the first occurrence keeps the plain path.
 * Anything inside ``AmendProvision`` / ``NewProvision`` is quoted amendment text, not a provision of this
   law: it stays in the tree and in its provision's text.
+* So is anything inside a table, figure, style, format or note structure (``TableStruct`` …): the 号 and
+  イ/ロ of a table's cells or of its 備考 are the table's content, in its order, not 号 of the article.
+* Where a 項, 号 or 号細分 holds text after one of its children (a table after the 号 that announce it,
+  「次の表の…」), that text ends the text of the provision just before it, so the provisions' texts read in
+  document order (the labelled ``full_text`` puts a provision's own text before its children).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from egov_core.domain import Element, Provision, ProvisionKind
 
 _KINDS: dict[str, ProvisionKind] = {k.value: k for k in ProvisionKind}
-_QUOTED = frozenset({"AmendProvision", "NewProvision"})
+#: Containers whose nested Item / Subitem elements are text of the enclosing provision, not provisions.
+_QUOTED = frozenset(
+    {"AmendProvision", "NewProvision", "TableStruct", "FigStruct", "StyleStruct", "FormatStruct", "NoteStruct"}
+)
 #: A Num that would break ``elm`` syntax (never seen in e-Gov data): such elements are addressed by position.
 _UNSAFE_NUM = re.compile(r"[-\[\]\s]")
 _DIVISION_TAGS = frozenset(k.value for k in ProvisionKind if k.is_division)
@@ -66,8 +75,12 @@ _SPACED = frozenset(
     | {"List", "Sublist1", "Sublist2", "Sublist3", "Remarks", "ArithFormula", "QuoteStruct"}
     | {"TOCPart", "TOCChapter", "TOCSection", "TOCSubsection", "TOCDivision", "TOCArticle", "TOCSupplProvision"}
     | {"TOCPreambleLabel", "TOCAppdxTableLabel"}
+    # 号 and イ/ロ held as text (in a table's cells or 備考, in quoted amendments): one item per spaced run.
+    | {"Item", *(f"Subitem{i}" for i in range(1, 11))}
 )
 _SKIPPED = frozenset({"Rt"})
+#: Provisions whose text after a child provision ends the preceding provision's text (see the module docstring).
+_TRAILING_TO_PRECEDING = frozenset({"Paragraph", "Item", *(f"Subitem{i}" for i in range(1, 11))})
 _Found = list[tuple[Element, ProvisionKind, int]]
 
 
@@ -144,9 +157,13 @@ class _Builder:
         parts: list[str] = []
         found: _Found = []
         counts: dict[str, int] = {}
+        # Text after the i-th child provision, for the provision emitted just before it (document order).
+        trailing: dict[int, list[str]] = {}
+        split = tag in _TRAILING_TO_PRECEDING
         for child in el.children:
+            into = trailing.setdefault(len(found) - 1, []) if split and found else parts
             if isinstance(child, str):
-                parts.append(child)
+                into.append(child)
                 continue
             child_tag = child.tag
             if child_tag == title_tag:
@@ -157,7 +174,7 @@ class _Builder:
                 m = counts[child_tag] = counts.get(child_tag, 0) + 1
                 found.append((child, child_kind, m))
             else:
-                _collect(child, parts, child_tag in _QUOTED, found)
+                _collect(child, into, child_tag in _QUOTED, found)
         text = "".join(parts)
         if parent is None:
             prov = Provision(path, kind, num, title, caption, text, None, len(self.provisions), 0, el)
@@ -167,8 +184,11 @@ class _Builder:
             )
         self.provisions.append(prov)
         child_anchor = anchor if tag in _DIVISION_TAGS else path
-        for child, child_kind, m in found:
+        for i, (child, child_kind, m) in enumerate(found):
             self.emit(child, child_kind, m, prov, child_anchor)
+            if after := "".join(trailing.get(i, ())).strip():
+                last = self.provisions[-1]
+                self.provisions[-1] = dataclasses.replace(last, text=f"{last.text.rstrip()} {after}".lstrip())
 
 
 def subtree_provisions(provision: Provision) -> tuple[Provision, ...]:

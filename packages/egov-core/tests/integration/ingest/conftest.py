@@ -11,8 +11,13 @@ from lxml import etree
 
 FIXTURES = Path(__file__).with_name("fixtures")
 
-#: Elements counted per revision, outside amendment text (AmendProvision / NewProvision quote other laws).
+#: Elements counted per revision, outside amendment text (AmendProvision / NewProvision quote other laws) and
+#: outside tables, figures, styles, formats and notes (their 号 are the table's text, not provisions).
 COUNTED = ("Article", "Paragraph", "Item")
+_OUTSIDE = (
+    "[not(ancestor::AmendProvision or ancestor::NewProvision or ancestor::TableStruct or ancestor::FigStruct"
+    " or ancestor::StyleStruct or ancestor::FormatStruct or ancestor::NoteStruct)]"
+)
 
 
 def xpath_counts(data: bytes) -> Counter[str]:
@@ -21,7 +26,7 @@ def xpath_counts(data: bytes) -> Counter[str]:
     root = etree.fromstring(data, parser)
     counts: Counter[str] = Counter()
     for tag in COUNTED:
-        expr = f"count(//{tag}[not(ancestor::AmendProvision) and not(ancestor::NewProvision)])"
+        expr = f"count(//{tag}{_OUTSIDE})"
         value = root.xpath(expr)
         assert isinstance(value, float)
         counts[tag] = int(value)

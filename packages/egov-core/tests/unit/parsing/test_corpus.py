@@ -22,7 +22,11 @@ _COUNTED = {
     "Subitem1": ProvisionKind.SUBITEM1,
     "SupplProvision": ProvisionKind.SUPPL_PROVISION,
 }
-_NOT_QUOTED = "[not(ancestor::AmendProvision) and not(ancestor::NewProvision)]"
+# Quoted amendment text, and the content of tables, figures, styles, formats and notes, holds no provisions.
+_NOT_QUOTED = (
+    "[not(ancestor::AmendProvision or ancestor::NewProvision or ancestor::TableStruct or ancestor::FigStruct"
+    " or ancestor::StyleStruct or ancestor::FormatStruct or ancestor::NoteStruct)]"
+)
 
 
 def _xpath_counts(data: bytes) -> dict[str, int]:

@@ -125,7 +125,10 @@ def test_fig_and_appdx_fig() -> None:
     assert fig is not None
     assert (fig.kind, fig.title) == (ProvisionKind.APPDX_FIG, "祝典之章ノ図")
     assert next(fig.element.iter("Fig")).attrs["src"] == "./pict/127IO0000000023_001.jpg"
-    assert law.provision("AppdxFig[1]-Item_1") is not None
+    # The 号 of the figure's 備考 is the figure's text, in its place, not a provision of its own.
+    assert law.provision("AppdxFig[1]-Item_1") is None
+    assert fig.text.split() == ["佩用式", "一綬ヲ用ヰテ左胸ニ佩フ但婦人ハ蝶結ヲ用ウ"]
+    assert fig.full_text == "祝典之章ノ図\u3000佩用式 一綬ヲ用ヰテ左胸ニ佩フ但婦人ハ蝶結ヲ用ウ"
 
 
 def test_amendment_text_is_not_a_provision() -> None:
