@@ -57,7 +57,7 @@ async def run_embed(
         EmbedderUnavailableError: the backend's packages or model are missing.
     """
     vs = vector or load_vector_settings()
-    out = console or Console(stderr=True)
+    out = console or Console(stderr=True, soft_wrap=True)  # piped: one summary line, not wrapped at 80 columns
     embedder = await abuild_embedder(vs)
     kinds = ("law", "case") if include_cases and law_ids is None else ("law",)
     async with open_store(settings) as store:
