@@ -115,12 +115,17 @@ def serve(
         raise typer.Exit(1)
     url, embedded = _run(prepare_store(settings, load_sample=load_sample and settings.api.load_sample_if_empty))
     shown_host = "127.0.0.1" if opts.host in ("0.0.0.0", "::") else opts.host  # noqa: S104 - only for display
-    err.print(f"egov {__version__} ({edition} edition): API docs at [bold]http://{shown_host}:{opts.port}/docs[/bold]")
+    base = f"http://{shown_host}:{opts.port}"
+    err.print(f"egov {__version__} ({edition} edition): starting on {base} …")
     env = worker_env(settings, url)
     if edition == "Full":
         env.setdefault("HF_HUB_OFFLINE", "1")  # the model was found on disk above: workers never ask a hub
+
+    def ready() -> None:
+        err.print(f"egov {__version__} ({edition} edition): ready, API docs at [bold]{base}/docs[/bold]")
+
     try:
-        code = run_granian(opts, env)
+        code = run_granian(opts, env, health_url=f"{base}/health", on_ready=ready)
     finally:
         if embedded is not None:
             embedded.stop()

@@ -11,6 +11,10 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from egov_core.settings import EgovSettings
@@ -63,9 +67,34 @@ def granian_command(opts: ServeOptions) -> list[str]:
     return cmd
 
 
-def run_granian(opts: ServeOptions, env: dict[str, str]) -> int:
-    """Run Granian until it exits or we are told to stop; forward SIGINT/SIGTERM to it."""
+def _call_when_ready(proc: subprocess.Popen[bytes], health_url: str, on_ready: Callable[[], None]) -> None:
+    # Polls /health until the app has started (its lifespan done), or gives up when Granian exits.
+    while proc.poll() is None:
+        try:
+            with urllib.request.urlopen(health_url, timeout=1) as response:  # noqa: S310 - our own http URL
+                if response.status == 200:
+                    on_ready()
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+
+
+def run_granian(
+    opts: ServeOptions,
+    env: dict[str, str],
+    *,
+    health_url: str | None = None,
+    on_ready: Callable[[], None] | None = None,
+) -> int:
+    """Run Granian until it exits or we are told to stop; forward SIGINT/SIGTERM to it.
+
+    ``on_ready`` is called once ``health_url`` answers 200 (from a thread): the moment to tell the user where
+    the server is, rather than before it can answer.
+    """
     proc = subprocess.Popen(granian_command(opts), env=env)
+    if health_url is not None and on_ready is not None:
+        threading.Thread(target=_call_when_ready, args=(proc, health_url, on_ready), daemon=True).start()
 
     def forward(signum: int, _frame: object) -> None:
         proc.send_signal(signum)

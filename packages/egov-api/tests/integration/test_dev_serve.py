@@ -48,7 +48,10 @@ def test_dev_serve_is_lite_in_a_full_venv() -> None:
             time.sleep(0.5)
         assert httpx.get(base + "/v1/search/semantic", params={"q": "損害"}).status_code == 404
         assert httpx.get(base + "/v1/laws").status_code == 200
-        assert f"(Lite edition): API docs at http://127.0.0.1:{port}/docs" in _output(log)
+        deadline = time.monotonic() + 10  # printed by egov serve's own poll of /health, just after ours
+        while f"(Lite edition): ready, API docs at http://127.0.0.1:{port}/docs" not in _output(log):
+            assert time.monotonic() < deadline, _output(log)
+            time.sleep(0.2)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGINT)  # egov serve stops Granian and the embedded server
