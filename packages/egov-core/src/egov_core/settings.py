@@ -147,6 +147,18 @@ class EgovClientSettings(BaseModel):
     )
 
 
+class CompatSettings(BaseModel):
+    """The e-Gov-compatible surfaces (/api/2, /api/1).
+
+    ``upstream``: an e-Gov 法令API v2 base URL (``https://laws.e-gov.go.jp/api/2``). When set, a request for
+    a law or revision the store lacks is fetched from there through the e-Gov client (``egov_api`` section:
+    timeouts, retries, rate limit), imported, and answered; a request the store can answer never is.
+    Unset (the default): such requests answer 404.
+    """
+
+    upstream: str | None = Field(default=None, pattern=r"^https?://[^\s?#]+$")
+
+
 class EgovSettings(BaseSettings):
     """All of egov's settings (environment prefix ``EGOV_``, nested delimiter ``__``)."""
 
@@ -158,6 +170,7 @@ class EgovSettings(BaseSettings):
     api: ApiSettings = ApiSettings()
     ingest: IngestSettings = IngestSettings()
     egov_api: EgovClientSettings = EgovClientSettings()
+    compat: CompatSettings = CompatSettings()
     #: The Full edition's section (``EGOV_VECTOR__*``); Lite, where egov-vector is not installed, ignores it.
     vector: VectorSettings = VectorSettings()
     host: str = "127.0.0.1"

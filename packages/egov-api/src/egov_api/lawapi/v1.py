@@ -20,6 +20,7 @@ from egov_api.lawapi.elm import TreeCache, select
 from egov_api.lawapi.errors import CODES, LawApiError, install_lawapi_errors
 from egov_api.lawapi.render import tree_xml
 from egov_api.lawapi.shapes import JST
+from egov_api.lawapi.upstream import with_upstream
 from egov_api.state import AppState, Conn
 from egov_core.errors import InvalidNumeralError
 from egov_core.numerals import parse_article_number
@@ -105,11 +106,11 @@ async def lawlists(conn: Conn, law_type: str) -> Response:
     return response
 
 
-async def _law_tree(conn: Conn, key: str) -> tuple[str, str | None, str, Any]:
+async def _law_tree(request: Request, conn: Conn, key: str) -> tuple[str, str | None, str, Any]:
     """(law_id, law_num, law_revision_id, parsed tree) of the current revision of a law id or number."""
     if len(key) > 200 or "\x00" in key:
         raise LawApiError("400002", "law id or number: at most 200 characters")
-    info, rev = await find_lawapi_revision(conn, key)
+    info, rev = await with_upstream(request, lambda: find_lawapi_revision(conn, key), key=key, asof=None)
     if "_" in key and key == rev.law_revision_id:
         raise LawApiError("404001", "v1 takes a law id or law number")
     tree_key = (rev.id, rev.imported_at)
@@ -121,9 +122,9 @@ async def _law_tree(conn: Conn, key: str) -> tuple[str, str | None, str, Any]:
 
 
 @router.get("/lawdata/{law_id_or_num}", summary="法令取得API (e-Gov v1-compatible)")
-async def lawdata(conn: Conn, law_id_or_num: str) -> Response:
+async def lawdata(request: Request, conn: Conn, law_id_or_num: str) -> Response:
     """A law's current text: LawId, LawNum, LawFullText (法令標準XML), ImageData (empty: no figures kept)."""
-    law_id, law_num, _, tree = await _law_tree(conn, law_id_or_num)
+    law_id, law_num, _, tree = await _law_tree(request, conn, law_id_or_num)
     appl = _fields([("LawId", law_id), ("LawNum", law_num), ("LawFullText", Raw(tree_xml(tree))), ("ImageData", None)])
     response = data_root(appl)
     mark_cacheable(response, "law")
@@ -139,7 +140,7 @@ def _selector(value: str, name: str) -> str:
 
 
 @router.get("/articles;{selectors:path}", summary="条文内容取得API (e-Gov v1-compatible)")
-async def articles(conn: Conn, selectors: str) -> Response:
+async def articles(request: Request, conn: Conn, selectors: str) -> Response:
     """One provision: ``;lawId=…`` or ``;lawNum=…`` and ``;article=…`` / ``;paragraph=…`` / ``;appdxTable=…``."""
     params: dict[str, str] = {}
     for part in selectors.split(";"):
@@ -151,7 +152,7 @@ async def articles(conn: Conn, selectors: str) -> Response:
         raise LawApiError("400002", "give exactly one of lawId and lawNum")
     if not {"article", "paragraph", "appdxTable"} & set(params):
         raise LawApiError("400002", "give article, paragraph or appdxTable")
-    law_id, law_num, _, tree = await _law_tree(conn, params.get("lawId") or params["lawNum"])
+    law_id, law_num, _, tree = await _law_tree(request, conn, params.get("lawId") or params["lawNum"])
     if "appdxTable" in params:
         elm = f"AppdxTable_{_selector(params['appdxTable'], 'appdxTable')}"
     else:

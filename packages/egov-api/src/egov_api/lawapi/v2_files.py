@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import Annotated
 
 import orjson
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from egov_api.fastpath import mark_cacheable
 from egov_api.lawapi import params as p
 from egov_api.lawapi.errors import LawApiError
 from egov_api.lawapi.render import tree_xml
+from egov_api.lawapi.upstream import with_upstream
 from egov_api.state import Conn
 from egov_core.store import revision_tree
 from egov_core.store.compat import find_lawapi_revision
@@ -32,6 +33,7 @@ FILE_TYPES = ("xml", "json", "html", "rtf", "docx")
     responses={200: {"content": {"application/xml": {}, "application/octet-stream": {}}}},
 )
 async def get_law_file(
+    request: Request,
     conn: Conn,
     file_type: str,
     law_id_or_num_or_revision_id: str,
@@ -40,7 +42,7 @@ async def get_law_file(
     kind = p.one_of("file_type", file_type, FILE_TYPES)
     key = p.text("law_id_or_num_or_revision_id", law_id_or_num_or_revision_id) or ""
     when = p.day("asof", asof)
-    _, rev = await find_lawapi_revision(conn, key, asof=when)
+    _, rev = await with_upstream(request, lambda: find_lawapi_revision(conn, key, asof=when), key=key, asof=when)
     if kind not in ("xml", "json"):
         raise LawApiError("404004", f"file_type {kind}: this server keeps the text as XML and JSON only")
     raw = await revision_tree(conn, rev.id)

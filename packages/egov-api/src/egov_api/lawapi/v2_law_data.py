@@ -13,6 +13,7 @@ from egov_api.lawapi import params as p
 from egov_api.lawapi.elm import TreeCache, fig_sources, select, without_amendment_suppl
 from egov_api.lawapi.render import Format, answer, answer_format, full_text_value
 from egov_api.lawapi.shapes import law_info, revision_info, updated
+from egov_api.lawapi.upstream import with_upstream
 from egov_api.state import Conn
 from egov_core.store import revision_tree
 from egov_core.store.compat import LawApiRevision, find_lawapi_revision
@@ -67,7 +68,7 @@ async def get_law_data(
     selected = p.text("elm", elm)
     omit = p.boolean("omit_amendment_suppl_provision", omit_amendment_suppl_provision)
     p.boolean("include_attached_file_content", include_attached_file_content)
-    info, rev = await find_lawapi_revision(conn, key, asof=when)
+    info, rev = await with_upstream(request, lambda: find_lawapi_revision(conn, key, asof=when), key=key, asof=when)
     tree_key = (rev.id, rev.imported_at)
     if (kept := TREES.get(tree_key)) is not None:
         raw, tree = kept

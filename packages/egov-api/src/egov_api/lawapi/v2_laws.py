@@ -13,6 +13,7 @@ from egov_api.lawapi import params as p
 from egov_api.lawapi.errors import LawApiError
 from egov_api.lawapi.render import answer, answer_format
 from egov_api.lawapi.shapes import law_info, revision_info
+from egov_api.lawapi.upstream import with_upstream
 from egov_api.state import Conn
 from egov_core.store.compat import (
     LAWAPI_ORDER_COLUMNS,
@@ -187,7 +188,7 @@ async def get_law_revisions(
     remain = p.boolean("remain_in_force", remain_in_force) if remain_in_force else None
     repeal_from = p.day("repeal_date_from", repeal_date_from)
     repeal_to = p.day("repeal_date_to", repeal_date_to)
-    info = await lawapi_law(conn, key)
+    info = await with_upstream(request, lambda: lawapi_law(conn, key), key=key, asof=None)
     revisions = [revision_info(r) for r in await lawapi_revisions(conn, info.law_id, flt)]
     # Derived fields are filtered on the values the answer shows (the store has no column for them); the
     # store knows no repeal date, so a repeal-date range matches nothing.
