@@ -64,11 +64,30 @@ def lawapi_settings(lawapi_db: str) -> EgovSettings:
 @pytest.fixture(scope="session")
 async def api(lawapi_settings: EgovSettings) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client on the whole app (edge, fast path, cache, routes) in-process, its lifespan running (in a
-    task of its own: a session fixture's setup and teardown run in different tasks)."""
+    task of its own: a session fixture's setup and teardown run in different tasks).
+
+    Every JSON answer of /api/2 it receives is checked against e-Gov's spec (the contract) before the test
+    sees it: the answer if 200, ``error_info`` otherwise.
+    """
+    contract = load_contract()
+
+    async def conforms(response: httpx.Response) -> None:
+        path = response.request.url.path
+        documents = path.endswith(("/openapi.json", "/docs", "/redoc"))  # our own description of the surface
+        if (
+            path.startswith("/api/2/")
+            and not documents
+            and response.headers.get("content-type", "").startswith("application/json")
+        ):
+            await response.aread()
+            contract.check(path, response.json(), status=response.status_code)
+
     app = create_app(lawapi_settings)
     async with lifespan_of(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://egov.test", timeout=30) as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://egov.test", timeout=30, event_hooks={"response": [conforms]}
+        ) as client:
             yield client
 
 
