@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from egov_core.store import translate_errors
 from egov_vector import _sources
 from egov_vector.chunking import Chunk, SourceKind
+from egov_vector.current import CURRENT_CTE, current_pairs, refresh_current
 from egov_vector.db.models import ensure_index, register_model, vector_literal
 from egov_vector.embedders.base import Embedder
 from egov_vector.settings import DEFAULT_HNSW_EF_CONSTRUCTION, DEFAULT_HNSW_M
@@ -291,18 +292,22 @@ async def backfill(
         await writer.flush()
         if "law" in kinds and law_ids is None:
             # Laws deleted or left without a current revision: nothing above visited them.
+            # (The current revisions are the ones read through core's read port above.)
             async with engine.begin() as conn:
                 gone = await conn.execute(
                     text(
-                        "DELETE FROM vector_chunks vc WHERE vc.model_id = :m AND vc.source_kind = 'law' AND NOT EXISTS "
-                        "(SELECT 1 FROM laws l WHERE l.law_id = vc.law_id AND l.current_revision_id = vc.revision_id)"
+                        f"WITH {CURRENT_CTE} DELETE FROM vector_chunks vc WHERE vc.model_id = :m "
+                        "AND vc.source_kind = 'law' AND NOT EXISTS "
+                        "(SELECT 1 FROM cur WHERE cur.law_id = vc.law_id AND cur.revision_id = vc.revision_id)"
                     ),
-                    {"m": model},
+                    {"m": model, **current_pairs(laws)},
                 )
                 p.deleted += gone.rowcount
         if progress is not None:
             progress(p)
-        if p.embedded or p.reused or p.deleted:
+        # Chunks of every model: a law's current revision may have changed since they were written.
+        refreshed = await refresh_current(engine)
+        if p.embedded or p.reused or p.deleted or refreshed:
             # Fresh statistics (model, source kind, is_current): the planner picks HNSW or an exact scan
             # from them, and autovacuum may not have looked at a table that just doubled.
             async with engine.begin() as conn:

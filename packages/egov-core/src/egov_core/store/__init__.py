@@ -16,6 +16,7 @@ Typical use::
 
 from egov_core.store.cases import CaseFilter, CaseRow, citing_cases, court_names_containing, get_case, list_cases
 from egov_core.store.content_hash import content_hash
+from egov_core.store.core_reads import CORE_READS, CaseText, CoreReads, CurrentLaw, ProvisionText, SqlCoreReads
 from egov_core.store.data_version import DATA_VERSION_CHANNEL, bump_data_version, get_data_version
 from egov_core.store.database import Connection, Database, Engine
 from egov_core.store.definitions import DefinitionRow, definitions_in_scope, find_definitions, list_definitions
@@ -59,12 +60,16 @@ from egov_core.store.provisions import (
 )
 
 __all__ = [
+    "CORE_READS",
     "DATA_VERSION_CHANNEL",
     "DRIVER_ERRORS",
     "AmendmentRow",
     "CaseFilter",
     "CaseRow",
+    "CaseText",
     "Connection",
+    "CoreReads",
+    "CurrentLaw",
     "Database",
     "DefinitionRow",
     "EmbeddedPostgres",
@@ -72,7 +77,9 @@ __all__ = [
     "LawFilter",
     "LawRow",
     "ProvisionRow",
+    "ProvisionText",
     "RevisionRow",
+    "SqlCoreReads",
     "Store",
     "amendments_between",
     "bump_data_version",

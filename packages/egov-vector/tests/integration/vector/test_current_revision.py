@@ -1,5 +1,6 @@
-"""Only chunks of a law's current revision are searched: ``vector_chunks.is_current``, its triggers and
-migration v0002, and the semantic search statement that filters on it instead of joining ``laws``."""
+"""Only chunks of a law's current revision are searched: ``vector_chunks.is_current``, kept by egov-vector
+itself from core's read port (after every import, through egov-core's use cases, and by egov embed; no
+trigger on core's ``laws`` since v0003), and the semantic search statement that filters on it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.ingest import ingest_laws
+from egov_core.usecases import after_import
 from egov_vector import DeterministicEmbedder, backfill
+from egov_vector.current import refresh_current
 from egov_vector.db.migrate import _config
 from egov_vector.migrate import migrate_vector, vector_head_revision
 from egov_vector.search import nearest_sql
@@ -69,18 +72,21 @@ async def test_chunks_of_an_older_revision_are_never_found(vector_engine: AsyncE
     current, old = await _ids(vector_engine)
     await backfill(vector_engine, embedder, kinds=("law",), law_ids=[RULE])
     await _stale_copy(vector_engine, embedder.model_id, old)
-    flags = await _flags(vector_engine, embedder.model_id)
-    n = flags[(current, True)]
-    assert flags == {(current, True): n, (old, False): n}  # the insert trigger read laws
+    n = (await _flags(vector_engine, embedder.model_id))[(current, True)]
+    assert await refresh_current(vector_engine) == n  # the copies were inserted as current (the default)
+    assert await _flags(vector_engine, embedder.model_id) == {(current, True): n, (old, False): n}
     page = await provisions(vector_engine, embedder, "届出", law_ids=[RULE], limit=50)
     assert page.hits
     assert {h.revision_id for h in page.hits} == {current}
     try:
-        # The law's current revision moves: every model's chunks are re-flagged by the laws trigger.
+        # The law's current revision moves; what follows every import (egov-core's use case, which runs
+        # egov-vector's egov.after_import hook) re-flags every model's chunks.
         async with vector_engine.begin() as conn:
             await conn.execute(
                 text("UPDATE laws SET current_revision_id = :o WHERE law_id = :l"), {"o": old, "l": RULE}
             )
+        _, hooks = await after_import(vector_engine)
+        assert "vector" in hooks
         assert await _flags(vector_engine, embedder.model_id) == {(current, False): n, (old, True): n}
         page = await provisions(vector_engine, embedder, "届出", law_ids=[RULE], limit=50)
         assert {h.revision_id for h in page.hits} == {old}
@@ -93,7 +99,21 @@ async def test_chunks_of_an_older_revision_are_never_found(vector_engine: AsyncE
                 text("DELETE FROM vector_chunks WHERE model_id = :m AND revision_id = :o"),
                 {"m": embedder.model_id, "o": old},
             )
+        await refresh_current(vector_engine)
     assert await _flags(vector_engine, embedder.model_id) == {(current, True): n}
+
+
+async def test_no_trigger_on_core_tables(vector_engine: AsyncEngine) -> None:
+    async with vector_engine.connect() as conn:
+        triggers = (
+            await conn.execute(
+                text(
+                    "SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE NOT tgisinternal "
+                    "AND tgrelid::regclass::text NOT LIKE 'vector%'"
+                )
+            )
+        ).all()
+    assert [t for t in triggers if "vector" in t[1]] == []
 
 
 def _migrate(connection: Connection, target: str, *, down: bool) -> None:
