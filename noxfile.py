@@ -96,6 +96,13 @@ def bench(session: nox.Session) -> None:
     session.run("python", "-m", "bench.run", *session.posargs)
 
 
+@nox.session
+def faults(session: nox.Session) -> None:
+    """The attack and fault suite on a real stack (Granian, PostgreSQL, redis-server); prints its table."""
+    session.install("-e", PACKAGES[0], "-e", PACKAGES[1], "-r", "requirements-dev.txt")
+    session.run("python", "-m", "bench.faults.run", *session.posargs)
+
+
 @nox.session(name="bench-citations")
 def bench_citations(session: nox.Session) -> None:
     """Citation extraction at n/2n/4n and POST /v1/citations at its limits: `nox -s bench-citations -- --quick`."""

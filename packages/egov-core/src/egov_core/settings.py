@@ -72,6 +72,12 @@ class RateLimitSettings(BaseModel):
     window_s: int = Field(default=60, ge=1, le=86_400, description="Length of one quota window.")
     anonymous: int = Field(default=600, ge=1, description="Requests per window for a client without an API key.")
     keyed: int = Field(default=6000, ge=1, description="Requests per window for an API key without a quota of its own.")
+    redis_timeout_ms: int = Field(
+        default=250,
+        ge=1,
+        le=1000,
+        description="Bound on one Redis count; past it the request is counted in-process (then per worker).",
+    )
 
 
 class ApiSettings(BaseModel):

@@ -48,7 +48,8 @@ class Edge:
                 window_s=api.rate_limit.window_s,
                 redis_url=redis.url.get_secret_value() if redis.url else None,
                 key_prefix=redis.key_prefix,
-                timeout_ms=redis.timeout_ms,
+                # Longer than the cache's: a cache miss costs a recompute, a missed count loosens the quota.
+                timeout_ms=api.rate_limit.redis_timeout_ms,
                 breaker=CircuitBreaker(redis.breaker_failures, redis.breaker_reset_s),
             )
         self._database: Database | None = None

@@ -2,8 +2,8 @@
 
 A client spends one unit per request; ``quota`` units per ``window_s``-second window. Redis makes the count
 shared by every worker and every replica; when Redis is not configured, slow or down (a circuit breaker
-stops asking it for a while), each worker counts on its own, so the quota is per worker until Redis is
-back — clients are still limited, never refused because of Redis.
+stops asking it for a while), each worker goes on with its own count, so the quota is per worker until
+Redis is back — clients are still limited, never refused because of Redis.
 
 The answer carries what the IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers) say:
 ``RateLimit-Policy: "default";q=600;w=60`` and ``RateLimit: "default";r=599;t=42``.
@@ -127,10 +127,12 @@ class RateLimiter:
         now = self._clock()
         window = int(now // self.window_s)
         reset = max(1, math.ceil((window + 1) * self.window_s - now))
-        count = await self._redis_incr(client, window) if self._client is not None else None
-        shared = count is not None
-        if count is None:
-            count = self.local.incr(client, window)
+        # This process's own count runs alongside Redis's: when Redis falls away mid-window, the quota goes on
+        # from what this worker has seen instead of from zero.
+        local = self.local.incr(client, window)
+        shared_count = await self._redis_incr(client, window) if self._client is not None else None
+        shared = shared_count is not None
+        count = max(local, shared_count) if shared_count is not None else local
         return Decision(
             allowed=count <= quota,
             quota=quota,
@@ -156,6 +158,11 @@ class RateLimiter:
             self.breaker.record_failure()
             _log.debug("rate limit: redis failed (%s); counting in process", type(exc).__name__)
             return None
+        except asyncio.CancelledError:
+            # The request was cancelled mid-call (its client left): settle the breaker's trial, or a half-open
+            # breaker would wait for this call's outcome for ever and never ask Redis again.
+            self.breaker.record_failure()
+            raise
         self.breaker.record_success()
         return int(count)
 

@@ -12,7 +12,7 @@ import tracemalloc
 import zipfile
 from pathlib import Path
 
-import psutil
+import psutil  # type: ignore[import-untyped]  # no types-psutil in the dev set
 import pytest
 
 from egov_core.errors import ImportFailedError
