@@ -142,3 +142,23 @@ def test_diff_of_a_law_with_one_synthesised_revision(http: httpx.Client) -> None
     body = r.json()
     assert body["changes"] == []
     assert body["counts"]["unchanged"] > 1000
+
+
+def test_each_change_names_the_amendments_that_made_it(http: httpx.Client) -> None:
+    params = {"from": "2016-06-01", "to": "2023-07-03", "limit": 500}
+    body = http.get("/v1/laws/405AC0000000047/diff", params=params).json()
+    spanned = {a["law_revision_id"] for a in body["amendments"]}
+    timeline = http.get(
+        "/v1/laws/405AC0000000047/amendments",
+        params={"enforced_after": "2016-06-01", "enforced_before": "2023-07-04", "limit": 20},
+    ).json()
+    touched = {i["amendment"]["law_revision_id"]: {c["new_path"] for c in i["changes"]} for i in timeline["items"]}
+    for change in body["changes"]:
+        assert change["amended_by"], change
+        assert set(change["amended_by"]) <= spanned
+        if change["change"] == "amended":  # same path throughout: each credited amendment lists it
+            for rid in change["amended_by"]:
+                assert change["new"]["path"] in touched[rid]
+    # One amendment: every change is its own.
+    one = http.get(f"/v1/laws/{LAW}/diff", params={"from": OLD, "to": NEW}).json()
+    assert all(c["amended_by"] == [NEW] for c in one["changes"])

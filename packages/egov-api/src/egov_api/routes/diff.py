@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
@@ -17,8 +18,9 @@ from egov_api.schemas.common import PROBLEM_RESPONSES, page_info
 from egov_api.schemas.diff import Amendment, Change, DiffLimits, Edit, LawDiff, UnitRef
 from egov_api.schemas.law_examples import DIFF_EXAMPLE
 from egov_api.state import Conn
-from egov_core.diff import CHAR_DIFF_CAP, PAIR_CAP, DiffUnit, diff_laws
+from egov_core.diff import CHAR_DIFF_CAP, PAIR_CAP, DiffUnit, attribute_changes, diff_laws
 from egov_core.diff import LawDiff as CoreDiff
+from egov_core.domain import Law
 from egov_core.store import (
     AmendmentRow,
     Connection,
@@ -77,6 +79,45 @@ def _heading(old: RevisionRow, new: RevisionRow, amendments: list[AmendmentRow])
         for a in amendments
     ]
     return lines
+
+
+#: Most amendments a diff credits provision by provision (each costs one more revision parsed and diffed).
+ATTRIBUTION_MAX_STEPS = 10
+
+
+def _order(rev: RevisionRow) -> tuple[bool, date | None, str]:
+    return (rev.enforcement_date is not None, rev.enforcement_date, rev.law_revision_id)
+
+
+async def _credits(
+    conn: Connection,
+    law_id: str,
+    old: tuple[RevisionRow, Law],
+    new: tuple[RevisionRow, Law],
+    amendments: list[AmendmentRow],
+    diff: CoreDiff,
+) -> list[list[str]] | None:
+    """For each entry of ``diff.changes``, the revisions (amendments) that changed it; None past the cap."""
+    if len(amendments) > ATTRIBUTION_MAX_STEPS:
+        return None
+    if len(amendments) <= 1:
+        only = [a.law_revision_id for a in amendments]
+        return [[] if c.change == "unchanged" else only for c in diff.changes]
+    forward = _order(old[0]) <= _order(new[0])
+    between = [a.law_revision_id for a in amendments]
+    # The chain of texts from old to new; each step is credited to the later revision of its two ends.
+    if forward:
+        chain = [old[0].law_revision_id, *between]
+    else:
+        chain = [old[0].law_revision_id, *reversed(between[:-1]), new[0].law_revision_id]
+    laws = {old[0].law_revision_id: old[1], new[0].law_revision_id: new[1]}
+    for rid in chain:
+        if rid not in laws:
+            laws[rid] = await load_revision_law(conn, await resolve_revision(conn, law_id, revision_id=rid))
+    steps = [await asyncio.to_thread(diff_laws, laws[a], laws[b]) for a, b in itertools.pairwise(chain)]
+    credited = [b if forward else a for a, b in itertools.pairwise(chain)]
+    found = await asyncio.to_thread(attribute_changes, diff, steps)
+    return [[credited[i] for i in indexes] for indexes in found]
 
 
 @router.get(
@@ -139,7 +180,10 @@ async def diff_route(
         out = Response(page, media_type="text/html; charset=utf-8")
         mark_cacheable(out, "law", immutable=pinned)
         return out
-    listed = diff.changes if include_unchanged else diff.changed()
+    credits = await _credits(conn, law_id, (old_rev, old_law), (new_rev, new_law), amendments, diff)
+    listed = [(c, credits[i] if credits is not None else None) for i, c in enumerate(diff.changes)]
+    if not include_unchanged:
+        listed = [(c, credit) for c, credit in listed if c.change != "unchanged"]
     window = listed[offset : offset + limit]
     today = datetime.now(UTC).date()
     body = LawDiff(
@@ -156,8 +200,9 @@ async def diff_route(
                 old=_unit(c.old),
                 new=_unit(c.new),
                 edits=[Edit(op=e.op, text=e.text) for e in c.edits],
+                amended_by=credit,
             )
-            for c in window
+            for c, credit in window
         ],
         links={
             "html": f"{law_url(law_id)}/diff?from={old_rev.law_revision_id}&to={new_rev.law_revision_id}&format=html"

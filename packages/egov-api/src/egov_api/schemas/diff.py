@@ -70,6 +70,12 @@ class Change(Model):
         description="Character-level edits turning the old text into the new one; their equal + delete parts "
         "spell the old text, equal + insert the new one. Empty when the texts are equal."
     )
+    amended_by: list[str] | None = Field(
+        default=None,
+        description="The revisions (law_revision_id, each the amendment that produced it) that changed this "
+        "provision between `from` and `to`, traced step by step; null when the span has more than 10 amendments.",
+        examples=[["405AC0000000047_20240216_505AC0000000028"]],
+    )
 
 
 class DiffLimits(Model):

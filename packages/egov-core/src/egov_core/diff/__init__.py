@@ -17,6 +17,7 @@ from egov_core.diff.align import (
     diff_laws,
     diff_units,
 )
+from egov_core.diff.attribution import attribute_changes
 from egov_core.diff.chars import CHAR_DIFF_CAP, Edit, apply_edits, char_edits
 from egov_core.diff.units import DiffUnit, law_units
 
@@ -31,6 +32,7 @@ __all__ = [
     "UnitChange",
     "apply_diff",
     "apply_edits",
+    "attribute_changes",
     "char_edits",
     "diff_laws",
     "diff_units",

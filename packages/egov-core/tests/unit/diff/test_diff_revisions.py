@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from egov_core.diff import LawDiff, apply_diff, diff_laws, law_units
+from egov_core.diff import LawDiff, apply_diff, attribute_changes, diff_laws, law_units
 from egov_core.domain import Law
 from egov_core.errors import DiffApplyError
 from egov_core.parsing import parse_law
@@ -157,3 +157,27 @@ def test_ruby_only_and_whitespace_only_changes_are_formatting() -> None:
     changed = diff_laws(base, spaced).changed()
     assert [c.change for c in changed] == ["formatting"]
     assert [e.text for e in changed[0].edits if e.op != "equal"] == ["　"]
+
+
+def _histories() -> list[list[Path]]:
+    return [_history(d) for d in sorted(REVISIONS.iterdir()) if len(_history(d)) >= 3] if REVISIONS.is_dir() else []
+
+
+@needs_data
+@pytest.mark.parametrize("files", _histories(), ids=lambda files: files[0].parent.parent.name)
+def test_each_change_is_credited_to_the_steps_that_made_it(files: list[Path]) -> None:
+    laws = [_parse(f) for f in files]
+    whole = diff_laws(laws[0], laws[-1])
+    steps = [diff_laws(a, b) for a, b in itertools.pairwise(laws)]
+    credits = attribute_changes(whole, steps)
+    assert len(credits) == len(whole.changes)
+    for change, found in zip(whole.changes, credits, strict=True):
+        if change.change == "unchanged":
+            assert found == []
+            continue
+        assert found, f"{change.change} {(change.new or change.old).key} credited to no step"  # type: ignore[union-attr]
+        assert found == sorted(set(found))
+    # A unit the whole diff leaves unchanged can still have changed and changed back; a changed one never
+    # goes uncredited (above), and a step changing nothing is credited with nothing.
+    credited_steps = {i for found in credits for i in found}
+    assert all(steps[i].changed() for i in credited_steps)
