@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -17,7 +15,6 @@ from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import httpx
-import pytest
 from sqlalchemy.engine import make_url
 from starlette.types import ASGIApp, Message
 
@@ -171,60 +168,6 @@ async def in_process_client(app: ASGIApp) -> AsyncIterator[httpx.AsyncClient]:
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://egov.test") as client:
             yield client
-
-
-class RedisServer:
-    """A redis-server child process that tests may SIGSTOP, kill and restart on the same port."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.url = f"redis://127.0.0.1:{port}/0"
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.stopped = False
-
-    def start(self) -> None:
-        exe = shutil.which("redis-server")
-        if exe is None:
-            pytest.skip("redis-server is not installed")
-        self.proc = subprocess.Popen(
-            [exe, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        _wait_port(self.port, 10)
-
-    def pause(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGSTOP)
-        self.stopped = True
-
-    def resume(self) -> None:
-        if self.proc is not None and self.stopped:
-            self.proc.send_signal(signal.SIGCONT)
-        self.stopped = False
-
-    def kill(self) -> None:
-        if self.proc is not None:
-            self.resume()
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-            self.proc = None
-
-    def ensure_running(self) -> None:
-        self.resume()
-        if self.proc is None or self.proc.poll() is not None:
-            self.start()
-
-
-def _wait_port(port: int, limit_s: float) -> None:
-    deadline = time.monotonic() + limit_s
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on port {port} after {limit_s} s")
 
 
 @contextmanager

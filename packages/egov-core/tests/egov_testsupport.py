@@ -10,12 +10,13 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
 
 import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
@@ -27,12 +28,17 @@ from egov_core.store import create_engine, migrate
 
 __all__ = [
     "ADMIN_URL",
+    "FakeClock",
     "PgTemplates",
+    "RedisServer",
     "ThrowawayCluster",
+    "dead_redis_url",
     "free_port",
     "libpq",
     "load_laws",
     "pg_templates",
+    "redis",
+    "redis_server",
     "shared_data_dir",
 ]
 
@@ -242,3 +248,97 @@ class ThrowawayCluster:
             check=False,
             capture_output=True,
         )
+
+
+class RedisServer:
+    """A redis-server child process on a fixed port that tests may stop, kill and restart."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.stopped = False
+
+    def start(self) -> None:
+        """Start the server and wait until it answers PING."""
+        exe = shutil.which("redis-server")
+        if exe is None:
+            pytest.skip("redis-server is not installed")
+        self.proc = subprocess.Popen(
+            [exe, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not come up on port {self.port}")
+
+    def pause(self) -> None:
+        """SIGSTOP: the process keeps its socket but answers nothing."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGSTOP)
+        self.stopped = True
+
+    def resume(self) -> None:
+        """SIGCONT after :meth:`pause`."""
+        if self.proc is not None and self.stopped:
+            self.proc.send_signal(signal.SIGCONT)
+        self.stopped = False
+
+    def kill(self) -> None:
+        """SIGKILL and reap: the port is closed, the data is gone."""
+        if self.proc is not None:
+            self.resume()
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+            self.proc = None
+
+    def ensure_running(self) -> None:
+        """Undo whatever a fault test did."""
+        self.resume()
+        if self.proc is None or self.proc.poll() is not None:
+            self.start()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """A redis-server for the session (import this fixture and :func:`redis` into a conftest to use them)."""
+    server = RedisServer(free_port())
+    server.start()
+    yield server
+    server.kill()
+
+
+@pytest.fixture
+def redis(redis_server: RedisServer) -> Iterator[RedisServer]:
+    """The session's redis-server, running before and after each test (fault tests stop and kill it)."""
+    redis_server.ensure_running()
+    yield redis_server
+    redis_server.ensure_running()
+
+
+@pytest.fixture
+def dead_redis_url() -> str:
+    """A Redis URL on a port where nothing listens."""
+    return f"redis://127.0.0.1:{free_port()}/0"
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand (pass it where code takes ``clock: Callable[[], float]``)."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock forward."""
+        self.now += seconds

@@ -6,6 +6,7 @@ import secrets
 
 import pytest
 from egov_api_testsupport import free_port
+from egov_testsupport import FakeClock
 
 from egov_api.edge.ratelimit import LocalCounter, RateLimiter
 from egov_core.cache import BreakerState, CircuitBreaker
@@ -15,17 +16,9 @@ from .conftest import REDIS_URL
 pytestmark = pytest.mark.integration
 
 
-class Clock:
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
 async def test_two_limiters_share_one_count_in_redis() -> None:
     prefix = "t" + secrets.token_hex(4)
-    clock = Clock(1_000_040.0)  # 20 s into a 60 s window (1,000,020 = 16,667 × 60)
+    clock = FakeClock(1_000_040.0)  # 20 s into a 60 s window (1,000,020 = 16,667 × 60)
     # A generous timeout: on a loaded machine a 100 ms call may time out and count locally, which is the
     # fallback working, not what this test is about.
     a = RateLimiter(window_s=60, redis_url=REDIS_URL, key_prefix=prefix, clock=clock, timeout_ms=2000)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -15,17 +14,10 @@ from pathlib import Path
 import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
 import httpx
 import pytest
-from egov_api_testsupport import RedisServer
+from egov_testsupport import RedisServer, dead_redis_url, free_port, redis, redis_server  # noqa: F401 - shared fixtures
 
 HERE = Path(__file__).parent
 PG_ADMIN_DSN = os.environ.get("EGOV_TEST_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager
@@ -70,28 +62,6 @@ def spawn() -> Callable[[dict[str, str]], AbstractContextManager[str]]:
     return serve
 
 
-@pytest.fixture
-def dead_redis_url() -> str:
-    """A Redis URL on a port where nothing listens."""
-    return f"redis://127.0.0.1:{free_port()}/0"
-
-
-@pytest.fixture(scope="session")
-def redis_server() -> Iterator[RedisServer]:
-    server = RedisServer(free_port())
-    server.start()
-    yield server
-    server.kill()
-
-
-@pytest.fixture
-def redis(redis_server: RedisServer) -> Iterator[RedisServer]:
-    """The session's redis-server, running before and after each test."""
-    redis_server.ensure_running()
-    yield redis_server
-    redis_server.ensure_running()
-
-
 @pytest.fixture(scope="session")
 async def meta_dsn() -> AsyncIterator[str]:
     """A fresh database holding only ``meta`` (SCHEMA.md) with ``data_version`` = 1; dropped afterwards."""
@@ -116,7 +86,7 @@ async def meta_dsn() -> AsyncIterator[str]:
 
 
 @pytest.fixture(scope="session")
-def server_env(meta_dsn: str, redis_server: RedisServer) -> dict[str, str]:
+def server_env(meta_dsn: str, redis_server: RedisServer) -> dict[str, str]:  # noqa: F811 - the shared fixture
     """Environment for a server process using the session's database and Redis."""
     return {"EGOV_T_DSN": meta_dsn, "EGOV_T_REDIS_URL": redis_server.url, "EGOV_T_PREFIX": f"t{secrets.token_hex(4)}"}
 

@@ -8,107 +8,17 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
-import signal
-import socket
-import subprocess
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
 import pytest
+from egov_testsupport import RedisServer, dead_redis_url, free_port, redis, redis_server  # noqa: F401 - shared fixtures
 
 from egov_core.cache import CachedResponse
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PG_ADMIN_DSN = os.environ.get("EGOV_TEST_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class RedisServer:
-    """A redis-server child process on a fixed port that tests may stop, kill and restart."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.url = f"redis://127.0.0.1:{port}/0"
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.stopped = False
-
-    def start(self) -> None:
-        """Start the server and wait until it answers PING."""
-        exe = shutil.which("redis-server")
-        if exe is None:
-            pytest.skip("redis-server is not installed")
-        self.proc = subprocess.Popen(
-            [exe, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
-                    sock.sendall(b"PING\r\n")
-                    if sock.recv(16).startswith(b"+PONG"):
-                        return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError(f"redis-server did not come up on port {self.port}")
-
-    def pause(self) -> None:
-        """SIGSTOP: the process keeps its socket but answers nothing."""
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGSTOP)
-        self.stopped = True
-
-    def resume(self) -> None:
-        """SIGCONT after :meth:`pause`."""
-        if self.proc is not None and self.stopped:
-            self.proc.send_signal(signal.SIGCONT)
-        self.stopped = False
-
-    def kill(self) -> None:
-        """SIGKILL and reap: the port is closed, the data is gone."""
-        if self.proc is not None:
-            self.resume()
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-            self.proc = None
-
-    def ensure_running(self) -> None:
-        """Undo whatever a fault test did."""
-        self.resume()
-        if self.proc is None or self.proc.poll() is not None:
-            self.start()
-
-
-@pytest.fixture(scope="session")
-def redis_server() -> Iterator[RedisServer]:
-    server = RedisServer(free_port())
-    server.start()
-    yield server
-    server.kill()
-
-
-@pytest.fixture
-def redis(redis_server: RedisServer) -> Iterator[RedisServer]:
-    """The session's redis-server, guaranteed running before and after the test."""
-    redis_server.ensure_running()
-    yield redis_server
-    redis_server.ensure_running()
-
-
-@pytest.fixture
-def dead_redis_url() -> str:
-    """A Redis URL on a port where nothing listens."""
-    return f"redis://127.0.0.1:{free_port()}/0"
 
 
 @pytest.fixture

@@ -3,21 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from egov_testsupport import FakeClock
 
 from egov_core.cache import CachedResponse, L1Cache
-
-
-class FakeClock:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture

@@ -5,22 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from egov_testsupport import FakeClock
 
 from egov_core.cache import CachedResponse, CacheKind, StaticVersion, TieredCache
 from egov_core.settings import CacheSettings, RedisSettings
-
-
-class FakeClock:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture
