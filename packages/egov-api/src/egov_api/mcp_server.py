@@ -20,6 +20,7 @@ import httpx
 import orjson
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
+from mcp.types import ToolAnnotations
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp
 
@@ -166,6 +167,9 @@ def _longest(node: Any) -> tuple[Any, Any, Any] | None:
     return None if best is None else (best[1], best[2], best[3])
 
 
+#: Every tool only reads the local store (no side effects, no network beyond this process).
+READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+
 Limit = Annotated[int, Field(ge=1, le=MAX_TOOL_LIMIT, description=f"How many results (at most {MAX_TOOL_LIMIT}).")]
 LawId = Annotated[str, Field(pattern=r"^[0-9A-Za-z_]{3,40}$", description="e-Gov 法令ID, e.g. 129AC0000000089 (民法).")]
 AsOf = Annotated[str | None, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="Read the text in force on this date.")]
@@ -176,7 +180,8 @@ def build_mcp_server(bridge: ApiBridge, *, vector: bool) -> MCPServer[Any]:
     server: MCPServer[Any] = MCPServer("egov", version=__version__, instructions=INSTRUCTIONS, log_level="WARNING")
 
     @server.tool(
-        description="Find laws by title, common abbreviation (労基法) or law number (昭和二十二年法律第四十九号)."
+        annotations=READ_ONLY,
+        description="Find laws by title, common abbreviation (労基法) or law number (昭和二十二年法律第四十九号).",
     )
     async def search_laws(
         query: Annotated[str, Field(min_length=1, max_length=100, description="Title, abbreviation or law number.")],
@@ -199,10 +204,11 @@ def build_mcp_server(bridge: ApiBridge, *, vector: bool) -> MCPServer[Any]:
         return await bridge.answer(await bridge.call("GET", "/v1/laws", params={"title": query, "limit": limit}))
 
     @server.tool(
+        annotations=READ_ONLY,
         description=(
             "Read a provision: by e-Gov elm path (law_id + path, e.g. MainProvision-Article_709-Paragraph_1) or by a "
             "citation string (民法第七百九条第一項, 労基法20条). Optionally as in force on a date (asof)."
-        )
+        ),
     )
     async def get_provision(
         law_id: Annotated[str | None, Field(pattern=r"^[0-9A-Za-z_]{3,40}$", description="e-Gov 法令ID.")] = None,
@@ -224,13 +230,19 @@ def build_mcp_server(bridge: ApiBridge, *, vector: bool) -> MCPServer[Any]:
         provision = await bridge.call("GET", f"/v1/laws/{law_id}/provisions/{path}", params=params)
         return await bridge.answer(provision)
 
-    @server.tool(description="Find and resolve every statute citation in a Japanese text (条・項・号, 同法, 前条 …).")
+    @server.tool(
+        annotations=READ_ONLY,
+        description="Find and resolve every statute citation in a Japanese text (条・項・号, 同法, 前条 …).",
+    )
     async def resolve_citations(
         text: Annotated[str, Field(min_length=1, max_length=10_000, description="The text to read.")],
     ) -> ToolAnswer:
         return await bridge.answer(await bridge.call("POST", "/v1/citations", body={"text": text}))
 
-    @server.tool(description='Keyword search over provisions (Japanese-aware; spaces AND, OR, -exclude, "phrase").')
+    @server.tool(
+        annotations=READ_ONLY,
+        description='Keyword search over provisions (Japanese-aware; spaces AND, OR, -exclude, "phrase").',
+    )
     async def keyword_search(
         query: Annotated[str, Field(min_length=1, max_length=200, description="e.g. 不法行為 損害賠償.")],
         law_id: Annotated[str | None, Field(pattern=r"^[0-9A-Za-z_]{3,40}$", description="Only this law.")] = None,
@@ -242,7 +254,7 @@ def build_mcp_server(bridge: ApiBridge, *, vector: bool) -> MCPServer[Any]:
 
     if vector:
 
-        @server.tool(description="Semantic search over provisions by meaning (Full edition).")
+        @server.tool(annotations=READ_ONLY, description="Semantic search over provisions by meaning (Full edition).")
         async def semantic_search(
             query: Annotated[str, Field(min_length=1, max_length=500, description="A question or a description.")],
             limit: Limit = 10,
@@ -252,7 +264,8 @@ def build_mcp_server(bridge: ApiBridge, *, vector: bool) -> MCPServer[Any]:
             )
 
         @server.tool(
-            description="Hybrid search over provisions: keyword, semantic and named laws fused (Full edition)."
+            annotations=READ_ONLY,
+            description="Hybrid search over provisions: keyword, semantic and named laws fused (Full edition).",
         )
         async def hybrid_search(
             query: Annotated[str, Field(min_length=1, max_length=500, description="A question or keywords.")],
@@ -262,14 +275,19 @@ def build_mcp_server(bridge: ApiBridge, *, vector: bool) -> MCPServer[Any]:
                 await bridge.call("GET", "/v1/search/hybrid", params={"q": query, "limit": limit})
             )
 
-    @server.tool(description="Keyword search over court decisions (判例): case names, 判示事項, 裁判要旨, full texts.")
+    @server.tool(
+        annotations=READ_ONLY,
+        description="Keyword search over court decisions (判例): case names, 判示事項, 裁判要旨, full texts.",
+    )
     async def search_cases(
         query: Annotated[str, Field(min_length=1, max_length=200, description="e.g. 輸血拒否.")],
         limit: Limit = 10,
     ) -> ToolAnswer:
         return await bridge.answer(await bridge.call("GET", "/v1/search/cases", params={"q": query, "limit": limit}))
 
-    @server.tool(description="Court decisions whose 参照法条 cite a law or one of its provisions.")
+    @server.tool(
+        annotations=READ_ONLY, description="Court decisions whose 参照法条 cite a law or one of its provisions."
+    )
     async def cases_citing(
         law_id: LawId,
         path: Annotated[
@@ -280,16 +298,20 @@ def build_mcp_server(bridge: ApiBridge, *, vector: bool) -> MCPServer[Any]:
         params = {"path": path, "limit": limit}
         return await bridge.answer(await bridge.call("GET", f"/v1/laws/{law_id}/cases", params=params))
 
-    @server.tool(description="A law's revisions (versions of its text), newest first, with enforcement dates.")
+    @server.tool(
+        annotations=READ_ONLY,
+        description="A law's revisions (versions of its text), newest first, with enforcement dates.",
+    )
     async def law_revisions(law_id: LawId) -> ToolAnswer:
         return await bridge.answer(await bridge.call("GET", f"/v1/laws/{law_id}/revisions"))
 
     @server.tool(
+        annotations=READ_ONLY,
         description=(
             "新旧対照: what changed in a law between two revisions or dates (provisions inserted, deleted, amended, "
             "renumbered, with character edits), and the amendments in between. from / to: a law_revision_id or a "
             "date (YYYY-MM-DD); to defaults to the current text."
-        )
+        ),
     )
     async def law_diff(
         law_id: LawId,
@@ -305,10 +327,11 @@ def build_mcp_server(bridge: ApiBridge, *, vector: bool) -> MCPServer[Any]:
         return await bridge.answer(await bridge.call("GET", f"/v1/laws/{law_id}/diff", params=params))
 
     @server.tool(
+        annotations=READ_ONLY,
         description=(
             "A law's amendments enforced between two dates (exclusive bounds), each with the provisions it changed; "
             "pending=true keeps those not yet in force (未施行)."
-        )
+        ),
     )
     async def law_amendments(
         law_id: LawId,
@@ -326,10 +349,11 @@ def build_mcp_server(bridge: ApiBridge, *, vector: bool) -> MCPServer[Any]:
         return await bridge.answer(await bridge.call("GET", f"/v1/laws/{law_id}/amendments", params=params))
 
     @server.tool(
+        annotations=READ_ONLY,
         description=(
             "Defined terms (定義語): a law's definitions with their scope (law_id, optionally one term), or every law "
             "that defines a term (term alone)."
-        )
+        ),
     )
     async def defined_terms(
         law_id: Annotated[str | None, Field(pattern=r"^[0-9A-Za-z_]{3,40}$", description="e-Gov 法令ID.")] = None,

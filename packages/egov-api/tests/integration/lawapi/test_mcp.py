@@ -70,6 +70,8 @@ async def exercise(session: ClientSession) -> None:
         assert tool.description
         assert tool.input_schema["type"] == "object"
         assert tool.output_schema is not None
+        assert tool.annotations is not None
+        assert tool.annotations.read_only_hint is True
 
     found = answer(await session.call_tool("search_laws", {"query": "民法"}))
     assert "129AC0000000089" in {p["law_id"] for p in found["provenance"]}
