@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from egov_core.errors import InvalidQueryError
 from egov_core.search import (
     FusionWeights,
-    LawFilter,
+    ProvisionFilter,
     SearchMode,
     SearchPipeline,
     SearchRequest,
@@ -66,8 +66,8 @@ def shared_data() -> Path:
     return Path(env) if env else Path(__file__).resolve().parents[3].parent / "shared" / "data"
 
 
-def _main_provisions(law_ids: Sequence[str] | None) -> LawFilter:
-    return LawFilter(law_ids=law_ids, suppl=False)
+def _main_provisions(law_ids: Sequence[str] | None) -> ProvisionFilter:
+    return ProvisionFilter(law_ids=law_ids, suppl=False)
 
 
 async def keyword_ranked(engine: AsyncEngine, query: str, law_ids: Sequence[str] | None, limit: int = 10) -> Ranked:
@@ -99,7 +99,7 @@ def pipeline_ranked(
     """One mode of the search pipeline (ranked, semantic, hybrid) as the API runs it, top 10."""
 
     async def run(q: Question) -> Ranked:
-        request = SearchRequest(q.query, mode, laws=_main_provisions(law_ids), limit=10, max_query_length=_QMAX)
+        request = SearchRequest(q.query, mode, provisions=_main_provisions(law_ids), limit=10, max_query_length=_QMAX)
         return [h.key for h in (await pipeline.provisions(request)).hits]
 
     return run

@@ -10,8 +10,8 @@ from egov_core.search import (
     CaseFilter,
     CasePage,
     FusionWeights,
-    LawFilter,
     Page,
+    ProvisionFilter,
     SearchMode,
     SearchPipeline,
     SearchRequest,
@@ -37,8 +37,8 @@ async def provisions(
 ) -> Page:
     """One provision search through the pipeline (semantic by default)."""
     pipeline = SearchPipeline(engine, retriever=VectorRetriever(embedder), weights=weights)
-    laws = LawFilter(law_ids, law_types, categories, suppl)
-    request = SearchRequest(query, mode, laws=laws, limit=limit, offset=offset, max_query_length=max_query_length)
+    laws = ProvisionFilter(law_ids, law_types, categories, suppl)
+    request = SearchRequest(query, mode, provisions=laws, limit=limit, offset=offset, max_query_length=max_query_length)
     return await pipeline.provisions(request)
 
 

@@ -78,3 +78,31 @@ async def test_egov_compatible_text(client: httpx.AsyncClient) -> None:
     assert data.status_code == 200, data.text
     file = await client.get("/api/2/law_file/json/322AC0000000125")
     assert file.status_code == 200, file.text
+
+
+async def test_search_answers_a_question_and_says_how(client: httpx.AsyncClient) -> None:
+    question = "故意又は過失によって他人の権利を侵害した者はどのような責任を負うか"
+    r = await client.get("/v1/search", params={"q": question})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["mode"], body["model_id"]) == ("ranked", None)
+    assert body["items"]
+    assert all(item["fusion"]["keyword_rank"] for item in body["items"])
+    boolean = await client.get("/v1/search", params={"q": question, "mode": "boolean"})
+    assert (boolean.json()["mode"], boolean.json()["items"]) == ("boolean", [])
+    keywords = await client.get("/v1/search", params={"q": "故意又は過失"})
+    assert keywords.json()["mode"] == "boolean"
+    assert all(item["fusion"] is None for item in keywords.json()["items"])
+    bad = await client.get("/v1/search", params={"q": question, "mode": "semantic"})
+    assert bad.status_code == 422
+    cases = await client.get(
+        "/v1/search/cases", params={"q": "公務員の違法な公権力の行使によって損害を受けた者は誰に賠償を求めるか"}
+    )
+    assert cases.status_code == 200, cases.text
+    assert cases.json()["mode"] == "ranked"
+
+
+async def test_one_model_per_search_concept_in_the_schema(client: httpx.AsyncClient) -> None:
+    schemas = (await client.get("/openapi.json")).json()["components"]["schemas"]
+    assert {"ProvisionHit", "CaseHit", "Fusion", "ProvisionSearchResult", "CaseSearchResult"} <= set(schemas)
+    assert not [name for name in schemas if "__" in name], "a concept is defined twice"

@@ -22,7 +22,7 @@ from egov_api.lawapi.render import answer, answer_format
 from egov_api.lawapi.shapes import law_info, revision_info
 from egov_api.state import Conn
 from egov_core.errors import InvalidQueryError
-from egov_core.search import Hit, LawFilter, search_parsed
+from egov_core.search import Hit, ProvisionFilter, search_parsed
 from egov_core.store import revisions_in_force
 from egov_core.store.compat import (
     LAWAPI_ORDER_COLUMNS,
@@ -150,7 +150,7 @@ async def get_keyword(
             page = await search_parsed(
                 conn,
                 query,
-                filters=LawFilter(law_ids, types or None, categories or None, None, revision_ids),
+                filters=ProvisionFilter(law_ids, types or None, categories or None, None, revision_ids),
                 limit=want,
                 offset=start,
                 snippets=False,

@@ -20,7 +20,7 @@ from egov_api.schemas.search import (
 )
 from egov_api.state import AppState, State
 from egov_core import search as core
-from egov_core.store import court_names_containing, revisions_in_force
+from egov_core.store import revisions_in_force
 
 router = APIRouter(prefix="/v1/search", tags=["search"], responses=PROBLEM_RESPONSES)
 
@@ -56,9 +56,9 @@ Mode = Annotated[
     Literal["auto", "boolean", "ranked"],
     Query(
         description=(
-            "boolean: the terms ANDed (exact syntax); ranked: BM25 over the query's content words fused with the "
-            "provisions it cites and the laws it names (for questions); auto: boolean for keywords that find at "
-            f"least {core.AUTO_MIN_HITS} provisions, ranked for a sentence or when keywords find fewer."
+            "boolean: the terms ANDed (exact syntax); ranked: BM25 over the query's content words (for provisions "
+            "fused with the provisions it cites and the laws it names), for questions; auto: boolean for keywords "
+            f"that find at least {core.AUTO_MIN_HITS} results, ranked for a sentence or when keywords find fewer."
         )
     ),
 ]
@@ -156,17 +156,6 @@ def pipeline(state: AppState) -> core.SearchPipeline:
     )
 
 
-async def court_names(state: AppState, court: str | None) -> list[str] | None:
-    """The stored court names containing ``court`` (itself when none does; None when not given)."""
-    if not court:
-        return None
-    database = state.database
-    assert database is not None
-    # A connection of its own, returned before the search takes one (holding two deadlocks the pool).
-    async with database.read() as conn:
-        return await court_names_containing(conn, court) or [court]
-
-
 @router.get(
     "",
     summary="Search provisions: Boolean keywords, or ranked for a question",
@@ -199,8 +188,8 @@ async def search_provisions_route(
     if asof is not None:
         async with database.read() as conn:
             revision_ids = await revisions_in_force(conn, asof, law_id)
-    laws = core.LawFilter(law_id, law_type, category, suppl, revision_ids)
-    request = core.SearchRequest(q, core.SearchMode(mode), laws=laws, limit=limit, offset=offset)
+    laws = core.ProvisionFilter(law_id, law_type, category, suppl, revision_ids)
+    request = core.SearchRequest(q, core.SearchMode(mode), provisions=laws, limit=limit, offset=offset)
     page = await pipeline(state).provisions(request)
     mark_cacheable(response, "search")
     return provision_result(q, page, limit, offset, asof)
@@ -208,8 +197,12 @@ async def search_provisions_route(
 
 @router.get(
     "/cases",
-    summary="Keyword search over court decisions",
-    description="Decisions whose case name, 判示事項, 裁判要旨 or full text contain the terms; filters as in /v1/cases.",
+    summary="Search court decisions: Boolean keywords, or ranked for a question",
+    description=(
+        "Decisions whose case name, 判示事項, 裁判要旨 or full text contain the terms (`mode=boolean`), or, for a "
+        "question in a sentence or keywords that find too little, ranked by BM25 over its content words "
+        "(`mode=ranked`); filters as in /v1/cases."
+    ),
     tags=["cases"],
 )
 async def search_cases_route(
@@ -220,11 +213,12 @@ async def search_cases_route(
     trial_type: TrialTypes = None,
     date_from: Annotated[date | None, Query()] = None,
     date_to: Annotated[date | None, Query()] = None,
+    mode: Mode = "auto",
     limit: Limit = 20,
-    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000, description="At most 1,000 for ranked search.")] = 0,
 ) -> CaseSearchResult:
-    cases = core.CaseFilter(await court_names(state, court), trial_type, date_from, date_to)
-    request = core.SearchRequest(q, core.SearchMode.BOOLEAN, cases=cases, limit=limit, offset=offset)
+    cases = core.CaseFilter(court, tuple(trial_type or ()), date_from, date_to)
+    request = core.SearchRequest(q, core.SearchMode(mode), cases=cases, limit=limit, offset=offset)
     page = await pipeline(state).cases(request)
     mark_cacheable(response, "search")
     return case_result(q, page, limit, offset)

@@ -21,7 +21,6 @@ from egov_api.routes.search import (
     Suppl,
     TrialTypes,
     case_result,
-    court_names,
     pipeline,
     provision_result,
 )
@@ -61,10 +60,10 @@ def _ready(state: AppState) -> None:
 
 
 async def _provisions(
-    state: State, mode: core.SearchMode, q: str, laws: core.LawFilter, limit: int, offset: int
+    state: State, mode: core.SearchMode, q: str, laws: core.ProvisionFilter, limit: int, offset: int
 ) -> ProvisionSearchResult:
     _ready(state)
-    page = await pipeline(state).provisions(core.SearchRequest(q, mode, laws=laws, limit=limit, offset=offset))
+    page = await pipeline(state).provisions(core.SearchRequest(q, mode, provisions=laws, limit=limit, offset=offset))
     return provision_result(q, page, limit, offset)
 
 
@@ -82,7 +81,7 @@ async def semantic(
 ) -> ProvisionSearchResult:
     """Provisions of the current revisions nearest in meaning to `q` (one hit per article); a provision the
     query cites (「借地借家法第三十二条」) comes first."""
-    laws = core.LawFilter(law_id, law_type, category, suppl)
+    laws = core.ProvisionFilter(law_id, law_type, category, suppl)
     result = await _provisions(state, core.SearchMode.SEMANTIC, q, laws, limit, offset)
     mark_cacheable(response, "search")
     return result
@@ -108,7 +107,7 @@ async def hybrid(
     its rank in each ranking (`fusion`). Cited provisions come first; when the query names a law
     (「借地借家法で…」) the hits of that law are ranked among themselves as a further ranking
     (`fusion.named_law_rank`)."""
-    laws = core.LawFilter(law_id, law_type, category, suppl)
+    laws = core.ProvisionFilter(law_id, law_type, category, suppl)
     result = await _provisions(state, core.SearchMode.HYBRID, q, laws, limit, offset)
     mark_cacheable(response, "search")
     return result
@@ -126,7 +125,7 @@ async def _cases(
     offset: int,
 ) -> CaseSearchResult:
     _ready(state)
-    cases = core.CaseFilter(await court_names(state, court), trial_type, date_from, date_to)
+    cases = core.CaseFilter(court, tuple(trial_type or ()), date_from, date_to)
     page = await pipeline(state).cases(core.SearchRequest(q, mode, cases=cases, limit=limit, offset=offset))
     return case_result(q, page, limit, offset)
 

@@ -5,22 +5,21 @@ tsvectors), the provisions a query cites, the laws it names, and — plugged in 
 :class:`Retriever` of nearest chunks; fused by reciprocal rank in :class:`SearchPipeline`.
 """
 
-from egov_core.search.bm25 import search_bm25
+from egov_core.search.bm25 import search_bm25, search_cases_bm25
 from egov_core.search.cases import search_cases, search_cases_parsed
-from egov_core.search.filters import case_conditions, law_conditions
 from egov_core.search.fusion import DEFAULT_RRF_K, FusionWeights, favour_named_laws, fuse, rrf
 from egov_core.search.keyword import RANK_CANDIDATES, search_parsed, search_provisions
 from egov_core.search.lift import CitedQuery, cited_in_query, cited_units, directory_for, lift_cited
 from egov_core.search.model import (
     ANY_CASE,
-    ANY_LAW,
+    ANY_PROVISION,
     CaseFilter,
     CaseHit,
     CasePage,
     Fusion,
     Hit,
-    LawFilter,
     Page,
+    ProvisionFilter,
     SearchMode,
     render_snippets,
 )
@@ -30,7 +29,7 @@ from egov_core.search.terms import content_terms, is_sentence, keyword_query_for
 
 __all__ = [
     "ANY_CASE",
-    "ANY_LAW",
+    "ANY_PROVISION",
     "AUTO_MIN_HITS",
     "DEFAULT_RRF_K",
     "RANK_CANDIDATES",
@@ -41,13 +40,12 @@ __all__ = [
     "Fusion",
     "FusionWeights",
     "Hit",
-    "LawFilter",
     "Page",
+    "ProvisionFilter",
     "Retriever",
     "SearchMode",
     "SearchPipeline",
     "SearchRequest",
-    "case_conditions",
     "cited_in_query",
     "cited_units",
     "content_terms",
@@ -56,13 +54,13 @@ __all__ = [
     "fuse",
     "is_sentence",
     "keyword_query_for",
-    "law_conditions",
     "lift_cited",
     "ranked_terms",
     "render_snippets",
     "rrf",
     "search_bm25",
     "search_cases",
+    "search_cases_bm25",
     "search_cases_parsed",
     "search_parsed",
     "search_provisions",

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from egov_core.citations import (
@@ -25,9 +23,9 @@ from egov_core.citations import (
     resolve_parts,
 )
 from egov_core.search._sql import connection
-from egov_core.search.filters import and_all, law_conditions
-from egov_core.search.model import ANY_LAW, Hit, LawFilter
-from egov_core.text.snippets import make_snippet
+from egov_core.search.keyword import unit_hit
+from egov_core.search.model import ANY_PROVISION, Hit, ProvisionFilter
+from egov_core.store import search as sql
 
 __all__ = ["CitedQuery", "cited_in_query", "cited_units", "directory_for", "lift_cited"]
 
@@ -96,49 +94,20 @@ async def cited_units(
     resolutions: Sequence[Resolution],
     terms: Sequence[str] = (),
     *,
-    filters: LawFilter = ANY_LAW,
+    filters: ProvisionFilter = ANY_PROVISION,
 ) -> list[Hit]:
     """The search unit containing each resolved provision (current revision, or ``filters.revision_ids``),
     as hits flagged ``cited``; a provision the filters exclude is left out."""
     out: list[Hit] = []
     seen: set[tuple[str, str]] = set()
     async with connection(conn_or_engine) as conn:
-        where = await law_conditions(conn, filters, alias="su")
+        conditions = await sql.provision_conditions(conn, filters, alias="su")
         for res in resolutions:
             if not (res.law_id and res.path):
                 continue
-            row = (
-                await conn.execute(
-                    text(
-                        "SELECT su.law_id, l.title AS law_title, l.law_num, su.law_type, su.revision_id, su.path, "
-                        "su.seq, su.in_suppl, su.caption, su.title, su.text FROM search_units su "
-                        "JOIN laws l ON l.law_id = su.law_id "
-                        "WHERE su.law_id = :law_id AND (su.path = :path OR :path LIKE su.path || '-%') "
-                        f"AND {and_all(where)} ORDER BY length(su.path) DESC, su.seq LIMIT 1"
-                    ),
-                    {"law_id": res.law_id, "path": res.path},
-                )
-            ).first()
+            row = await sql.cited_unit(conn, res.law_id, res.path, conditions)
             if row is None or (row.law_id, row.path) in seen:
                 continue
             seen.add((row.law_id, row.path))
-            out.append(_hit(row, terms))
+            out.append(unit_hit(row, tuple(terms), cited=True))
     return out
-
-
-def _hit(row: Any, terms: Sequence[str]) -> Hit:
-    return Hit(
-        law_id=row.law_id,
-        law_title=row.law_title,
-        law_num=row.law_num,
-        law_type=row.law_type,
-        revision_id=row.revision_id,
-        path=row.path,
-        seq=row.seq,
-        in_suppl=row.in_suppl,
-        caption=row.caption,
-        title=row.title,
-        score=0.0,
-        snippet=make_snippet(row.text, terms),
-        cited=True,
-    )

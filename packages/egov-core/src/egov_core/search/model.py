@@ -13,18 +13,20 @@ from datetime import date
 from enum import StrEnum
 from typing import Final
 
+from egov_core.store.cases import CaseFilter
+from egov_core.store.search import ProvisionFilter
 from egov_core.text.snippets import Snippet, make_snippet
 
 __all__ = [
     "ANY_CASE",
-    "ANY_LAW",
+    "ANY_PROVISION",
     "CaseFilter",
     "CaseHit",
     "CasePage",
     "Fusion",
     "Hit",
-    "LawFilter",
     "Page",
+    "ProvisionFilter",
     "SearchMode",
     "render_snippets",
 ]
@@ -46,38 +48,8 @@ class SearchMode(StrEnum):
     HYBRID = "hybrid"
 
 
-@dataclass(frozen=True, slots=True)
-class LawFilter:
-    """Which provisions a search may return (every field None: all current provisions).
-
-    Attributes:
-        law_ids: only these laws.
-        law_types: only laws of these e-Gov law types (``Act``, ``CabinetOrder`` …).
-        categories: only laws in these e-Gov categories (the law's own ``category``, the same for every
-            search and every edition).
-        suppl: True: only 附則; False: no 附則; None: both.
-        revision_ids: these stored revisions instead of the current ones (as-of searches; keyword only).
-    """
-
-    law_ids: Sequence[str] | None = None
-    law_types: Sequence[str] | None = None
-    categories: Sequence[str] | None = None
-    suppl: bool | None = None
-    revision_ids: Sequence[int] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CaseFilter:
-    """Which court decisions a search may return (court names, trial types, a date range; None: any)."""
-
-    court_names: Sequence[str] | None = None
-    trial_types: Sequence[str] | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-
-
-#: No law filter: every current provision.
-ANY_LAW: Final = LawFilter()
+#: No provision filter: every current provision.
+ANY_PROVISION: Final = ProvisionFilter()
 #: No case filter: every decision.
 ANY_CASE: Final = CaseFilter()
 

@@ -23,20 +23,20 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from egov_core.citations import LawDirectory, find_law_names, laws_named
 from egov_core.errors import InvalidQueryError
 from egov_core.search._sql import check_page, connection
-from egov_core.search.bm25 import search_bm25
+from egov_core.search.bm25 import search_bm25, search_cases_bm25
 from egov_core.search.cases import search_cases_parsed
 from egov_core.search.fusion import FusionWeights, case_key, favour_named_laws, fuse, hit_key
 from egov_core.search.keyword import search_parsed
 from egov_core.search.lift import CitedQuery, cited_in_query, cited_units, directory_for, lift_cited
 from egov_core.search.model import (
     ANY_CASE,
-    ANY_LAW,
+    ANY_PROVISION,
     CaseFilter,
     CaseHit,
     CasePage,
     Hit,
-    LawFilter,
     Page,
+    ProvisionFilter,
     SearchMode,
     render_snippets,
 )
@@ -63,7 +63,7 @@ class SearchRequest:
     Attributes:
         query: what the client typed: keywords in the Boolean syntax, or a sentence.
         mode: which search answers (``auto``: Boolean for keywords that find enough, else ranked).
-        laws: filter of a provision search.
+        provisions: filter of a provision search.
         cases: filter of a court-decision search.
         limit / offset: the page.
         max_query_length: longest accepted query.
@@ -71,7 +71,7 @@ class SearchRequest:
 
     query: str
     mode: SearchMode = SearchMode.AUTO
-    laws: LawFilter = ANY_LAW
+    provisions: ProvisionFilter = ANY_PROVISION
     cases: CaseFilter = ANY_CASE
     limit: int = 20
     offset: int = 0
@@ -152,10 +152,12 @@ class SearchPipeline:
         # while waiting for another deadlocks the pool under load.
         async with connection(self.engine) as conn:
             first = request.offset == 0 and cited.resolutions
-            lifted = await cited_units(conn, cited.resolutions, terms, filters=request.laws) if first else []
+            lifted = await cited_units(conn, cited.resolutions, terms, filters=request.provisions) if first else []
             if parsed is None:
                 return Page(total=len(lifted), hits=tuple(lifted[: request.limit]), mode=SearchMode.BOOLEAN)
-            page = await search_parsed(conn, parsed, filters=request.laws, limit=request.limit, offset=request.offset)
+            page = await search_parsed(
+                conn, parsed, filters=request.provisions, limit=request.limit, offset=request.offset
+            )
         hits = lift_cited(page.hits, lifted)
         extra = len(hits) - len(page.hits)  # cited provisions that the keyword query itself did not find
         return replace(page, total=page.total + extra, hits=tuple(hits[: request.limit]))
@@ -167,10 +169,12 @@ class SearchPipeline:
         cited = await cited_in_query(request.query, self.directory)
         terms = snippet_terms(cited.remaining if cited.resolutions else request.query)
         hits = await retriever.nearest_provisions(
-            self.engine, request.query, filters=request.laws, units=request.offset + request.limit
+            self.engine, request.query, filters=request.provisions, units=request.offset + request.limit
         )
         if cited.resolutions and request.offset == 0:
-            hits = lift_cited(hits, await cited_units(self.engine, cited.resolutions, terms, filters=request.laws))
+            hits = lift_cited(
+                hits, await cited_units(self.engine, cited.resolutions, terms, filters=request.provisions)
+            )
         page = hits[request.offset : request.offset + request.limit]
         return Page(
             total=len(hits),
@@ -193,15 +197,19 @@ class SearchPipeline:
         lexical, terms = await self._lexical(rest, request, depth, boolean_keywords=retriever is not None)
         semantic: list[Hit] = []
         if retriever is not None:
-            semantic = await retriever.nearest_provisions(self.engine, request.query, filters=request.laws, units=depth)
+            semantic = await retriever.nearest_provisions(
+                self.engine, request.query, filters=request.provisions, units=depth
+            )
         hits = fuse(lexical, semantic, self.weights, hit_key)
         if self.weights.named_law > 0 and hits:
             named = {e.law_id for e in await laws_named(request.query, self.directory)}
-            if request.laws.law_ids is not None:
-                named &= set(request.laws.law_ids)
+            if request.provisions.law_ids is not None:
+                named &= set(request.provisions.law_ids)
             hits = favour_named_laws(hits, named, self.weights)
         if cited.resolutions and request.offset == 0:
-            hits = lift_cited(hits, await cited_units(self.engine, cited.resolutions, terms, filters=request.laws))
+            hits = lift_cited(
+                hits, await cited_units(self.engine, cited.resolutions, terms, filters=request.provisions)
+            )
         # Snippets only for the page (a few of up to 2 x depth candidates), all around the same terms.
         page = render_snippets(hits[request.offset : request.offset + request.limit], terms or snippet_terms(rest))
         return Page(
@@ -226,10 +234,10 @@ class SearchPipeline:
                 parsed = parse_query(keyword_query_for(rest), max_length=max(request.max_query_length, 1000))
             except InvalidQueryError:
                 return [], ()  # nothing but a citation, or punctuation: the semantic side still answers
-            page = await search_parsed(self.engine, parsed, filters=request.laws, limit=depth, snippets=False)
+            page = await search_parsed(self.engine, parsed, filters=request.provisions, limit=depth, snippets=False)
             return list(page.hits), page.terms
         words = ranked_terms(await self._without_law_names(rest)) or ranked_terms(rest)
-        hits = await search_bm25(self.engine, words, filters=request.laws, limit=depth, snippets=False)
+        hits = await search_bm25(self.engine, words, filters=request.provisions, limit=depth, snippets=False)
         return hits, tuple(words)
 
     async def _without_law_names(self, text: str) -> str:
@@ -246,56 +254,73 @@ class SearchPipeline:
     # -- court decisions ----------------------------------------------------------------------------
 
     async def cases(self, request: SearchRequest) -> CasePage:
-        """A page of court decisions for ``request`` (Boolean, semantic or hybrid).
+        """A page of court decisions for ``request`` (``page.mode`` says which search answered).
 
         Raises:
             InvalidQueryError: empty, too long or malformed query, bad page, or a mode this edition lacks.
         """
         _check(request)
-        if request.mode is SearchMode.SEMANTIC:
+        mode = request.mode
+        if mode is SearchMode.SEMANTIC:
             retriever = self._need_retriever()
             _check_fused_page(request)
             hits = await self._nearest_cases(retriever, request, request.offset + request.limit)
-            page = tuple(hits[request.offset : request.offset + request.limit])
             return CasePage(
                 total=len(hits),
-                hits=page,
+                hits=tuple(hits[request.offset : request.offset + request.limit]),
                 terms=snippet_terms(request.query),
                 total_exact=False,
                 mode=SearchMode.SEMANTIC,
                 model_id=retriever.model_id,
             )
-        if request.mode is SearchMode.HYBRID:
-            return await self._cases_hybrid(request, self._need_retriever())
+        if mode is SearchMode.HYBRID:
+            return await self._cases_fused(request, self._need_retriever())
+        if mode is SearchMode.RANKED or (mode is SearchMode.AUTO and is_sentence(request.query)):
+            return await self._cases_fused(request, None)
         parsed = parse_query(request.query, max_length=request.max_query_length)
-        return await search_cases_parsed(
+        boolean = await search_cases_parsed(
             self.engine, parsed, filters=request.cases, limit=request.limit, offset=request.offset
         )
+        if mode is SearchMode.AUTO and request.offset == 0 and boolean.total < AUTO_MIN_HITS:
+            ranked = await self._cases_fused(request, None)
+            if len(ranked.hits) > len(boolean.hits):
+                return ranked
+        return boolean
 
     async def _nearest_cases(self, retriever: Retriever, request: SearchRequest, decisions: int) -> list[CaseHit]:
         return await retriever.nearest_cases(
             self.engine, request.query, filters=request.cases, decisions=decisions, terms=snippet_terms(request.query)
         )
 
-    async def _cases_hybrid(self, request: SearchRequest, retriever: Retriever) -> CasePage:
+    async def _cases_fused(self, request: SearchRequest, retriever: Retriever | None) -> CasePage:
+        """BM25 over the query's words (Boolean search for keywords in hybrid), + vector retrieval, by RRF."""
         _check_fused_page(request)
         depth = min(MAX_CANDIDATES, max(self.candidates, request.offset + request.limit))
-        semantic = await self._nearest_cases(retriever, request, depth)
+        semantic = await self._nearest_cases(retriever, request, depth) if retriever is not None else []
         keyword: Sequence[CaseHit] = ()
-        try:
-            parsed = parse_query(keyword_query_for(request.query), max_length=max(request.max_query_length, 1000))
-        except InvalidQueryError:
-            parsed = None
-        if parsed is not None:
-            keyword = (await search_cases_parsed(self.engine, parsed, filters=request.cases, limit=depth)).hits
+        terms: tuple[str, ...] = ()
+        if retriever is not None and not is_sentence(request.query):
+            try:
+                parsed = parse_query(request.query, max_length=max(request.max_query_length, 1000))
+            except InvalidQueryError:
+                parsed = None
+            if parsed is not None:
+                found = await search_cases_parsed(self.engine, parsed, filters=request.cases, limit=depth)
+                keyword, terms = found.hits, found.terms
+        else:
+            words = ranked_terms(request.query)
+            keyword, terms = (
+                await search_cases_bm25(self.engine, words, filters=request.cases, limit=depth),
+                tuple(words),
+            )
         hits = fuse(keyword, semantic, self.weights, case_key)
         return CasePage(
             total=len(hits),
             hits=tuple(hits[request.offset : request.offset + request.limit]),
-            terms=snippet_terms(request.query),
+            terms=terms,
             total_exact=False,
-            mode=SearchMode.HYBRID,
-            model_id=retriever.model_id,
+            mode=SearchMode.HYBRID if retriever is not None else SearchMode.RANKED,
+            model_id=retriever.model_id if retriever is not None else None,
         )
 
     def _need_retriever(self) -> Retriever:

@@ -11,7 +11,7 @@ from typing import Protocol, runtime_checkable
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from egov_core.search.model import CaseFilter, CaseHit, Hit, LawFilter
+from egov_core.search.model import CaseFilter, CaseHit, Hit, ProvisionFilter
 
 __all__ = ["Retriever"]
 
@@ -25,7 +25,9 @@ class Retriever(Protocol):
         """The embedding model that ranks (reported on every page it ranked)."""
         ...
 
-    async def nearest_provisions(self, engine: AsyncEngine, query: str, *, filters: LawFilter, units: int) -> list[Hit]:
+    async def nearest_provisions(
+        self, engine: AsyncEngine, query: str, *, filters: ProvisionFilter, units: int
+    ) -> list[Hit]:
         """Up to about ``units`` search units nearest to ``query``, nearest first, one hit per unit.
 
         Each hit's ``score`` is the cosine similarity of its best chunk, ``matched_path`` the provision that

@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from egov_core.errors import InvalidQueryError
 from egov_core.search import (
     CaseFilter,
-    LawFilter,
     Page,
+    ProvisionFilter,
     SearchMode,
     SearchPipeline,
     SearchRequest,
@@ -89,23 +89,27 @@ async def test_full_width_query_and_text(search_engine: AsyncEngine) -> None:
 
 async def test_filters(search_engine: AsyncEngine) -> None:
     all_hits = await search_provisions(search_engine, "税", limit=100)
-    civil = await search_provisions(search_engine, "債権", filters=LawFilter(law_ids=["129AC0000000089"]), limit=100)
+    civil = await search_provisions(
+        search_engine, "債権", filters=ProvisionFilter(law_ids=["129AC0000000089"]), limit=100
+    )
     assert civil.total > 0
     assert {h.law_id for h in civil.hits} == {"129AC0000000089"}
-    orders = await search_provisions(search_engine, "税", filters=LawFilter(law_types=["CabinetOrder"]), limit=100)
+    orders = await search_provisions(
+        search_engine, "税", filters=ProvisionFilter(law_types=["CabinetOrder"]), limit=100
+    )
     assert all(h.law_type == "CabinetOrder" for h in orders.hits)
-    suppl = await search_provisions(search_engine, "税", filters=LawFilter(suppl=True), limit=100)
-    main = await search_provisions(search_engine, "税", filters=LawFilter(suppl=False), limit=100)
+    suppl = await search_provisions(search_engine, "税", filters=ProvisionFilter(suppl=True), limit=100)
+    main = await search_provisions(search_engine, "税", filters=ProvisionFilter(suppl=False), limit=100)
     assert suppl.total + main.total == all_hits.total
     assert all(h.in_suppl for h in suppl.hits)
     assert not any(h.in_suppl for h in main.hits)
-    nothing = await search_provisions(search_engine, "税", filters=LawFilter(law_ids=[]))
+    nothing = await search_provisions(search_engine, "税", filters=ProvisionFilter(law_ids=[]))
     assert (nothing.total, nothing.hits) == (0, ())
     async with search_engine.connect() as conn:
         rev = (
             await conn.execute(text("SELECT current_revision_id FROM laws WHERE law_id = '129AC0000000089'"))
         ).scalar_one()
-    asof = await search_provisions(search_engine, "債権", filters=LawFilter(revision_ids=[rev]), limit=100)
+    asof = await search_provisions(search_engine, "債権", filters=ProvisionFilter(revision_ids=[rev]), limit=100)
     assert asof.total == civil.total
 
 
@@ -135,7 +139,7 @@ async def test_ranking_prefers_main_provisions_of_acts(search_engine: AsyncEngin
 
 
 async def test_hit_fields(search_engine: AsyncEngine) -> None:
-    page = await search_provisions(search_engine, "故意又は過失", filters=LawFilter(law_ids=["129AC0000000089"]))
+    page = await search_provisions(search_engine, "故意又は過失", filters=ProvisionFilter(law_ids=["129AC0000000089"]))
     hit = next(h for h in page.hits if h.path == "MainProvision-Article_709")
     assert (hit.law_title, hit.law_num, hit.law_type) == ("民法", "明治二十九年法律第八十九号", "Act")
     assert hit.caption == "（不法行為による損害賠償）"
@@ -171,7 +175,7 @@ async def test_case_search(search_engine: AsyncEngine) -> None:
     assert page.hits[0].lawsuit_id == "52218"
     hit = page.hits[0]
     assert any(hit.snippet.text[s:e] == "輸血" for s, e in hit.snippet.highlights)
-    supreme = await search_cases(search_engine, "損害", filters=CaseFilter(trial_types=["SupremeCourt"]), limit=100)
+    supreme = await search_cases(search_engine, "損害", filters=CaseFilter(trial_types=("SupremeCourt",)), limit=100)
     assert supreme.total > 0
     assert all(h.trial_type == "SupremeCourt" for h in supreme.hits)
     recent = await search_cases(search_engine, "損害", filters=CaseFilter(date_from=date(2000, 1, 1)), limit=100)

@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.errors import InvalidQueryError
-from egov_core.search import AUTO_MIN_HITS, LawFilter, Page, SearchMode, SearchPipeline, SearchRequest
+from egov_core.search import AUTO_MIN_HITS, CaseFilter, Page, ProvisionFilter, SearchMode, SearchPipeline, SearchRequest
 
 pytestmark = pytest.mark.integration
 
@@ -66,20 +66,20 @@ async def test_one_category_semantics_for_every_mode(search_engine: AsyncEngine)
     async with search_engine.begin() as conn:
         await conn.execute(text("UPDATE laws SET category = 'test-civil' WHERE law_id = ANY(:l)"), {"l": list(laws)})
     try:
-        laws_filter = LawFilter(categories=["test-civil"])
+        laws_filter = ProvisionFilter(categories=["test-civil"])
         for query, mode in (("借賃", SearchMode.BOOLEAN), (QUESTION, SearchMode.RANKED)):
-            page = await _search(search_engine, query, mode, laws=laws_filter, limit=50)
+            page = await _search(search_engine, query, mode, provisions=laws_filter, limit=50)
             assert page.hits, mode
             assert {h.law_id for h in page.hits} <= laws, mode
-        nowhere = LawFilter(categories=["no such category"])
+        nowhere = ProvisionFilter(categories=["no such category"])
         for mode in (SearchMode.BOOLEAN, SearchMode.RANKED):
-            assert (await _search(search_engine, "借賃", mode, laws=nowhere)).hits == ()
+            assert (await _search(search_engine, "借賃", mode, provisions=nowhere)).hits == ()
     finally:
         async with search_engine.begin() as conn:
             await conn.execute(text("UPDATE laws SET category = NULL WHERE law_id = ANY(:l)"), {"l": list(laws)})
     # A cited provision outside the filter is not lifted into it.
-    other = LawFilter(law_ids=["129AC0000000089"])
-    page = await _search(search_engine, "借地借家法第三十二条 借賃", SearchMode.RANKED, laws=other)
+    other = ProvisionFilter(law_ids=["129AC0000000089"])
+    page = await _search(search_engine, "借地借家法第三十二条 借賃", SearchMode.RANKED, provisions=other)
     assert all(h.law_id == "129AC0000000089" and not h.cited for h in page.hits)
 
 
@@ -96,3 +96,18 @@ async def test_bad_requests_are_refused(search_engine: AsyncEngine) -> None:
         await _search(search_engine, QUESTION, SearchMode.RANKED, offset=1001)
     with pytest.raises(InvalidQueryError, match="Full edition"):
         await _search(search_engine, QUESTION, SearchMode.HYBRID)
+
+
+async def test_court_decisions_answer_a_question_too(search_engine: AsyncEngine) -> None:
+    pipeline = SearchPipeline(search_engine)
+    question = "宗教上の信念から輸血を拒否する意思を示していた患者に輸血をした医師の責任"
+    boolean = await pipeline.cases(SearchRequest(question, SearchMode.BOOLEAN))
+    assert boolean.hits == ()
+    page = await pipeline.cases(SearchRequest(question))
+    assert page.mode is SearchMode.RANKED
+    assert page.hits[0].lawsuit_id == "52218"
+    assert page.hits[0].fusion is not None
+    keywords = await pipeline.cases(SearchRequest("輸血"))
+    assert (keywords.mode, keywords.hits[0].lawsuit_id) == (SearchMode.BOOLEAN, "52218")
+    courts = await pipeline.cases(SearchRequest(question, cases=CaseFilter(court="高等裁判所")))
+    assert all(h.court_name and "高等裁判所" in h.court_name for h in courts.hits)

