@@ -105,6 +105,39 @@ def pipeline_ranked(
     return run
 
 
+def _read_cases(cases_dir: Path) -> list[dict[str, Any]]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(cases_dir.glob("*.json"))]
+
+
+async def case_questions(engine: AsyncEngine, cases_dir: Path) -> list[tuple[Question, set[tuple[str, str]]]]:
+    """The second dev set: each decision's 判示事項 and 裁判要旨 as questions, its 参照法条 as gold.
+
+    参照法条 are resolved by the citation resolver as on main; only parts resolved to a provision of a stored
+    law count (a repealed law, 旧刑訴法, an unknown one is left out), each mapped to the search unit holding it.
+    """
+    from egov_core.citations import resolve_ref_law
+    from egov_core.store import search as store_search
+
+    out: list[tuple[Question, set[tuple[str, str]]]] = []
+    directory = directory_for(engine)
+    async with engine.connect() as conn:
+        for case in _read_cases(cases_dir):
+            gold: set[tuple[str, str]] = set()
+            for ref in await resolve_ref_law(case.get("ref_law"), directory):
+                if ref.status == "resolved" and ref.law_id and ref.path:
+                    unit = await store_search.cited_unit(
+                        conn, ref.law_id, ref.path, ["su.is_current", "NOT su.in_suppl"]
+                    )
+                    if unit is not None:
+                        gold.add((unit.law_id, unit.path))
+            if not gold:
+                continue
+            for field, label in (("gist", "判示事項"), ("case_gist", "裁判要旨")):
+                if case.get(field):
+                    out.append((Question(f"{case['lawsuit_id']}/{label}", case[field], ()), gold))
+    return out
+
+
 def metrics(runs: list[tuple[Ranked, set[tuple[str, str]]]]) -> dict[str, float]:
     """Mean Recall@1/5/10 and MRR@10 over (ranked, gold) pairs, and Hit@10 (questions with a gold in the top 10)."""
     n = len(runs) or 1
@@ -202,11 +235,13 @@ async def evaluate(args: argparse.Namespace) -> dict[str, Any]:
             else:
                 unanswerable += 1
         gold_laws = sorted({law for _, g in graded for law, _ in g})
+        cases = await case_questions(engine, data / "cases")
         rng = random.Random(args.seed)
         # Distractors are drawn uniformly from every other law (small 省令 and large codes alike).
         others = sorted(r[0] for r in rows if r[0] not in gold_laws)
         wanted = len(others) if args.distractors < 0 else min(args.distractors, len(others))
-        scope = sorted({*gold_laws, *rng.sample(others, wanted)})
+        # The decisions' gold laws join the scope after the draw, so the lawqa_jp scope stays what it was.
+        scope = sorted({*gold_laws, *rng.sample(others, wanted), *(law for _, g in cases for law, _ in g)})
         full = len(scope) == len(rows)
         within = None if full else scope
         embedder = make_embedder(args.embedder, args.threads, args.max_chars, store=store, dtype=args.dtype)
@@ -276,10 +311,14 @@ async def evaluate(args: argparse.Namespace) -> dict[str, Any]:
             }
         table: dict[str, dict[str, float]] = {}
         table_present: dict[str, dict[str, float]] = {}
+        table_cases: dict[str, dict[str, float]] = {}
+        zero_hits: dict[str, int] = {}
         for name, run in methods.items():
             runs = [(await run(q), gold) for q, gold in graded]
             table[name] = metrics(runs)
             table_present[name] = metrics([(r, g & present) for r, g in runs if g & present])
+            table_cases[name] = metrics([(await run(q), gold) for q, gold in cases])
+            zero_hits[name] = sum(1 for r, _ in runs if not r)
         report = {
             "embedder": embedder.model_id,
             "questions": len(questions),
@@ -298,6 +337,11 @@ async def evaluate(args: argparse.Namespace) -> dict[str, Any]:
             "max_recall_all_gold": sum(len(g & present) / len(g) for _, g in graded) / max(1, len(graded)),
             "metrics": table,
             "metrics_present_gold": table_present,
+            "case_questions": len(cases),
+            "case_decisions": len({q.name.split("/")[0] for q, _ in cases}),
+            "case_gold_articles": len({a for _, g in cases for a in g}),
+            "metrics_cases": table_cases,
+            "zero_hit_questions": zero_hits,
         }
     finally:
         await engine.dispose()
@@ -345,12 +389,18 @@ def main(argv: Sequence[str] | None = None) -> None:
             f"the {report['gold_present']} gold articles present in the 2020 text "
             f"({report['gradable_present']} questions)",
         ),
+        (
+            "metrics_cases",
+            f"court decisions: 判示事項 / 裁判要旨 → 参照法条 ({report['case_questions']} questions from "
+            f"{report['case_decisions']} decisions, {report['case_gold_articles']} gold articles)",
+        ),
     ):
         print(f"\n{title}\n\n| method | R@1 | R@5 | R@10 | MRR@10 | Hit@10 |\n|---|---|---|---|---|---|")
         for name, m in report[key].items():
             print(
                 f"| {name} | {m['R@1']:.3f} | {m['R@5']:.3f} | {m['R@10']:.3f} | {m['MRR@10']:.3f} | {m['Hit@10']:.3f} |"
             )
+    print(f"\nquestions answered with no hit at all (of {report['gradable']}): {report['zero_hit_questions']}")
     if args.out:
         Path(args.out).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
 
