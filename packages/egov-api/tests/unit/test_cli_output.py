@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
-from egov_api import console, vector
-from egov_api.cli import app
+from egov_api import console
+from egov_api.cli import plug_in
 from egov_api.console import QUIET_LOGGERS, configure_logging, print_error
 
 
@@ -28,9 +29,14 @@ def _restore_logging() -> Iterator[None]:
 
 
 def test_install_hint_keeps_its_extra(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    # As on a Lite install: egov_vector cannot be imported.
-    monkeypatch.setattr(vector, "vector_installed", lambda: False)
-    result = CliRunner().invoke(app, ["export-e5", str(tmp_path / "model")])
+    # As on a Lite install: no package provides the Full edition's commands.
+    lite = typer.Typer()
+
+    @lite.command()
+    def version() -> None: ...
+
+    plug_in(lite, plugins=False)
+    result = CliRunner().invoke(lite, ["export-e5", str(tmp_path / "model")])
     assert result.exit_code == 2
     assert "pip install 'egov-vector[e5-export]'" in result.output
     assert not (tmp_path / "model").exists()

