@@ -95,3 +95,16 @@ def test_bad_definition_requests(http: httpx.Client, url: str, params: dict[str,
     r = http.get(url, params=params)
     assert r.status_code == status, r.text
     assert r.headers["content-type"].startswith("application/problem+json")
+
+
+def test_search_hits_link_their_defined_terms(http: httpx.Client) -> None:
+    params = {"q": "個人データ 第三者", "law_id": APPI, "limit": "5"}
+    plain = http.get("/v1/search", params=params).json()
+    assert plain["items"]
+    assert all(hit["definitions"] is None for hit in plain["items"])
+    expanded = http.get("/v1/search", params={**params, "expand": "definitions"}).json()
+    assert [h["path"] for h in expanded["items"]] == [h["path"] for h in plain["items"]]
+    for hit in expanded["items"]:
+        terms = {d["term"]: d for d in hit["definitions"]}
+        assert "個人データ" in terms, hit["path"]  # every hit matched it, and its definition is law-wide
+        assert terms["個人データ"]["path"] == "MainProvision-Article_2-Paragraph_6"

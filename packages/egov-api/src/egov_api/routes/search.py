@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from egov_api.routes._common import NO_NUL, AsOf, FreeText, mark_cacheable, provision_url
 from egov_api.routes.cases import case_url
+from egov_api.routes.definitions import defined_term
 from egov_api.schemas.common import PROBLEM_RESPONSES, page_info
 from egov_api.schemas.search import (
     CaseHit,
@@ -20,7 +21,7 @@ from egov_api.schemas.search import (
 )
 from egov_api.state import AppState, State
 from egov_core import search as core
-from egov_core.store import revisions_in_force
+from egov_core.store import definitions_in_scope, revisions_in_force
 
 router = APIRouter(prefix="/v1/search", tags=["search"], responses=PROBLEM_RESPONSES)
 
@@ -179,6 +180,10 @@ async def search_provisions_route(
     mode: Mode = "auto",
     limit: Limit = 20,
     offset: Annotated[int, Query(ge=0, le=10_000, description="At most 1,000 for ranked search.")] = 0,
+    expand: Annotated[
+        list[Literal["definitions"]] | None,
+        Query(description="`definitions`: add to each hit the defined terms it uses (one lookup per hit)."),
+    ] = None,
 ) -> ProvisionSearchResult:
     # No request-scoped connection here: the search and the citation directory take their own, and a
     # request holding one while waiting for another deadlocks the pool under load.
@@ -192,7 +197,21 @@ async def search_provisions_route(
     request = core.SearchRequest(q, core.SearchMode(mode), provisions=laws, limit=limit, offset=offset)
     page = await pipeline(state).provisions(request)
     mark_cacheable(response, "search")
-    return provision_result(q, page, limit, offset, asof)
+    result = provision_result(q, page, limit, offset, asof)
+    if expand and "definitions" in expand:
+        async with database.read() as conn:
+            items = [
+                item.model_copy(
+                    update={
+                        "definitions": [
+                            defined_term(d) for d in await definitions_in_scope(conn, hit.revision_id, hit.path)
+                        ]
+                    }
+                )
+                for item, hit in zip(result.items, page.hits, strict=True)
+            ]
+        result = result.model_copy(update={"items": items})
+    return result
 
 
 @router.get(

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from egov_api.schemas.common import Model, PageInfo
+from egov_api.schemas.definitions import DefinedTerm
 
 
 class Highlight(Model):
@@ -58,6 +59,10 @@ class ProvisionHit(Model):
         default=None, description="Semantic / hybrid: the provision the best-matching chunk covers (a paragraph)."
     )
     fusion: Fusion | None = Field(default=None, description="Ranked and hybrid search: how each ranking placed it.")
+    definitions: list[DefinedTerm] | None = Field(
+        default=None,
+        description="With `expand=definitions`: the defined terms the provision uses, whose scope reaches it.",
+    )
 
 
 class ProvisionSearchResult(Model):

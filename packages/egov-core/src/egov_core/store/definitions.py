@@ -82,12 +82,16 @@ _STOP = (
 
 _IN_SCOPE = f"""
 WITH target AS (SELECT p.revision_id, p.position, {_STOP.format(p="p")} AS stop
-                FROM provisions p WHERE p.revision_id = :r AND p.path = :path)
+                FROM provisions p WHERE p.revision_id = :r AND p.path = :path),
+body AS (SELECT coalesce(CAST(:text AS text), (
+             SELECT string_agg(coalesce(q.caption, '') || q.text, '' ORDER BY q.position)
+             FROM provisions q, target t
+             WHERE q.revision_id = t.revision_id AND q.position >= t.position AND q.position < t.stop)) AS text)
 SELECT r.law_id, r.law_revision_id, {_COLUMNS}
-FROM definitions d JOIN law_revisions r ON r.id = d.revision_id CROSS JOIN target t
+FROM definitions d JOIN law_revisions r ON r.id = d.revision_id CROSS JOIN target t CROSS JOIN body b
 LEFT JOIN provisions dp ON dp.revision_id = d.revision_id AND dp.path = d.path
 LEFT JOIN provisions sp ON sp.revision_id = d.revision_id AND sp.path = d.scope_path
-WHERE d.revision_id = :r AND strpos(:text, d.term) > 0 AND (
+WHERE d.revision_id = :r AND strpos(b.text, d.term) > 0 AND (
     (d.scope = 'law' AND d.scope_path IS NULL)
     OR (d.scope IN ('following', 'other') AND dp.position < t.stop
         AND (sp.position IS NULL OR t.position < {_STOP.format(p="sp")}))
@@ -99,10 +103,11 @@ LIMIT :limit
 
 
 async def definitions_in_scope(
-    conn: AsyncConnection, revision_pk: int, path: str, provision_text: str, *, limit: int = 100
+    conn: AsyncConnection, revision_pk: int, path: str, provision_text: str | None = None, *, limit: int = 100
 ) -> list[DefinitionRow]:
-    """The definitions whose term occurs in ``provision_text`` (the text of the provision at ``path``) and
-    whose scope reaches that provision: the whole law, a 編章節 / article / paragraph / 別表 / 附則 overlapping
-    it, or an unqualified 以下 defined before its end. At most ``limit``, in document order."""
+    """The definitions whose term occurs in ``provision_text`` (the text of the provision at ``path``; None: its
+    stored text, captions included, subtree and all) and whose scope reaches that provision: the whole law, a
+    編章節 / article / paragraph / 別表 / 附則 overlapping it, or an unqualified 以下 defined before its end. At
+    most ``limit``, in document order."""
     rows = await conn.execute(text(_IN_SCOPE), {"r": revision_pk, "path": path, "text": provision_text, "limit": limit})
     return [DefinitionRow(**r._mapping) for r in rows]
