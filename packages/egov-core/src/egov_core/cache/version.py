@@ -16,10 +16,11 @@ from typing import Protocol
 
 import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
 
+from egov_core.store.data_version import DATA_VERSION_CHANNEL, DATA_VERSION_SQL
+
 __all__ = ["CHANNEL", "DataVersionWatcher", "StaticVersion", "VersionSource", "asyncpg_dsn"]
 
-CHANNEL = "egov_data_version"
-_QUERY = "SELECT value FROM meta WHERE key = 'data_version'"
+CHANNEL = DATA_VERSION_CHANNEL
 _log = logging.getLogger(__name__)
 
 
@@ -117,7 +118,7 @@ class DataVersionWatcher:
             if self._conn is None or self._conn.is_closed():
                 await self._connect()
             assert self._conn is not None
-            value = await self._conn.fetchval(_QUERY, timeout=self._timeout)
+            value = await self._conn.fetchval(DATA_VERSION_SQL, timeout=self._timeout)
             version = None if value is None else int(value)
         except (OSError, TimeoutError, ValueError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             self.errors += 1

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.citations.names import LawNameTable, default_name_table
+from egov_core.store.data_version import get_data_version
 from egov_core.text.normalize import normalize
 
 __all__ = ["LawDirectory", "LawEntry", "ProvisionInfo", "SqlLawDirectory"]
@@ -102,7 +103,7 @@ class SqlLawDirectory:
         self._engine = engine
         self._interval = check_interval_s
         self._checked_at = float("-inf")
-        self._version: str | None = None
+        self._version: int | None = None
         self._laws: dict[str, LawEntry] = {}
         self._by_title: dict[str, list[LawEntry]] = {}
         self._by_abbrev: dict[str, list[LawEntry]] = {}
@@ -111,7 +112,7 @@ class SqlLawDirectory:
     async def refresh(self) -> None:
         """Reload the name index now."""
         async with self._engine.connect() as conn:
-            version = (await conn.execute(text("SELECT value FROM meta WHERE key = 'data_version'"))).scalar()
+            version = await get_data_version(conn)
             rows = (await conn.execute(text("SELECT law_id, title, abbrev, law_type FROM laws"))).all()
         laws: dict[str, LawEntry] = {}
         by_title: dict[str, list[LawEntry]] = {}
@@ -140,7 +141,7 @@ class SqlLawDirectory:
             return
         if self._names is not None:
             async with self._engine.connect() as conn:
-                version = (await conn.execute(text("SELECT value FROM meta WHERE key = 'data_version'"))).scalar()
+                version = await get_data_version(conn)
             if version == self._version:
                 self._checked_at = now
                 return

@@ -15,6 +15,7 @@ from egov_core.ingest._prepare import (
     UNIT_COLUMNS,
     PreparedRevision,
 )
+from egov_core.store.data_version import BUMP_DATA_VERSION_SQL
 
 __all__ = ["publish", "recompute_current_revision", "refresh_all_current_revisions", "write_revision"]
 
@@ -69,11 +70,6 @@ WHERE l.law_id = pick.law_id AND l.current_revision_id IS DISTINCT FROM pick.id
 RETURNING l.law_id
 """
 
-_BUMP = """
-WITH v AS (UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'data_version' RETURNING value)
-SELECT pg_notify('egov_data_version', value), value FROM v
-"""
-
 
 async def _driver(conn: AsyncConnection) -> Any:
     # Import transactions may run longer than an API read and need not wait for fsync: a crash
@@ -111,7 +107,7 @@ async def refresh_all_current_revisions(conn: AsyncConnection) -> list[str]:
 
 async def publish(driver: Any) -> int:
     """Bump data_version and NOTIFY it (delivered when the caller's transaction commits)."""
-    row = await driver.fetchrow(_BUMP)
+    row = await driver.fetchrow(BUMP_DATA_VERSION_SQL)
     return int(row["value"])
 
 

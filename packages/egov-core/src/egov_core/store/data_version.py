@@ -7,10 +7,18 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from egov_core.store.errors import translate_errors
 
-__all__ = ["DATA_VERSION_CHANNEL", "bump_data_version", "get_data_version"]
+__all__ = ["BUMP_DATA_VERSION_SQL", "DATA_VERSION_CHANNEL", "DATA_VERSION_SQL", "bump_data_version", "get_data_version"]
 
 #: The NOTIFY channel that carries each new data_version (delivered when the import commits).
 DATA_VERSION_CHANNEL = "egov_data_version"
+#: The one statement that reads data_version (drivers that bypass SQLAlchemy, like the cache's LISTEN
+#: connection, run it as it is).
+DATA_VERSION_SQL = "SELECT value FROM meta WHERE key = 'data_version'"
+#: The one statement that bumps it and NOTIFYs the new value, in one round trip (``value`` column).
+BUMP_DATA_VERSION_SQL = f"""
+WITH v AS (UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'data_version' RETURNING value)
+SELECT pg_notify('{DATA_VERSION_CHANNEL}', value), value FROM v
+"""
 
 
 async def bump_data_version(conn: AsyncConnection) -> int:
@@ -19,18 +27,13 @@ async def bump_data_version(conn: AsyncConnection) -> int:
     Returns:
         The new data_version.
     """
-    new = (
-        await conn.execute(
-            text("UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'data_version' RETURNING value")
-        )
-    ).scalar_one()
-    await conn.execute(text("SELECT pg_notify(:channel, :value)"), {"channel": DATA_VERSION_CHANNEL, "value": new})
-    return int(new)
+    row = (await conn.execute(text(BUMP_DATA_VERSION_SQL))).one()
+    return int(row.value)
 
 
 async def get_data_version(engine: AsyncEngine | AsyncConnection) -> int:
     """The current data_version."""
-    query = text("SELECT value FROM meta WHERE key = 'data_version'")
+    query = text(DATA_VERSION_SQL)
     with translate_errors():
         if isinstance(engine, AsyncConnection):
             return int((await engine.execute(query)).scalar_one())
