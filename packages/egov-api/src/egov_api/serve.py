@@ -120,7 +120,12 @@ def port_in_use(host: str, port: int) -> bool:
 
 
 def worker_env(settings: EgovSettings, database_url: str) -> dict[str, str]:
-    """Environment for Granian workers: the resolved database URL (embedded or configured)."""
+    """Environment for Granian workers: the resolved database URL (embedded or configured).
+
+    A URL given as a file (``EGOV_DATABASE__URL_FILE``) stays a file: the workers read it themselves, the
+    password never enters their environment, and the settings refuse a URL given both ways.
+    """
     env = dict(os.environ)
-    env["EGOV_DATABASE__URL"] = database_url
+    if not any(key.upper() == "EGOV_DATABASE__URL_FILE" for key in env):
+        env["EGOV_DATABASE__URL"] = database_url
     return env
