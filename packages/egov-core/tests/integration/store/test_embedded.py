@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import psutil  # type: ignore[import-untyped]  # no stubs installed
@@ -24,8 +27,19 @@ def _postgres_processes(data_dir: Path) -> list[psutil.Process]:
     return found
 
 
-async def test_embedded_server_starts_migrates_stores_and_stops(tmp_path: Path) -> None:
-    data_dir = tmp_path / "pg16"
+@pytest.fixture
+def home() -> Iterator[Path]:
+    """A directory of its own, not pytest's tmp_path: run as root, the server runs as a system user of its
+    own, which cannot enter pytest's 0700 base directory."""
+    path = Path(tempfile.mkdtemp(prefix="egov_embedded_"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+async def test_embedded_server_starts_migrates_stores_and_stops(home: Path) -> None:
+    data_dir = home / "pg16"
     settings = EgovSettings(database={"embedded_dir": data_dir})
     async with open_store(settings) as store:
         assert store.embedded is not None
