@@ -127,7 +127,13 @@ def _load_sample(url: str) -> None:
 
 
 @contextlib.contextmanager
-def running_stack(*, workers: int = 2, anonymous_quota: int = 600, idle_timeout_ms: int = 2000) -> Iterator[Stack]:
+def running_stack(
+    *,
+    workers: int = 2,
+    anonymous_quota: int = 600,
+    idle_timeout_ms: int = 2000,
+    extra_env: dict[str, str | None] | None = None,
+) -> Iterator[Stack]:
     """Database (sample corpus) + redis-server + Granian (as ``egov serve`` runs it); torn down after."""
     from egov_api.serve import ServeOptions, granian_command
 
@@ -140,7 +146,8 @@ def running_stack(*, workers: int = 2, anonymous_quota: int = 600, idle_timeout_
             opts = ServeOptions(
                 host="127.0.0.1", port=port, workers=workers, log_level="error", idle_timeout_ms=idle_timeout_ms
             )
-            env = {k: v for k, v in os.environ.items() if not k.startswith(("GRANIAN_", "EGOV_"))} | {
+            env: dict[str, str] = {k: v for k, v in os.environ.items() if not k.startswith(("GRANIAN_", "EGOV_"))}
+            env |= {
                 "EGOV_DATABASE__URL": url,
                 "EGOV_DATABASE__CONNECT_RETRIES": "0",
                 "EGOV_REDIS__URL": redis.url,
@@ -150,6 +157,11 @@ def running_stack(*, workers: int = 2, anonymous_quota: int = 600, idle_timeout_
                 "EGOV_API__TRUSTED_PROXIES": '["127.0.0.1"]',
                 "EGOV_VECTOR__ENABLED": "false",
             }
+            for key, value in (extra_env or {}).items():  # None: leave the variable out
+                if value is None:
+                    env.pop(key, None)
+                else:
+                    env[key] = value
             log = Path(os.environ.get("EGOV_FAULTS_LOG", os.devnull))
             with log.open("ab") as sink:
                 server = subprocess.Popen(granian_command(opts), env=env, cwd=REPO, stdout=sink, stderr=sink)
