@@ -80,3 +80,25 @@ def test_limits_are_checked(http: httpx.Client) -> None:
     r = http.post("/v1/citations", json={"text": "民法第七百九条", "offset": 99})
     assert r.status_code == 422, r.text
     assert r.json()["parameter"] == "offset"
+
+
+def test_pre_amendment_citation_resolves_in_the_stored_older_revision(http: httpx.Client) -> None:
+    # 意匠法 is stored with its revision history: the text before 令和元年法律第三号 (in force from 2020-04-01)
+    # is the revision of 2020-01-01.
+    [old] = _post(http, text="意匠法（令和元年法律第三号による改正前のもの）第二条第一項の「意匠」")["items"]  # type: ignore[misc]
+    res = old["resolution"]
+    assert res["status"] == "historical", res
+    assert res["revision_id"] == "334AC0000000125_20200101_430AC0000000033"
+    assert res["path"] == "MainProvision-Article_2-Paragraph_1"
+    assert res["url"].endswith("?revision=334AC0000000125_20200101_430AC0000000033")
+    [today] = _post(http, text="意匠法第二条第一項")["items"]  # type: ignore[misc]
+    assert today["resolution"]["status"] == "resolved"
+    assert res["text"]
+    assert res["text"] != today["resolution"]["text"]
+
+
+def test_pre_amendment_citation_without_the_old_text_links_the_law_only(http: httpx.Client) -> None:
+    [item] = _post(http, text="民法（平成二十九年法律第四十四号による改正前のもの）第四百十五条")["items"]  # type: ignore[misc]
+    res = item["resolution"]
+    assert (res["status"], res["law_id"], res["path"], res["text"]) == ("historical", MINPO, None, None)
+    assert res["url"] == f"/v1/laws/{MINPO}"

@@ -13,7 +13,12 @@ class CaseLawRef(Model):
     """One part of a decision's 参照法条 and what it resolved to."""
 
     raw: str = Field(examples=["民法709条"])
-    status: str = Field(description="resolved, law_only, not_found, ambiguous or unresolved.")
+    status: str = Field(
+        description=(
+            "resolved (provision in today's text), law_only (a law cited without a provision), historical (a "
+            "superseded text: the law, never today's provision), ambiguous, not_found or unresolved (not yet resolved)."
+        )
+    )
     law_id: str | None = None
     path: str | None = None
     note: str | None = Field(default=None, description="Why it did not resolve (e.g. 旧法).")

@@ -46,9 +46,10 @@ async def resolve_ref_law_part(part: str, directory: LawDirectory) -> LawReferen
     """Resolve one 参照法条 part (``民法709条``, ``憲法25条1項``, ``刑訴法４１１条１号``).
 
     Returns:
-        status ``resolved`` (law and provision), ``law_only`` (a law without article, or a law that is
-        known but whose article is not), ``historical`` (a text before an amendment: the law, and the old
-        revision's provision when stored), ``ambiguous`` or ``not_found`` with a note (旧法, unknown law).
+        One status vocabulary: ``resolved`` (law and provision in today's text), ``law_only`` (a law cited
+        without a provision), ``historical`` (a superseded text: written 「…による改正前のもの」, or a
+        provision or paragraph today's text lacks; the law, plus the old revision's provision when stored,
+        never today's), ``ambiguous``, or ``not_found`` with a note (旧法, unknown law).
     """
     matches = find_citations(part, names=await directory.name_table())
     res = (
@@ -56,6 +57,12 @@ async def resolve_ref_law_part(part: str, directory: LawDirectory) -> LawReferen
         if matches
         else await resolve_citation(part, directory=directory)
     )
+    # A decision cites the text in force when it was decided: a provision today's text lacks (民法634条2項,
+    # gone since 2017) is a superseded one, whether the article is gone or only the paragraph.
+    superseded = res.law_id is not None and res.reason in ("partial", "no_such_provision")
+    if superseded:
+        note = f"{res.note}（判決当時の条文。現行の条文とは異なります）"
+        return LawReference(raw=part, law_id=res.law_id, path=None, status="historical", note=note)
     if res.status is ResolutionStatus.RESOLVED:
         status = "resolved" if res.path else "law_only"
         return LawReference(raw=part, law_id=res.law_id, path=res.path, status=status, note=res.note)
@@ -63,8 +70,7 @@ async def resolve_ref_law_part(part: str, directory: LawDirectory) -> LawReferen
         return LawReference(raw=part, law_id=res.law_id, path=res.path, status="historical", note=res.note)
     if res.status is ResolutionStatus.AMBIGUOUS:
         return LawReference(raw=part, law_id=None, path=None, status="ambiguous", note=res.note)
-    status = "law_only" if res.law_id and res.reason == "no_such_provision" else "not_found"
-    return LawReference(raw=part, law_id=res.law_id, path=None, status=status, note=res.note)
+    return LawReference(raw=part, law_id=res.law_id, path=None, status="not_found", note=res.note)
 
 
 async def resolve_ref_law(ref_law: str | None, directory: LawDirectory) -> list[LawReference]:

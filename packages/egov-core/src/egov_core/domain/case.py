@@ -25,7 +25,8 @@ class LawReference:
         raw: the part as written (``民法709条``).
         law_id: the resolved law, if the law is known.
         path: the resolved provision path, if it resolved to a provision.
-        status: ``resolved`` / ``law_only`` / ``historical`` / ``not_found`` / ``ambiguous``.
+        status: ``resolved`` / ``law_only`` / ``historical`` / ``not_found`` / ``ambiguous`` (see
+            :func:`egov_core.citations.resolve_ref_law_part`), ``unresolved`` before resolution.
         note: why it did not resolve (``旧法``, unknown law …), if it did not.
     """
 
