@@ -7,12 +7,14 @@ store resolves once the law arrives. Parts are matched by ``seq`` (both sides sp
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from dataclasses import replace
+
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.citations.directory import LawDirectory, SqlLawDirectory
 from egov_core.citations.refs import resolve_ref_law_part
 from egov_core.store import bump_data_version, translate_errors
+from egov_core.store.citations import case_law_refs, update_case_law_refs
 
 __all__ = ["resolve_case_refs"]
 
@@ -26,31 +28,14 @@ async def resolve_case_refs(engine: AsyncEngine, directory: LawDirectory | None 
     directory = directory or SqlLawDirectory(engine)
     with translate_errors():
         async with engine.connect() as conn:
-            rows = (
-                await conn.execute(text("SELECT lawsuit_id, seq, raw, law_id, path, status, note FROM case_law_refs"))
-            ).all()
+            rows = await case_law_refs(conn)
         changes = []
-        for lawsuit_id, seq, raw, law_id, path, status, note in rows:
-            ref = await resolve_ref_law_part(raw, directory)
-            if (ref.law_id, ref.path, ref.status, ref.note) != (law_id, path, status, note):
-                changes.append(
-                    {
-                        "id": lawsuit_id,
-                        "seq": seq,
-                        "law": ref.law_id,
-                        "path": ref.path,
-                        "st": ref.status,
-                        "note": ref.note,
-                    }
-                )
+        for row in rows:
+            ref = await resolve_ref_law_part(row.raw, directory)
+            if (ref.law_id, ref.path, ref.status, ref.note) != (row.law_id, row.path, row.status, row.note):
+                changes.append(replace(row, law_id=ref.law_id, path=ref.path, status=ref.status, note=ref.note))
         if changes:
             async with engine.begin() as conn:
-                await conn.execute(
-                    text(
-                        "UPDATE case_law_refs SET law_id = :law, path = :path, status = :st, note = :note "
-                        "WHERE lawsuit_id = :id AND seq = :seq"
-                    ),
-                    changes,
-                )
+                await update_case_law_refs(conn, changes)
                 await bump_data_version(conn)
     return len(changes)

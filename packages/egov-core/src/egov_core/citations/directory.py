@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.citations.names import LawNameTable, default_name_table
+from egov_core.store import citations as repo
 from egov_core.store.data_version import get_data_version
+from egov_core.store.errors import translate_errors
 from egov_core.text.normalize import normalize
 
 __all__ = ["LawDirectory", "LawEntry", "ProvisionInfo", "SqlLawDirectory"]
@@ -89,7 +90,7 @@ _NUMBERED_TITLE = re.compile(r"^.+?号（(.+)）$")
 
 
 class SqlLawDirectory:
-    """:class:`LawDirectory` over the SCHEMA.md tables (``laws``, ``provisions``, ``meta``).
+    """:class:`LawDirectory` over the store (repository :mod:`egov_core.store.citations`).
 
     The law-name index is loaded once and reloaded when ``meta.data_version`` changes (checked at most
     every ``check_interval_s`` seconds, so a lookup costs no extra query in the common case).
@@ -111,21 +112,22 @@ class SqlLawDirectory:
 
     async def refresh(self) -> None:
         """Reload the name index now."""
-        async with self._engine.connect() as conn:
-            version = await get_data_version(conn)
-            rows = (await conn.execute(text("SELECT law_id, title, abbrev, law_type FROM laws"))).all()
+        with translate_errors():
+            async with self._engine.connect() as conn:
+                version = await get_data_version(conn)
+                rows = await repo.law_names(conn)
         laws: dict[str, LawEntry] = {}
         by_title: dict[str, list[LawEntry]] = {}
         by_abbrev: dict[str, list[LawEntry]] = {}
         pairs: list[tuple[str, str]] = []
-        for law_id, title, abbrev, law_type in rows:
-            entry = LawEntry(law_id, title or "", abbrev, law_type)
-            laws[law_id] = entry
+        for row in rows:
+            entry = LawEntry(row.law_id, row.title, row.abbrev, row.law_type)
+            laws[row.law_id] = entry
             by_title.setdefault(normalize(entry.title), []).append(entry)
             if numbered := _NUMBERED_TITLE.match(entry.title):
                 by_title.setdefault(normalize(numbered.group(1)), []).append(entry)
                 pairs.append((entry.title, numbered.group(1)))
-            for a in _ABBREV_SPLIT.split(abbrev or ""):
+            for a in _ABBREV_SPLIT.split(row.abbrev or ""):
                 if a.strip():
                     by_abbrev.setdefault(normalize(a.strip()), []).append(entry)
                     pairs.append((entry.title, a.strip()))
@@ -140,8 +142,7 @@ class SqlLawDirectory:
         if self._names is not None and now - self._checked_at < self._interval:
             return
         if self._names is not None:
-            async with self._engine.connect() as conn:
-                version = await get_data_version(conn)
+            version = await get_data_version(self._engine)
             if version == self._version:
                 self._checked_at = now
                 return
@@ -181,77 +182,32 @@ class SqlLawDirectory:
         """See :meth:`LawDirectory.get_provisions`."""
         if not paths:
             return {}
-        async with self._engine.connect() as conn:
-            rows = await conn.execute(
-                text(
-                    "SELECT p.path, p.kind, p.title, p.caption, p.text FROM provisions p "
-                    "JOIN laws l ON p.revision_id = l.current_revision_id "
-                    "WHERE l.law_id = :law_id AND p.path = ANY(:paths)"
-                ),
-                {"law_id": law_id, "paths": list(paths)},
-            )
-            return {r.path: ProvisionInfo(r.path, r.kind, r.title, r.caption, r.text or "") for r in rows}
+        return await self._provisions(law_id, paths)
 
     async def all_provisions(self, law_id: str) -> dict[str, ProvisionInfo]:
         """Every provision of the law's current revision (for texts that cite one law many times)."""
-        async with self._engine.connect() as conn:
-            rows = await conn.execute(
-                text(
-                    "SELECT p.path, p.kind, p.title, p.caption, p.text FROM provisions p "
-                    "JOIN laws l ON p.revision_id = l.current_revision_id WHERE l.law_id = :law_id"
-                ),
-                {"law_id": law_id},
-            )
-            return {r.path: ProvisionInfo(r.path, r.kind, r.title, r.caption, r.text or "") for r in rows}
+        return await self._provisions(law_id, None)
+
+    async def _provisions(self, law_id: str, paths: Sequence[str] | None) -> dict[str, ProvisionInfo]:
+        with translate_errors():
+            async with self._engine.connect() as conn:
+                rows = await repo.current_provisions(conn, law_id, paths)
+        return {r.path: ProvisionInfo(r.path, r.kind, r.title, r.caption, r.text) for r in rows}
 
     async def provisions_before_amendment(
         self, law_id: str, amendment_law_id: str, paths: Sequence[str]
     ) -> tuple[str, dict[str, ProvisionInfo]] | None:
         """See :meth:`LawDirectory.provisions_before_amendment`."""
-        async with self._engine.connect() as conn:
-            row = (
-                await conn.execute(
-                    text(
-                        "SELECT b.id, b.law_revision_id FROM law_revisions b, "
-                        " (SELECT enforcement_date FROM law_revisions WHERE law_id = :law_id "
-                        "  AND amendment_law_id = :amending ORDER BY enforcement_date LIMIT 1) a "
-                        "WHERE b.law_id = :law_id AND b.enforcement_date < a.enforcement_date "
-                        "ORDER BY b.enforcement_date DESC LIMIT 1"
-                    ),
-                    {"law_id": law_id, "amending": amendment_law_id},
-                )
-            ).first()
-            if row is None:
-                return None
-            rows = await conn.execute(
-                text(
-                    "SELECT path, kind, title, caption, text FROM provisions "
-                    "WHERE revision_id = :rev AND path = ANY(:paths)"
-                ),
-                {"rev": row[0], "paths": list(paths)},
-            )
-            found = {r.path: ProvisionInfo(r.path, r.kind, r.title, r.caption, r.text or "") for r in rows}
-        return str(row[1]), found
+        with translate_errors():
+            async with self._engine.connect() as conn:
+                found = await repo.provisions_before_amendment(conn, law_id, amendment_law_id, paths)
+        if found is None:
+            return None
+        revision_id, rows = found
+        return revision_id, {r.path: ProvisionInfo(r.path, r.kind, r.title, r.caption, r.text) for r in rows}
 
     async def sibling_path(self, law_id: str, path: str, step: int) -> str | None:
         """See :meth:`LawDirectory.sibling_path`."""
-        # Articles are siblings across 章/節 (their paths sit directly under Main/SupplProvision);
-        # anything else is a sibling of the same parent.
-        order = "DESC" if step < 0 else "ASC"
-        cmp = "<" if step < 0 else ">"
-        async with self._engine.connect() as conn:
-            row = (
-                await conn.execute(
-                    text(
-                        "WITH me AS (SELECT p.revision_id, p.kind, p.parent_path, p.position FROM provisions p "
-                        "  JOIN laws l ON p.revision_id = l.current_revision_id "
-                        "  WHERE l.law_id = :law_id AND p.path = :path) "
-                        "SELECT q.path FROM provisions q, me WHERE q.revision_id = me.revision_id "
-                        "AND q.kind = me.kind AND ((me.kind = 'Article' AND split_part(q.path, '-', 1) = :top) "
-                        "  OR (me.kind <> 'Article' AND q.parent_path IS NOT DISTINCT FROM me.parent_path)) "
-                        f"AND q.position {cmp} me.position ORDER BY q.position {order} LIMIT 1"
-                    ),
-                    {"law_id": law_id, "path": path, "top": path.split("-", 1)[0]},
-                )
-            ).first()
-        return None if row is None else str(row[0])
+        with translate_errors():
+            async with self._engine.connect() as conn:
+                return await repo.sibling_provision_path(conn, law_id, path, step)
