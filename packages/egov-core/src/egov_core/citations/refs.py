@@ -61,7 +61,7 @@ async def resolve_ref_law_part(part: str, directory: LawDirectory) -> LawReferen
     # gone since 2017) is a superseded one, whether the article is gone or only the paragraph.
     superseded = res.law_id is not None and res.reason in ("partial", "no_such_provision")
     if superseded:
-        note = f"{res.note}（判決当時の条文。現行の条文とは異なります）"
+        note = f"{part}は現行の{res.title}にない条項です（判決当時の条文。現行の条文とは異なります）"
         return LawReference(raw=part, law_id=res.law_id, path=None, status="historical", note=note)
     if res.status is ResolutionStatus.RESOLVED:
         status = "resolved" if res.path else "law_only"
