@@ -23,6 +23,7 @@ from egov_api.mcp_server import mount_mcp
 from egov_api.metrics import Metrics, MetricsMiddleware
 from egov_api.problems import install_problem_handlers
 from egov_api.query_params import reject_unknown_query
+from egov_api.replica_fallback import ReplicaFallback
 from egov_api.routes import (
     amendments,
     cases,
@@ -40,7 +41,7 @@ from egov_api.vector import mount_vector_routes, start_vector
 from egov_core.cache import DataVersionWatcher, TieredCache, asyncpg_dsn
 from egov_core.citations import SqlLawDirectory
 from egov_core.settings import EgovSettings
-from egov_core.store import Database, open_store
+from egov_core.store import Database, ReplicaSet, open_store
 from egov_core.text.snippets import warm_up as snippets_warm_up
 
 log = logging.getLogger("egov.api")
@@ -109,7 +110,12 @@ def build_fastapi(settings: EgovSettings, *, edge: Edge | None = None) -> tuple[
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             store = await stack.enter_async_context(open_store(settings, run_migrations=False))
-            state.database = Database(store.engine)
+            # Read replicas (EGOV_DATABASE__READ_URL) serve a read only once they have replayed the data
+            # version the cache keys with: the watcher's, read from the primary (egov_core.store.replicas).
+            replicas = ReplicaSet.from_settings(settings, required=lambda: watcher.current)
+            if replicas is not None:
+                stack.push_async_callback(replicas.dispose)
+            state.database = Database(store.engine, replicas=replicas)
             state.store = store
             metrics.bind_engine(store.engine)
             state.directory = SqlLawDirectory(state.database.read_engine)
@@ -154,6 +160,8 @@ def build_fastapi(settings: EgovSettings, *, edge: Edge | None = None) -> tuple[
     app.add_middleware(WorkBudget, budget_s=api.work_budget_s, concurrency=api.heavy_concurrency)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(BodySizeLimit, max_bytes=settings.api.max_body_bytes)
+    if settings.database.read_url:
+        app.add_middleware(ReplicaFallback)
     return app, cache
 
 

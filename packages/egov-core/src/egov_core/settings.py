@@ -9,10 +9,13 @@ pass their own.
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, SecretStr
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 from egov_core.settings_files import FileVariablesSource
 from egov_core.vector_settings import VectorSettings
@@ -34,6 +37,35 @@ class DatabaseSettings(BaseModel):
     statement_timeout_ms: int = Field(default=10_000, ge=100, description="Per-statement limit for API reads.")
     connect_timeout_s: float = Field(default=10.0, gt=0)
     connect_retries: int = Field(default=30, ge=0, description="Start-up retries while the database comes up.")
+    # NoDecode: the validator below reads the raw string (JSON lists included), not pydantic-settings' JSON-only parse.
+    read_url: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list,
+        max_length=16,
+        description=(
+            "Read replicas (streaming standbys of ``url``) for the API's reads: one URL, several separated by spaces"
+            " or commas, or a JSON list. Imports, sync, migrations and API-key lookups always use ``url``. Empty: every"
+            " read goes to ``url``."
+        ),
+    )
+    read_pool_size: int = Field(default=5, ge=1, le=200, description="Pooled connections per read replica.")
+    read_max_overflow: int = Field(default=5, ge=0, le=200, description="Extra connections per read replica.")
+    read_connect_timeout_s: float = Field(
+        default=2.0, gt=0, description="A replica that does not accept a connection within this long is skipped."
+    )
+    read_retry_s: float = Field(
+        default=5.0, gt=0, description="How long a replica that failed is skipped before one read tries it again."
+    )
+
+    @field_validator("read_url", mode="before")
+    @classmethod
+    def _split_read_urls(cls, value: Any) -> Any:
+        """``EGOV_DATABASE__READ_URL`` may hold several URLs separated by spaces or commas (a comma inside a
+        libpq multi-host URL, ``postgresql://a,b/db``, is kept: only a comma before a new scheme separates)."""
+        if isinstance(value, str):
+            if value.lstrip().startswith("["):
+                return json.loads(value)
+            return [part for part in re.split(r"\s+|,(?=\s*postgres)", value.strip()) if part]
+        return value
 
 
 class RedisSettings(BaseModel):

@@ -2,7 +2,8 @@
 
 PostgreSQL through SQLAlchemy 2 (async, asyncpg), Alembic migrations, the embedded default.
 :class:`Database` owns the engine and hands out connections (``read()``, ``write()``, ``maintenance()``);
-the repositories are plain async functions over a connection, returning immutable rows (``laws``,
+with read replicas configured, ``read()`` is served by one of them (:mod:`egov_core.store.replicas`); the
+repositories are plain async functions over a connection, returning immutable rows (``laws``,
 ``provisions``, ``cases``, ``compat``). :func:`translate_error` and :data:`DRIVER_ERRORS` let the API's one
 error boundary translate a driver error that escaped anyway, without importing the driver.
 
@@ -58,6 +59,7 @@ from egov_core.store.provisions import (
     get_subtree,
     get_toc,
 )
+from egov_core.store.replicas import ReadScope, Replica, ReplicaSet, read_scope
 
 __all__ = [
     "CORE_READS",
@@ -78,6 +80,9 @@ __all__ = [
     "LawRow",
     "ProvisionRow",
     "ProvisionText",
+    "ReadScope",
+    "Replica",
+    "ReplicaSet",
     "RevisionRow",
     "SqlCoreReads",
     "Store",
@@ -113,6 +118,7 @@ __all__ = [
     "migrate",
     "normalize_url",
     "open_store",
+    "read_scope",
     "resolve_revision",
     "revision_tree",
     "revisions_in_force",

@@ -100,8 +100,8 @@ async def create_api_key(database: Database, name: str, *, quota: int | None = N
 
 
 async def find_api_key(database: Database, key_id: str) -> ApiKey | None:
-    """The key with this id, revoked or not, or None."""
-    async with database.read() as conn:
+    """The key with this id, revoked or not, or None (from the primary: a revocation counts at once)."""
+    async with database.read(primary=True) as conn:
         row = (await conn.execute(select(api_keys).where(api_keys.c.key_id == key_id))).first()
     return _row(row) if row is not None else None
 

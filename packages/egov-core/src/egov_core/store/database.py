@@ -8,6 +8,7 @@ and :class:`~egov_core.errors.StorageError` when a statement failed, never a dri
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TypeAlias
@@ -15,7 +16,9 @@ from typing import TypeAlias
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from egov_core.store.errors import translate_errors
+from egov_core.errors import StorageError, StorageUnavailableError
+from egov_core.store.errors import DRIVER_ERRORS, translate_error, translate_errors
+from egov_core.store.replicas import ReplicaSet, current_scope, is_replica_trouble
 
 __all__ = ["Connection", "Database", "Engine"]
 
@@ -42,9 +45,15 @@ class Database:
         engine: the async engine (its pool is shared by every mode below).
     """
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        """Wrap ``engine`` (the Database disposes of it in :meth:`dispose`)."""
+    def __init__(self, engine: AsyncEngine, *, replicas: ReplicaSet | None = None) -> None:
+        """Wrap ``engine`` (the Database disposes of it in :meth:`dispose`).
+
+        Args:
+            engine: the primary: every write, and every read when there are no replicas.
+            replicas: read replicas for :meth:`read` (see :mod:`egov_core.store.replicas`); disposed with it.
+        """
         self.engine = engine
+        self.replicas = replicas
         # Reads run in autocommit: under READ COMMITTED every statement takes its own snapshot anyway, so
         # a BEGIN / ROLLBACK around each request would only cost two round trips. Same pool, no new engine.
         self._read_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
@@ -55,13 +64,47 @@ class Database:
         return self._read_engine
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[AsyncConnection]:
+    async def read(self, *, primary: bool = False) -> AsyncIterator[AsyncConnection]:
         """A connection for reads (autocommit: one snapshot per statement).
 
+        With replicas, a replica that is up and has replayed the required data_version serves it, else the
+        primary (see :mod:`egov_core.store.replicas`); a replica failing at checkout is skipped unseen.
+
+        Args:
+            primary: read from the primary even when replicas are configured (reads that must see the latest
+                commit: API keys, so a revoked key stops working at once).
+
         Raises:
-            StorageUnavailableError: the database cannot be reached (also when it goes away mid-block).
+            StorageUnavailableError: the database cannot be reached (also when it goes away mid-block, or when
+                the replica serving the block failed: then the current ReadScope notes it, for a retry).
             StorageError: a statement failed.
         """
+        scope = current_scope()
+        if self.replicas is not None and not primary and not (scope is not None and scope.primary_only):
+            chosen = await self.replicas.connect()
+            if chosen is not None:
+                replica, conn = chosen
+                try:
+                    yield conn
+                except Exception as error:
+                    # A repository may have translated the driver error already: judge its cause then.
+                    driver = error if isinstance(error, DRIVER_ERRORS) else _driver_cause(error)
+                    if driver is not None and is_replica_trouble(driver):
+                        self.replicas.failed(replica, driver)
+                        if scope is not None:
+                            scope.replica_failed = True
+                        raise StorageUnavailableError(
+                            f"read replica {replica.name} failed: {_first_line(driver)}"
+                        ) from driver
+                    if isinstance(error, DRIVER_ERRORS):
+                        raise translate_error(error) from error
+                    raise
+                else:
+                    self.replicas.recovered(replica)
+                finally:
+                    with contextlib.suppress(*DRIVER_ERRORS):
+                        await conn.close()
+                return
         with translate_errors():
             async with self._read_engine.connect() as conn:
                 yield conn
@@ -100,5 +143,16 @@ class Database:
             await conn.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
-        """Close every pooled connection (the Database can still be used; it reconnects)."""
+        """Close every pooled connection, the replicas' too (the Database can still be used; it reconnects)."""
         await self.engine.dispose()
+        if self.replicas is not None:
+            await self.replicas.dispose()
+
+
+def _driver_cause(error: BaseException) -> BaseException | None:
+    cause = error.__cause__
+    return cause if isinstance(error, StorageError) and isinstance(cause, DRIVER_ERRORS) else None
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).splitlines()[0][:200] if str(error) else type(error).__name__

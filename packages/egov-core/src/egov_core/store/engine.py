@@ -34,12 +34,14 @@ def normalize_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def create_engine(settings: EgovSettings, *, url: str | None = None) -> AsyncEngine:
+def create_engine(settings: EgovSettings, *, url: str | None = None, replica: bool = False) -> AsyncEngine:
     """An async engine (asyncpg) configured from ``settings.database``.
 
     Args:
         settings: pool size/overflow, statement timeout and connect timeout come from ``settings.database``.
         url: overrides ``settings.database.url`` (the embedded server passes its own).
+        replica: an engine on a read replica: the ``read_*`` pool bounds and connect timeout, and
+            ``application_name`` ``egov-read`` (so an operator tells them apart in ``pg_stat_activity``).
 
     Raises:
         StorageUnavailableError: no URL given or configured.
@@ -50,16 +52,18 @@ def create_engine(settings: EgovSettings, *, url: str | None = None) -> AsyncEng
         raise StorageUnavailableError("no database URL configured (EGOV_DATABASE__URL); use open_store() for embedded")
     engine = create_async_engine(
         normalize_url(raw),
-        pool_size=db.pool_size,
-        max_overflow=db.max_overflow,
+        pool_size=db.read_pool_size if replica else db.pool_size,
+        max_overflow=db.read_max_overflow if replica else db.max_overflow,
         # No pool_pre_ping: it costs BEGIN + ping + ROLLBACK (three round trips) on every checkout, more
         # than a whole cached read. A closed socket is caught for free on checkout instead (below).
         pool_recycle=1800,
+        # A replica whose pool is exhausted is passed over for the next one (or the primary) soon, not waited on.
+        pool_timeout=db.read_connect_timeout_s if replica else 30.0,
         connect_args={
-            "timeout": db.connect_timeout_s,
+            "timeout": db.read_connect_timeout_s if replica else db.connect_timeout_s,
             "server_settings": {
                 "statement_timeout": str(db.statement_timeout_ms),
-                "application_name": "egov",
+                "application_name": "egov-read" if replica else "egov",
             },
         },
     )

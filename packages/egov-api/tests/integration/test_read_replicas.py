@@ -1,0 +1,283 @@
+"""Read replicas against a real streaming standby: reads routed, a lagging replica serves no stale body under
+a new ETag, a replica stopped or cut under load costs no 5xx.
+
+A throwaway primary cluster (wal_level=replica is PostgreSQL's default; initdb's pg_hba lets local
+replication in) and a hot standby made from it with ``pg_basebackup -R`` on another free port, both private
+to this module; the app runs in process (the server is not the point). 334AC0000000121 has two revisions in
+the shared data: the first is imported before the standby is made, the second is published while the
+standby's replay is paused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
+import httpx
+import pytest
+from egov_api_testsupport import in_process_client
+from egov_testsupport import ThrowawayCluster, free_port, libpq, shared_data_dir
+
+from egov_api.app import create_app
+from egov_core.settings import EgovSettings
+from egov_core.store import ReplicaSet, create_engine, migrate
+
+pytestmark = pytest.mark.integration
+
+LAW = "334AC0000000121"
+OLD = "334AC0000000121_20150801_000000000000000"
+NEW = "334AC0000000121_20260524_504AC0000000048"
+
+
+def _revision_file(revision_id: str) -> Path:
+    path: Path = shared_data_dir() / "laws" / "revisions" / LAW / revision_id / f"{revision_id}.xml"
+    if not path.is_file():
+        pytest.skip(f"shared data not found at {path} (set EGOV_SHARED_DATA)")
+    return path
+
+
+def _as_postgres() -> list[str]:
+    return ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+
+@dataclass
+class Standby:
+    """A hot standby of ``primary`` made with pg_basebackup (streaming, standby.signal + primary_conninfo)."""
+
+    primary: ThrowawayCluster
+
+    def __post_init__(self) -> None:
+        self.data = self.primary.root / "standby"
+        self.data.mkdir(mode=0o700)
+        if os.geteuid() == 0:
+            shutil.chown(self.data, "postgres")
+        self.port = free_port()
+        subprocess.run(
+            [
+                *_as_postgres(),
+                *("pg_basebackup", "-h", "127.0.0.1", "-p", str(self.primary.port), "-U", "postgres"),
+                *("-D", str(self.data), "-R", "-X", "stream", "--no-sync", "-c", "fast"),
+            ],
+            check=True,
+            capture_output=True,
+        )
+
+    @property
+    def url(self) -> str:
+        """The asyncpg URL of its ``postgres`` database."""
+        return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def start(self) -> None:
+        """Start it and wait until it accepts (read-only) connections."""
+        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off"
+        subprocess.run(
+            [
+                *_as_postgres(),
+                *("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.data / "server.log"), "-w", "start"),
+            ],
+            check=True,
+            capture_output=True,
+        )
+
+    def stop(self) -> None:
+        """Stop it at once (every client connection cut, as in a crash)."""
+        subprocess.run(
+            [*_as_postgres(), "pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop"],
+            check=False,
+            capture_output=True,
+        )
+
+
+@dataclass
+class Replication:
+    primary: ThrowawayCluster
+    standby: Standby
+
+
+async def _import(url: str, revision_id: str) -> None:
+    from egov_core.ingest import ingest_laws
+
+    engine = create_engine(EgovSettings(database={"url": url}))
+    try:
+        summary = await ingest_laws(engine, [_revision_file(revision_id)], workers=1)
+        assert not summary.failed, summary.failed
+    finally:
+        await engine.dispose()
+
+
+async def _data_version(url: str) -> int:
+    conn = await asyncpg.connect(libpq(url))
+    try:
+        return int(await conn.fetchval("SELECT value FROM meta WHERE key = 'data_version'"))
+    finally:
+        await conn.close()
+
+
+async def _until(check: object, what: str, timeout_s: float = 15.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while not await check():  # type: ignore[operator]
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+async def replication() -> AsyncIterator[Replication]:
+    """A primary holding the first revision of LAW and a streaming hot standby of it (both removed at the end)."""
+    _revision_file(OLD)
+    primary = await asyncio.to_thread(ThrowawayCluster)
+    try:
+        await asyncio.to_thread(primary.start)
+        await migrate(primary.url)
+        await _import(primary.url, OLD)
+        standby = await asyncio.to_thread(Standby, primary)
+        await asyncio.to_thread(standby.start)
+        yield Replication(primary, standby)
+        await asyncio.to_thread(standby.stop)
+    finally:
+        await asyncio.to_thread(primary.remove)
+
+
+def _settings(replication: Replication, *, cache: bool) -> EgovSettings:
+    return EgovSettings(
+        database={
+            "url": replication.primary.url,
+            "read_url": replication.standby.url,
+            "connect_retries": 0,
+            "read_retry_s": 0.3,
+            "read_pool_size": 2,
+            "read_max_overflow": 2,
+        },
+        cache={"enabled": cache, "version_poll_s": 0.1},
+    )
+
+
+def _replicas(client: httpx.AsyncClient) -> ReplicaSet:
+    transport = client._transport
+    assert isinstance(transport, httpx.ASGITransport)
+    database = transport.app.state.egov.database  # type: ignore[attr-defined]
+    assert database is not None
+    assert database.replicas is not None
+    replicas: ReplicaSet = database.replicas
+    return replicas
+
+
+async def _egov_read_backends(url: str) -> int:
+    conn = await asyncpg.connect(libpq(url))
+    try:
+        return int(await conn.fetchval("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'egov-read'"))
+    finally:
+        await conn.close()
+
+
+async def test_reads_routed_and_a_lagging_replica_serves_no_stale_body(replication: Replication) -> None:
+    standby_admin = await asyncpg.connect(libpq(replication.standby.url))
+    try:
+        async with in_process_client(create_app(_settings(replication, cache=True))) as client:
+            replicas = _replicas(client)
+            [replica] = replicas.replicas
+            first = await client.get(f"/v1/laws/{LAW}")
+            assert first.status_code == 200, first.text
+            assert first.json()["revision"]["law_revision_id"] == OLD
+            assert replica.reads >= 1
+            # The read came from the standby's own backends, not the primary's (egov-read is the replica pool).
+            assert await _egov_read_backends(replication.standby.url) >= 1
+            assert await _egov_read_backends(replication.primary.url) == 0
+
+            # Replay paused: the standby keeps the old revision while the primary publishes the new one.
+            await standby_admin.execute("SELECT pg_wal_replay_pause()")
+            before = await _data_version(replication.primary.url)
+            await _import(replication.primary.url, NEW)
+            published = await _data_version(replication.primary.url)
+            assert published > before
+            assert await _data_version(replication.standby.url) == before  # really lagging
+            state = client._transport.app.state.egov
+
+            async def watcher_caught_up() -> bool:
+                return bool(state.cache.data_version == published)
+
+            await _until(watcher_caught_up, "the app to learn the new data_version")
+            behind = replica.behind
+            answers = await asyncio.gather(*(client.get(f"/v1/laws/{LAW}") for _ in range(8)))
+            for r in answers:
+                assert r.status_code == 200, r.text
+                assert r.json()["revision"]["law_revision_id"] == NEW, "stale body served"
+                assert r.headers["etag"] != first.headers["etag"]
+            assert replica.behind > behind, "the lagging replica was not skipped"
+            # A revalidation with the old ETag is not answered 304: the old body is not current any more.
+            again = await client.get(f"/v1/laws/{LAW}", headers={"if-none-match": first.headers["etag"]})
+            assert again.status_code == 200
+
+            # Replay resumed: once the standby has the new data_version it serves reads again.
+            await standby_admin.execute("SELECT pg_wal_replay_resume()")
+
+            async def standby_caught_up() -> bool:
+                return await _data_version(replication.standby.url) == published
+
+            await _until(standby_caught_up, "the standby to replay the publish")
+            reads = replica.reads
+            toc = await client.get(f"/v1/laws/{LAW}/toc")
+            assert toc.status_code == 200, toc.text
+            assert replica.reads > reads
+    finally:
+        await standby_admin.execute("SELECT pg_wal_replay_resume()")
+        await standby_admin.close()
+
+
+async def test_replica_stopped_under_load_costs_no_5xx(replication: Replication) -> None:
+    app = create_app(_settings(replication, cache=False))
+    async with in_process_client(app) as client:
+        replicas = _replicas(client)
+        [replica] = replicas.replicas
+        paths = [f"/v1/laws/{LAW}/articles/{n}" for n in range(1, 25)] + [f"/v1/laws/{LAW}", f"/v1/laws/{LAW}/toc"]
+        warm = await client.get(f"/v1/laws/{LAW}")
+        assert warm.status_code == 200
+        assert replica.reads >= 1
+
+        # Backends cut under the pool: the next reads find dead connections, and still answer.
+        conn = await asyncpg.connect(libpq(replication.standby.url))
+        try:
+            await conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'egov-read'"
+            )
+        finally:
+            await conn.close()
+        statuses = [r.status_code for r in await asyncio.gather(*(client.get(p) for p in paths))]
+        assert max(statuses) < 500, statuses
+
+        # The standby stopped while requests are in flight: every one answers, from the primary if need be.
+        async def load(rounds: int) -> list[int]:
+            out: list[int] = []
+            for _ in range(rounds):
+                out += [r.status_code for r in await asyncio.gather(*(client.get(p) for p in paths))]
+            return out
+
+        loaded = asyncio.create_task(load(6))
+        await asyncio.sleep(0.05)
+        await asyncio.to_thread(replication.standby.stop)
+        statuses = await loaded
+        statuses += await load(2)
+        assert max(statuses) < 500, sorted(set(statuses))
+        assert 200 in statuses
+        assert replica.failures >= 1
+        assert replica.down_until > 0
+
+        # Back up: after read_retry_s one read tries it again, and it serves reads once more.
+        await asyncio.to_thread(replication.standby.start)
+        reads = replica.reads
+
+        async def replica_serves() -> bool:
+            assert (await client.get(f"/v1/laws/{LAW}/toc")).status_code == 200
+            return replica.reads > reads
+
+        await _until(replica_serves, "the restarted replica to serve reads again")
+
+
+def test_no_replica_configured_means_no_replica_set() -> None:
+    assert ReplicaSet.from_settings(EgovSettings(), required=lambda: 0) is None
