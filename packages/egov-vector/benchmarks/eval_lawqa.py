@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.errors import InvalidQueryError
 from egov_core.search import (
+    BM25Weights,
     FusionWeights,
     ProvisionFilter,
     SearchMode,
@@ -269,9 +270,33 @@ async def evaluate(args: argparse.Namespace) -> dict[str, Any]:
         print(f"backfill: {summary}", file=sys.stderr)
         retriever = VectorRetriever(embedder)
 
-        def pipe(*, keyword: float = 1.0, named_law: float = 1.0) -> SearchPipeline:
-            weights = FusionWeights(keyword=keyword, named_law=named_law)
-            return SearchPipeline(engine, retriever=retriever, weights=weights)
+        def pipe(
+            *,
+            keyword: float = 1.0,
+            named_law: float = 1.0,
+            citations: float = 1.0,
+            rerank: float = 0.0,
+            bm25: BM25Weights | None = None,
+        ) -> SearchPipeline:
+            weights = FusionWeights(keyword=keyword, named_law=named_law, citations=citations, rerank=rerank)
+            return SearchPipeline(engine, retriever=retriever, weights=weights, bm25=bm25)
+
+        ranked, hybrid = SearchMode.RANKED, SearchMode.HYBRID
+        levers: dict[str, Callable[[Question], Awaitable[Ranked]]] = {
+            "ranked (no citation ranking)": pipeline_ranked(pipe(citations=0), ranked, within),
+            "ranked (no named-law ranking)": pipeline_ranked(pipe(named_law=0), ranked, within),
+            **{
+                f"ranked (caption weight {w})": pipeline_ranked(pipe(bm25=BM25Weights(caption=w)), ranked, within)
+                for w in (0.5, 1.0)
+            },
+            **{
+                f"ranked (piece weight {w})": pipeline_ranked(pipe(bm25=BM25Weights(piece=w)), ranked, within)
+                for w in (0.5, 0.25)
+            },
+            "hybrid (no citation ranking)": pipeline_ranked(pipe(citations=0), hybrid, within),
+            "hybrid (rerank top 20)": pipeline_ranked(pipe(rerank=1.0), hybrid, within),
+            "hybrid (caption weight 0.5)": pipeline_ranked(pipe(bm25=BM25Weights(caption=0.5)), hybrid, within),
+        }
 
         all_methods: dict[str, Callable[[Question], Awaitable[Ranked]]] = {
             "keyword (full corpus)": lambda q: keyword_ranked(engine, q.query, None),
@@ -293,6 +318,8 @@ async def evaluate(args: argparse.Namespace) -> dict[str, Any]:
                 if w != 1.0
             },
         }
+        if args.levers:
+            all_methods.update(levers)
         if full:  # the scoped variants are the full-corpus ones
             for name in ("keyword (full corpus)", "lexical (full corpus)", "ranked (full corpus)"):
                 del all_methods[name]
@@ -367,6 +394,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--named-law-weights", type=float, nargs="*", default=[], help="extra hybrid variants (0: no named-law term)"
     )
     parser.add_argument("--methods", nargs="*", default=[], help="only these (keyword, lexical, semantic, hybrid)")
+    parser.add_argument("--levers", action="store_true", help="also each quality lever on / off (ranked, hybrid)")
     parser.add_argument("--out", help="write the report as JSON here")
     args = parser.parse_args(argv)
     data = shared_data()

@@ -5,7 +5,7 @@ tsvectors), the provisions a query cites, the laws it names, and — plugged in 
 :class:`Retriever` of nearest chunks; fused by reciprocal rank in :class:`SearchPipeline`.
 """
 
-from egov_core.search.bm25 import search_bm25, search_cases_bm25
+from egov_core.search.bm25 import BM25Weights, search_bm25, search_cases_bm25
 from egov_core.search.cases import search_cases, search_cases_parsed
 from egov_core.search.fusion import DEFAULT_RRF_K, FusionWeights, favour_named_laws, fuse, rrf
 from egov_core.search.keyword import RANK_CANDIDATES, search_parsed, search_provisions
@@ -33,6 +33,7 @@ __all__ = [
     "AUTO_MIN_HITS",
     "DEFAULT_RRF_K",
     "RANK_CANDIDATES",
+    "BM25Weights",
     "CaseFilter",
     "CaseHit",
     "CasePage",

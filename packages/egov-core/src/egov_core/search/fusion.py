@@ -35,12 +35,18 @@ class FusionWeights:
         keyword: the lexical ranking (Boolean keyword or BM25).
         semantic: vector retrieval.
         named_law: the ranking of the hits of the laws the query names.
+        citations: > 0: the provisions the query cites are lifted to the top (0: they are not).
+        rerank: the Full edition's re-ranking of the fused top ``rerank_depth`` by the similarity of each
+            unit's best chunk to the query, as one more ranking (0: off).
     """
 
     k: int = DEFAULT_RRF_K
     keyword: float = 1.0
     semantic: float = 1.0
     named_law: float = 1.0
+    citations: float = 1.0
+    rerank: float = 0.0
+    rerank_depth: int = 20
 
 
 def rrf(ranks: Sequence[int | None], k: int, weights: Sequence[float] | None = None) -> float:

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from egov_core.citations import LawDirectory, find_law_names, laws_named
 from egov_core.errors import InvalidQueryError
 from egov_core.search._sql import check_page, connection
-from egov_core.search.bm25 import search_bm25, search_cases_bm25
+from egov_core.search.bm25 import BM25Weights, search_bm25, search_cases_bm25
 from egov_core.search.cases import search_cases_parsed
 from egov_core.search.fusion import FusionWeights, case_key, favour_named_laws, fuse, hit_key
 from egov_core.search.keyword import search_parsed
@@ -86,6 +86,7 @@ class SearchPipeline:
         directory: law lookup for citations and law names (default: one per engine).
         retriever: vector retrieval (Full edition); without it ``semantic`` and ``hybrid`` are refused.
         weights: RRF constant and ranking weights.
+        bm25: extra weights of BM25 words (caption, pieces of long runs).
         candidates: hits each ranking contributes to a fusion.
     """
 
@@ -96,8 +97,10 @@ class SearchPipeline:
         directory: LawDirectory | None = None,
         retriever: Retriever | None = None,
         weights: FusionWeights | None = None,
+        bm25: BM25Weights | None = None,
         candidates: int = MAX_CANDIDATES,
     ) -> None:
+        self.bm25 = bm25 or BM25Weights()
         self.engine = engine
         self.directory = directory or directory_for(engine)
         self.retriever = retriever
@@ -206,7 +209,9 @@ class SearchPipeline:
             if request.provisions.law_ids is not None:
                 named &= set(request.provisions.law_ids)
             hits = favour_named_laws(hits, named, self.weights)
-        if cited.resolutions and request.offset == 0:
+        if retriever is not None and self.weights.rerank > 0 and hits:
+            hits = await self._rerank(retriever, request.query, hits)
+        if cited.resolutions and request.offset == 0 and self.weights.citations > 0:
             hits = lift_cited(
                 hits, await cited_units(self.engine, cited.resolutions, terms, filters=request.provisions)
             )
@@ -220,6 +225,25 @@ class SearchPipeline:
             mode=SearchMode.HYBRID if retriever is not None else SearchMode.RANKED,
             model_id=retriever.model_id if retriever is not None else None,
         )
+
+    async def _rerank(self, retriever: Retriever, query: str, hits: list[Hit]) -> list[Hit]:
+        """The fused top ``rerank_depth`` re-scored with their rank by similarity to the query as one more
+        RRF term (units the lexical side alone found get a semantic score this way)."""
+        depth = self.weights.rerank_depth
+        top = hits[:depth]
+        sims = await retriever.similarities(self.engine, query, [h.key for h in top])
+        order = sorted((k for k in sims), key=lambda k: -sims[k])
+        rank = {k: i for i, k in enumerate(order, 1)}
+        rescored = []
+        for h in top:
+            r = rank.get(h.key)
+            if r is None or h.fusion is None:
+                rescored.append(h)
+                continue
+            score = h.score + self.weights.rerank / (self.weights.k + r)
+            rescored.append(replace(h, score=score, fusion=replace(h.fusion, rrf_score=score)))
+        rescored.sort(key=lambda h: (-h.score, hit_key(h)))
+        return [*rescored, *hits[depth:]]
 
     async def _lexical(
         self, rest: str, request: SearchRequest, depth: int, *, boolean_keywords: bool
@@ -237,7 +261,9 @@ class SearchPipeline:
             page = await search_parsed(self.engine, parsed, filters=request.provisions, limit=depth, snippets=False)
             return list(page.hits), page.terms
         words = ranked_terms(await self._without_law_names(rest)) or ranked_terms(rest)
-        hits = await search_bm25(self.engine, words, filters=request.provisions, limit=depth, snippets=False)
+        hits = await search_bm25(
+            self.engine, words, filters=request.provisions, limit=depth, snippets=False, weights=self.bm25
+        )
         return hits, tuple(words)
 
     async def _without_law_names(self, text: str) -> str:

@@ -35,6 +35,13 @@ class Retriever(Protocol):
         """
         ...
 
+    async def similarities(
+        self, engine: AsyncEngine, query: str, keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], float]:
+        """Cosine similarity of ``query`` to the best chunk of each unit in ``keys`` ((law_id, path));
+        units without vectors are left out."""
+        ...
+
     async def nearest_cases(
         self, engine: AsyncEngine, query: str, *, filters: CaseFilter, decisions: int, terms: Sequence[str]
     ) -> list[CaseHit]:

@@ -321,20 +321,28 @@ async def bm25_units(
     limit: int,
     k1: float,
     b: float,
+    words: Sequence[str] = (),
+    caption_weight: float = 0.0,
 ) -> list[UnitRow]:
     """Units ranked by ``Σ weight`` of the tsqueries they match, BM25-normalised by length, times the priors.
 
-    Scored on the index and fixed-width columns only: the unit's length is the low 28 bits of ``prior``
-    (so no text is read, nor decompressed, for the thousands of units the words match); the page's rows
-    are read afterwards.
+    Scored on the index and short columns only: the unit's length is the low 28 bits of ``prior`` (so no
+    text is read, nor decompressed, for the thousands of units the words match); the page's rows are read
+    afterwards. With ``caption_weight``, a word (``words``, one per tsquery) that is in the unit's 見出し
+    counts that much more again: a caption names what the article is about.
     """
+    caption = (
+        f" + {float(caption_weight)} * sum(CASE WHEN strpos(su.caption, t.word) > 0 THEN t.w ELSE 0 END)"
+        if caption_weight and words
+        else ""
+    )
     sql = f"""
         WITH scored AS (
             SELECT su.id,
-                   sum(t.w) * {k1 + 1}
-                   / (1 + {k1} * (1 - {b} + {b} * (su.prior & {PRIOR_LENGTH_MASK}) / :avg))
+                   (sum(t.w) * {k1 + 1}
+                   / (1 + {k1} * (1 - {b} + {b} * (su.prior & {PRIOR_LENGTH_MASK}) / :avg)){caption})
                    * {_TYPE_WEIGHT} * {_SUPPL_WEIGHT} AS score
-            FROM unnest(CAST(:qs AS text[]), CAST(:ws AS float8[])) AS t(q, w)
+            FROM unnest(CAST(:qs AS text[]), CAST(:ws AS float8[]), CAST(:words AS text[])) AS t(q, w, word)
             JOIN search_units su ON su.tokens @@ CAST(t.q AS tsquery)
             WHERE TRUE{_and(conditions)}
             GROUP BY su.id
@@ -345,7 +353,13 @@ async def bm25_units(
         FROM scored s JOIN search_units su ON su.id = s.id JOIN laws l ON l.law_id = su.law_id
         ORDER BY s.score DESC, su.id
     """
-    params = {"qs": list(tsqueries), "ws": list(weights), "avg": avg_length, "limit": limit}
+    params = {
+        "qs": list(tsqueries),
+        "ws": list(weights),
+        "words": list(words) or [""] * len(tsqueries),
+        "avg": avg_length,
+        "limit": limit,
+    }
     return [_unit(r) for r in await conn.execute(text(sql), params)]
 
 

@@ -215,6 +215,30 @@ class VectorRetriever:
             )
         return hits
 
+    async def similarities(
+        self, engine: AsyncEngine, query: str, keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], float]:
+        """Cosine similarity of ``query`` to the best current chunk of each unit in ``keys`` (read exactly, by
+        law id and unit path: a few dozen rows, no index walk)."""
+        if not keys:
+            return {}
+        vector = await self.embed_query(query)
+        dim = int(self.embedder.dimension)
+        sql = f"""
+            SELECT vc.law_id, vc.unit_path,
+                   max(1 - (vc.embedding::vector({dim}) <=> CAST(:qv AS vector({dim})))) AS similarity
+            FROM vector_chunks vc
+            JOIN unnest(CAST(:laws AS text[]), CAST(:paths AS text[])) AS k(law_id, unit_path)
+              ON vc.law_id = k.law_id AND vc.unit_path = k.unit_path
+            WHERE vc.model_id = {sql_literal(self.embedder.model_id)} AND vc.source_kind = 'law' AND vc.is_current
+            GROUP BY vc.law_id, vc.unit_path
+        """
+        params = {"qv": vector_literal(vector), "laws": [k[0] for k in keys], "paths": [k[1] for k in keys]}
+        with translate_errors():
+            async with engine.connect() as conn:
+                rows = await conn.execute(text(sql), params)
+                return {(r.law_id, r.unit_path): float(r.similarity) for r in rows}
+
     async def nearest_cases(
         self, engine: AsyncEngine, query: str, *, filters: CaseFilter, decisions: int, terms: Sequence[str]
     ) -> list[CaseHit]:
