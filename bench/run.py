@@ -145,6 +145,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     )
                 )
                 result["quality"]["hnsw"] = hnsw
+    if args.search_store:
+        from bench.search_latency import measure
+
+        _log(f"search modes in process over {args.search_store}")
+        result["search_latency"] = asyncio.run(
+            measure(args.search_store, args.search_embedder, rounds=prof["rounds"], questions=40)
+        )
     result["seconds"] = round(time.monotonic() - t0, 1)
     result["environment"]["load_avg_end"] = os.getloadavg()
     return result
@@ -201,6 +208,13 @@ def main(argv: list[str] | None = None) -> Path:
         type=int,
         help="laws in the vector store for semantic/hybrid over HTTP (0: skip; quick 50, full 100)",
     )
+    parser.add_argument(
+        "--search-store",
+        type=Path,
+        help="also time every search mode in process over this loaded store (nox -s eval's, e.g. "
+        "/work/cache/search-eval; semantic / hybrid with --search-embedder)",
+    )
+    parser.add_argument("--search-embedder", choices=["e5", "deterministic"], help="embedder of --search-store")
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--out-dir", type=Path, default=REPO / "bench" / "results")

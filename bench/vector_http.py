@@ -21,7 +21,7 @@ import psutil  # type: ignore[import-untyped]  # no stubs installed
 
 from bench.infra import egov_env, http_server
 from bench.vector import embedder_for, load_vector_store, vector_env
-from bench.web import SEMANTIC, Scenario, measure, stats
+from bench.web import QUESTIONS, SEMANTIC, Scenario, measure, stats
 
 
 def _backends_of(data_dir: Path) -> Callable[[], dict[int, float]]:
@@ -48,6 +48,12 @@ def _scenarios() -> list[Scenario]:
         Scenario("vec-keyword", "egov", paths(""), "keyword search, same store"),
         Scenario("vec-semantic", "egov", paths("/semantic"), "semantic search"),
         Scenario("vec-hybrid", "egov", paths("/hybrid"), "hybrid search (keyword + vector, RRF)"),
+        Scenario(
+            "vec-hybrid-question",
+            "egov",
+            tuple(f"/v1/search/hybrid?q={q}" for q in QUESTIONS),
+            "hybrid search, questions (query embeddings cached after the first round)",
+        ),
     ]
 
 

@@ -60,6 +60,15 @@ class Scenario:
 
 
 SEMANTIC = ["不法行為による損害賠償の要件", "解雇の予告", "個人情報の第三者提供", "株主総会の決議"]
+#: Questions in sentences (Lite's ranked search: BM25 + citations + named laws), lawqa_jp's style.
+QUESTIONS = [
+    "借地借家法で建物の借賃の増額を請求できるのはどのような場合か",
+    "使用者が労働者を解雇しようとする場合には少なくとも何日前に予告をしなければならないか",
+    "個人情報取扱事業者が本人の同意を得ないで個人データを第三者に提供できるのはどのような場合か",
+    "故意又は過失によって他人の権利を侵害した者はどのような責任を負うか",
+    "株式会社の取締役が任務を怠ったときは会社に対してどのような責任を負うか",
+    "相続人が数人あるときは相続財産はどのように帰属するか",
+]
 
 
 def scenarios(has_redis: bool, vector: bool = False) -> list[Scenario]:
@@ -98,6 +107,12 @@ def scenarios(has_redis: bool, vector: bool = False) -> list[Scenario]:
             "keyword search, 4+-char (uncached)",
         ),
         Scenario(
+            "search-question",
+            "egov-nocache",
+            tuple(f"/v1/search?q={q}" for q in QUESTIONS),
+            "question, ranked search (BM25 + citations + named laws, uncached)",
+        ),
+        Scenario(
             "resolve", "egov-nocache", tuple(f"/v1/resolve?q={q}" for q in RESOLVE), "citation resolve (uncached)"
         ),
         Scenario(
@@ -108,6 +123,7 @@ def scenarios(has_redis: bool, vector: bool = False) -> list[Scenario]:
         for kind in ("semantic", "hybrid"):
             paths = tuple(f"/v1/search/{kind}?q={q}" for q in SEMANTIC)
             out.append(Scenario(kind, "egov-nocache", paths, f"{kind} search (uncached)"))
+
     return out
 
 
