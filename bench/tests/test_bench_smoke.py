@@ -41,7 +41,15 @@ def test_quick_run_on_a_tiny_corpus_writes_json_markdown_and_plots(shared: Path,
     assert result["ingest"]["steps"]["laws"]["failed"] == 0
     assert result["ingest"]["steps"]["cases"]["imported"] > 0
     scenarios = result["http"]["scenarios"]
-    assert {"raw", "article-l1", "article-uncached", "search-2char", "resolve", "case-search"} <= set(scenarios)
+    assert {
+        "raw",
+        "article-l1",
+        "article-uncached",
+        "search-2char",
+        "search-question",
+        "resolve",
+        "case-search",
+    } <= set(scenarios)
     for name, sc in scenarios.items():
         fig = sc["by_conn"]["1"]
         assert fig["errors"] == 0, name
@@ -60,7 +68,7 @@ def test_quick_run_on_a_tiny_corpus_writes_json_markdown_and_plots(shared: Path,
     assert 0.0 <= hnsw["recall_at_k"] <= 1.0
     vector = result["vector_http"]
     assert vector["chunks"] > 0
-    assert set(vector["scenarios"]) == {"vec-keyword", "vec-semantic", "vec-hybrid"}
+    assert set(vector["scenarios"]) == {"vec-keyword", "vec-semantic", "vec-hybrid", "vec-hybrid-question"}
     for name, sc in vector["scenarios"].items():
         assert sc["errors"] == 0, name
         assert sc["by_conn"]["1"]["rps"]["median"] > 0, name
