@@ -42,17 +42,24 @@ def _cell(change: UnitChange, side: str) -> str:
     return "".join(parts)
 
 
-def render_diff_html(title: str, heading: Sequence[str], diff: LawDiff) -> str:
+def render_diff_html(
+    title: str, heading: Sequence[str], diff: LawDiff, credits: Sequence[Sequence[str]] | None = None
+) -> str:
     """A complete HTML page for ``diff``.
 
     Args:
         title: the law's title.
         heading: lines shown above the table (revisions compared, amendments spanned), plain text.
         diff: the diff to show.
+        credits: for each entry of ``diff.changes``, the amendments that made it (plain text labels), if known.
     """
     rows: list[str] = []
-    for change in diff.changed():
+    for i, change in enumerate(diff.changes):
+        if change.change == "unchanged":
+            continue
         note = _NOTES.get(change.change, "")
+        if credits is not None and credits[i]:
+            note += f"（改正: {'、'.join(credits[i])}）"
         note_html = f'<div class="note">{escape(note)}</div>' if note else ""
         rows.append(f"<tr><td>{note_html}{_cell(change, 'new')}</td><td>{_cell(change, 'old')}</td></tr>")
     if not rows:

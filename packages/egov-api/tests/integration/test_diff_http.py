@@ -104,6 +104,7 @@ def test_diff_html_is_a_side_by_side_table(http: httpx.Client) -> None:
     assert "<del>" in page
     assert "（新設）" in page
     assert "（繰上げ・繰下げ）" in page
+    assert "（改正: 505AC0000000044（施行 2024-04-01））" in page  # each row names its amendment
 
 
 @pytest.mark.parametrize(

@@ -174,13 +174,15 @@ async def diff_route(
     amendments = await amendments_between(conn, old_rev, new_rev)
     diff: CoreDiff = await asyncio.to_thread(diff_laws, old_law, new_law)
     pinned = _DATE.match(from_) is None and to is not None and _DATE.match(to) is None
+    credits = await _credits(conn, law_id, (old_rev, old_law), (new_rev, new_law), amendments, diff)
     if format == "html":
         title = new_rev.law_title or new_law.metadata.title
-        page = render_diff_html(title, _heading(old_rev, new_rev, amendments), diff)
+        label = {a.law_revision_id: f"{a.amendment_law_id}（施行 {a.enforcement_date or '不明'}）" for a in amendments}
+        labels = None if credits is None else [[label.get(rid, rid) for rid in found] for found in credits]
+        page = render_diff_html(title, _heading(old_rev, new_rev, amendments), diff, labels)
         out = Response(page, media_type="text/html; charset=utf-8")
         mark_cacheable(out, "law", immutable=pinned)
         return out
-    credits = await _credits(conn, law_id, (old_rev, old_law), (new_rev, new_law), amendments, diff)
     listed = [(c, credits[i] if credits is not None else None) for i, c in enumerate(diff.changes)]
     if not include_unchanged:
         listed = [(c, credit) for c, credit in listed if c.change != "unchanged"]
