@@ -156,6 +156,7 @@ def build_fastapi(settings: EgovSettings, *, edge: Edge | None = None) -> tuple[
     mount_lawapi(app, state)
     metrics.install(app)
     metrics.add_collector(lambda m: _collect_cache(m, cache))
+    metrics.add_collector(lambda m: _collect_replicas(m, state))
     api = settings.api
     app.add_middleware(WorkBudget, budget_s=api.work_budget_s, concurrency=api.heavy_concurrency)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
@@ -171,3 +172,12 @@ def _collect_cache(metrics: Metrics, cache: TieredCache) -> None:
         if stat:
             metrics.cache.labels(tier, stat).set(value)
     metrics.data_version.set(cache.data_version)
+
+
+def _collect_replicas(metrics: Metrics, state: AppState) -> None:
+    replicas = state.database.replicas if state.database is not None else None
+    if replicas is None:
+        return
+    for name, stats in replicas.stats().items():
+        for stat, value in stats.items():
+            metrics.replicas.labels(name, stat).set(value)

@@ -33,6 +33,12 @@ class Metrics:
         self.pool = Gauge("egov_db_pool_connections", "DB pool connections", ["state"], registry=self.registry)
         self.data_version = Gauge("egov_data_version", "Data version being served", registry=self.registry)
         self.cache = Gauge("egov_cache", "Cache counters and gauges by tier", ["tier", "stat"], registry=self.registry)
+        self.replicas = Gauge(
+            "egov_db_replica",
+            "Read replicas: up (1) or skipped (0); reads served; reads sent elsewhere (behind, busy); failures",
+            ["replica", "stat"],
+            registry=self.registry,
+        )
         self._engine: Engine | None = None
         self._collectors: list[Callable[[Metrics], None]] = []
 

@@ -33,6 +33,7 @@ pytestmark = pytest.mark.integration
 LAW = "334AC0000000121"
 OLD = "334AC0000000121_20150801_000000000000000"
 NEW = "334AC0000000121_20260524_504AC0000000048"
+OPS_TOKEN = "ops-test-token"
 
 
 def _revision_file(revision_id: str) -> Path:
@@ -155,6 +156,7 @@ def _settings(replication: Replication, *, cache: bool) -> EgovSettings:
             "read_max_overflow": 2,
         },
         cache={"enabled": cache, "version_poll_s": 0.1},
+        api={"ops_token": OPS_TOKEN},
     )
 
 
@@ -225,6 +227,9 @@ async def test_reads_routed_and_a_lagging_replica_serves_no_stale_body(replicati
             toc = await client.get(f"/v1/laws/{LAW}/toc")
             assert toc.status_code == 200, toc.text
             assert replica.reads > reads
+            scrape = await client.get("/metrics", headers={"authorization": f"Bearer {OPS_TOKEN}"})
+            assert f'egov_db_replica{{replica="{replica.name}",stat="reads"}} {float(replica.reads)}' in scrape.text
+            assert f'egov_db_replica{{replica="{replica.name}",stat="up"}} 1.0' in scrape.text
     finally:
         await standby_admin.execute("SELECT pg_wal_replay_resume()")
         await standby_admin.close()
@@ -258,7 +263,7 @@ async def test_replica_stopped_under_load_costs_no_5xx(replication: Replication)
                 out += [r.status_code for r in await asyncio.gather(*(client.get(p) for p in paths))]
             return out
 
-        loaded = asyncio.create_task(load(6))
+        loaded = asyncio.create_task(load(4))
         await asyncio.sleep(0.05)
         await asyncio.to_thread(replication.standby.stop)
         statuses = await loaded
