@@ -41,6 +41,7 @@ from egov_core.store.laws import (
     LawFilter,
     LawRow,
     RevisionRow,
+    all_law_ids,
     get_law,
     has_laws,
     law_ids_named,
@@ -48,6 +49,7 @@ from egov_core.store.laws import (
     list_revisions,
     resolve_revision,
     revisions_in_force,
+    stored_revisions,
 )
 from egov_core.store.migrate import current_revision, head_revision, migrate, upgrade_to_head
 from egov_core.store.provisions import (
@@ -86,6 +88,7 @@ __all__ = [
     "RevisionRow",
     "SqlCoreReads",
     "Store",
+    "all_law_ids",
     "amendments_between",
     "bump_data_version",
     "citing_cases",
@@ -122,6 +125,7 @@ __all__ = [
     "resolve_revision",
     "revision_tree",
     "revisions_in_force",
+    "stored_revisions",
     "translate_error",
     "translate_errors",
     "upgrade_to_head",

@@ -280,3 +280,24 @@ async def law_ids_named(conn: AsyncConnection, titles: list[str], abbrev: str) -
 async def has_laws(conn: AsyncConnection) -> bool:
     """True when the store holds at least one law."""
     return bool((await conn.execute(text("SELECT EXISTS (SELECT 1 FROM laws)"))).scalar_one())
+
+
+async def all_law_ids(conn: AsyncConnection) -> list[str]:
+    """Every stored law id, sorted."""
+    return [str(v) for v in (await conn.execute(text("SELECT law_id FROM laws ORDER BY law_id"))).scalars()]
+
+
+async def stored_revisions(
+    conn: AsyncConnection, law_revision_ids: list[str], checksums: list[str]
+) -> tuple[set[str], set[str]]:
+    """Which of these revision ids, and which of these checksums, are stored (in any revision)."""
+    rows = (
+        await conn.execute(
+            text(
+                "SELECT law_revision_id, checksum FROM law_revisions "
+                "WHERE law_revision_id = ANY(:ids) OR checksum = ANY(:sums)"
+            ),
+            {"ids": law_revision_ids, "sums": checksums},
+        )
+    ).all()
+    return {str(r[0]) for r in rows}, {str(r[1]) for r in rows}

@@ -7,13 +7,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.egov_client import EgovClient
 from egov_core.errors import EgovApiError, EgovError
 from egov_core.ingest import ImportProgress, SourceItem, ingest_laws
-from egov_core.store import translate_errors
+from egov_core.store import Database, stored_revisions
 from egov_core.sync._egov import Target, checksum_of, fetch_document
 from egov_core.sync.summary import PlannedRevision, SyncProgress, SyncProgressCallback, SyncSummary
 
@@ -136,18 +135,8 @@ class Runner:
 
     async def _stored(self, batch: list[_Fetched]) -> tuple[set[str], set[str]]:
         """(revision ids stored, checksums stored) among those of ``batch``."""
-        with translate_errors():
-            async with self.engine.connect() as conn:
-                rows = (
-                    await conn.execute(
-                        text(
-                            "SELECT law_revision_id, checksum FROM law_revisions "
-                            "WHERE law_revision_id = ANY(:ids) OR checksum = ANY(:sums)"
-                        ),
-                        {"ids": [f.law_revision_id for f in batch], "sums": [f.checksum for f in batch]},
-                    )
-                ).all()
-        return {str(r[0]) for r in rows}, {str(r[1]) for r in rows}
+        async with Database(self.engine).read() as conn:
+            return await stored_revisions(conn, [f.law_revision_id for f in batch], [f.checksum for f in batch])
 
     async def _flush(self) -> None:
         batch, self._pending, self._pending_bytes = self._pending, [], 0

@@ -8,13 +8,12 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.egov_client import EgovClient
 from egov_core.errors import EgovApiError, InvalidQueryError, RevisionNotFoundError
 from egov_core.ingest._runs import finish_run_values, start_run
-from egov_core.store import translate_errors
+from egov_core.store import Database, all_law_ids, translate_errors
 from egov_core.sync._cursor import get_sync_cursor, jst_date, set_sync_cursor
 from egov_core.sync._egov import Target, changed_laws_v1, changed_laws_v2, in_force, revision_targets
 from egov_core.sync._runner import Runner, TargetsFn
@@ -62,9 +61,8 @@ async def _recorded(
 
 
 async def _stored_law_ids(engine: AsyncEngine) -> list[str]:
-    with translate_errors():
-        async with engine.connect() as conn:
-            return [str(v) for v in (await conn.execute(text("SELECT law_id FROM laws ORDER BY law_id"))).scalars()]
+    async with Database(engine).read() as conn:
+        return await all_law_ids(conn)
 
 
 async def _discover(

@@ -21,8 +21,8 @@ STATEMENT = re.compile(
 #: Where SQL for core tables may live.
 HOMES = ("egov-core/src/egov_core/store/",)
 
-#: Still outside the store (debt, each its own follow-up): the ingest writer and runs, the sync cursor and
-#: runner, decisions' 参照法条 resolution and the citation directory, and egov-vector's retriever, whose law filters
+#: Still outside the store (debt, each its own follow-up): the ingest writer and runs, the sync cursor,
+#: decisions' 参照法条 resolution and the citation directory, and egov-vector's retriever, whose law filters
 #: join ``laws`` outside the HNSW scan.
 NOT_YET_MOVED = {
     "egov-core/src/egov_core/citations/case_refs.py",
@@ -32,8 +32,6 @@ NOT_YET_MOVED = {
     "egov-core/src/egov_core/ingest/cases.py",
     "egov-core/src/egov_core/ingest/definitions.py",
     "egov-core/src/egov_core/sync/_cursor.py",
-    "egov-core/src/egov_core/sync/_runner.py",
-    "egov-core/src/egov_core/sync/run.py",
     "egov-vector/src/egov_vector/search/retriever.py",
 }
 
