@@ -21,12 +21,9 @@ STATEMENT = re.compile(
 #: Where SQL for core tables may live.
 HOMES = ("egov-core/src/egov_core/store/",)
 
-#: Still outside the store (debt, each its own follow-up): the ingest writer and runs, the sync cursor,
-#: decisions' 参照法条 resolution and the citation directory, and egov-vector's retriever, whose law filters
-#: join ``laws`` outside the HNSW scan.
+#: Still outside the store (debt, each its own follow-up): the ingest writer and runs, the sync cursor, and
+#: egov-vector's retriever, whose law filters join ``laws`` outside the HNSW scan.
 NOT_YET_MOVED = {
-    "egov-core/src/egov_core/citations/case_refs.py",
-    "egov-core/src/egov_core/citations/directory.py",
     "egov-core/src/egov_core/ingest/_runs.py",
     "egov-core/src/egov_core/ingest/_writer.py",
     "egov-core/src/egov_core/ingest/cases.py",
