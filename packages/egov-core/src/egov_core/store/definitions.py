@@ -3,13 +3,22 @@ across the corpus, and the ones a provision's text uses within their scope."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Result, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-__all__ = ["DefinitionRow", "definitions_in_scope", "find_definitions", "list_definitions"]
+__all__ = [
+    "DefinitionRow",
+    "definitions_in_scope",
+    "find_definitions",
+    "list_definitions",
+    "locked_revision_tree",
+    "replace_definitions",
+    "revisions_without_definitions",
+]
 
 _COLUMNS = "d.term, d.meaning, d.path, d.kind, d.scope, d.scope_path, d.scope_note"
 
@@ -111,3 +120,38 @@ async def definitions_in_scope(
     most ``limit``, in document order."""
     rows = await conn.execute(text(_IN_SCOPE), {"r": revision_pk, "path": path, "text": provision_text, "limit": limit})
     return [DefinitionRow(**r._mapping) for r in rows]
+
+
+async def revisions_without_definitions(conn: AsyncConnection, limit: int) -> list[tuple[int, str, str]]:
+    """(id, law_id, law_revision_id) of up to ``limit`` revisions whose definitions were never extracted
+    (stored before migration 0004), oldest first."""
+    rows = await conn.execute(
+        text(
+            "SELECT id, law_id, law_revision_id FROM law_revisions WHERE definition_count IS NULL ORDER BY id LIMIT :n"
+        ),
+        {"n": limit},
+    )
+    return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+
+async def locked_revision_tree(conn: AsyncConnection, revision_pk: int) -> bytes:
+    """The stored tree of a revision, the row locked for the caller's transaction (definitions are written next)."""
+    tree = (
+        await conn.execute(text("SELECT tree FROM law_revisions WHERE id = :id FOR UPDATE"), {"id": revision_pk})
+    ).scalar_one()
+    return bytes(tree)
+
+
+async def replace_definitions(
+    conn: AsyncConnection, revision_pk: int, copy_rows: bytes, columns: tuple[str, ...], count: int
+) -> None:
+    """Replace a revision's definitions with ``copy_rows`` (COPY text format, ``columns``) and record ``count``."""
+    await conn.execute(text("DELETE FROM definitions WHERE revision_id = :id"), {"id": revision_pk})
+    if copy_rows:
+        raw = await conn.get_raw_connection()
+        driver = raw.driver_connection
+        assert driver is not None
+        await driver.copy_to_table("definitions", source=io.BytesIO(copy_rows), columns=columns, format="text")
+    await conn.execute(
+        text("UPDATE law_revisions SET definition_count = :n WHERE id = :id"), {"n": count, "id": revision_pk}
+    )

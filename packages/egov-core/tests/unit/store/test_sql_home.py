@@ -27,7 +27,6 @@ NOT_YET_MOVED = {
     "egov-core/src/egov_core/ingest/_runs.py",
     "egov-core/src/egov_core/ingest/_writer.py",
     "egov-core/src/egov_core/ingest/cases.py",
-    "egov-core/src/egov_core/ingest/definitions.py",
     "egov-core/src/egov_core/sync/_cursor.py",
     "egov-vector/src/egov_vector/search/retriever.py",
 }
