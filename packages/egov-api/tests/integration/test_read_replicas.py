@@ -23,10 +23,11 @@ import httpx
 import pytest
 from egov_api_testsupport import in_process_client
 from egov_testsupport import ThrowawayCluster, free_port, libpq, shared_data_dir
+from sqlalchemy import text
 
 from egov_api.app import create_app
 from egov_core.settings import EgovSettings
-from egov_core.store import ReplicaSet, create_engine, migrate
+from egov_core.store import Database, ReplicaSet, bump_data_version, create_engine, migrate
 
 pytestmark = pytest.mark.integration
 
@@ -145,7 +146,7 @@ async def replication() -> AsyncIterator[Replication]:
         await asyncio.to_thread(primary.remove)
 
 
-def _settings(replication: Replication, *, cache: bool) -> EgovSettings:
+def _settings(replication: Replication, *, cache: bool, pooled: bool = False) -> EgovSettings:
     return EgovSettings(
         database={
             "url": replication.primary.url,
@@ -154,6 +155,7 @@ def _settings(replication: Replication, *, cache: bool) -> EgovSettings:
             "read_retry_s": 0.3,
             "read_pool_size": 2,
             "read_max_overflow": 2,
+            "read_pooled": pooled,
         },
         cache={"enabled": cache, "version_poll_s": 0.1},
         api={"ops_token": OPS_TOKEN},
@@ -263,7 +265,7 @@ async def test_replica_stopped_under_load_costs_no_5xx(replication: Replication)
                 out += [r.status_code for r in await asyncio.gather(*(client.get(p) for p in paths))]
             return out
 
-        loaded = asyncio.create_task(load(4))
+        loaded = asyncio.create_task(load(3))
         await asyncio.sleep(0.05)
         await asyncio.to_thread(replication.standby.stop)
         statuses = await loaded
@@ -282,6 +284,54 @@ async def test_replica_stopped_under_load_costs_no_5xx(replication: Replication)
             return replica.reads > reads
 
         await _until(replica_serves, "the restarted replica to serve reads again")
+
+
+async def test_behind_a_transaction_pooler_every_read_checks_in_its_own_transaction(replication: Replication) -> None:
+    standby_admin = await asyncpg.connect(libpq(replication.standby.url))
+    try:
+        async with in_process_client(create_app(_settings(replication, cache=False, pooled=True))) as client:
+            [replica] = _replicas(client).replicas
+            assert (await client.get(f"/v1/laws/{LAW}/toc")).status_code == 200
+            assert replica.reads >= 1
+            # One read block is one REPEATABLE READ transaction (a pooler keeps it on one server): now() is
+            # the transaction's start, the same for every statement of the block.
+            database: Database = client._transport.app.state.egov.database
+            async with database.read() as conn:
+                first_now = (await conn.execute(text("SELECT now()"))).scalar_one()
+                await asyncio.sleep(0.01)
+                second_now = (await conn.execute(text("SELECT now()"))).scalar_one()
+                isolation = (await conn.execute(text("SHOW transaction_isolation"))).scalar_one()
+                port = (await conn.execute(text("SELECT inet_server_port()"))).scalar_one()
+            assert first_now == second_now
+            assert isolation == "repeatable read"
+            assert port == replication.standby.port
+            await standby_admin.execute("SELECT pg_wal_replay_pause()")
+            primary = create_engine(EgovSettings(database={"url": replication.primary.url}))
+            try:
+                async with Database(primary).write() as conn:
+                    published = await bump_data_version(conn)
+            finally:
+                await primary.dispose()
+            state = client._transport.app.state.egov
+
+            async def watcher_caught_up() -> bool:
+                return bool(state.cache.data_version == published)
+
+            await _until(watcher_caught_up, "the app to learn the new data_version")
+            behind, reads = replica.behind, replica.reads
+            assert (await client.get(f"/v1/laws/{LAW}/toc")).status_code == 200
+            assert replica.behind == behind + 1
+            assert replica.reads == reads
+            await standby_admin.execute("SELECT pg_wal_replay_resume()")
+
+            async def replica_serves() -> bool:
+                assert (await client.get(f"/v1/laws/{LAW}/toc")).status_code == 200
+                return replica.reads > reads
+
+            await _until(replica_serves, "the standby to serve reads after replay resumed")
+    finally:
+        await standby_admin.execute("SELECT pg_wal_replay_resume()")
+        await standby_admin.close()
 
 
 def test_no_replica_configured_means_no_replica_set() -> None:

@@ -52,6 +52,13 @@ class DatabaseSettings(BaseModel):
     read_connect_timeout_s: float = Field(
         default=2.0, gt=0, description="A replica that does not accept a connection within this long is skipped."
     )
+    read_pooled: bool = Field(
+        default=False,
+        description=(
+            "The read URLs go through a transaction-mode pooler (PgBouncer) that may hand each statement to another"
+            " replica: each read then runs in one REPEATABLE READ transaction that checks data_version itself."
+        ),
+    )
     read_retry_s: float = Field(
         default=5.0, gt=0, description="How long a replica that failed is skipped before one read tries it again."
     )

@@ -12,6 +12,11 @@ read (the primary serves it) but not marked down: it is lagging, not broken. Thi
 reads to the primary for a window after each publish because a window is a guess: a replica paused or
 slowed for longer than the window would serve stale bodies under the new key, while the check is exact.
 
+Behind a transaction-mode pooler (PgBouncer in front of several replicas) one client connection is not one
+server: each transaction may land on another replica. With ``pooled`` each read therefore runs in one
+REPEATABLE READ, read-only transaction (the pooler keeps it on one server, and it is one snapshot) and the
+data_version is checked inside it on every read, nothing remembered: two statements more per read.
+
 Falling out. A replica that refuses or times out a connection, or fails mid-read (shut down, a recovery
 conflict cancelled the statement), is skipped for ``retry_s``; then one read tries it again. A failure at
 checkout falls through to the next replica and finally the primary inside :meth:`Database.read`, so the
@@ -126,6 +131,7 @@ class ReplicaSet:
         required: the data_version a replica must have replayed to serve a read (the watcher's, read from the
             primary); 0 accepts any.
         retry_s: how long a failed replica is skipped.
+        pooled: the URLs go through a transaction-mode pooler (see above).
         clock: monotonic seconds (tests inject their own).
     """
 
@@ -135,10 +141,16 @@ class ReplicaSet:
         *,
         required: Callable[[], int],
         retry_s: float = 5.0,
+        pooled: bool = False,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        isolation = "REPEATABLE READ" if pooled else "AUTOCOMMIT"
+        self.pooled = pooled
         self.replicas = [
-            Replica(engine.execution_options(isolation_level="AUTOCOMMIT"), f"{engine.url.host}:{engine.url.port}")
+            Replica(
+                engine.execution_options(isolation_level=isolation),
+                f"{engine.url.host}:{engine.url.port}",
+            )
             for engine in engines
         ]
         self._engines = list(engines)
@@ -156,7 +168,7 @@ class ReplicaSet:
         if not db.read_url:
             return None
         engines = [create_engine(settings, url=url.get_secret_value(), replica=True) for url in db.read_url]
-        return cls(engines, required=required, retry_s=db.read_retry_s)
+        return cls(engines, required=required, retry_s=db.read_retry_s, pooled=db.read_pooled)
 
     def candidates(self) -> list[Replica]:
         """The replicas to try for the next read, in order (healthy ones only, rotated for balance)."""
@@ -174,10 +186,13 @@ class ReplicaSet:
             conn: AsyncConnection | None = None
             try:
                 conn = await replica.engine.connect()
-                seen = conn.info.get(_SEEN, -1)
+                # Behind a transaction pooler the next statement may meet another server: check every time,
+                # inside the transaction the read then runs in (it begins with this statement).
+                seen = -1 if self.pooled else conn.info.get(_SEEN, -1)
                 if seen < need:
                     seen = int((await conn.execute(_VERSION_QUERY)).scalar_one_or_none() or -1)
-                    conn.info[_SEEN] = seen
+                    if not self.pooled:
+                        conn.info[_SEEN] = seen
                 if seen >= need:
                     replica.reads += 1
                     return replica, conn
