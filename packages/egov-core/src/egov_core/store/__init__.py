@@ -51,6 +51,7 @@ from egov_core.store.laws import (
     revisions_in_force,
     stored_revisions,
 )
+from egov_core.store.meta import get_meta, set_meta
 from egov_core.store.migrate import current_revision, head_revision, migrate, upgrade_to_head
 from egov_core.store.provisions import (
     ProvisionRow,
@@ -104,6 +105,7 @@ __all__ = [
     "get_children",
     "get_data_version",
     "get_law",
+    "get_meta",
     "get_neighbours",
     "get_provision",
     "get_subtree",
@@ -125,6 +127,7 @@ __all__ = [
     "resolve_revision",
     "revision_tree",
     "revisions_in_force",
+    "set_meta",
     "stored_revisions",
     "translate_error",
     "translate_errors",

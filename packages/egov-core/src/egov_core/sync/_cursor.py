@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.errors import InvalidDateError
-from egov_core.store import translate_errors
+from egov_core.store import Database, get_meta, set_meta
 
 __all__ = ["SYNC_CURSOR_KEY", "get_sync_cursor", "jst_date", "set_sync_cursor"]
 
@@ -45,24 +44,14 @@ async def get_sync_cursor(engine: AsyncEngine) -> datetime | None:
     Raises:
         InvalidDateError: the stored value is not ISO 8601.
     """
-    with translate_errors():
-        async with engine.connect() as conn:
-            value = (
-                await conn.execute(text("SELECT value FROM meta WHERE key = :key"), {"key": SYNC_CURSOR_KEY})
-            ).scalar_one_or_none()
-    return None if value is None else parse_cursor(str(value))
+    async with Database(engine).read() as conn:
+        value = await get_meta(conn, SYNC_CURSOR_KEY)
+    return None if value is None else parse_cursor(value)
 
 
 async def set_sync_cursor(engine: AsyncEngine, moment: datetime) -> str:
     """Record ``moment`` as the cursor and return the stored text (readers' data is untouched: no version bump)."""
     value = moment.isoformat()
-    with translate_errors():
-        async with engine.begin() as conn:
-            await conn.execute(
-                text(
-                    "INSERT INTO meta (key, value) VALUES (:key, :value) "
-                    "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
-                ),
-                {"key": SYNC_CURSOR_KEY, "value": value},
-            )
+    async with Database(engine).write() as conn:
+        await set_meta(conn, SYNC_CURSOR_KEY, value)
     return value
