@@ -81,7 +81,8 @@ def _sites(tree: ast.AST) -> Iterator[tuple[str, str, int]]:
         if not isinstance(node, ast.Call):
             continue
         name = _name(node.func)
-        for keyword in node.keywords:
+        # data_root(code=...) writes e-Gov v1's Result Code (0 / 1), not a problem code.
+        for keyword in [] if name == "data_root" else node.keywords:
             if keyword.arg == "code" and (code := _literal(keyword.value)) is not None:
                 yield "problem", code, node.lineno
         positional = {"problem_response": 0, "send_problem": 3, "error_response": 1, "LawApiError": 0}
