@@ -357,12 +357,12 @@ def semantic_check(base: str, query: str = "個人情報を第三者に提供す
             if resp.status_code != 200:
                 raise RuntimeError(f"/v1/search/{kind}: HTTP {resp.status_code}: {resp.text[:300]}")
             body = resp.json()
-            hits = body.get("hits") or []
+            hits = body.get("items") or []
             if not hits:
                 raise RuntimeError(f"/v1/search/{kind} found nothing: run `stack.py embed` first")
             out[kind] = {
                 "model_id": body.get("model_id"),
-                "total": body.get("total"),
+                "total": (body.get("page") or {}).get("total"),
                 "ms": ms,
                 "top": [f"{h.get('law_title')} {h.get('path')} ({h.get('score'):.3f})" for h in hits],
             }
