@@ -395,12 +395,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--methods", nargs="*", default=[], help="only these (keyword, lexical, semantic, hybrid)")
     parser.add_argument("--levers", action="store_true", help="also each quality lever on / off (ranked, hybrid)")
+    parser.add_argument("--bm25-words", type=int, help="BM25 weighs at most this many (rarest) words")
     parser.add_argument("--out", help="write the report as JSON here")
     args = parser.parse_args(argv)
     data = shared_data()
     args.samples = json.loads((data / "eval/lawqa_jp/selection.json").read_text(encoding="utf-8"))["samples"]
     args.corpus_files = len(list((data / "laws/xml").glob("*.xml")))
     Path(args.store).mkdir(parents=True, exist_ok=True)
+    if args.bm25_words:
+        from egov_core.search import bm25
+
+        bm25.MAX_WORDS = args.bm25_words
     report = asyncio.run(evaluate(args))
     print(
         f"\nlawqa_jp — embedder {report['embedder']}; {report['gradable']} gradable, "

@@ -28,6 +28,10 @@ from egov_core.text.query import term_index_tsquery
 __all__ = ["BM25Weights", "search_bm25", "search_cases_bm25"]
 
 _MAX_DF_SHARE = 0.2
+# Measured on lawqa_jp over the whole corpus (ranked search, present gold): 48 words R@10 0.784 at p50 757 ms,
+# 16 words 0.745 at 45 ms (in process, on 2 cores under a load of ~20): the rarest words carry the ranking.
+#: Words a BM25 ranking weighs at most (the rarest of the query's).
+MAX_WORDS = 16
 _K1, _B = 1.2, 0.75
 # Corpus statistics change only with imports; a short TTL keeps them fresh without a query per search.
 _STATS_TTL_S = 300.0
@@ -58,6 +62,8 @@ async def _weights(engine: AsyncEngine, kind: str, terms: Sequence[str]) -> tupl
             for term, df in zip(missing, await counter(conn, queries), strict=True):
                 cache[term] = df
     usable = [t for t in terms if 0 < cache[t] <= max(1, _MAX_DF_SHARE * n)] or [t for t in terms if cache[t] > 0]
+    # The rarest words carry the ranking; every further word costs an index scan and its matching rows.
+    usable = sorted(usable, key=lambda t: cache[t])[:MAX_WORDS]
     idf = [math.log((n - cache[t] + 0.5) / (cache[t] + 0.5) + 1.0) for t in usable]
     return usable, idf, avg
 
