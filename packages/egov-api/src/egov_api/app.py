@@ -30,6 +30,7 @@ from egov_api.routes import (
     citations,
     definitions,
     diff,
+    graph,
     health,
     laws,
     problems_doc,
@@ -63,6 +64,7 @@ TAGS = [
     {"name": "citations", "description": "Resolve statute citations written in Japanese."},
     {"name": "search", "description": "Keyword search over provisions (Japanese-aware)."},
     {"name": "definitions", "description": "Defined terms (定義語) with their scope, per law and by term."},
+    {"name": "graph", "description": "The statute citation graph: what a provision cites, what cites it, degrees."},
     {"name": "amendments", "description": "Amendments by enforcement date, pending (未施行) ones, what each changed."},
     {"name": "cases", "description": "Court decisions (判例) and the provisions they cite."},
     {"name": "operations", "description": "Health, readiness and metrics."},
@@ -150,7 +152,19 @@ def build_fastapi(settings: EgovSettings, *, edge: Edge | None = None) -> tuple[
     install_docs(app)
     app.state.egov = state
     install_problem_handlers(app)
-    for module in (laws, diff, amendments, definitions, provisions, citations, search, cases, health, problems_doc):
+    for module in (
+        laws,
+        diff,
+        amendments,
+        definitions,
+        graph,
+        provisions,
+        citations,
+        search,
+        cases,
+        health,
+        problems_doc,
+    ):
         app.include_router(module.router)
     mount_vector_routes(app, state)
     mount_lawapi(app, state)

@@ -17,6 +17,7 @@ from egov_core.ingest._prepare import Failed, PreparedRevision, Unchanged, check
 from egov_core.ingest._runs import finish_run, known_law_checksums, start_run
 from egov_core.ingest._writer import refresh_all_current_revisions, write_revision
 from egov_core.ingest.definitions import backfill_definitions
+from egov_core.ingest.graph import build_citation_graph
 from egov_core.ingest.limits import DEFAULT_LIMITS, IngestLimits, SourceTooLargeError
 from egov_core.ingest.sources import SourceItem, iter_law_sources
 from egov_core.ingest.summary import ImportProgress, ImportSummary
@@ -84,6 +85,7 @@ async def ingest_laws(
     progress: ProgressCallback | None = None,
     workers: int = 2,
     limits: IngestLimits = DEFAULT_LIMITS,
+    citation_graph: bool = True,
 ) -> ImportSummary:
     """Import e-Gov law documents (directories, bulk ZIPs, single files) into the store.
 
@@ -102,6 +104,8 @@ async def ingest_laws(
             ``if __name__ == "__main__":``. They die with the process that started them (Linux).
         limits: file, ZIP member and entry-count limits, checked while reading (a document past them is
             reported in ``failed``).
+        citation_graph: build the citation graph of every revision lacking one after the run
+            (:func:`~egov_core.ingest.graph.build_citation_graph`); False leaves it to a later run.
 
     Returns:
         The run's summary (also recorded in ``import_runs``).
@@ -144,6 +148,9 @@ async def ingest_laws(
                 pending = await _drain(pending, run)
         # Revisions stored before definitions were extracted at import time (migration 0004) catch up here.
         await backfill_definitions(engine)
+        # The citation graph needs every law of the run stored (references across laws), so it follows them.
+        if citation_graph:
+            await build_citation_graph(engine)
         status = "completed" if not summary.failed else "completed_with_errors"
     finally:
         summary.seconds = time.perf_counter() - started

@@ -94,6 +94,7 @@ law_revisions = Table(
     Column("lang", Text),
     # Migration 0004: how many defined terms were extracted; NULL = not yet (imported before 0004).
     Column("definition_count", Integer),
+    Column("citation_count", Integer),
 )
 
 #: Every addressable provision of every revision.
@@ -162,6 +163,26 @@ definitions = Table(
     Column("scope_path", Text),
     Column("scope_note", Text),
     PrimaryKeyConstraint("revision_id", "seq"),
+)
+
+#: The statute citation graph: one row per reference in a revision's text (migration 0005), see
+#: :mod:`egov_core.graph`.
+citation_edges = Table(
+    "citation_edges",
+    metadata,
+    Column("revision_id", BigInteger, ForeignKey("law_revisions.id", ondelete="CASCADE"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("path", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("raw", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("target_law_id", Text),
+    Column("target_path", Text),
+    Column("target_end_path", Text),
+    Column("reason", Text),
+    PrimaryKeyConstraint("revision_id", "seq"),
+    Index("ix_citation_edges_target", "target_law_id", "target_path"),
+    Index("ix_citation_edges_source", "revision_id", "path"),
 )
 
 #: Court decisions.

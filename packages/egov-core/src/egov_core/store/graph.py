@@ -1,0 +1,231 @@
+"""The statute citation graph as stored (table ``citation_edges``, migration 0005): writing a revision's
+edges, a provision's outgoing references, what cites a provision (statutes and court decisions), and a
+law's degree."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+if TYPE_CHECKING:  # the graph's model imports the citation resolver, which reads through the store
+    from egov_core.graph import CitationEdge
+
+__all__ = [
+    "CitedByRow",
+    "EdgeRow",
+    "LawDegree",
+    "cited_by",
+    "law_degree",
+    "outgoing_edges",
+    "replace_edges",
+    "revision_texts",
+    "revisions_without_graph",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeRow:
+    """One stored reference of a provision, in text order."""
+
+    path: str
+    kind: str
+    raw: str
+    status: str
+    target_law_id: str | None
+    target_title: str | None
+    target_path: str | None
+    target_end_path: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CitedByRow:
+    """Something that cites a provision: a provision of a law's current revision, or a court decision.
+
+    ``source`` is ``statute`` (``law_id`` / ``law_revision_id`` / ``path`` set) or ``decision``
+    (``lawsuit_id`` set, ``law_id`` None); ``raw`` is the reference as written.
+    """
+
+    source: str
+    kind: str
+    raw: str
+    target_path: str | None
+    law_id: str | None
+    title: str | None
+    law_revision_id: str | None
+    path: str | None
+    lawsuit_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LawDegree:
+    """A law's place in the graph (its current revision's references out, other laws' current ones in)."""
+
+    out_edges: int
+    out_resolved: int
+    out_laws: int
+    delegations: int
+    in_edges: int
+    in_laws: int
+    in_decisions: int
+
+
+async def revisions_without_graph(
+    conn: AsyncConnection, *, limit: int, law_ids: Sequence[str] | None = None
+) -> list[tuple[int, str, str]]:
+    """Up to ``limit`` revisions whose graph is not built yet (of ``law_ids`` when given): (pk, law_id,
+    title), current ones first."""
+    only = " AND r.law_id = ANY(:ids)" if law_ids is not None else ""
+    rows = await conn.execute(
+        text(
+            "SELECT r.id, r.law_id, r.title FROM law_revisions r LEFT JOIN laws l ON l.current_revision_id = r.id "
+            f"WHERE r.citation_count IS NULL{only} ORDER BY (l.law_id IS NULL), r.id LIMIT :n"
+        ),
+        {"n": limit, "ids": list(law_ids or ())},
+    )
+    return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+
+async def revision_texts(conn: AsyncConnection, revision_pk: int) -> list[tuple[str, str]]:
+    """Every provision of a revision with text, as (path, text) in document order."""
+    rows = await conn.execute(
+        text("SELECT path, text FROM provisions WHERE revision_id = :r AND text <> '' ORDER BY position"),
+        {"r": revision_pk},
+    )
+    return [(str(r[0]), str(r[1])) for r in rows]
+
+
+async def replace_edges(conn: AsyncConnection, revision_pk: int, edges: Sequence[CitationEdge]) -> None:
+    """Store ``edges`` as the revision's graph (replacing any earlier one) and record their count."""
+    await conn.execute(text("DELETE FROM citation_edges WHERE revision_id = :r"), {"r": revision_pk})
+    if edges:
+        await conn.execute(
+            text(
+                "INSERT INTO citation_edges (revision_id, seq, path, kind, raw, status, target_law_id, target_path, "
+                "target_end_path, reason) VALUES (:r, :seq, :path, :kind, :raw, :status, :tl, :tp, :te, :reason)"
+            ),
+            [
+                {
+                    "r": revision_pk,
+                    "seq": seq,
+                    "path": e.path,
+                    "kind": e.kind.value,
+                    "raw": e.raw,
+                    "status": e.status,
+                    "tl": e.target_law_id,
+                    "tp": e.target_path,
+                    "te": e.target_end_path,
+                    "reason": e.reason,
+                }
+                for seq, e in enumerate(edges)
+            ],
+        )
+    await conn.execute(
+        text("UPDATE law_revisions SET citation_count = :n WHERE id = :r"), {"n": len(edges), "r": revision_pk}
+    )
+
+
+async def outgoing_edges(
+    conn: AsyncConnection,
+    revision_pk: int,
+    path: str,
+    *,
+    kind: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[EdgeRow], int]:
+    """One page of the references in the provision at ``path`` and inside it, in document order, and the total."""
+    cond = "e.revision_id = :r AND (e.path = :path OR starts_with(e.path, :prefix))"
+    if kind is not None:
+        cond += " AND e.kind = :kind"
+    params: dict[str, object] = {"r": revision_pk, "path": path, "prefix": path + "-", "kind": kind}
+    total = int((await conn.execute(text(f"SELECT count(*) FROM citation_edges e WHERE {cond}"), params)).scalar_one())
+    rows = await conn.execute(
+        text(
+            "SELECT e.path, e.kind, e.raw, e.status, e.target_law_id, l.title AS target_title, e.target_path, "
+            f"e.target_end_path, e.reason FROM citation_edges e LEFT JOIN laws l ON l.law_id = e.target_law_id "
+            f"WHERE {cond} ORDER BY e.seq LIMIT :limit OFFSET :offset"
+        ),
+        {**params, "limit": limit, "offset": offset},
+    )
+    return [EdgeRow(**r._mapping) for r in rows], total
+
+
+_STATUTES = """
+SELECT 'statute' AS source, e.kind, e.raw, e.target_path, l.law_id, l.title, r.law_revision_id, e.path,
+       NULL::text AS lawsuit_id, 0 AS part, l.law_id AS k1, e.seq AS k2
+FROM citation_edges e JOIN laws l ON l.current_revision_id = e.revision_id
+JOIN law_revisions r ON r.id = e.revision_id
+WHERE e.target_law_id = :law AND {target}
+"""
+_DECISIONS = """
+SELECT 'decision' AS source, 'cites' AS kind, c.raw, c.path AS target_path, NULL::text AS law_id, NULL::text AS title,
+       NULL::text AS law_revision_id, NULL::text AS path, c.lawsuit_id, 1 AS part, c.lawsuit_id AS k1, c.seq AS k2
+FROM case_law_refs c
+WHERE c.law_id = :law AND {target}
+"""
+
+
+async def cited_by(
+    conn: AsyncConnection,
+    law_id: str,
+    path: str | None,
+    *,
+    kind: str | None = None,
+    source: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[CitedByRow], int]:
+    """What cites the law (``path`` None) or the provision at ``path`` or inside it: provisions of current
+    revisions (other laws' and the law's own), then court decisions' 参照法条; one page and the total.
+
+    ``kind`` keeps only ``cites`` or ``delegates`` (decisions only cite); ``source`` only ``statute`` or
+    ``decision``.
+    """
+    params: dict[str, object] = {"law": law_id, "path": path, "prefix": (path or "") + "-", "kind": kind}
+    parts = []
+    if source in (None, "statute"):
+        target = "(e.target_path = :path OR starts_with(e.target_path, :prefix))" if path else "TRUE"
+        parts.append(_STATUTES.format(target=target) + (" AND e.kind = :kind" if kind else ""))
+    if source in (None, "decision") and kind in (None, "cites"):
+        target = "(c.path = :path OR starts_with(c.path, :prefix))" if path else "TRUE"
+        parts.append(_DECISIONS.format(target=target))
+    if not parts:
+        return [], 0
+    union = " UNION ALL ".join(parts)
+    total = int((await conn.execute(text(f"SELECT count(*) FROM ({union}) u"), params)).scalar_one())
+    rows = await conn.execute(
+        text(
+            f"SELECT source, kind, raw, target_path, law_id, title, law_revision_id, path, lawsuit_id FROM ({union}) u "
+            "ORDER BY part, k1, k2 LIMIT :limit OFFSET :offset"
+        ),
+        {**params, "limit": limit, "offset": offset},
+    )
+    return [CitedByRow(**r._mapping) for r in rows], total
+
+
+_DEGREE = """
+SELECT
+  (SELECT count(*) FROM citation_edges e WHERE e.revision_id = :r) AS out_edges,
+  (SELECT count(*) FROM citation_edges e WHERE e.revision_id = :r AND e.status IN ('resolved', 'historical')
+      AND e.target_law_id IS NOT NULL) AS out_resolved,
+  (SELECT count(DISTINCT e.target_law_id) FROM citation_edges e WHERE e.revision_id = :r
+      AND e.target_law_id <> :law) AS out_laws,
+  (SELECT count(*) FROM citation_edges e WHERE e.revision_id = :r AND e.kind = 'delegates') AS delegations,
+  (SELECT count(*) FROM citation_edges e JOIN laws l ON l.current_revision_id = e.revision_id
+      WHERE e.target_law_id = :law AND l.law_id <> :law) AS in_edges,
+  (SELECT count(DISTINCT l.law_id) FROM citation_edges e JOIN laws l ON l.current_revision_id = e.revision_id
+      WHERE e.target_law_id = :law AND l.law_id <> :law) AS in_laws,
+  (SELECT count(DISTINCT c.lawsuit_id) FROM case_law_refs c WHERE c.law_id = :law) AS in_decisions
+"""
+
+
+async def law_degree(conn: AsyncConnection, law_id: str, revision_pk: int) -> LawDegree:
+    """In / out degree of a law: its revision ``revision_pk``'s references, and the references to it from
+    other laws' current revisions and from court decisions."""
+    row = (await conn.execute(text(_DEGREE), {"law": law_id, "r": revision_pk})).one()
+    return LawDegree(**{k: int(v) for k, v in row._mapping.items()})
