@@ -11,7 +11,7 @@ _SHAKUCHI = "403AC0000000090"
 #: ``GET /v1/laws/403AC0000000090/provisions/Article_5/citations?limit=2``
 CITATIONS_EXAMPLE: dict[str, Any] = {
     "law_id": _SHAKUCHI,
-    "law_revision_id": "403AC0000000090_20230614_505AC0000000053",
+    "law_revision_id": "403AC0000000090_cea309a4cae1",
     "path": "MainProvision-Article_5",
     "page": {"total": 4, "limit": 2, "offset": 0, "next_offset": 2},
     "items": [
@@ -55,7 +55,7 @@ CITED_BY_EXAMPLE: dict[str, Any] = {
             "target_path": "MainProvision-Article_4",
             "law_id": _SHAKUCHI,
             "title": "借地借家法",
-            "law_revision_id": "403AC0000000090_20230614_505AC0000000053",
+            "law_revision_id": "403AC0000000090_cea309a4cae1",
             "path": "MainProvision-Article_5-Paragraph_1",
             "lawsuit_id": None,
             "url": f"/v1/laws/{_SHAKUCHI}/provisions/MainProvision-Article_5-Paragraph_1",
