@@ -67,7 +67,7 @@ async def _run(admin_url: str, paths: list[str], workers: int) -> dict[str, obje
         sampler.start()
         cpu0 = os.times()
         try:
-            summary = await ingest_laws(engine, paths, workers=workers)
+            summary = await ingest_laws(engine, paths, workers=workers, citation_graph=False)
         finally:
             sampler.stop()
             await engine.dispose()
