@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.vector]
 
 OPS = {"authorization": "Bearer ops-test-token"}
 #: A dimension no other test embeds with: its model id has no vectors until this test makes them.
-DIMENSION = 40
+DIMENSION = 44
 
 
 async def test_full_app_from_settings(vector_engine: AsyncEngine) -> None:
