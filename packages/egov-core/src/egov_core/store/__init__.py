@@ -17,7 +17,16 @@ Typical use::
 
 from egov_core.store.cases import CaseFilter, CaseRow, citing_cases, court_names_containing, get_case, list_cases
 from egov_core.store.content_hash import content_hash
-from egov_core.store.core_reads import CORE_READS, CaseText, CoreReads, CurrentLaw, ProvisionText, SqlCoreReads
+from egov_core.store.core_reads import (
+    CORE_READS,
+    CaseHead,
+    CaseText,
+    CoreReads,
+    CurrentLaw,
+    LawHead,
+    ProvisionText,
+    SqlCoreReads,
+)
 from egov_core.store.data_version import DATA_VERSION_CHANNEL, bump_data_version, get_data_version
 from egov_core.store.database import Connection, Database, Engine
 from egov_core.store.definitions import DefinitionRow, definitions_in_scope, find_definitions, list_definitions
@@ -78,6 +87,7 @@ __all__ = [
     "DRIVER_ERRORS",
     "AmendmentRow",
     "CaseFilter",
+    "CaseHead",
     "CaseRow",
     "CaseText",
     "CitedByRow",
@@ -91,6 +101,7 @@ __all__ = [
     "Engine",
     "LawDegree",
     "LawFilter",
+    "LawHead",
     "LawRow",
     "ProvisionRow",
     "ProvisionText",

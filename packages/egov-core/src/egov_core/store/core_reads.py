@@ -3,6 +3,11 @@
 egov-vector owns its own tables and reaches core data only through :class:`CoreReads`; the SQL lives
 here, beside the rest of core's. :class:`SqlCoreReads` is the implementation over a connection from
 :class:`~egov_core.store.Database` (or any ``AsyncConnection`` on the store).
+
+Search filters cross the port as SQL conditions on the caller's own rows (columns every searchable table
+carries: ``law_id``, ``revision_id``, ``in_suppl``, ``is_current``, ``lawsuit_id``), so a nearest-neighbour
+scan filters inside its index walk without joining core's tables; what a hit shows of its law or decision
+is read afterwards, for the rows found (:meth:`CoreReads.law_heads`, :meth:`CoreReads.case_heads`).
 """
 
 from __future__ import annotations
@@ -10,12 +15,24 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-__all__ = ["CORE_READS", "CaseText", "CoreReads", "CurrentLaw", "ProvisionText", "SqlCoreReads"]
+from egov_core.store.cases import CaseFilter, case_where
+from egov_core.store.search import ProvisionFilter, provision_conditions
+
+__all__ = [
+    "CORE_READS",
+    "CaseHead",
+    "CaseText",
+    "CoreReads",
+    "CurrentLaw",
+    "LawHead",
+    "ProvisionText",
+    "SqlCoreReads",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +68,28 @@ class CaseText:
     contents: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class LawHead:
+    """What a search hit shows of its law (``laws`` row)."""
+
+    law_id: str
+    title: str | None
+    law_num: str | None
+    law_type: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseHead:
+    """What a search hit shows of its decision (``cases`` row)."""
+
+    lawsuit_id: str
+    case_number: str | None
+    case_name: str | None
+    court_name: str | None
+    trial_type: str | None
+    date: date | None
+
+
 class CoreReads(Protocol):
     """Read access to core's laws, provisions and decisions for packages that build on them."""
 
@@ -68,6 +107,25 @@ class CoreReads(Protocol):
 
     async def case_text(self, conn: AsyncConnection, lawsuit_id: str) -> CaseText | None:
         """A decision's text fields; None when it is not stored."""
+        ...
+
+    async def provision_filter(self, conn: AsyncConnection, filters: ProvisionFilter, *, alias: str) -> list[str]:
+        """SQL conditions on ``alias``'s ``law_id`` / ``revision_id`` / ``in_suppl`` for ``filters`` (core's one
+        filter compiler; law types and categories resolved here to constant law ids, so the conditions
+        name no core table). Current revisions are not implied: the caller restricts to them itself."""
+        ...
+
+    async def law_heads(self, conn: AsyncConnection, law_ids: Collection[str]) -> dict[str, LawHead]:
+        """Title, number and type of each law in ``law_ids`` that is stored, by law id."""
+        ...
+
+    def case_filter(self, filters: CaseFilter, *, alias: str) -> tuple[list[str], dict[str, Any]]:
+        """SQL conditions on ``alias``'s ``lawsuit_id`` for ``filters``, with their bind parameters (none when
+        the filter is empty: the caller's rows then need no look at ``cases``)."""
+        ...
+
+    async def case_heads(self, conn: AsyncConnection, lawsuit_ids: Collection[str]) -> dict[str, CaseHead]:
+        """Number, name, court, trial type and date of each stored decision in ``lawsuit_ids``, by id."""
         ...
 
 
@@ -113,6 +171,41 @@ class SqlCoreReads:
             )
         ).first()
         return None if row is None else CaseText(*row)
+
+    async def provision_filter(self, conn: AsyncConnection, filters: ProvisionFilter, *, alias: str) -> list[str]:
+        """See :meth:`CoreReads.provision_filter`."""
+        return await provision_conditions(conn, filters, alias=alias, current=False)
+
+    async def law_heads(self, conn: AsyncConnection, law_ids: Collection[str]) -> dict[str, LawHead]:
+        """See :meth:`CoreReads.law_heads`."""
+        if not law_ids:
+            return {}
+        rows = await conn.execute(
+            text("SELECT law_id, title, law_num, law_type FROM laws WHERE law_id = ANY(:ids)"), {"ids": list(law_ids)}
+        )
+        return {r[0]: LawHead(*r) for r in rows}
+
+    def case_filter(self, filters: CaseFilter, *, alias: str) -> tuple[list[str], dict[str, Any]]:
+        """See :meth:`CoreReads.case_filter`."""
+        clauses, params = case_where(filters)
+        if not clauses:
+            return [], {}
+        # A semi-join keyed on the caller's lawsuit_id: the planner keeps the caller's index order.
+        subquery = f"SELECT c.lawsuit_id FROM cases c WHERE {' AND '.join(clauses)}"
+        return [f"{alias}.lawsuit_id IN ({subquery})"], params
+
+    async def case_heads(self, conn: AsyncConnection, lawsuit_ids: Collection[str]) -> dict[str, CaseHead]:
+        """See :meth:`CoreReads.case_heads`."""
+        if not lawsuit_ids:
+            return {}
+        rows = await conn.execute(
+            text(
+                "SELECT lawsuit_id, case_number, case_name, court_name, trial_type, date "
+                "FROM cases WHERE lawsuit_id = ANY(:ids)"
+            ),
+            {"ids": list(lawsuit_ids)},
+        )
+        return {r[0]: CaseHead(*r) for r in rows}
 
 
 #: The read port over core's tables (stateless; share it).

@@ -16,9 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from egov_core.search import CaseFilter, CaseHit, Hit, ProvisionFilter
-from egov_core.store import translate_errors
-from egov_core.store.cases import case_where
-from egov_core.store.search import provision_conditions
+from egov_core.store import CORE_READS, CoreReads, translate_errors
 from egov_core.text.snippets import UNRENDERED, make_snippet
 from egov_vector.db.models import sql_literal, vector_literal
 from egov_vector.embedders.base import Embedder
@@ -34,23 +32,16 @@ _HNSW_INFO_KEY = "egov_vector.hnsw"
 QUERY_CACHE_SIZE = 1024
 
 
-def nearest_sql(
-    embedder: Embedder,
-    *,
-    source_kind: str,
-    where: Sequence[str] = (),
-    joins: str = "",
-    columns: str = "",
-    outer_joins: str = "",
-) -> str:
+def nearest_sql(embedder: Embedder, *, source_kind: str, where: Sequence[str] = (), columns: str = "") -> str:
     """The k-nearest-chunks statement (bind ``:qv``, the query vector as text, and ``:k``).
 
     The model id and dimension are inlined, not bound: the per-model partial HNSW index only matches a
     query whose condition is that same constant. Law chunks are restricted to current revisions by
-    ``vc.is_current``. ``joins`` take part in the scan (their tables may be filtered in ``where``);
-    ``outer_joins`` only supply ``columns`` for the rows found. Keep joins out of the scan where a column
-    of ``vector_chunks`` can filter instead: the planner misjudges a join's selectivity and then sorts
-    every vector exactly rather than walking the HNSW graph.
+    ``vc.is_current``. ``where`` holds conditions on ``vector_chunks`` (alias ``vc``), filtered inside the
+    scan; ``columns`` adds ``vector_chunks`` columns to the rows found. The statement reads no other table:
+    core's filters come through the read port as conditions on ``vc``'s own columns (a join in the scan
+    hid its selectivity from the planner, which then sorted every vector exactly rather than walking the
+    HNSW graph), and what hits show of their law or decision is read for the rows found.
     """
     dim = int(embedder.dimension)
     distance = f"vc.embedding::vector({dim}) <=> CAST(:qv AS vector({dim}))"
@@ -60,14 +51,14 @@ def nearest_sql(
     return f"""
         WITH nn AS MATERIALIZED (
             SELECT vc.id, {distance} AS distance
-            FROM vector_chunks vc {joins}
+            FROM vector_chunks vc
             WHERE {" AND ".join([*conditions, *where])}
             ORDER BY {distance}
             LIMIT :k
         )
         SELECT nn.distance, vc.law_id, vc.revision_id, vc.lawsuit_id, vc.unit_path, vc.path, vc.part, vc.in_suppl,
                vc.title, vc.caption, vc.text, vc.body_start{columns}
-        FROM nn JOIN vector_chunks vc ON vc.id = nn.id {joins} {outer_joins}
+        FROM nn JOIN vector_chunks vc ON vc.id = nn.id
         ORDER BY nn.distance, vc.id
     """
 
@@ -80,9 +71,7 @@ async def nearest_chunks(
     source_kind: str,
     k: int,
     where: Sequence[str] = (),
-    joins: str = "",
     columns: str = "",
-    outer_joins: str = "",
     params: dict[str, Any] | None = None,
     ef_search: int = 100,
 ) -> list[Any]:
@@ -93,9 +82,7 @@ async def nearest_chunks(
     for the session, once per pooled connection and value, and the search is then one round trip; in a
     transaction they are set with ``set_config(..., true)`` (``SET LOCAL``), which ends with it.
     """
-    sql = nearest_sql(
-        embedder, source_kind=source_kind, where=where, joins=joins, columns=columns, outer_joins=outer_joins
-    )
+    sql = nearest_sql(embedder, source_kind=source_kind, where=where, columns=columns)
     bound = {**(params or {}), "qv": vector_literal(vector), "k": k}
     # HNSW returns at most ef_search rows per scan: never fewer than asked for.
     # Law chunks are always filtered (is_current): a scan keeps going past rows the filter drops.
@@ -136,12 +123,20 @@ class VectorRetriever:
         candidates: chunks looked at per search, at least.
         ef_search: HNSW search breadth.
         cache_size: query embeddings kept (least recently used dropped first).
+        reads: core's read port (filters and what hits show of their law or decision).
     """
 
     def __init__(
-        self, embedder: Embedder, *, candidates: int = 100, ef_search: int = 100, cache_size: int = QUERY_CACHE_SIZE
+        self,
+        embedder: Embedder,
+        *,
+        candidates: int = 100,
+        ef_search: int = 100,
+        cache_size: int = QUERY_CACHE_SIZE,
+        reads: CoreReads = CORE_READS,
     ) -> None:
         self.embedder = embedder
+        self.reads = reads
         self.candidates = candidates
         self.ef_search = ef_search
         self._cache: OrderedDict[str, np.ndarray[Any, Any]] = OrderedDict()
@@ -177,30 +172,24 @@ class VectorRetriever:
         with translate_errors():
             async with engine.connect() as conn:
                 auto = await autocommit(conn)
-                where = await provision_conditions(auto, filters, alias="vc", current=False)
+                where = await self.reads.provision_filter(auto, filters, alias="vc")
                 rows = await nearest_chunks(
-                    auto,
-                    self.embedder,
-                    vector,
-                    source_kind="law",
-                    k=k,
-                    where=where,
-                    outer_joins="JOIN laws l ON l.law_id = vc.law_id",
-                    columns=", l.title AS law_title, l.law_num, l.law_type",
-                    ef_search=self.ef_search,
+                    auto, self.embedder, vector, source_kind="law", k=k, where=where, ef_search=self.ef_search
                 )
+                laws = await self.reads.law_heads(auto, {r.law_id for r in rows})
         hits: list[Hit] = []
         seen: set[tuple[str, str]] = set()
         for r in rows:
-            if (r.law_id, r.unit_path) in seen:
+            law = laws.get(r.law_id)
+            if law is None or (r.law_id, r.unit_path) in seen:  # a law removed since: not a hit
                 continue
             seen.add((r.law_id, r.unit_path))
             hits.append(
                 Hit(
                     law_id=r.law_id,
-                    law_title=r.law_title,
-                    law_num=r.law_num,
-                    law_type=r.law_type,
+                    law_title=law.title,
+                    law_num=law.law_num,
+                    law_type=law.law_type,
                     revision_id=r.revision_id,
                     path=r.unit_path,
                     seq=0,
@@ -228,12 +217,12 @@ class VectorRetriever:
             SELECT vc.law_id, vc.unit_path,
                    max(1 - (vc.embedding::vector({dim}) <=> CAST(:qv AS vector({dim})))) AS similarity
             FROM vector_chunks vc
-            JOIN unnest(CAST(:laws AS text[]), CAST(:paths AS text[])) AS k(law_id, unit_path)
+            JOIN unnest(CAST(:law_ids AS text[]), CAST(:paths AS text[])) AS k(law_id, unit_path)
               ON vc.law_id = k.law_id AND vc.unit_path = k.unit_path
             WHERE vc.model_id = {sql_literal(self.embedder.model_id)} AND vc.source_kind = 'law' AND vc.is_current
             GROUP BY vc.law_id, vc.unit_path
         """
-        params = {"qv": vector_literal(vector), "laws": [k[0] for k in keys], "paths": [k[1] for k in keys]}
+        params = {"qv": vector_literal(vector), "law_ids": [k[0] for k in keys], "paths": [k[1] for k in keys]}
         with translate_errors():
             async with engine.connect() as conn:
                 rows = await conn.execute(text(sql), params)
@@ -248,38 +237,39 @@ class VectorRetriever:
             StorageError: the database failed.
         """
         vector = await self.embed_query(query)
-        where, params = case_where(filters)
+        where, params = self.reads.case_filter(filters, alias="vc")
         k = min(_MAX_CANDIDATES, max(self.candidates, decisions * _OVERFETCH * 2))
-        columns = ", c.case_number, c.case_name, c.court_name, c.trial_type, c.date"
         with translate_errors():
             async with engine.connect() as conn:
+                auto = await autocommit(conn)
                 rows = await nearest_chunks(
-                    await autocommit(conn),
+                    auto,
                     self.embedder,
                     vector,
                     source_kind="case",
                     k=k,
                     where=where,
-                    joins="JOIN cases c ON c.lawsuit_id = vc.lawsuit_id",
-                    columns=columns,
                     params=params,
                     ef_search=self.ef_search,
                 )
-        best: dict[str, Any] = {}
-        for r in rows:
-            best.setdefault(r.lawsuit_id, r)  # rows come nearest first: the first chunk of a decision is its best
+                best: dict[str, Any] = {}
+                for r in rows:
+                    best.setdefault(r.lawsuit_id, r)  # rows come nearest first: a decision's first chunk is its best
+                found = list(best.values())[:decisions]
+                cases = await self.reads.case_heads(auto, [r.lawsuit_id for r in found])
         return [
             CaseHit(
                 lawsuit_id=r.lawsuit_id,
-                case_number=r.case_number,
-                case_name=r.case_name,
-                court_name=r.court_name,
-                trial_type=r.trial_type,
-                date=r.date,
+                case_number=c.case_number,
+                case_name=c.case_name,
+                court_name=c.court_name,
+                trial_type=c.trial_type,
+                date=c.date,
                 score=1.0 - float(r.distance),
                 snippet_field=r.unit_path,
                 snippet=make_snippet(r.text[r.body_start :], terms),
                 matched_part=r.part,
             )
-            for r in list(best.values())[:decisions]
+            for r in found
+            if (c := cases.get(r.lawsuit_id)) is not None  # a decision removed since: not a hit
         ]

@@ -4,6 +4,7 @@ trigger on core's ``laws`` since v0003), and the semantic search statement that 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,7 @@ from egov_core.ingest import ingest_laws
 from egov_core.usecases import after_import
 from egov_vector import DeterministicEmbedder, backfill
 from egov_vector.current import refresh_current
-from egov_vector.db.migrate import _config
-from egov_vector.migrate import migrate_vector, vector_head_revision
+from egov_vector.db.migrate import _config, migrate_vector, vector_head_revision
 from egov_vector.search import nearest_sql
 
 RULE = "419M60400000005"  # a 規則 with two revisions in the fixtures
@@ -146,15 +146,10 @@ async def test_migration_v0002_flags_what_is_already_stored(vector_engine: Async
 
 def test_the_scan_joins_nothing_for_law_filters() -> None:
     embedder = DeterministicEmbedder(72)
-    sql = nearest_sql(
-        embedder,
-        source_kind="law",
-        where=["vc.law_id = ANY(ARRAY['x']::text[])"],
-        outer_joins="JOIN laws l ON l.law_id = vc.law_id",
-        columns=", l.title",
-    )
-    scan, _, outer = sql.partition("SELECT nn.distance")
-    # A join inside the scan hid its selectivity from the planner, which then sorted every vector.
-    assert "laws" not in scan
+    sql = nearest_sql(embedder, source_kind="law", where=["vc.law_id = ANY(ARRAY['x']::text[])"])
+    scan = sql.partition("SELECT nn.distance")[0]
+    # A join inside the scan hid its selectivity from the planner, which then sorted every vector; core's
+    # tables are read through the read port, never joined here.
+    assert not re.search(r"\b(laws|law_revisions|cases)\b", sql)
     assert "vc.is_current" in scan
-    assert "JOIN laws l ON l.law_id = vc.law_id" in outer
+    assert "vc.law_id = ANY(ARRAY['x']::text[])" in scan

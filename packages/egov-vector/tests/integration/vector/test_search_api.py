@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import httpx
 import pytest
 from egov_vector_testsupport import cases, provisions
@@ -15,7 +17,7 @@ from egov_api.state import AppState
 from egov_api.vector import VectorRuntime
 from egov_core.search import DEFAULT_RRF_K, FusionWeights, SearchMode
 from egov_core.settings import EgovSettings
-from egov_core.store import Database
+from egov_core.store import CaseFilter, Database
 from egov_vector import DeterministicEmbedder, VectorRetriever, backfill
 
 SHAKUCHI = "403AC0000000090"  # 借地借家法
@@ -108,6 +110,28 @@ async def test_case_semantic_search(filled: AsyncEngine, hashing: DeterministicE
     hybrid = await cases(filled, hashing, "輸血 拒否", mode=HYBRID)
     assert hybrid.hits[0].lawsuit_id == "52218"
     assert hybrid.hits[0].fusion is not None
+
+
+async def test_case_filters_select_inside_the_scan(filled: AsyncEngine, hashing: DeterministicEmbedder) -> None:
+    # Core's case filter crosses the read port as a condition on the chunks' own lawsuit_id.
+    retriever = VectorRetriever(hashing)
+    query = "宗教上の信念から輸血を拒否する患者"
+    both = await retriever.nearest_cases(filled, query, filters=CaseFilter(), decisions=5, terms=[])
+    assert {h.lawsuit_id for h in both} == {"52218", "22090"}
+    high = await retriever.nearest_cases(
+        filled, query, filters=CaseFilter(trial_types=("HighCourt",)), decisions=5, terms=[]
+    )
+    assert [(h.lawsuit_id, h.trial_type) for h in high] == [("22090", "HighCourt")]
+    supreme = await retriever.nearest_cases(
+        filled, query, filters=CaseFilter(court="最高裁判所"), decisions=5, terms=[]
+    )
+    assert [h.lawsuit_id for h in supreme] == ["52218"]
+    assert supreme[0].court_name is not None
+    assert "最高裁判所" in supreme[0].court_name
+    none = await retriever.nearest_cases(
+        filled, query, filters=CaseFilter(date_to=date(1900, 1, 1)), decisions=5, terms=[]
+    )
+    assert none == []
 
 
 async def test_routes(filled: AsyncEngine, hashing: DeterministicEmbedder) -> None:
