@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from egov_core.citations._memo import MemoDirectory
 from egov_core.citations.directory import LawDirectory, LawEntry
@@ -56,16 +57,7 @@ class _Where:
 
     @staticmethod
     def of(path: str | None) -> _Where:
-        if path:
-            try:  # shorthands users type (Article_709) become canonical (MainProvision-Article_709)
-                path = canonical_path(path)
-            except InvalidProvisionPathError:
-                return _Where()
-        m = _PATH_RE.match(path or "")
-        if not m:
-            return _Where()
-        para = m.group("para")
-        return _Where(m.group("top"), m.group("art"), int(para) if para else None, m.group("item"))
+        return _where_of(path or "")
 
     def path(self, subitems: tuple[str, ...] = ()) -> str:
         out = self.top
@@ -78,6 +70,20 @@ class _Where:
             for level, sub in enumerate(subitems, start=1):
                 out += f"-Subitem{level}_{_IROHA.index(sub) + 1}"
         return out
+
+
+@lru_cache(maxsize=8192)  # a graph build reads the same few thousand paths hundreds of thousands of times
+def _where_of(path: str) -> _Where:
+    if path:
+        try:  # shorthands users type (Article_709) become canonical (MainProvision-Article_709)
+            path = canonical_path(path)
+        except InvalidProvisionPathError:
+            return _Where()
+    m = _PATH_RE.match(path)
+    if not m:
+        return _Where()
+    para = m.group("para")
+    return _Where(m.group("top"), m.group("art"), int(para) if para else None, m.group("item"))
 
 
 def _not_found(parts: CitationParts, reason: str, note: str, law: LawEntry | None = None) -> Resolution:
@@ -374,6 +380,7 @@ async def iter_resolved(
     *,
     start: int = 0,
     max_chars: int = 100_000,
+    shared: dict[CitationParts, Resolution] | None = None,
 ) -> AsyncGenerator[tuple[CitationMatch, Resolution], None]:
     """Every citation in ``text`` from offset ``start`` on, with its resolution, one at a time.
 
@@ -381,6 +388,10 @@ async def iter_resolved(
     before it are parsed but not resolved, and the last citation there that names its law is resolved
     once, so 同法 right after ``start`` still finds it. The cost of stopping after k citations is linear
     in the characters read plus k resolutions.
+
+    ``shared`` remembers, across calls, the resolutions that depend on nothing but the citation itself
+    (「民法第七百九条」: a named law and absolute numbers, read the same in any context); a caller resolving
+    many texts against one unchanging directory (the graph build) passes the same dict to every call.
 
     Raises:
         InvalidQueryError: ``text`` is longer than ``max_chars``.
@@ -400,9 +411,29 @@ async def iter_resolved(
         if last_named is not None:
             previous = await resolve_parts(last_named, directory=memo, context=context)
             previous, last_named = (previous if previous.law_id else None), None
-        res = await resolve_parts(m.parts, directory=memo, context=context, previous=previous)
+        cached = shared.get(m.parts) if shared is not None else None
+        if cached is not None:
+            res = cached
+        else:
+            res = await resolve_parts(m.parts, directory=memo, context=context, previous=previous)
+            own = context is not None and res.law_id == context.law_id
+            if shared is not None and not own and _context_free(m.parts):
+                shared[m.parts] = res
         yield m, res
         previous = res
+
+
+def _context_free(parts: CitationParts) -> bool:
+    """Whether ``parts`` resolve the same wherever they are read: a named law, absolute numbers only."""
+    ends = (parts,) if parts.range_end is None else (parts, parts.range_end)
+    return (
+        parts.law_ref is LawRef.NAME
+        and not parts.historical
+        and all(
+            p.article is not None and p.article_rel is None and p.paragraph_rel is None and p.item_rel is None
+            for p in ends
+        )
+    )
 
 
 async def extract_and_resolve(

@@ -14,6 +14,7 @@ from egov_core.citations import CitationContext, LawDirectory, ResolutionStatus,
 from egov_core.citations._memo import MemoDirectory
 from egov_core.citations.resolver import PAGE_LOOKBACK
 from egov_core.graph.delegation import find_delegations, implementing_titles
+from egov_core.graph.lookups import GraphLookups
 from egov_core.graph.model import CitationEdge, EdgeKind
 
 __all__ = ["MAX_EDGES_PER_PROVISION", "MAX_PROVISION_CHARS", "provision_edges", "revision_edges"]
@@ -44,7 +45,10 @@ async def provision_edges(
     found: list[tuple[int, CitationEdge]] = []
     context = CitationContext(law_id=law_id, path=path)
     offset = len(preceding)
-    pairs = iter_resolved(preceding + text, directory, context, start=offset, max_chars=offset + MAX_PROVISION_CHARS)
+    shared = directory.resolutions if isinstance(directory, GraphLookups) else None
+    pairs = iter_resolved(
+        preceding + text, directory, context, start=offset, max_chars=offset + MAX_PROVISION_CHARS, shared=shared
+    )
     async for match, res in pairs:
         if len(found) >= MAX_EDGES_PER_PROVISION:
             break
@@ -101,10 +105,12 @@ async def revision_edges(
 ) -> list[CitationEdge]:
     """The edges of every ``(path, text)`` provision of one revision, in document order.
 
-    One memo in front of ``directory`` serves the whole revision: a law citing itself a thousand times
-    loads its own provisions once.
+    One memo in front of ``directory`` serves the whole revision (a law citing itself a thousand times
+    loads its own provisions once); a :class:`GraphLookups` is used as it is, since it already remembers
+    for the whole build.
     """
-    directory = MemoDirectory(directory)
+    if not isinstance(directory, GraphLookups):
+        directory = MemoDirectory(directory)
     edges: list[CitationEdge] = []
     texts: dict[str, str] = {}
     for path, text in provisions:

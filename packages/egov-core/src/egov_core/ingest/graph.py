@@ -14,8 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.citations import LawDirectory, SqlLawDirectory
 from egov_core.graph import revision_edges
+from egov_core.graph.lookups import GraphLookups, Outline
 from egov_core.store.errors import translate_errors
-from egov_core.store.graph import replace_edges, revision_texts, revisions_without_graph
+from egov_core.store.graph import replace_edges, revision_outline, revision_texts, revisions_without_graph
 
 __all__ = ["build_citation_graph"]
 
@@ -42,7 +43,8 @@ async def build_citation_graph(
     Returns:
         How many revisions were built.
     """
-    directory = directory or SqlLawDirectory(engine)
+    # One set of lookups for the whole run: the laws cited from many revisions are read once, not per revision.
+    lookups = GraphLookups(engine, directory or SqlLawDirectory(engine))
     done = 0
     while limit is None or done < limit:
         with translate_errors():
@@ -54,7 +56,8 @@ async def build_citation_graph(
             with translate_errors():
                 async with engine.begin() as conn:
                     texts = await revision_texts(conn, pk)
-                    edges = await revision_edges(texts, law_id=law_id, law_title=title, directory=directory)
+                    lookups.reading(law_id, Outline(await revision_outline(conn, pk)))
+                    edges = await revision_edges(texts, law_id=law_id, law_title=title, directory=lookups)
                     await replace_edges(conn, pk, edges)
             done += 1
             if limit is not None and done >= limit:

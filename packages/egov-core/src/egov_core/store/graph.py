@@ -18,10 +18,13 @@ __all__ = [
     "CitedByRow",
     "EdgeRow",
     "LawDegree",
+    "OutlineRow",
     "cited_by",
+    "current_outline",
     "law_degree",
     "outgoing_edges",
     "replace_edges",
+    "revision_outline",
     "revision_texts",
     "revisions_without_graph",
 ]
@@ -99,30 +102,61 @@ async def revision_texts(conn: AsyncConnection, revision_pk: int) -> list[tuple[
     return [(str(r[0]), str(r[1])) for r in rows]
 
 
+@dataclass(frozen=True, slots=True)
+class OutlineRow:
+    """A provision's place in a revision, without its text: what the graph build resolves against."""
+
+    path: str
+    kind: str
+    parent_path: str | None
+    position: int
+
+
+_OUTLINE = "SELECT p.path, p.kind, p.parent_path, p.position FROM provisions p"
+
+
+async def revision_outline(conn: AsyncConnection, revision_pk: int) -> list[OutlineRow]:
+    """Every provision of a revision (path, kind, parent, position), in document order."""
+    rows = await conn.execute(text(f"{_OUTLINE} WHERE p.revision_id = :r ORDER BY p.position"), {"r": revision_pk})
+    return [OutlineRow(str(r[0]), str(r[1]), r[2], int(r[3])) for r in rows]
+
+
+async def current_outline(conn: AsyncConnection, law_id: str) -> list[OutlineRow]:
+    """Every provision of the law's current revision (path, kind, parent, position), in document order; empty
+    when the law is not stored."""
+    rows = await conn.execute(
+        text(
+            f"{_OUTLINE} JOIN laws l ON p.revision_id = l.current_revision_id WHERE l.law_id = :law ORDER BY p.position"
+        ),
+        {"law": law_id},
+    )
+    return [OutlineRow(str(r[0]), str(r[1]), r[2], int(r[3])) for r in rows]
+
+
 async def replace_edges(conn: AsyncConnection, revision_pk: int, edges: Sequence[CitationEdge]) -> None:
     """Store ``edges`` as the revision's graph (replacing any earlier one) and record their count."""
     await conn.execute(text("DELETE FROM citation_edges WHERE revision_id = :r"), {"r": revision_pk})
     if edges:
+        # One statement of column arrays, not one row per round trip: a revision holds up to tens of thousands.
         await conn.execute(
             text(
                 "INSERT INTO citation_edges (revision_id, seq, path, kind, raw, status, target_law_id, target_path, "
-                "target_end_path, reason) VALUES (:r, :seq, :path, :kind, :raw, :status, :tl, :tp, :te, :reason)"
+                "target_end_path, reason) SELECT :r, t.seq - 1, t.path, t.kind, t.raw, t.status, t.tl, t.tp, t.te, "
+                "t.reason FROM unnest(CAST(:path AS text[]), CAST(:kind AS text[]), CAST(:raw AS text[]), "
+                "CAST(:status AS text[]), CAST(:tl AS text[]), CAST(:tp AS text[]), CAST(:te AS text[]), "
+                "CAST(:reason AS text[])) WITH ORDINALITY AS t(path, kind, raw, status, tl, tp, te, reason, seq)"
             ),
-            [
-                {
-                    "r": revision_pk,
-                    "seq": seq,
-                    "path": e.path,
-                    "kind": e.kind.value,
-                    "raw": e.raw,
-                    "status": e.status,
-                    "tl": e.target_law_id,
-                    "tp": e.target_path,
-                    "te": e.target_end_path,
-                    "reason": e.reason,
-                }
-                for seq, e in enumerate(edges)
-            ],
+            {
+                "r": revision_pk,
+                "path": [e.path for e in edges],
+                "kind": [e.kind.value for e in edges],
+                "raw": [e.raw for e in edges],
+                "status": [e.status for e in edges],
+                "tl": [e.target_law_id for e in edges],
+                "tp": [e.target_path for e in edges],
+                "te": [e.target_end_path for e in edges],
+                "reason": [e.reason for e in edges],
+            },
         )
     await conn.execute(
         text("UPDATE law_revisions SET citation_count = :n WHERE id = :r"), {"n": len(edges), "r": revision_pk}

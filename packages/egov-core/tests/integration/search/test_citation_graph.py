@@ -130,3 +130,22 @@ async def test_a_revision_graph_is_rebuilt_identically(graph_engine: AsyncEngine
         await conn.execute(text("UPDATE law_revisions SET citation_count = NULL WHERE law_id = '322AC0000000125'"))
     assert await build_citation_graph(graph_engine, law_ids=("322AC0000000125",)) == 1
     assert await _edges(graph_engine, "322AC0000000125") == before
+
+
+async def test_the_build_outline_walks_siblings_as_the_store_does(graph_engine: AsyncEngine) -> None:
+    """前条 / 次項 in a graph build are answered from memory; they must be the store's 前条 / 次項."""
+    from egov_core.graph.lookups import Outline
+    from egov_core.store.citations import sibling_provision_path
+    from egov_core.store.graph import current_outline
+
+    async with graph_engine.connect() as conn:
+        for law_id in (SHAKUCHI, "322AC0000000125"):
+            rows = await current_outline(conn, law_id)
+            outline = Outline(rows)
+            assert len(outline) == len(rows) > 10
+            for row in rows:
+                if row.kind not in ("Article", "Paragraph", "Item"):
+                    continue
+                for step in (-1, 1):
+                    stored = await sibling_provision_path(conn, law_id, row.path, step)
+                    assert outline.sibling(row.path, step) == stored, (row.path, step)
