@@ -152,7 +152,7 @@ async def prepare(engine: AsyncEngine, corpus: Path, files: int) -> None:
     """Migrate, and ingest the corpus when the store holds fewer laws than the corpus has files."""
     from egov_core.ingest import ingest_laws
     from egov_core.store import migrate
-    from egov_vector.migrate import migrate_vector
+    from egov_vector.db.migrate import migrate_vector
 
     await migrate(engine)
     await migrate_vector(engine)

@@ -46,8 +46,10 @@ async def prepare_store(settings: EgovSettings, *, load_sample: bool) -> tuple[s
     engine = create_engine(settings, url=url)
     try:
         await wait_until_ready(engine, retries=settings.database.connect_retries)
+        from egov_core.usecases import migrate_plugins
+
         await migrate(engine)
-        await _migrate_vector(engine)
+        await migrate_plugins(engine)
         if load_sample and await _is_empty(engine):
             from egov_core.sample import sample_counts
 
@@ -59,14 +61,6 @@ async def prepare_store(settings: EgovSettings, *, load_sample: bool) -> tuple[s
         raise
     await engine.dispose()
     return url, embedded
-
-
-async def _migrate_vector(engine: Engine) -> None:
-    try:
-        from egov_vector.migrate import migrate_vector  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return
-    await migrate_vector(engine)
 
 
 def _print_summary(kind: str, summary: Any) -> None:

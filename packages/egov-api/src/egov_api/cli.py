@@ -17,7 +17,6 @@ from egov_api.console import configure_logging, err, print_error
 from egov_api.keys_cli import keys_app
 from egov_core.errors import EgovError
 from egov_core.settings import EgovSettings
-from egov_core.store import Engine
 
 T = TypeVar("T")
 
@@ -158,23 +157,17 @@ def mcp(
 
 @app.command()
 def migrate() -> None:
-    """Create or upgrade the database schema to the latest migration."""
+    """Create or upgrade the database schema to the latest migration (core's, then each installed plug-in's)."""
     from egov_core.store import open_store
+    from egov_core.usecases import migrate_plugins
 
     async def go() -> None:
         async with open_store(_settings(), run_migrations=True) as store:
             err.print(f"database migrated (pgvector {'available' if store.vector else 'not available'})")
-            await _migrate_vector(store.engine)
+            for name in await migrate_plugins(store.engine):
+                err.print(f"plug-in {name} migrated")
 
     _run(go())
-
-
-async def _migrate_vector(engine: Engine) -> None:
-    try:
-        from egov_vector.migrate import migrate_vector  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return
-    await migrate_vector(engine)
 
 
 @app.command()

@@ -7,7 +7,10 @@ re-flags which of its chunks belong to current revisions). ``egov ingest`` / ``i
 skip a step.
 
 Plug-ins register an ``async def hook(engine) -> None`` under the entry-point group
-:data:`AFTER_IMPORT_GROUP` (egov-vector: ``vector = "egov_vector.current:after_import"``).
+:data:`AFTER_IMPORT_GROUP` (egov-vector: ``vector = "egov_vector.current:after_import"``), and their own
+tables' migrations, run after core's by :func:`migrate_plugins`, under :data:`MIGRATIONS_GROUP`
+(egov-vector: ``vector = "egov_vector.db.migrate:migrate_vector"``): whoever migrates (``egov migrate``,
+the embedded default's start-up) knows no plug-in by name.
 """
 
 from __future__ import annotations
@@ -23,10 +26,20 @@ from egov_core.ingest import ImportSummary, IngestLimits, ingest_cases, ingest_l
 from egov_core.ingest.limits import DEFAULT_LIMITS
 from egov_core.store import Engine
 
-__all__ = ["AFTER_IMPORT_GROUP", "ImportOutcome", "after_import", "import_cases", "import_laws"]
+__all__ = [
+    "AFTER_IMPORT_GROUP",
+    "MIGRATIONS_GROUP",
+    "ImportOutcome",
+    "after_import",
+    "import_cases",
+    "import_laws",
+    "migrate_plugins",
+]
 
 #: Entry-point group of the hooks run after every import that changed something.
 AFTER_IMPORT_GROUP = "egov.after_import"
+#: Entry-point group of the plug-ins' migrations (``async def migrate(engine) -> None``, idempotent).
+MIGRATIONS_GROUP = "egov.migrations"
 
 _log = logging.getLogger(__name__)
 
@@ -61,6 +74,22 @@ async def after_import(engine: Engine) -> tuple[int, tuple[str, ...]]:
         await hook(engine)
         ran.append(entry.name)
     return changed, tuple(ran)
+
+
+async def migrate_plugins(engine: Engine) -> tuple[str, ...]:
+    """Run every installed plug-in's migrations (after core's: a plug-in's tables may refer to core's).
+
+    Returns:
+        The names of the plug-ins migrated (none in the Lite edition).
+
+    Raises:
+        EgovError: a plug-in's migration failed (its own error, e.g. a missing database extension).
+    """
+    ran: list[str] = []
+    for entry in sorted(entry_points(group=MIGRATIONS_GROUP), key=lambda e: e.name):
+        await entry.load()(engine)
+        ran.append(entry.name)
+    return tuple(ran)
 
 
 async def import_laws(

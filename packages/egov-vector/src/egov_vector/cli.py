@@ -20,8 +20,8 @@ from egov_core.errors import EgovError
 from egov_core.settings import EgovSettings
 from egov_core.store import open_store
 from egov_vector.backfill import DEFAULT_BATCH, BackfillProgress, BackfillSummary, backfill
+from egov_vector.db.migrate import migrate_vector
 from egov_vector.embedders import abuild_embedder
-from egov_vector.migrate import migrate_vector
 from egov_vector.settings import VectorSettings, load_vector_settings
 
 __all__ = ["format_summary", "register", "run_embed"]

@@ -20,7 +20,7 @@ from egov_core.ingest import ingest_cases, ingest_laws
 from egov_core.settings import DatabaseSettings, EgovSettings
 from egov_core.store import EmbeddedPostgres, create_engine, migrate
 from egov_vector import DeterministicEmbedder, SentenceTransformerEmbedder
-from egov_vector.migrate import migrate_vector
+from egov_vector.db.migrate import migrate_vector
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SHAKUCHI = "403AC0000000090"  # 借地借家法

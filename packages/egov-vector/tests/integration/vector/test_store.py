@@ -23,7 +23,7 @@ from egov_vector import (
     vector_health,
 )
 from egov_vector.db import ensure_index, index_name, index_options, vector_literal
-from egov_vector.migrate import migrate_vector, vector_head_revision
+from egov_vector.db.migrate import migrate_vector, vector_head_revision
 from egov_vector.search import autocommit, nearest_chunks, nearest_sql
 
 SHAKUCHI = "403AC0000000090"  # 借地借家法
