@@ -6,10 +6,11 @@ same pipeline, hit models and envelope as keyword search, with egov-vector's ret
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from egov_api.routes._common import NO_NUL, mark_cacheable
 from egov_api.routes.search import (
@@ -53,24 +54,22 @@ Q = Annotated[
 Offset = Annotated[int, Query(ge=0, le=1_000)]
 
 
-def _ready(state: AppState) -> None:
-    if state.vector is None:
-        raise VectorUnavailableError("semantic search is not enabled")
-    state.vector.require_retriever()
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    """What a semantic or hybrid search asks: the query, its filter and the page."""
+
+    q: str
+    limit: int
+    offset: int
+    provisions: core.ProvisionFilter | None = None
+    cases: core.CaseFilter | None = None
+
+    def request(self, mode: core.SearchMode) -> core.SearchRequest:
+        kw: dict[str, Any] = {"provisions": self.provisions} if self.provisions is not None else {"cases": self.cases}
+        return core.SearchRequest(self.q, mode, limit=self.limit, offset=self.offset, **kw)
 
 
-async def _provisions(
-    state: State, mode: core.SearchMode, q: str, laws: core.ProvisionFilter, limit: int, offset: int
-) -> ProvisionSearchResult:
-    _ready(state)
-    page = await pipeline(state).provisions(core.SearchRequest(q, mode, provisions=laws, limit=limit, offset=offset))
-    return provision_result(q, page, limit, offset)
-
-
-@router.get("/semantic", summary="Semantic search over provisions")
-async def semantic(
-    state: State,
-    response: Response,
+def _provision_query(
     q: Q,
     law_id: LawIds = None,
     law_type: LawTypeFilter = None,
@@ -78,13 +77,52 @@ async def semantic(
     suppl: Suppl = None,
     limit: Limit = 20,
     offset: Offset = 0,
-) -> ProvisionSearchResult:
+) -> _Asked:
+    # One parameter list for both provision routes (a dependency's parameters are the route's, in this order).
+    return _Asked(q, limit, offset, provisions=core.ProvisionFilter(law_id, law_type, category, suppl))
+
+
+def _case_query(
+    q: Q,
+    court: Court = None,
+    trial_type: TrialTypes = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> _Asked:
+    return _Asked(q, limit, offset, cases=core.CaseFilter(court, tuple(trial_type or ()), date_from, date_to))
+
+
+ProvisionQuery = Annotated[_Asked, Depends(_provision_query)]
+CaseQuery = Annotated[_Asked, Depends(_case_query)]
+
+
+def _ready(state: AppState) -> None:
+    if state.vector is None:
+        raise VectorUnavailableError("semantic search is not enabled")
+    state.vector.require_retriever()
+
+
+async def _provisions(state: State, response: Response, mode: core.SearchMode, asked: _Asked) -> ProvisionSearchResult:
+    _ready(state)
+    page = await pipeline(state).provisions(asked.request(mode))
+    mark_cacheable(response, "search")
+    return provision_result(asked.q, page, asked.limit, asked.offset)
+
+
+async def _cases(state: State, response: Response, mode: core.SearchMode, asked: _Asked) -> CaseSearchResult:
+    _ready(state)
+    page = await pipeline(state).cases(asked.request(mode))
+    mark_cacheable(response, "search")
+    return case_result(asked.q, page, asked.limit, asked.offset)
+
+
+@router.get("/semantic", summary="Semantic search over provisions")
+async def semantic(state: State, response: Response, asked: ProvisionQuery) -> ProvisionSearchResult:
     """Provisions of the current revisions nearest in meaning to `q` (one hit per article); a provision the
     query cites (「借地借家法第三十二条」) comes first."""
-    laws = core.ProvisionFilter(law_id, law_type, category, suppl)
-    result = await _provisions(state, core.SearchMode.SEMANTIC, q, laws, limit, offset)
-    mark_cacheable(response, "search")
-    return result
+    return await _provisions(state, response, core.SearchMode.SEMANTIC, asked)
 
 
 @router.get(
@@ -92,75 +130,21 @@ async def semantic(
     summary="Hybrid (keyword + semantic) search over provisions",
     responses={200: {"content": {"application/json": {"example": HYBRID_EXAMPLE}}}},
 )
-async def hybrid(
-    state: State,
-    response: Response,
-    q: Q,
-    law_id: LawIds = None,
-    law_type: LawTypeFilter = None,
-    category: Categories = None,
-    suppl: Suppl = None,
-    limit: Limit = 20,
-    offset: Offset = 0,
-) -> ProvisionSearchResult:
+async def hybrid(state: State, response: Response, asked: ProvisionQuery) -> ProvisionSearchResult:
     """Keyword (BM25 for a sentence) and semantic results fused by reciprocal rank fusion; every hit carries
     its rank in each ranking (`fusion`). Cited provisions come first; when the query names a law
     (「借地借家法で…」) the hits of that law are ranked among themselves as a further ranking
     (`fusion.named_law_rank`)."""
-    laws = core.ProvisionFilter(law_id, law_type, category, suppl)
-    result = await _provisions(state, core.SearchMode.HYBRID, q, laws, limit, offset)
-    mark_cacheable(response, "search")
-    return result
-
-
-async def _cases(
-    state: State,
-    mode: core.SearchMode,
-    q: str,
-    court: str | None,
-    trial_type: list[str] | None,
-    date_from: date | None,
-    date_to: date | None,
-    limit: int,
-    offset: int,
-) -> CaseSearchResult:
-    _ready(state)
-    cases = core.CaseFilter(court, tuple(trial_type or ()), date_from, date_to)
-    page = await pipeline(state).cases(core.SearchRequest(q, mode, cases=cases, limit=limit, offset=offset))
-    return case_result(q, page, limit, offset)
+    return await _provisions(state, response, core.SearchMode.HYBRID, asked)
 
 
 @router.get("/cases/semantic", summary="Semantic search over court decisions", tags=["cases"])
-async def cases_semantic(
-    state: State,
-    response: Response,
-    q: Q,
-    court: Court = None,
-    trial_type: TrialTypes = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    limit: Limit = 20,
-    offset: Offset = 0,
-) -> CaseSearchResult:
+async def cases_semantic(state: State, response: Response, asked: CaseQuery) -> CaseSearchResult:
     """Decisions whose 判示事項, 裁判要旨 or full text is nearest in meaning to `q`."""
-    result = await _cases(state, core.SearchMode.SEMANTIC, q, court, trial_type, date_from, date_to, limit, offset)
-    mark_cacheable(response, "search")
-    return result
+    return await _cases(state, response, core.SearchMode.SEMANTIC, asked)
 
 
 @router.get("/cases/hybrid", summary="Hybrid search over court decisions", tags=["cases"])
-async def cases_hybrid(
-    state: State,
-    response: Response,
-    q: Q,
-    court: Court = None,
-    trial_type: TrialTypes = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    limit: Limit = 20,
-    offset: Offset = 0,
-) -> CaseSearchResult:
+async def cases_hybrid(state: State, response: Response, asked: CaseQuery) -> CaseSearchResult:
     """Keyword and semantic case search fused by reciprocal rank fusion."""
-    result = await _cases(state, core.SearchMode.HYBRID, q, court, trial_type, date_from, date_to, limit, offset)
-    mark_cacheable(response, "search")
-    return result
+    return await _cases(state, response, core.SearchMode.HYBRID, asked)
