@@ -74,28 +74,8 @@ def drop_database(name: str) -> None:
 
 
 @contextmanager
-def granian_server(env_extra: dict[str, str], *, workers: int = 1) -> Iterator[str]:
-    """Serve ``egov_api.app:create_app`` with Granian on a free port; yield its base URL; stop it after."""
-    port = free_port()
-    # Quotas off unless a test asks for them: one test client on 127.0.0.1 is every "client" of the server.
-    env = {**os.environ, "EGOV_API__RATE_LIMIT__ENABLED": "false", **env_extra}
-    cmd = [
-        sys.executable,
-        "-m",
-        "granian",
-        "--interface",
-        "asgi",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--log-level",
-        "warning",
-        "egov_api.app:create_app",
-    ]
+def _serve(cmd: list[str], env: dict[str, str], port: int) -> Iterator[str]:
+    """Run server command ``cmd`` until its /health answers 200 on ``port``; yield its base URL; stop it after."""
     log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server, closed in finally
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -122,6 +102,33 @@ def granian_server(env_extra: dict[str, str], *, workers: int = 1) -> Iterator[s
             proc.kill()
             proc.wait()
         log.close()
+
+
+@contextmanager
+def granian_server(env_extra: dict[str, str], *, workers: int = 1) -> Iterator[str]:
+    """Serve ``egov_api.app:create_app`` with Granian on a free port; yield its base URL; stop it after."""
+    port = free_port()
+    # Quotas off unless a test asks for them: one test client on 127.0.0.1 is every "client" of the server.
+    env = {**os.environ, "EGOV_API__RATE_LIMIT__ENABLED": "false", **env_extra}
+    cmd = [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "asgi",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "egov_api.app:create_app",
+    ]
+    with _serve(cmd, env, port) as base:
+        yield base
 
 
 @asynccontextmanager
@@ -180,32 +187,8 @@ def egov_server(env_extra: dict[str, str], *, workers: int = 1, idle_timeout_ms:
         host="127.0.0.1", port=port, workers=workers, log_level="warning", idle_timeout_ms=idle_timeout_ms
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRANIAN_")} | env_extra
-    log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server, closed in finally
-    proc = subprocess.Popen(granian_command(opts), env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(f"granian exited with {proc.returncode}:\n{log.read().decode(errors='replace')}")
-            try:
-                if httpx.get(base + "/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("granian did not answer within 60 s")
-            time.sleep(0.2)
+    with _serve(granian_command(opts), env, port) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def migrated_database() -> tuple[str, str]:
