@@ -21,17 +21,16 @@ REPO = Path(__file__).resolve().parents[5]
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(lawapi_http: str, tmp_path: Path) -> None:
     sys.path.insert(0, str(REPO))
     try:
-        from bench.schemathesis_compat import st_command
-        from bench.schemathesis_run import _count
+        from bench.schemathesis_run import EGOV_CONFIG, count_cases, st_command
     finally:
         sys.path.remove(str(REPO))
     spec = tmp_path / "spec.yaml"
     spec.write_text(yaml.safe_dump(relaxed_openapi(yaml.safe_load(spec_path().read_text("utf-8"))), allow_unicode=True))
     report = tmp_path / "events.ndjson"
-    cmd = st_command(spec, lawapi_http, max_examples=15, seed=7, report=report)
+    cmd = st_command(spec, url=f"{lawapi_http}/api/2", config=EGOV_CONFIG, max_examples=15, seed=7, report=report)
     cmd += ["--phases", "fuzzing"]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=300)
-    cases, failures = _count(report)
+    cases, failures = count_cases(report)
     assert done.returncode == 0, done.stdout[-3000:]
     assert failures == {}
     assert cases >= 60, done.stdout[-2000:]  # six operations, fuzzed
