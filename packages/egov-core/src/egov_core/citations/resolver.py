@@ -149,6 +149,9 @@ async def _position(
     ctx = _Where.of(context.path if context and context.law_id == law_id else None)
     prev = _Where.of(previous.path if previous and previous.law_id == law_id else None)
     top = _SUPPL_TOPS[0] if parts.suppl else "MainProvision"
+    if parts.suppl and ctx.top.startswith("SupplProvision[") and parts.law_ref is LawRef.THIS and not parts.law_name:
+        # 「附則第三条」 unnamed inside an amendment's 附則 (SupplProvision[k]) is that 附則's own article.
+        top = ctx.top
     article = parts.article
     if parts.article_rel is not None:
         base = prev if parts.article_rel is Relative.SAME and prev.article else ctx
@@ -162,7 +165,9 @@ async def _position(
                 return "no_such_provision"
             article = _Where.of(sib).article
     paragraph = parts.paragraph
-    if parts.paragraph_rel is not None or (article is None and paragraph is None and parts.item):
+    # 第二号 / 前号 / 次号 alone: an item of the context paragraph.
+    alone_item = article is None and paragraph is None and (parts.item or parts.item_rel is not None)
+    if parts.paragraph_rel is not None or alone_item:
         base = prev if parts.paragraph_rel is Relative.SAME and prev.paragraph else ctx
         if article is None:
             if not base.article and not base.paragraph:
@@ -224,6 +229,9 @@ async def _law_of(
         and (parts.article_rel is Relative.SAME or (parts.article is None and parts.paragraph_rel is Relative.SAME))
     )
     if same_as_previous and previous is not None:
+        if previous.law_id is None:  # 同法 after a law the store lacks is that law, still not stored
+            reason = previous.reason if previous.reason in ("unknown_law", "old_law", "ambiguous_law") else "no_context"
+            return _not_found(parts, reason, "参照先（同法）の法令は収録されていません")
         law_id = previous.law_id
     elif parts.law_ref is LawRef.SAME:
         law_id = context.law_id if context else None
@@ -409,8 +417,8 @@ async def iter_resolved(
                 last_named = m.parts
             continue
         if last_named is not None:
-            previous = await resolve_parts(last_named, directory=memo, context=context)
-            previous, last_named = (previous if previous.law_id else None), None
+            # Kept even when the law is not stored: a 同法 after it means that law, not the context law.
+            previous, last_named = await resolve_parts(last_named, directory=memo, context=context), None
         cached = shared.get(m.parts) if shared is not None else None
         if cached is not None:
             res = cached

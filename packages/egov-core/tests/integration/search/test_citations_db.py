@@ -14,6 +14,7 @@ from egov_core.citations import (
     ResolutionStatus,
     SqlLawDirectory,
     extract_and_resolve,
+    iter_resolved,
     resolve_citation,
     resolve_ref_law_part,
     split_ref_law,
@@ -262,3 +263,53 @@ async def test_pre_amendment_text_is_historical_not_todays_article(directory: Sq
     assert (res.law_id, res.path, res.text) == (MINPO, None, None)
     assert res.note is not None
     assert "改正前" in res.note
+
+
+async def test_previous_and_next_item_alone_inside_an_item(directory: SqlLawDirectory) -> None:
+    # 民法第百六十八条第一項第二号 「前号に規定する各債権を…」: the item before, in the same paragraph.
+    ctx = CitationContext(law_id=MINPO, path="MainProvision-Article_168-Paragraph_1-Item_2")
+    prev = await resolve_citation("前号", directory=directory, context=ctx)
+    assert (prev.status, prev.path) == (ResolutionStatus.RESOLVED, "MainProvision-Article_168-Paragraph_1-Item_1")
+    ctx1 = CitationContext(law_id=MINPO, path="MainProvision-Article_168-Paragraph_1-Item_1")
+    nxt = await resolve_citation("次号", directory=directory, context=ctx1)
+    assert (nxt.status, nxt.path) == (ResolutionStatus.RESOLVED, "MainProvision-Article_168-Paragraph_1-Item_2")
+    first = await resolve_citation("第一号", directory=directory, context=ctx)
+    assert first.path == "MainProvision-Article_168-Paragraph_1-Item_1"
+
+
+async def test_same_law_after_a_law_not_stored_is_that_law(directory: SqlLawDirectory) -> None:
+    # 刑事訴訟法第三百五十条の十一: 「検察審査会法第三十九条の五…又は同法第四十一条の六第一項の起訴議決」.
+    keiso = "323AC0000000131"
+    ctx = CitationContext(law_id=keiso, path="MainProvision-Article_350_11-Paragraph_1")
+    text = (
+        "検察審査会法第三十九条の五第一項第一号若しくは第二号の議決又は同法第四十一条の六第一項の起訴議決があつたとき"
+    )
+    found = [(m.text, r) for m, r in await extract_and_resolve(text, directory, ctx)]
+    same = [r for raw, r in found if raw.startswith("同法")]
+    assert same
+    assert all((r.status, r.reason, r.law_id) == (ResolutionStatus.NOT_FOUND, "unknown_law", None) for r in same)
+    # Read from inside a 号 whose 柱書 names the law: still not the context law.
+    lookback = [
+        r
+        async for _m, r in iter_resolved(
+            "民事執行法の規定による。\n同法第六十三条の決定", directory, ctx, start=len("民事執行法の規定による。\n")
+        )
+    ]
+    assert [(r.reason, r.law_id) for r in lookback] == [("unknown_law", None)]
+
+
+async def test_an_amendments_suppl_provision_cites_its_own_articles(directory: SqlLawDirectory) -> None:
+    # 民法 SupplProvision[51] (an amending law's 附則) 第七条: 「附則第三条に規定する…」 is its own 第三条; its
+    # 附則 holds no 第二条, so 附則第二条 there is not the original 附則's 第二条 either.
+    ctx = CitationContext(law_id=MINPO, path="SupplProvision[51]-Article_7-Paragraph_1")
+    res = await resolve_citation("附則第三条", directory=directory, context=ctx)
+    assert (res.status, res.path) == (ResolutionStatus.RESOLVED, "SupplProvision[51]-Article_3")
+    ctx25 = CitationContext(law_id=MINPO, path="SupplProvision[25]-Article_7-Paragraph_1")
+    gone = await resolve_citation("附則第二条第一項", directory=directory, context=ctx25)
+    assert (gone.status, gone.reason) == (ResolutionStatus.NOT_FOUND, "no_such_provision")
+    # Named with the law, or read from the main provision, it is the law's original 附則 (one paragraph).
+    named = await resolve_citation("民法附則第三条", directory=directory, context=ctx)
+    main = await resolve_citation(
+        "附則第三条", directory=directory, context=CitationContext(law_id=MINPO, path="MainProvision-Article_1")
+    )
+    assert (named.status, named.path) == (main.status, main.path) == (ResolutionStatus.NOT_FOUND, None)
