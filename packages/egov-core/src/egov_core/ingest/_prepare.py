@@ -2,7 +2,7 @@
 
 Everything CPU-bound happens here (parsing, rendering, tokens, the tree's JSON) so the parent only
 writes. Rows are produced in PostgreSQL's COPY text format; the revision's database id is not known
-yet, so each row starts with :data:`REVISION_ID_MARK`, replaced by the parent once it has the id.
+yet, so each row starts with :data:`~egov_core.copy_rows.REVISION_ID_MARK`, replaced by the parent once it has the id.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import date
 
 import orjson
 
+from egov_core.copy_rows import copy_line
 from egov_core.definitions import Definition, extract_definitions
 from egov_core.domain import Element, Law
 from egov_core.errors import EgovError
@@ -21,8 +22,6 @@ from egov_core.ingest._tokens import fast_tsvector_literal
 from egov_core.ingest.units import search_units
 
 __all__ = [
-    "DEFINITION_COLUMNS",
-    "REVISION_ID_MARK",
     "Failed",
     "PreparedRevision",
     "Unchanged",
@@ -31,36 +30,6 @@ __all__ = [
     "prepare_law",
     "tree_json",
 ]
-
-#: NUL never occurs in PostgreSQL text, so it is a safe placeholder for the revision id.
-REVISION_ID_MARK = b"\x00"
-
-PROVISION_COLUMNS = (
-    "revision_id",
-    "path",
-    "parent_path",
-    "kind",
-    "num",
-    "title",
-    "caption",
-    "text",
-    "position",
-    "depth",
-)
-DEFINITION_COLUMNS = ("revision_id", "seq", "term", "meaning", "path", "kind", "scope", "scope_path", "scope_note")
-UNIT_COLUMNS = (
-    "revision_id",
-    "law_id",
-    "law_type",
-    "category",
-    "path",
-    "seq",
-    "in_suppl",
-    "caption",
-    "title",
-    "text",
-    "tokens",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,32 +71,14 @@ class PreparedRevision:
     definition_count: int = 0
 
 
-def _field(value: object) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    s = str(value)
-    # str.translate with a dict is slow on non-ASCII text; plain replaces run in C and are usually no-ops.
-    if "\\" in s:
-        s = s.replace("\\", "\\\\")
-    if "\t" in s or "\n" in s or "\r" in s or "\x00" in s:
-        s = s.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r").replace("\x00", "")
-    return s
-
-
-def _copy_line(values: tuple[object, ...]) -> str:
-    return "\x00\t" + "\t".join(_field(v) for v in values) + "\n"
-
-
 def _rows(law: Law, revision_law_id: str) -> tuple[bytes, bytes]:
     prov = "".join(
-        _copy_line((p.path, p.parent_path, p.kind.value, p.num, p.title, p.caption, p.text, p.position, p.depth))
+        copy_line((p.path, p.parent_path, p.kind.value, p.num, p.title, p.caption, p.text, p.position, p.depth))
         for p in law.provisions
     )
     meta = law.metadata
     units = "".join(
-        _copy_line(
+        copy_line(
             (
                 revision_law_id,
                 meta.law_type,
@@ -147,9 +98,9 @@ def _rows(law: Law, revision_law_id: str) -> tuple[bytes, bytes]:
 
 
 def definitions_copy(definitions: tuple[Definition, ...]) -> bytes:
-    """COPY text rows of a revision's defined terms (the revision id left as :data:`REVISION_ID_MARK`)."""
+    """COPY text rows of a revision's defined terms (the revision id left as :data:`~egov_core.copy_rows.REVISION_ID_MARK`)."""
     return "".join(
-        _copy_line((seq, d.term, d.meaning, d.path, d.kind, d.scope, d.scope_path, d.scope_note))
+        copy_line((seq, d.term, d.meaning, d.path, d.kind, d.scope, d.scope_path, d.scope_note))
         for seq, d in enumerate(definitions)
     ).encode()
 

@@ -1,111 +1,16 @@
-"""``import_runs`` bookkeeping and the checksums already stored.
-
-A run holds a session-level advisory lock on its row's id for as long as it lives (on a connection of
-its own). A run that was killed loses that lock with its connection, so the next run to start can tell
-its ``running`` row apart from a live one and marks it ``interrupted`` instead of leaving it running
-forever.
-"""
+"""An import run's outcome, recorded in ``import_runs`` (the SQL is :mod:`egov_core.store.import_runs`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
-
-import orjson
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.ingest.summary import ImportSummary
+from egov_core.store.import_runs import finish_run_values
 
-__all__ = ["finish_run", "finish_run_values", "known_law_checksums", "start_run"]
+__all__ = ["finish_run"]
 
 #: Keep import_runs.errors bounded even for a run where everything fails.
 _MAX_ERRORS = 1000
-#: First key of the two-key advisory locks that mark live runs (second key: the run id).
-_RUN_LOCK_SPACE = 0x6567_6F76 & 0x7FFF_FFFF
-# Live runs of this process: run id -> the connection holding its lock.
-_LEASES: dict[int, AsyncConnection] = {}
-
-_MARK_INTERRUPTED = """
-UPDATE import_runs SET status = 'interrupted', finished_at = now()
-WHERE status = 'running' AND pg_try_advisory_xact_lock(:space, (id % 2147483647)::int)
-"""
-
-
-async def known_law_checksums(engine: AsyncEngine) -> frozenset[str]:
-    """Checksums of every stored law revision."""
-    async with engine.connect() as conn:
-        return frozenset((await conn.execute(text("SELECT checksum FROM law_revisions"))).scalars())
-
-
-async def start_run(engine: AsyncEngine, kind: str) -> int:
-    """Mark dead runs ``interrupted``, insert a ``running`` import_runs row, hold its lock; return its id."""
-    async with engine.begin() as conn:
-        await conn.execute(text(_MARK_INTERRUPTED), {"space": _RUN_LOCK_SPACE})
-        run_id = int(
-            (
-                await conn.execute(
-                    text(
-                        "INSERT INTO import_runs (kind, started_at, status) VALUES (:kind, now(), 'running') "
-                        "RETURNING id"
-                    ),
-                    {"kind": kind},
-                )
-            ).scalar_one()
-        )
-    lease = await engine.connect()
-    try:
-        await lease.execute(
-            text("SELECT pg_advisory_lock(:space, (CAST(:id AS bigint) % 2147483647)::int)"),
-            {"space": _RUN_LOCK_SPACE, "id": run_id},
-        )
-        await lease.commit()
-    except BaseException:
-        await lease.close()
-        raise
-    _LEASES[run_id] = lease
-    return run_id
-
-
-async def finish_run_values(
-    engine: AsyncEngine,
-    run_id: int,
-    status: str,
-    *,
-    imported: int,
-    unchanged: int,
-    failed: int,
-    errors: Sequence[Mapping[str, Any]] | Mapping[str, Any],
-) -> None:
-    """Record the outcome of run ``run_id`` and release its lock."""
-    try:
-        async with engine.begin() as conn:
-            await conn.execute(
-                text(
-                    "UPDATE import_runs SET finished_at = now(), status = :status, imported = :imported, "
-                    "unchanged = :unchanged, failed = :failed, errors = CAST(:errors AS jsonb) WHERE id = :id"
-                ),
-                {
-                    "status": status,
-                    "imported": imported,
-                    "unchanged": unchanged,
-                    "failed": failed,
-                    "errors": orjson.dumps(errors).decode(),
-                    "id": run_id,
-                },
-            )
-    finally:
-        lease = _LEASES.pop(run_id, None)
-        if lease is not None:
-            try:
-                # Session locks outlive a pooled connection's return to the pool: release explicitly.
-                await lease.execute(
-                    text("SELECT pg_advisory_unlock(:space, (CAST(:id AS bigint) % 2147483647)::int)"),
-                    {"space": _RUN_LOCK_SPACE, "id": run_id},
-                )
-                await lease.commit()
-            finally:
-                await lease.close()
 
 
 async def finish_run(engine: AsyncEngine, summary: ImportSummary, status: str) -> None:

@@ -12,21 +12,19 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 
-import orjson
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.citations.refs import split_ref_law
 from egov_core.domain import CourtDecision, LawReference
 from egov_core.errors import EgovError
-from egov_core.ingest._runs import finish_run, start_run
-from egov_core.ingest._writer import publish
+from egov_core.ingest._runs import finish_run
 from egov_core.ingest.limits import DEFAULT_LIMITS, IngestLimits
 from egov_core.ingest.sources import SourceItem, iter_case_sources
 from egov_core.ingest.summary import ImportProgress, ImportSummary
+from egov_core.store.case_writes import CaseWrite, case_checksums, replace_cases
 from egov_core.store.errors import translate_errors
+from egov_core.store.import_runs import start_run
 from egov_core.store.maintenance import CASE_TABLES, vacuum_analyze
 from egov_core.text import tsvector_literal
 
@@ -44,82 +42,25 @@ CASE_TOKEN_CHARS = 16_000
 # covers the batch.
 _BATCH = 200
 
-_CASE_COLUMNS = (
-    "lawsuit_id, trial_type, case_number, case_name, court_name, date, date_era, date_year, date_month, date_day, "
-    "result_type, result, article_info, original_court_name, original_case_number, original_date, gist, "
-    "case_gist, ref_law, contents, detail_page_link, full_pdf_link, extra, flags, checksum, tokens, imported_at, "
-    "source_name"
-)
-_CASE_INSERT = (
-    f"INSERT INTO cases ({_CASE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
-    "$15, $16, $17, $18, $19, $20, $21, $22, $23::jsonb, $24, $25, $26::tsvector, now(), $27)"
-)
-
 
 def _token_text(d: CourtDecision) -> str:
     return "\n".join(p for p in (d.case_name, d.gist, d.case_gist, d.contents) if p)[:CASE_TOKEN_CHARS]
 
 
-def _case_args(d: CourtDecision, checksum: str, source: str) -> tuple[Any, ...]:
-    dd, od = d.date, d.original_date
-    return (
-        d.lawsuit_id,
-        d.trial_type,
-        d.case_number,
-        d.case_name,
-        d.court_name,
-        dd.iso if dd else None,
-        dd.era if dd else None,
-        dd.year if dd else None,
-        dd.month if dd else None,
-        dd.day if dd else None,
-        d.result_type,
-        d.result,
-        d.article_info,
-        d.original_court_name,
-        d.original_case_number,
-        od.iso if od else None,
-        d.gist,
-        d.case_gist,
-        d.ref_law,
-        d.contents,
-        d.detail_page_link,
-        d.full_pdf_link,
-        orjson.dumps(dict(d.extra)).decode(),
-        list(d.flags),
-        checksum,
-        tsvector_literal(_token_text(d)),
-        source,
-    )
-
-
-def _refs(d: CourtDecision, resolver: Resolver | None) -> list[tuple[Any, ...]]:
-    rows: list[tuple[Any, ...]] = []
+def _write(d: CourtDecision, checksum: str, source: str, resolver: Resolver | None) -> CaseWrite:
+    refs = []
     for seq, raw in enumerate(split_ref_law(d.ref_law)):
         ref = resolver(raw) if resolver is not None else LawReference(raw, None, None, "unresolved")
-        rows.append((d.lawsuit_id, seq, raw, ref.law_id, ref.path, ref.status, ref.note))
-    return rows
+        refs.append((seq, raw, ref.law_id, ref.path, ref.status, ref.note))
+    return CaseWrite(d, checksum, source, tsvector_literal(_token_text(d)), refs)
 
 
 async def _write_batch(
     engine: AsyncEngine, batch: list[tuple[CourtDecision, str, str]], resolver: Resolver | None
 ) -> None:
+    writes = [_write(decision, checksum, source, resolver) for decision, checksum, source in batch]
     async with engine.begin() as conn:
-        await conn.execute(text("SELECT set_config('statement_timeout', '0', true)"))
-        driver = (await conn.get_raw_connection()).driver_connection
-        assert driver is not None
-        assert driver.is_in_transaction()
-        for decision, checksum, source in batch:
-            await driver.execute("DELETE FROM cases WHERE lawsuit_id = $1", decision.lawsuit_id)
-            await driver.execute(_CASE_INSERT, *_case_args(decision, checksum, source))
-            refs = _refs(decision, resolver)
-            if refs:
-                await driver.executemany(
-                    "INSERT INTO case_law_refs (lawsuit_id, seq, raw, law_id, path, status, note) "
-                    "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    refs,
-                )
-        await publish(driver)
+        await replace_cases(conn, writes)
 
 
 async def ingest_cases(
@@ -147,8 +88,7 @@ async def ingest_cases(
     started = time.perf_counter()
     with translate_errors():
         async with engine.connect() as conn:
-            rows = await conn.execute(text("SELECT lawsuit_id, checksum FROM cases"))
-            known: dict[str, str] = {str(r[0]): str(r[1]) for r in rows}
+            known = await case_checksums(conn)
         run_id = await start_run(engine, "cases")
     summary = ImportSummary(kind="cases", run_id=run_id)
     batch: list[tuple[CourtDecision, str, str]] = []

@@ -1,6 +1,6 @@
 """Defined terms for revisions stored before they were extracted at import time (migration 0004).
 
-New revisions get their definitions in the same transaction as their text (:mod:`egov_core.ingest._writer`);
+New revisions get their definitions in the same transaction as their text (:mod:`egov_core.store.ingest_writes`);
 a revision imported earlier has ``definition_count`` NULL and is caught up here, one revision per
 transaction, at the end of every law import run.
 """
@@ -12,8 +12,9 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from egov_core.copy_rows import DEFINITION_COLUMNS, REVISION_ID_MARK
 from egov_core.definitions import extract_definitions
-from egov_core.ingest._prepare import DEFINITION_COLUMNS, REVISION_ID_MARK, definitions_copy
+from egov_core.ingest._prepare import definitions_copy
 from egov_core.parsing import parse_law_json
 from egov_core.store import translate_errors
 from egov_core.store.definitions import locked_revision_tree, replace_definitions, revisions_without_definitions

@@ -14,8 +14,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.ingest._prepare import Failed, PreparedRevision, Unchanged, checksum_of, prepare_law
-from egov_core.ingest._runs import finish_run, known_law_checksums, start_run
-from egov_core.ingest._writer import refresh_all_current_revisions, write_revision
+from egov_core.ingest._runs import finish_run
 from egov_core.ingest.definitions import backfill_definitions
 from egov_core.ingest.graph import build_citation_graph
 from egov_core.ingest.limits import DEFAULT_LIMITS, IngestLimits, SourceTooLargeError
@@ -23,6 +22,8 @@ from egov_core.ingest.sources import SourceItem, iter_law_sources
 from egov_core.ingest.summary import ImportProgress, ImportSummary
 from egov_core.ingest.workers import die_with_parent
 from egov_core.store.errors import translate_errors
+from egov_core.store.import_runs import known_law_checksums, start_run
+from egov_core.store.ingest_writes import refresh_all_current_revisions, write_revision
 from egov_core.store.maintenance import LAW_TABLES, vacuum_analyze
 
 __all__ = ["ProgressCallback", "ingest_laws", "refresh_current_revisions"]

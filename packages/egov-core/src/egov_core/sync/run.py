@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.egov_client import EgovClient
 from egov_core.errors import EgovApiError, InvalidQueryError, RevisionNotFoundError
-from egov_core.ingest._runs import finish_run_values, start_run
 from egov_core.store import Database, all_law_ids, translate_errors
+from egov_core.store.import_runs import finish_run_values, start_run
 from egov_core.sync._cursor import get_sync_cursor, jst_date, set_sync_cursor
 from egov_core.sync._egov import Target, changed_laws_v1, changed_laws_v2, in_force, revision_targets
 from egov_core.sync._runner import Runner, TargetsFn

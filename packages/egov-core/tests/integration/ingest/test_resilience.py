@@ -18,12 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from egov_core.errors import StorageError
 from egov_core.ingest import ingest_laws, iter_law_sources
 from egov_core.ingest._prepare import PreparedRevision, prepare_law
-from egov_core.ingest._runs import finish_run_values, start_run
-from egov_core.ingest._writer import write_revision
 from egov_core.sample import sample_laws_zip
 from egov_core.settings import EgovSettings
 from egov_core.store import content_hash, create_engine, get_data_version, migrate
 from egov_core.store.errors import translate_errors
+from egov_core.store.import_runs import finish_run_values, start_run
+from egov_core.store.ingest_writes import write_revision
 
 pytestmark = pytest.mark.integration
 

@@ -1,23 +1,64 @@
-"""Parent side of the law import: one law revision written (and published) in one transaction."""
+"""The law import's writes: one law revision written (and published) in one transaction.
+
+The import's parser workers hand over a revision as COPY text rows (:mod:`egov_core.copy_rows`); this
+module inserts the revision row, re-picks the law's current revision, streams the rows in and bumps
+data_version, all in the caller's transaction, so readers see a revision entirely or not at all.
+"""
 
 from __future__ import annotations
 
 import io
-from typing import Any
+from datetime import date
+from typing import Any, Protocol
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from egov_core.ingest._prepare import (
-    DEFINITION_COLUMNS,
-    PROVISION_COLUMNS,
-    REVISION_ID_MARK,
-    UNIT_COLUMNS,
-    PreparedRevision,
-)
+from egov_core.copy_rows import DEFINITION_COLUMNS, PROVISION_COLUMNS, REVISION_ID_MARK, UNIT_COLUMNS
 from egov_core.store.data_version import BUMP_DATA_VERSION_SQL
 
-__all__ = ["publish", "recompute_current_revision", "refresh_all_current_revisions", "write_revision"]
+__all__ = [
+    "RevisionRows",
+    "import_driver",
+    "publish",
+    "recompute_current_revision",
+    "refresh_all_current_revisions",
+    "write_revision",
+]
+
+
+class RevisionRows(Protocol):
+    """What the store needs of a prepared revision (:class:`egov_core.ingest._prepare.PreparedRevision`)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def checksum(self) -> str: ...
+    @property
+    def law_id(self) -> str: ...
+    @property
+    def law_revision_id(self) -> str: ...
+    @property
+    def synthesized(self) -> bool: ...
+    @property
+    def enforcement_date(self) -> date | None: ...
+    @property
+    def revision_row(self) -> dict[str, object]: ...
+    @property
+    def law_row(self) -> dict[str, object]: ...
+    @property
+    def tree(self) -> bytes: ...
+    @property
+    def provision_count(self) -> int: ...
+    @property
+    def provisions_copy(self) -> bytes: ...
+    @property
+    def units_copy(self) -> bytes: ...
+    @property
+    def definitions_copy(self) -> bytes: ...
+    @property
+    def definition_count(self) -> int: ...
+
 
 _REVISION_INSERT = """
 INSERT INTO law_revisions (
@@ -70,13 +111,25 @@ WHERE l.law_id = pick.law_id AND l.current_revision_id IS DISTINCT FROM pick.id
 RETURNING l.law_id
 """
 
+_LAW_INSERT = (
+    "INSERT INTO laws (law_id, law_num, title, law_type, updated_at) VALUES ($1, $2, $3, $4, now()) "
+    "ON CONFLICT (law_id) DO NOTHING"
+)
 
-async def _driver(conn: AsyncConnection) -> Any:
-    # Import transactions may run longer than an API read and need not wait for fsync: a crash
-    # loses at most the last commits, which a rerun restores (nothing is ever half-visible).
-    await conn.execute(
-        text("SELECT set_config('statement_timeout', '0', true), set_config('synchronous_commit', 'off', true)")
-    )
+
+async def import_driver(conn: AsyncConnection, *, synchronous_commit: bool = False) -> Any:
+    """The asyncpg connection under ``conn``, inside the open transaction, set up for bulk writes.
+
+    Import transactions may run longer than an API read, so the statement timeout is lifted for this
+    transaction; unless ``synchronous_commit``, they need not wait for fsync either: a crash loses at most
+    the last commits, which a rerun restores (nothing is ever half-visible).
+    """
+    if synchronous_commit:
+        await conn.execute(text("SELECT set_config('statement_timeout', '0', true)"))
+    else:
+        await conn.execute(
+            text("SELECT set_config('statement_timeout', '0', true), set_config('synchronous_commit', 'off', true)")
+        )
     raw = await conn.get_raw_connection()
     driver = raw.driver_connection
     # SQLAlchemy opens the transaction lazily; the statement above did, so COPY joins it.
@@ -98,7 +151,7 @@ async def refresh_all_current_revisions(conn: AsyncConnection) -> list[str]:
     Returns:
         The law ids whose current revision changed.
     """
-    driver = await _driver(conn)
+    driver = await import_driver(conn)
     changed = [str(r["law_id"]) for r in await driver.fetch(_REFRESH_ALL)]
     if changed:
         await publish(driver)
@@ -111,13 +164,13 @@ async def publish(driver: Any) -> int:
     return int(row["value"])
 
 
-async def write_revision(conn: AsyncConnection, rev: PreparedRevision) -> bool:
+async def write_revision(conn: AsyncConnection, rev: RevisionRows) -> bool:
     """Write ``rev`` (replacing a different stored text of the same revision) inside the caller's transaction.
 
     Returns:
         False when identical bytes were already stored (nothing written), True otherwise.
     """
-    driver = await _driver(conn)
+    driver = await import_driver(conn)
     # Serialise writers of the same law (two imports at once) without blocking other laws.
     await driver.execute("SELECT pg_advisory_xact_lock(hashtext($1))", rev.law_id)
     existing = await driver.fetchrow(
@@ -130,14 +183,7 @@ async def write_revision(conn: AsyncConnection, rev: PreparedRevision) -> bool:
     ):
         return False
     law = rev.law_row
-    await driver.execute(
-        "INSERT INTO laws (law_id, law_num, title, law_type, updated_at) VALUES ($1, $2, $3, $4, now()) "
-        "ON CONFLICT (law_id) DO NOTHING",
-        rev.law_id,
-        law["law_num"],
-        law["title"],
-        law["law_type"],
-    )
+    await driver.execute(_LAW_INSERT, rev.law_id, law["law_num"], law["title"], law["law_type"])
     if existing is not None:
         await driver.execute("DELETE FROM law_revisions WHERE id = $1", existing["id"])
     if rev.synthesized:
@@ -184,26 +230,14 @@ async def write_revision(conn: AsyncConnection, rev: PreparedRevision) -> bool:
     # instead of being rewritten afterwards.
     await recompute_current_revision(driver, rev.law_id)
     mark = str(revision_id).encode()
-    if rev.provisions_copy:
-        await driver.copy_to_table(
-            "provisions",
-            source=io.BytesIO(rev.provisions_copy.replace(REVISION_ID_MARK, mark)),
-            columns=PROVISION_COLUMNS,
-            format="text",
-        )
-    if rev.units_copy:
-        await driver.copy_to_table(
-            "search_units",
-            source=io.BytesIO(rev.units_copy.replace(REVISION_ID_MARK, mark)),
-            columns=UNIT_COLUMNS,
-            format="text",
-        )
-    if rev.definitions_copy:
-        await driver.copy_to_table(
-            "definitions",
-            source=io.BytesIO(rev.definitions_copy.replace(REVISION_ID_MARK, mark)),
-            columns=DEFINITION_COLUMNS,
-            format="text",
-        )
+    for table, columns, rows in (
+        ("provisions", PROVISION_COLUMNS, rev.provisions_copy),
+        ("search_units", UNIT_COLUMNS, rev.units_copy),
+        ("definitions", DEFINITION_COLUMNS, rev.definitions_copy),
+    ):
+        if rows:
+            await driver.copy_to_table(
+                table, source=io.BytesIO(rows.replace(REVISION_ID_MARK, mark)), columns=columns, format="text"
+            )
     await publish(driver)
     return True
