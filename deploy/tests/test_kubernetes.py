@@ -208,6 +208,26 @@ def test_external_database_option_drops_the_operator_objects_and_opens_only_5432
     assert all("ipBlock" in peer for rule in egress for peer in rule["to"])
 
 
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_api_reads_from_the_replicas_through_the_ro_pooler(overlay: str) -> None:
+    objects = rendered(overlay)
+    container = api_container(objects)
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert env["EGOV_DATABASE__READ_POOLED"] == "true"  # PgBouncer in transaction mode: one transaction per read
+    path = env["EGOV_DATABASE__READ_URL_FILE"]
+    mount = next(m for m in container["volumeMounts"] if path.startswith(m["mountPath"] + "/"))
+    volumes = find(objects, "Deployment", "egov-api")["spec"]["template"]["spec"]["volumes"]
+    volume = next(v for v in volumes if v["name"] == mount["name"])
+    assert volume["secret"]["secretName"] == "egov-app"
+    # make-secrets.sh writes that key, and for CloudNativePG points it at the ro pooler the overlay has.
+    script = (HERE / "make-secrets.sh").read_text(encoding="utf-8")
+    assert f"--from-file={path.rsplit('/', 1)[1]}=" in script
+    poolers = {o["metadata"]["name"]: o["spec"]["type"] for o in objects if o["kind"] == "Pooler"}
+    if poolers:
+        assert poolers["egov-db-pooler-ro"] == "ro"
+        assert "@egov-db-pooler-ro:" in script
+
+
 def test_every_secret_a_manifest_names_is_made_by_the_script() -> None:
     script = (HERE / "make-secrets.sh").read_text(encoding="utf-8")
     made = set(re.findall(r"^#\s+(egov-[a-z0-9-]+)\s", script, re.MULTILINE))

@@ -120,7 +120,9 @@ def build_fastapi(settings: EgovSettings, *, edge: Edge | None = None) -> tuple[
             state.database = Database(store.engine, replicas=replicas)
             state.store = store
             metrics.bind_engine(store.engine)
-            state.directory = SqlLawDirectory(state.database.read_engine)
+            # The resolver's name index and provision lookups read where every other read goes (a replica when
+            # one is up and current): Database.reads is read() behind an engine-like connect().
+            state.directory = SqlLawDirectory(state.database.reads)
             if edge is not None:
                 edge.bind(state.database)
                 stack.push_async_callback(edge.close)

@@ -35,6 +35,9 @@ LAW = "334AC0000000121"
 OLD = "334AC0000000121_20150801_000000000000000"
 NEW = "334AC0000000121_20260524_504AC0000000048"
 OPS_TOKEN = "ops-test-token"
+#: Words only NEW has (its 手続補完書 provisions), and an article only NEW has (第三十八条の三).
+NEW_WORDS = "/v1/search?q=手続補完書&mode=boolean"
+NEW_ARTICLE = "/v1/resolve?q=特許法第三十八条の三"
 
 
 def _revision_file(revision_id: str) -> Path:
@@ -193,6 +196,16 @@ async def test_reads_routed_and_a_lagging_replica_serves_no_stale_body(replicati
             # The read came from the standby's own backends, not the primary's (egov-read is the replica pool).
             assert await _egov_read_backends(replication.standby.url) >= 1
             assert await _egov_read_backends(replication.primary.url) == 0
+            # Keyword search and the citation resolver (its name index and provision lookups) read there too.
+            reads = replica.reads
+            old_search = await client.get(NEW_WORDS)
+            assert old_search.status_code == 200, old_search.text
+            assert old_search.json()["page"]["total"] == 0
+            old_resolve = await client.get(NEW_ARTICLE)
+            assert old_resolve.status_code == 200, old_resolve.text
+            assert old_resolve.json()["resolution"]["status"] == "not_found"
+            assert replica.reads >= reads + 2
+            assert await _egov_read_backends(replication.primary.url) == 0
 
             # Replay paused: the standby keeps the old revision while the primary publishes the new one.
             await standby_admin.execute("SELECT pg_wal_replay_pause()")
@@ -217,6 +230,19 @@ async def test_reads_routed_and_a_lagging_replica_serves_no_stale_body(replicati
             # A revalidation with the old ETag is not answered 304: the old body is not current any more.
             again = await client.get(f"/v1/laws/{LAW}", headers={"if-none-match": first.headers["etag"]})
             assert again.status_code == 200
+            # Search and resolve too: the lagging standby is skipped, the primary finds what NEW added.
+            behind = replica.behind
+            search = await client.get(NEW_WORDS)
+            assert search.status_code == 200, search.text
+            assert search.json()["page"]["total"] > 0, "stale search served"
+            assert {h["law_id"] for h in search.json()["items"]} == {LAW}
+            assert search.headers["etag"] != old_search.headers["etag"]
+            resolved = await client.get(NEW_ARTICLE)
+            assert resolved.status_code == 200, resolved.text
+            assert resolved.json()["resolution"]["status"] == "resolved", "stale resolution served"
+            assert resolved.json()["resolution"]["path"] == "MainProvision-Article_38_3"
+            assert resolved.headers["etag"] != old_resolve.headers["etag"]
+            assert replica.behind > behind
 
             # Replay resumed: once the standby has the new data_version it serves reads again.
             await standby_admin.execute("SELECT pg_wal_replay_resume()")
@@ -228,6 +254,11 @@ async def test_reads_routed_and_a_lagging_replica_serves_no_stale_body(replicati
             reads = replica.reads
             toc = await client.get(f"/v1/laws/{LAW}/toc")
             assert toc.status_code == 200, toc.text
+            assert replica.reads > reads
+            reads = replica.reads
+            caught_up = await client.get("/v1/search?q=手続補完&mode=boolean")  # not cached yet
+            assert caught_up.status_code == 200
+            assert caught_up.json()["page"]["total"] > 0
             assert replica.reads > reads
             scrape = await client.get("/metrics", headers={"authorization": f"Bearer {OPS_TOKEN}"})
             assert f'egov_db_replica{{replica="{replica.name}",stat="reads"}} {float(replica.reads)}' in scrape.text
@@ -243,6 +274,8 @@ async def test_replica_stopped_under_load_costs_no_5xx(replication: Replication)
         replicas = _replicas(client)
         [replica] = replicas.replicas
         paths = [f"/v1/laws/{LAW}/articles/{n}" for n in range(1, 25)] + [f"/v1/laws/{LAW}", f"/v1/laws/{LAW}/toc"]
+        # Keyword search (Boolean and ranked) and citation resolution fall back the same way.
+        paths += ["/v1/search?q=特許出願", "/v1/search?q=特許を受ける権利は誰のものか", "/v1/resolve?q=特許法第三十条"]
         warm = await client.get(f"/v1/laws/{LAW}")
         assert warm.status_code == 200
         assert replica.reads >= 1

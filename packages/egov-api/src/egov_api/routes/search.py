@@ -146,11 +146,13 @@ def case_result(q: str, page: core.CasePage, limit: int, offset: int) -> CaseSea
 
 
 def pipeline(state: AppState) -> core.SearchPipeline:
-    """The search pipeline over the read engine (with the Full edition's retriever when it is loaded)."""
+    """The search pipeline: keyword search, BM25 and cited provisions read through ``Database.reads`` (a read
+    replica when one is up and current); the Full edition's retriever, when loaded, reads the primary."""
     database = state.database
     assert database is not None
     return core.SearchPipeline(
         database.read_engine,
+        reads=database.reads,
         directory=state.directory,
         retriever=state.vector.retriever if state.vector is not None else None,
         **(state.vector.tuning() if state.vector is not None else {}),

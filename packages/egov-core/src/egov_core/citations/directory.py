@@ -13,11 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from egov_core.citations.names import LawNameTable, default_name_table
 from egov_core.store import citations as repo
 from egov_core.store.data_version import get_data_version
+from egov_core.store.database import ReadSource
 from egov_core.store.errors import translate_errors
 from egov_core.text.normalize import normalize
 
@@ -93,14 +92,17 @@ class SqlLawDirectory:
     """:class:`LawDirectory` over the store (repository :mod:`egov_core.store.citations`).
 
     The law-name index is loaded once and reloaded when ``meta.data_version`` changes (checked at most
-    every ``check_interval_s`` seconds, so a lookup costs no extra query in the common case).
+    every ``check_interval_s`` seconds, so a lookup costs no extra query in the common case). Behind
+    ``Database.reads`` a read replica serves it only once it has replayed the data_version the caches key
+    with, so the index is never older than the responses it goes into.
 
     Args:
-        engine: an async engine on the store.
+        engine: an async engine on the store, or a :class:`~egov_core.store.ReadSource` such as
+            ``Database.reads``.
         check_interval_s: how often to look at ``data_version``.
     """
 
-    def __init__(self, engine: AsyncEngine, *, check_interval_s: float = 2.0) -> None:
+    def __init__(self, engine: ReadSource, *, check_interval_s: float = 2.0) -> None:
         self._engine = engine
         self._interval = check_interval_s
         self._checked_at = float("-inf")
@@ -142,7 +144,9 @@ class SqlLawDirectory:
         if self._names is not None and now - self._checked_at < self._interval:
             return
         if self._names is not None:
-            version = await get_data_version(self._engine)
+            with translate_errors():
+                async with self._engine.connect() as conn:
+                    version = await get_data_version(conn)
             if version == self._version:
                 self._checked_at = now
                 return

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from egov_core.errors import InvalidQueryError
+from egov_core.store.database import ReadSource
 
 #: Largest page a search returns.
 MAX_LIMIT = 100
@@ -16,8 +17,8 @@ MAX_OFFSET = 10_000
 
 
 @asynccontextmanager
-async def connection(conn_or_engine: AsyncConnection | AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """The connection itself, or a fresh one from the engine (closed afterwards)."""
+async def connection(conn_or_engine: AsyncConnection | ReadSource) -> AsyncIterator[AsyncConnection]:
+    """The connection itself, or a fresh one from the engine or read source (returned afterwards)."""
     if isinstance(conn_or_engine, AsyncConnection):
         yield conn_or_engine
     else:

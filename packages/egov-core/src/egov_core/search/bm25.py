@@ -16,13 +16,12 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from egov_core.search.cases import case_hit
 from egov_core.search.keyword import unit_hit
 from egov_core.search.model import ANY_CASE, ANY_PROVISION, CaseFilter, CaseHit, Hit, ProvisionFilter
 from egov_core.store import search as sql
 from egov_core.store import translate_errors
+from egov_core.store.database import ReadSource
 from egov_core.text.query import term_index_tsquery
 
 __all__ = ["BM25Weights", "search_bm25", "search_cases_bm25"]
@@ -38,7 +37,7 @@ _STATS_TTL_S = 300.0
 _stats: dict[tuple[int, str], tuple[float, int, float, dict[str, int]]] = {}
 
 
-async def _statistics(engine: AsyncEngine, kind: str) -> tuple[int, float, dict[str, int]]:
+async def _statistics(engine: ReadSource, kind: str) -> tuple[int, float, dict[str, int]]:
     """(documents, mean length, document-frequency cache) of ``kind`` (units or cases), cached per engine."""
     key = (id(engine), kind)
     cached = _stats.get(key)
@@ -50,7 +49,7 @@ async def _statistics(engine: AsyncEngine, kind: str) -> tuple[int, float, dict[
     return n, avg, _stats[key][3]
 
 
-async def _weights(engine: AsyncEngine, kind: str, terms: Sequence[str]) -> tuple[list[str], list[float], float]:
+async def _weights(engine: ReadSource, kind: str, terms: Sequence[str]) -> tuple[list[str], list[float], float]:
     """(usable words, their idf, mean length) for ``terms``: words in no document are dropped, and so
     are words in more than a fifth of them unless every word is."""
     n, avg, cache = await _statistics(engine, kind)
@@ -92,7 +91,7 @@ def _searchable(terms: Sequence[str]) -> list[str]:
 
 
 async def search_bm25(
-    engine: AsyncEngine,
+    engine: ReadSource,
     terms: Sequence[str],
     *,
     filters: ProvisionFilter = ANY_PROVISION,
@@ -139,7 +138,7 @@ async def search_bm25(
 
 
 async def search_cases_bm25(
-    engine: AsyncEngine, terms: Sequence[str], *, filters: CaseFilter = ANY_CASE, limit: int = 100
+    engine: ReadSource, terms: Sequence[str], *, filters: CaseFilter = ANY_CASE, limit: int = 100
 ) -> list[CaseHit]:
     """Decisions ranked by the idf of ``terms`` they contain (case name, 判示事項, 裁判要旨, full text)."""
     words = _searchable(terms)

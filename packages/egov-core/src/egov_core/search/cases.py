@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from egov_core.search._sql import check_page, connection
 from egov_core.search.keyword import estimate_total
 from egov_core.search.model import ANY_CASE, CaseFilter, CaseHit, CasePage, SearchMode
 from egov_core.store import search as sql
+from egov_core.store.database import ReadSource
 from egov_core.store.search import CaseSearchRow
 from egov_core.text.query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
 from egov_core.text.snippets import Snippet, find_term_spans, make_snippet, normalize_with_offsets
@@ -48,7 +49,7 @@ def case_hit(row: CaseSearchRow, terms: tuple[str, ...]) -> CaseHit:
 
 
 async def search_cases(
-    conn_or_engine: AsyncConnection | AsyncEngine,
+    conn_or_engine: AsyncConnection | ReadSource,
     query: str,
     *,
     filters: CaseFilter = ANY_CASE,
@@ -67,7 +68,7 @@ async def search_cases(
 
 
 async def search_cases_parsed(
-    conn_or_engine: AsyncConnection | AsyncEngine,
+    conn_or_engine: AsyncConnection | ReadSource,
     parsed: ParsedQuery,
     *,
     filters: CaseFilter = ANY_CASE,

@@ -9,11 +9,12 @@ verified share (``total_exact=False``), as it is beyond :data:`SCAN_CAP` candida
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from egov_core.search._sql import check_page, connection
 from egov_core.search.model import ANY_PROVISION, Hit, Page, ProvisionFilter, SearchMode
 from egov_core.store import search as sql
+from egov_core.store.database import ReadSource
 from egov_core.store.search import KeywordWindow, UnitRow
 from egov_core.text.query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
 from egov_core.text.snippets import UNRENDERED, make_snippet
@@ -59,7 +60,7 @@ def estimate_total(found: KeywordWindow, exact: bool, scan_cap: int) -> tuple[in
 
 
 async def search_parsed(
-    conn_or_engine: AsyncConnection | AsyncEngine,
+    conn_or_engine: AsyncConnection | ReadSource,
     query: ParsedQuery,
     *,
     filters: ProvisionFilter = ANY_PROVISION,
@@ -95,7 +96,7 @@ async def search_parsed(
 
 
 async def search_provisions(
-    conn_or_engine: AsyncConnection | AsyncEngine,
+    conn_or_engine: AsyncConnection | ReadSource,
     query: str,
     *,
     filters: ProvisionFilter = ANY_PROVISION,

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from egov_core.citations import (
     LawDirectory,
@@ -26,14 +26,15 @@ from egov_core.search._sql import connection
 from egov_core.search.keyword import unit_hit
 from egov_core.search.model import ANY_PROVISION, Hit, ProvisionFilter
 from egov_core.store import search as sql
+from egov_core.store.database import ReadSource
 
 __all__ = ["CitedQuery", "cited_in_query", "cited_units", "directory_for", "lift_cited"]
 
-_DIRECTORIES: WeakKeyDictionary[AsyncEngine, SqlLawDirectory] = WeakKeyDictionary()
+_DIRECTORIES: WeakKeyDictionary[ReadSource, SqlLawDirectory] = WeakKeyDictionary()
 
 
-def directory_for(engine: AsyncEngine) -> SqlLawDirectory:
-    """One :class:`SqlLawDirectory` per engine (its name index is loaded once and kept fresh)."""
+def directory_for(engine: ReadSource) -> SqlLawDirectory:
+    """One :class:`SqlLawDirectory` per engine or read source (its name index is loaded once and kept fresh)."""
     if engine not in _DIRECTORIES:
         _DIRECTORIES[engine] = SqlLawDirectory(engine)
     return _DIRECTORIES[engine]
@@ -90,7 +91,7 @@ def lift_cited(hits: Sequence[Hit], cited: Sequence[Hit]) -> list[Hit]:
 
 
 async def cited_units(
-    conn_or_engine: AsyncConnection | AsyncEngine,
+    conn_or_engine: AsyncConnection | ReadSource,
     resolutions: Sequence[Resolution],
     terms: Sequence[str] = (),
     *,

@@ -42,6 +42,7 @@ from egov_core.search.model import (
 )
 from egov_core.search.retriever import Retriever
 from egov_core.search.terms import is_sentence, keyword_query_for, ranked_terms, snippet_terms
+from egov_core.store.database import ReadSource
 from egov_core.text.query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
 
 __all__ = ["AUTO_MIN_HITS", "SearchPipeline", "SearchRequest"]
@@ -82,8 +83,10 @@ class SearchPipeline:
     """Every search over one store: provisions and decisions, in every mode.
 
     Args:
-        engine: the store.
-        directory: law lookup for citations and law names (default: one per engine).
+        engine: the store's primary (the retriever reads it; so does the rest unless ``reads`` is given).
+        reads: where keyword search, BM25 and the cited provisions read, e.g. ``Database.reads`` (a read
+            replica when one is up and current); default ``engine``.
+        directory: law lookup for citations and law names (default: one per read source).
         retriever: vector retrieval (Full edition); without it ``semantic`` and ``hybrid`` are refused.
         weights: RRF constant and ranking weights.
         bm25: extra weights of BM25 words (caption, pieces of long runs).
@@ -94,6 +97,7 @@ class SearchPipeline:
         self,
         engine: AsyncEngine,
         *,
+        reads: ReadSource | None = None,
         directory: LawDirectory | None = None,
         retriever: Retriever | None = None,
         weights: FusionWeights | None = None,
@@ -102,7 +106,8 @@ class SearchPipeline:
     ) -> None:
         self.bm25 = bm25 or BM25Weights()
         self.engine = engine
-        self.directory = directory or directory_for(engine)
+        self.reads: ReadSource = reads or engine
+        self.directory = directory or directory_for(self.reads)
         self.retriever = retriever
         self.weights = weights or FusionWeights()
         self.candidates = max(1, min(MAX_CANDIDATES, candidates))
@@ -153,7 +158,7 @@ class SearchPipeline:
         terms = parsed.positive_terms if parsed else ()
         # One connection for the rest, taken only now: the directory above takes its own, and holding one
         # while waiting for another deadlocks the pool under load.
-        async with connection(self.engine) as conn:
+        async with connection(self.reads) as conn:
             first = request.offset == 0 and cited.resolutions
             lifted = await cited_units(conn, cited.resolutions, terms, filters=request.provisions) if first else []
             if parsed is None:
@@ -175,9 +180,7 @@ class SearchPipeline:
             self.engine, request.query, filters=request.provisions, units=request.offset + request.limit
         )
         if cited.resolutions and request.offset == 0:
-            hits = lift_cited(
-                hits, await cited_units(self.engine, cited.resolutions, terms, filters=request.provisions)
-            )
+            hits = lift_cited(hits, await cited_units(self.reads, cited.resolutions, terms, filters=request.provisions))
         page = hits[request.offset : request.offset + request.limit]
         return Page(
             total=len(hits),
@@ -212,9 +215,7 @@ class SearchPipeline:
         if retriever is not None and self.weights.rerank > 0 and hits:
             hits = await self._rerank(retriever, request.query, hits)
         if cited.resolutions and request.offset == 0 and self.weights.citations > 0:
-            hits = lift_cited(
-                hits, await cited_units(self.engine, cited.resolutions, terms, filters=request.provisions)
-            )
+            hits = lift_cited(hits, await cited_units(self.reads, cited.resolutions, terms, filters=request.provisions))
         # Snippets only for the page (a few of up to 2 x depth candidates), all around the same terms.
         page = render_snippets(hits[request.offset : request.offset + request.limit], terms or snippet_terms(rest))
         return Page(
@@ -258,11 +259,11 @@ class SearchPipeline:
                 parsed = parse_query(keyword_query_for(rest), max_length=max(request.max_query_length, 1000))
             except InvalidQueryError:
                 return [], ()  # nothing but a citation, or punctuation: the semantic side still answers
-            page = await search_parsed(self.engine, parsed, filters=request.provisions, limit=depth, snippets=False)
+            page = await search_parsed(self.reads, parsed, filters=request.provisions, limit=depth, snippets=False)
             return list(page.hits), page.terms
         words = ranked_terms(await self._without_law_names(rest)) or ranked_terms(rest)
         hits = await search_bm25(
-            self.engine, words, filters=request.provisions, limit=depth, snippets=False, weights=self.bm25
+            self.reads, words, filters=request.provisions, limit=depth, snippets=False, weights=self.bm25
         )
         return hits, tuple(words)
 
@@ -305,7 +306,7 @@ class SearchPipeline:
             return await self._cases_fused(request, None)
         parsed = parse_query(request.query, max_length=request.max_query_length)
         boolean = await search_cases_parsed(
-            self.engine, parsed, filters=request.cases, limit=request.limit, offset=request.offset
+            self.reads, parsed, filters=request.cases, limit=request.limit, offset=request.offset
         )
         if mode is SearchMode.AUTO and request.offset == 0 and boolean.total < AUTO_MIN_HITS:
             ranked = await self._cases_fused(request, None)
@@ -331,12 +332,12 @@ class SearchPipeline:
             except InvalidQueryError:
                 parsed = None
             if parsed is not None:
-                found = await search_cases_parsed(self.engine, parsed, filters=request.cases, limit=depth)
+                found = await search_cases_parsed(self.reads, parsed, filters=request.cases, limit=depth)
                 keyword, terms = found.hits, found.terms
         else:
             words = ranked_terms(request.query)
             keyword, terms = (
-                await search_cases_bm25(self.engine, words, filters=request.cases, limit=depth),
+                await search_cases_bm25(self.reads, words, filters=request.cases, limit=depth),
                 tuple(words),
             )
         hits = fuse(keyword, semantic, self.weights, case_key)

@@ -28,7 +28,7 @@ from egov_core.store.core_reads import (
     SqlCoreReads,
 )
 from egov_core.store.data_version import DATA_VERSION_CHANNEL, bump_data_version, get_data_version
-from egov_core.store.database import Connection, Database, Engine
+from egov_core.store.database import Connection, Database, Engine, ReadSource
 from egov_core.store.definitions import DefinitionRow, definitions_in_scope, find_definitions, list_definitions
 from egov_core.store.embedded import EmbeddedPostgres, default_embedded_dir
 from egov_core.store.engine import Store, create_engine, normalize_url, open_store, vector_available, wait_until_ready
@@ -106,6 +106,7 @@ __all__ = [
     "ProvisionRow",
     "ProvisionText",
     "ReadScope",
+    "ReadSource",
     "Replica",
     "ReplicaSet",
     "RevisionRow",

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import TypeAlias
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Protocol, TypeAlias
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -20,13 +20,23 @@ from egov_core.errors import StorageError, StorageUnavailableError
 from egov_core.store.errors import DRIVER_ERRORS, translate_error, translate_errors
 from egov_core.store.replicas import ReplicaSet, current_scope, is_replica_trouble
 
-__all__ = ["Connection", "Database", "Engine"]
+__all__ = ["Connection", "Database", "Engine", "ReadSource"]
 
 #: What :meth:`Database.read` / :meth:`Database.write` hand out and the repositories take. Callers outside
 #: the store name the type through this alias and never import the driver stack themselves.
 Connection: TypeAlias = AsyncConnection
 #: The engine type, for the few callers that hand an engine on (ingest, migrations, the pool metrics).
 Engine: TypeAlias = AsyncEngine
+
+
+class ReadSource(Protocol):
+    """What hands out connections for reads: an engine (the primary), or :attr:`Database.reads` (a replica
+    when one is up and current, else the primary). Code that takes its own connections (search, the citation
+    directory) is written against this, so the caller decides where its reads go."""
+
+    def connect(self) -> AbstractAsyncContextManager[AsyncConnection]:
+        """A connection for the block (returned to its pool when the block ends)."""
+        ...
 
 
 class Database:
@@ -57,11 +67,19 @@ class Database:
         # Reads run in autocommit: under READ COMMITTED every statement takes its own snapshot anyway, so
         # a BEGIN / ROLLBACK around each request would only cost two round trips. Same pool, no new engine.
         self._read_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._reads = _Reads(self)
 
     @property
     def read_engine(self) -> AsyncEngine:
-        """The same pool in autocommit mode, for code that takes its own connections (search, directory)."""
+        """The primary's pool in autocommit mode, for code that must read the primary with its own connections
+        (the Full edition's vector retrieval)."""
         return self._read_engine
+
+    @property
+    def reads(self) -> ReadSource:
+        """:meth:`read` as a :class:`ReadSource` (``reads.connect()`` is ``read()``), for code that takes its
+        own connections: keyword search, the citation directory. Replicas serve it as they serve :meth:`read`."""
+        return self._reads
 
     @asynccontextmanager
     async def read(self, *, primary: bool = False) -> AsyncIterator[AsyncConnection]:
@@ -147,6 +165,18 @@ class Database:
         await self.engine.dispose()
         if self.replicas is not None:
             await self.replicas.dispose()
+
+
+class _Reads:
+    """:meth:`Database.read` behind the engine-like ``connect()`` of :class:`ReadSource`."""
+
+    __slots__ = ("__weakref__", "_database")
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    def connect(self) -> AbstractAsyncContextManager[AsyncConnection]:
+        return self._database.read()
 
 
 def _driver_cause(error: BaseException) -> BaseException | None:
