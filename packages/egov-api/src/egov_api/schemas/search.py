@@ -37,6 +37,11 @@ class Fusion(Model):
         description="1-based rank among the hits of the laws the query names (「借地借家法の…」), "
         "a ranking of its own in the fusion (null: the query names no law, or this hit is of another law).",
     )
+    graph_rank: int | None = Field(
+        default=None,
+        description="1-based rank in the citation graph's one-hop expansion of the top hits (what they cite, the "
+        "order provisions implementing what they delegate); null: not reached, or the expansion is off.",
+    )
 
 
 class ProvisionHit(Model):

@@ -7,6 +7,7 @@ tsvectors), the provisions a query cites, the laws it names, and — plugged in 
 
 from egov_core.search.bm25 import BM25Weights, search_bm25, search_cases_bm25
 from egov_core.search.cases import search_cases, search_cases_parsed
+from egov_core.search.expansion import expand_one_hop
 from egov_core.search.fusion import DEFAULT_RRF_K, FusionWeights, favour_named_laws, fuse, rrf
 from egov_core.search.keyword import RANK_CANDIDATES, search_parsed, search_provisions
 from egov_core.search.lift import CitedQuery, cited_in_query, cited_units, directory_for, lift_cited
@@ -23,7 +24,7 @@ from egov_core.search.model import (
     SearchMode,
     render_snippets,
 )
-from egov_core.search.pipeline import AUTO_MIN_HITS, SearchPipeline, SearchRequest
+from egov_core.search.pipeline import AUTO_MIN_HITS, VECTOR_CANDIDATES, SearchPipeline, SearchRequest
 from egov_core.search.retriever import Retriever
 from egov_core.search.terms import content_terms, is_sentence, keyword_query_for, ranked_terms, snippet_terms
 
@@ -33,6 +34,7 @@ __all__ = [
     "AUTO_MIN_HITS",
     "DEFAULT_RRF_K",
     "RANK_CANDIDATES",
+    "VECTOR_CANDIDATES",
     "BM25Weights",
     "CaseFilter",
     "CaseHit",
@@ -51,6 +53,7 @@ __all__ = [
     "cited_units",
     "content_terms",
     "directory_for",
+    "expand_one_hop",
     "favour_named_laws",
     "fuse",
     "is_sentence",

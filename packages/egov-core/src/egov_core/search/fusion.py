@@ -38,6 +38,8 @@ class FusionWeights:
         citations: > 0: the provisions the query cites are lifted to the top (0: they are not).
         rerank: the Full edition's re-ranking of the fused top ``rerank_depth`` by the similarity of each
             unit's best chunk to the query, as one more ranking (0: off).
+        graph: the citation graph's one-hop expansion of the fused top ``graph_sources`` as one more ranking
+            (:mod:`egov_core.search.expansion`; 0: off).
     """
 
     k: int = DEFAULT_RRF_K
@@ -47,6 +49,8 @@ class FusionWeights:
     citations: float = 1.0
     rerank: float = 0.0
     rerank_depth: int = 20
+    graph: float = 0.0
+    graph_sources: int = 10
 
 
 def rrf(ranks: Sequence[int | None], k: int, weights: Sequence[float] | None = None) -> float:

@@ -66,6 +66,8 @@ class Fusion:
         cited: the query cites this provision, so it was lifted to the top.
         named_law_rank: 1-based rank among the hits of the laws the query names (「借地借家法の…」), a
             ranking of its own; None when it names none or this hit is of another law.
+        graph_rank: 1-based rank in the citation graph's one-hop expansion of the top hits (what they cite,
+            the order provisions implementing what they delegate); None: not reached, or the expansion is off.
     """
 
     keyword_rank: int | None
@@ -75,6 +77,7 @@ class Fusion:
     rrf_score: float
     cited: bool = False
     named_law_rank: int | None = None
+    graph_rank: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

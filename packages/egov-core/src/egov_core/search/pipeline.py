@@ -15,6 +15,7 @@ anything else with ``ranked``; ``semantic`` and ``hybrid`` need a retriever.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -25,6 +26,7 @@ from egov_core.errors import InvalidQueryError
 from egov_core.search._sql import check_page, connection
 from egov_core.search.bm25 import BM25Weights, search_bm25, search_cases_bm25
 from egov_core.search.cases import search_cases_parsed
+from egov_core.search.expansion import expand_one_hop
 from egov_core.search.fusion import FusionWeights, case_key, favour_named_laws, fuse, hit_key
 from egov_core.search.keyword import search_parsed
 from egov_core.search.lift import CitedQuery, cited_in_query, cited_units, directory_for, lift_cited
@@ -51,6 +53,9 @@ __all__ = ["AUTO_MIN_HITS", "SearchPipeline", "SearchRequest"]
 AUTO_MIN_HITS = 3
 #: Hits each ranking contributes to a fusion, at most.
 MAX_CANDIDATES = 100
+#: Units vector retrieval contributes to a hybrid fusion (at least the page); each costs ~4 chunks of HNSW
+#: walk (ef_search follows).
+VECTOR_CANDIDATES = MAX_CANDIDATES
 #: Deepest offset of a fused search (its candidates are ranked in memory).
 MAX_FUSED_OFFSET = 1_000
 # Sentences longer than the Boolean limit are still read for content words, up to this many characters.
@@ -91,6 +96,7 @@ class SearchPipeline:
         weights: RRF constant and ranking weights.
         bm25: extra weights of BM25 words (caption, pieces of long runs).
         candidates: hits each ranking contributes to a fusion.
+        vector_candidates: units vector retrieval contributes to a hybrid fusion (at most ``candidates``).
     """
 
     def __init__(
@@ -103,6 +109,7 @@ class SearchPipeline:
         weights: FusionWeights | None = None,
         bm25: BM25Weights | None = None,
         candidates: int = MAX_CANDIDATES,
+        vector_candidates: int = VECTOR_CANDIDATES,
     ) -> None:
         self.bm25 = bm25 or BM25Weights()
         self.engine = engine
@@ -111,6 +118,7 @@ class SearchPipeline:
         self.retriever = retriever
         self.weights = weights or FusionWeights()
         self.candidates = max(1, min(MAX_CANDIDATES, candidates))
+        self.vector_candidates = max(1, min(self.candidates, vector_candidates))
 
     # -- provisions ---------------------------------------------------------------------------------
 
@@ -200,11 +208,16 @@ class SearchPipeline:
             cited = await cited_in_query(request.query, self.directory)
         rest = cited.remaining if cited.resolutions else request.query
         depth = min(MAX_CANDIDATES, max(self.candidates, request.offset + request.limit))
-        lexical, terms = await self._lexical(rest, request, depth, boolean_keywords=retriever is not None)
+        lexical_side = self._lexical(rest, request, depth, boolean_keywords=retriever is not None)
         semantic: list[Hit] = []
-        if retriever is not None:
-            semantic = await retriever.nearest_provisions(
-                self.engine, request.query, filters=request.provisions, units=depth
+        if retriever is None:
+            lexical, terms = await lexical_side
+        else:
+            # The two sides on two connections at once: the database walks the HNSW graph while it ranks BM25.
+            units = min(depth, max(self.vector_candidates, request.offset + request.limit))
+            (lexical, terms), semantic = await asyncio.gather(
+                lexical_side,
+                retriever.nearest_provisions(self.engine, request.query, filters=request.provisions, units=units),
             )
         hits = fuse(lexical, semantic, self.weights, hit_key)
         if self.weights.named_law > 0 and hits:
@@ -212,6 +225,8 @@ class SearchPipeline:
             if request.provisions.law_ids is not None:
                 named &= set(request.provisions.law_ids)
             hits = favour_named_laws(hits, named, self.weights)
+        if self.weights.graph > 0 and hits:
+            hits = await expand_one_hop(self.engine, hits, self.weights, filters=request.provisions, terms=terms)
         if retriever is not None and self.weights.rerank > 0 and hits:
             hits = await self._rerank(retriever, request.query, hits)
         if cited.resolutions and request.offset == 0 and self.weights.citations > 0:
