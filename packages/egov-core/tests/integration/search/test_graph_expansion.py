@@ -5,13 +5,13 @@ graph (借地借家法; 農業動産信用法 and its 施行令, which fills in 
 from __future__ import annotations
 
 import pytest
+from egov_testsupport import PgTemplates, load_laws
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.search import FusionWeights, ProvisionFilter, SearchMode, SearchPipeline, SearchRequest
 from egov_core.settings import EgovSettings
 from egov_core.store import create_engine
 from egov_core.store.graph_hops import one_hop
-from egov_testsupport import PgTemplates, load_laws
 
 pytestmark = pytest.mark.integration
 
@@ -64,7 +64,8 @@ async def _no_hops(engine: AsyncEngine) -> list[object]:
 async def test_the_expansion_is_a_ranking_of_the_pipeline_only_when_weighted(engine: AsyncEngine) -> None:
     query = "農業用動産の購入資金の貸付をした法人の先取特権について"
     off = await SearchPipeline(engine).provisions(SearchRequest(query, SearchMode.RANKED, provisions=MAIN, limit=50))
-    assert off.hits and all(h.fusion is not None and h.fusion.graph_rank is None for h in off.hits)
+    assert off.hits
+    assert all(h.fusion is not None and h.fusion.graph_rank is None for h in off.hits)
     weights = FusionWeights(graph=1.0, graph_sources=10)
     on = await SearchPipeline(engine, weights=weights).provisions(
         SearchRequest(query, SearchMode.RANKED, provisions=MAIN, limit=50)
@@ -74,7 +75,8 @@ async def test_the_expansion_is_a_ranking_of_the_pipeline_only_when_weighted(eng
     # A neighbour's score is the sum of its rankings: the expansion's term is added, never replacing.
     before = {(h.law_id, h.path): h.score for h in off.hits}
     for h in placed:
-        assert h.fusion is not None and h.fusion.graph_rank is not None
+        assert h.fusion is not None
+        assert h.fusion.graph_rank is not None
         bonus = weights.graph / (weights.k + h.fusion.graph_rank)
         assert h.score == pytest.approx(before.get((h.law_id, h.path), 0.0) + bonus)
     assert [h.score for h in on.hits] == sorted((h.score for h in on.hits), reverse=True)
