@@ -4,6 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+#: 不正競争防止法's amendment enforced 2024-02-16, in the diff and timeline examples.
+_AMENDMENT_2024: dict[str, Any] = {
+    "law_id": "405AC0000000047",
+    "law_title": "不正競争防止法",
+    "law_revision_id": "405AC0000000047_20240216_505AC0000000028",
+    "enforcement_date": "2024-02-16",
+    "amendment_law_id": "505AC0000000028",
+    "amendment_law_title": None,
+    "amendment_promulgate_date": "2023-05-17",
+    "status": "UnEnforced",
+    "pending": False,
+    "url": "/v1/laws/405AC0000000047?revision=405AC0000000047_20240216_505AC0000000028",
+}
+
 #: ``GET /v1/laws/405AC0000000047/diff?from=405AC0000000047_20230703_505AC0000000051&to=405AC0000000047_20240216_505AC0000000028``
 DIFF_EXAMPLE: dict[str, Any] = {
     "law_id": "405AC0000000047",
@@ -25,20 +39,7 @@ DIFF_EXAMPLE: dict[str, Any] = {
         "title": "不正競争防止法",
         "url": "/v1/laws/405AC0000000047?revision=405AC0000000047_20240216_505AC0000000028",
     },
-    "amendments": [
-        {
-            "law_id": "405AC0000000047",
-            "law_title": "不正競争防止法",
-            "law_revision_id": "405AC0000000047_20240216_505AC0000000028",
-            "enforcement_date": "2024-02-16",
-            "amendment_law_id": "505AC0000000028",
-            "amendment_law_title": None,
-            "amendment_promulgate_date": "2023-05-17",
-            "status": "UnEnforced",
-            "pending": False,
-            "url": "/v1/laws/405AC0000000047?revision=405AC0000000047_20240216_505AC0000000028",
-        }
-    ],
+    "amendments": [_AMENDMENT_2024],
     "counts": {"inserted": 0, "deleted": 0, "amended": 1, "renumbered": 0, "formatting": 0, "unchanged": 138},
     "limits": {"char_diff_cap": 1000000, "pair_cap": 10000, "exhaustive": True},
     "page": {"total": 1, "limit": 100, "offset": 0, "next_offset": None},
@@ -88,18 +89,7 @@ TIMELINE_EXAMPLE: dict[str, Any] = {
     "page": {"total": 1, "limit": 2, "offset": 0, "next_offset": None},
     "items": [
         {
-            "amendment": {
-                "law_id": "405AC0000000047",
-                "law_title": "不正競争防止法",
-                "law_revision_id": "405AC0000000047_20240216_505AC0000000028",
-                "enforcement_date": "2024-02-16",
-                "amendment_law_id": "505AC0000000028",
-                "amendment_law_title": None,
-                "amendment_promulgate_date": "2023-05-17",
-                "status": "UnEnforced",
-                "pending": False,
-                "url": "/v1/laws/405AC0000000047?revision=405AC0000000047_20240216_505AC0000000028",
-            },
+            "amendment": _AMENDMENT_2024,
             "previous_revision_id": "405AC0000000047_20230703_505AC0000000051",
             "counts": {"inserted": 0, "deleted": 0, "amended": 1, "renumbered": 0, "formatting": 0, "unchanged": 138},
             "changes": [
@@ -135,34 +125,43 @@ AMENDMENTS_EXAMPLE: dict[str, Any] = {
     ],
 }
 
+
+def _definition(term: str, meaning: str, law_revision_id: str, path: str) -> dict[str, Any]:
+    """One law-wide sentence definition, as the definition routes answer it."""
+    law_id = law_revision_id.split("_")[0]
+    return {
+        "term": term,
+        "meaning": meaning,
+        "kind": "sentence",
+        "scope": "law",
+        "scope_path": None,
+        "scope_note": None,
+        "law_id": law_id,
+        "law_revision_id": law_revision_id,
+        "path": path,
+        "url": f"/v1/laws/{law_id}/provisions/{path}?revision={law_revision_id}",
+    }
+
+
+#: 個人情報保護法's definition of 個人情報, in both definition examples below.
+_KOJIN_JOHO = _definition(
+    "個人情報",
+    "生存する個人に関する情報であって、次の各号のいずれかに該当するもの",
+    "415AC0000000057_a8c5ba365a03",
+    "MainProvision-Article_2-Paragraph_1",
+)
+
 #: ``GET /v1/laws/415AC0000000057/definitions?limit=2``
 DEFINITIONS_EXAMPLE: dict[str, Any] = {
     "page": {"total": 31, "limit": 2, "offset": 0, "next_offset": 2},
     "items": [
-        {
-            "term": "個人情報",
-            "meaning": "生存する個人に関する情報であって、次の各号のいずれかに該当するもの",
-            "kind": "sentence",
-            "scope": "law",
-            "scope_path": None,
-            "scope_note": None,
-            "law_id": "415AC0000000057",
-            "law_revision_id": "415AC0000000057_a8c5ba365a03",
-            "path": "MainProvision-Article_2-Paragraph_1",
-            "url": "/v1/laws/415AC0000000057/provisions/MainProvision-Article_2-Paragraph_1?revision=415AC0000000057_a8c5ba365a03",
-        },
-        {
-            "term": "個人識別符号",
-            "meaning": "次の各号のいずれかに該当する文字、番号、記号その他の符号のうち、政令で定めるもの",
-            "kind": "sentence",
-            "scope": "law",
-            "scope_path": None,
-            "scope_note": None,
-            "law_id": "415AC0000000057",
-            "law_revision_id": "415AC0000000057_a8c5ba365a03",
-            "path": "MainProvision-Article_2-Paragraph_2",
-            "url": "/v1/laws/415AC0000000057/provisions/MainProvision-Article_2-Paragraph_2?revision=415AC0000000057_a8c5ba365a03",
-        },
+        _KOJIN_JOHO,
+        _definition(
+            "個人識別符号",
+            "次の各号のいずれかに該当する文字、番号、記号その他の符号のうち、政令で定めるもの",
+            "415AC0000000057_a8c5ba365a03",
+            "MainProvision-Article_2-Paragraph_2",
+        ),
     ],
 }
 
@@ -170,29 +169,13 @@ DEFINITIONS_EXAMPLE: dict[str, Any] = {
 TERM_EXAMPLE: dict[str, Any] = {
     "page": {"total": 4, "limit": 2, "offset": 0, "next_offset": 2},
     "items": [
-        {
-            "term": "個人情報",
-            "meaning": "個人に関する情報であつて、特定の個人を識別することができるもの（他の情報と照合することにより特定の個人を識別することができることとなるものを含む。）",
-            "kind": "sentence",
-            "scope": "law",
-            "scope_path": None,
-            "scope_note": None,
-            "law_id": "322AC0000000141",
-            "law_revision_id": "322AC0000000141_79cb98cc30ef",
-            "path": "MainProvision-Article_4-Paragraph_11",
-            "url": "/v1/laws/322AC0000000141/provisions/MainProvision-Article_4-Paragraph_11?revision=322AC0000000141_79cb98cc30ef",
-        },
-        {
-            "term": "個人情報",
-            "meaning": "生存する個人に関する情報であって、次の各号のいずれかに該当するもの",
-            "kind": "sentence",
-            "scope": "law",
-            "scope_path": None,
-            "scope_note": None,
-            "law_id": "415AC0000000057",
-            "law_revision_id": "415AC0000000057_a8c5ba365a03",
-            "path": "MainProvision-Article_2-Paragraph_1",
-            "url": "/v1/laws/415AC0000000057/provisions/MainProvision-Article_2-Paragraph_1?revision=415AC0000000057_a8c5ba365a03",
-        },
+        _definition(
+            "個人情報",
+            "個人に関する情報であつて、特定の個人を識別することができるもの"
+            "（他の情報と照合することにより特定の個人を識別することができることとなるものを含む。）",
+            "322AC0000000141_79cb98cc30ef",
+            "MainProvision-Article_4-Paragraph_11",
+        ),
+        _KOJIN_JOHO,
     ],
 }
