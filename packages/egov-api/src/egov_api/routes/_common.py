@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Path, Query, Response
@@ -21,6 +21,12 @@ CACHE_KIND_HEADER = "x-egov-cache-kind"
 NO_NUL = r"^[^\x00]*$"
 #: One item of a repeatable free-text query parameter (``?category=a&category=b``), U+0000 rejected.
 FreeText = Annotated[str, StringConstraints(pattern=NO_NUL)]
+
+
+def query_text(description: str, example: str) -> Any:
+    """The ``q`` parameter of a search route (``Annotated[str, query_text(...)]``): 1–200 characters, no U+0000."""
+    return Query(min_length=1, max_length=200, pattern=NO_NUL, description=description, examples=[example])
+
 
 AsOf = Annotated[
     date | None,

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from egov_api.routes._common import NO_NUL, AsOf, FreeText, mark_cacheable, provision_url
+from egov_api.routes._common import NO_NUL, AsOf, FreeText, mark_cacheable, provision_url, query_text
 from egov_api.routes.cases import case_url
 from egov_api.routes.definitions import defined_term
 from egov_api.schemas.common import PROBLEM_RESPONSES, page_info
@@ -27,17 +27,12 @@ router = APIRouter(prefix="/v1/search", tags=["search"], responses=PROBLEM_RESPO
 
 Q = Annotated[
     str,
-    Query(
-        min_length=1,
-        max_length=200,
-        pattern=NO_NUL,
-        description=(
-            'Keywords: terms separated by spaces (AND), "quoted phrase", OR (or |) between terms, -exclusion; '
-            "or a question in a sentence (「借地借家法で家賃の増額を請求できるのはどんなときか」). Japanese-aware: "
-            "1- and 2-character terms (税, 債権) work; full-width/half-width and old-style kanji are normalised. "
-            "A citation in the query (「民法709条」) lifts that provision to the top."
-        ),
-        examples=["故意又は過失"],
+    query_text(
+        'Keywords: terms separated by spaces (AND), "quoted phrase", OR (or |) between terms, -exclusion; '
+        "or a question in a sentence (「借地借家法で家賃の増額を請求できるのはどんなときか」). Japanese-aware: "
+        "1- and 2-character terms (税, 債権) work; full-width/half-width and old-style kanji are normalised. "
+        "A citation in the query (「民法709条」) lifts that provision to the top.",
+        "故意又は過失",
     ),
 ]
 LawTypes = Literal["Constitution", "Act", "CabinetOrder", "ImperialOrder", "MinisterialOrdinance", "Rule", "Misc"]

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from egov_api.routes._common import NO_NUL, mark_cacheable
+from egov_api.routes._common import mark_cacheable, query_text
 from egov_api.routes.search import (
     Categories,
     Court,
@@ -43,12 +43,9 @@ class VectorUnavailableError(EgovError):
 
 Q = Annotated[
     str,
-    Query(
-        min_length=1,
-        max_length=200,
-        pattern=NO_NUL,
-        description="Free text: a question or a description (keywords work too).",
-        examples=["借地借家法で家賃の増額を請求できるのはどんなときか"],
+    query_text(
+        "Free text: a question or a description (keywords work too).",
+        "借地借家法で家賃の増額を請求できるのはどんなときか",
     ),
 ]
 Offset = Annotated[int, Query(ge=0, le=1_000)]
