@@ -20,6 +20,7 @@ from egov_core.domain import Element, Law
 from egov_core.errors import EgovError
 from egov_core.ingest._tokens import fast_tsvector_literal
 from egov_core.ingest.units import search_units
+from egov_core.ingest.version import PARSER_VERSION
 
 __all__ = [
     "Failed",
@@ -69,6 +70,7 @@ class PreparedRevision:
     units_copy: bytes
     definitions_copy: bytes = b""
     definition_count: int = 0
+    parser_version: int = PARSER_VERSION
 
 
 def _rows(law: Law, revision_law_id: str) -> tuple[bytes, bytes]:
@@ -150,6 +152,7 @@ def build_revision(law: Law, *, name: str, size: int, checksum: str) -> Prepared
         units_copy=units_copy,
         definitions_copy=definitions_copy(definitions),
         definition_count=len(definitions),
+        parser_version=PARSER_VERSION,
     )
 
 

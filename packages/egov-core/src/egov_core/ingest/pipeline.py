@@ -20,6 +20,7 @@ from egov_core.ingest.graph import build_citation_graph
 from egov_core.ingest.limits import DEFAULT_LIMITS, IngestLimits, SourceTooLargeError
 from egov_core.ingest.sources import SourceItem, iter_law_sources
 from egov_core.ingest.summary import ImportProgress, ImportSummary
+from egov_core.ingest.version import PARSER_VERSION
 from egov_core.ingest.workers import die_with_parent
 from egov_core.store.errors import translate_errors
 from egov_core.store.import_runs import known_law_checksums, start_run
@@ -92,7 +93,8 @@ async def ingest_laws(
 
     Parsing runs in ``workers`` processes; the parent writes each law revision in one transaction that
     also bumps ``data_version``, so readers see a revision entirely or not at all and a killed run
-    leaves nothing partial. Identical bytes are counted ``unchanged`` and not even parsed. A document
+    leaves nothing partial. Identical bytes already stored by the same parser version
+    (:data:`~egov_core.ingest.version.PARSER_VERSION`) are counted ``unchanged`` and not even parsed. A document
     that fails to parse is reported in ``failed`` and skipped.
 
     Args:
@@ -117,7 +119,7 @@ async def ingest_laws(
     """
     started = time.perf_counter()
     with translate_errors():
-        known = await known_law_checksums(engine)
+        known = await known_law_checksums(engine, PARSER_VERSION)
         run_id = await start_run(engine, "laws")
     summary = ImportSummary(kind="laws", run_id=run_id)
     run = _Run(engine, summary, progress)
@@ -136,7 +138,7 @@ async def ingest_laws(
                 except SourceTooLargeError as error:
                     await run.handle(Failed(item.name, item.size, str(error)))
                     continue
-                # Identical bytes are already stored: skip them here, before any parsing.
+                # Identical bytes already stored by this parser version: skip them here, before any parsing.
                 checksum = checksum_of(data)
                 if checksum in known:
                     await run.handle(Unchanged(item.name, len(data), checksum))

@@ -28,10 +28,13 @@ WHERE status = 'running' AND pg_try_advisory_xact_lock(:space, (id % 2147483647)
 """
 
 
-async def known_law_checksums(engine: AsyncEngine) -> frozenset[str]:
-    """Checksums of every stored law revision."""
+async def known_law_checksums(engine: AsyncEngine, parser_version: int) -> frozenset[str]:
+    """Checksums of every law revision stored by ``parser_version`` (older ones are to be parsed again)."""
     async with engine.connect() as conn:
-        return frozenset((await conn.execute(text("SELECT checksum FROM law_revisions"))).scalars())
+        rows = await conn.execute(
+            text("SELECT checksum FROM law_revisions WHERE parser_version = :v"), {"v": parser_version}
+        )
+        return frozenset(rows.scalars())
 
 
 async def start_run(engine: AsyncEngine, kind: str) -> int:

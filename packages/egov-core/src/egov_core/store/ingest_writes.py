@@ -58,6 +58,8 @@ class RevisionRows(Protocol):
     def definitions_copy(self) -> bytes: ...
     @property
     def definition_count(self) -> int: ...
+    @property
+    def parser_version(self) -> int: ...
 
 
 _REVISION_INSERT = """
@@ -65,9 +67,9 @@ INSERT INTO law_revisions (
     law_id, law_revision_id, enforcement_date, amendment_law_id, status, title, law_num, checksum,
     source_format, source_name, tree, provision_count, imported_at, revision_id_synthesized,
     title_kana, abbrev, law_type, era, year, num, promulgation_date, category,
-    amendment_promulgate_date, repeal_type, data_info, lang, definition_count
+    amendment_promulgate_date, repeal_type, data_info, lang, definition_count, parser_version
 ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now(), $13,
-          $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)
+          $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)
 RETURNING id
 """
 
@@ -168,18 +170,25 @@ async def write_revision(conn: AsyncConnection, rev: RevisionRows) -> bool:
     """Write ``rev`` (replacing a different stored text of the same revision) inside the caller's transaction.
 
     Returns:
-        False when identical bytes were already stored (nothing written), True otherwise.
+        False when identical bytes were already stored by the same parser version (nothing written), True
+        otherwise.
     """
     driver = await import_driver(conn)
     # Serialise writers of the same law (two imports at once) without blocking other laws.
     await driver.execute("SELECT pg_advisory_xact_lock(hashtext($1))", rev.law_id)
     existing = await driver.fetchrow(
-        "SELECT id, checksum FROM law_revisions WHERE law_revision_id = $1", rev.law_revision_id
+        "SELECT id, checksum, parser_version FROM law_revisions WHERE law_revision_id = $1", rev.law_revision_id
     )
-    if existing is not None and existing["checksum"] == rev.checksum:
+    if existing is not None and (existing["checksum"], existing["parser_version"]) == (
+        rev.checksum,
+        rev.parser_version,
+    ):
         return False
     if rev.synthesized and await driver.fetchval(
-        "SELECT 1 FROM law_revisions WHERE law_id = $1 AND checksum = $2", rev.law_id, rev.checksum
+        "SELECT 1 FROM law_revisions WHERE law_id = $1 AND checksum = $2 AND parser_version = $3",
+        rev.law_id,
+        rev.checksum,
+        rev.parser_version,
     ):
         return False
     law = rev.law_row
@@ -224,6 +233,7 @@ async def write_revision(conn: AsyncConnection, rev: RevisionRows) -> bool:
         r["data_info"],
         r["lang"],
         rev.definition_count,
+        rev.parser_version,
     )
     # The current revision is picked before the units are written: a trigger flags each new unit from
     # laws.current_revision_id (and re-flags the law's older units), so the rows are right when written

@@ -288,16 +288,19 @@ async def all_law_ids(conn: AsyncConnection) -> list[str]:
 
 
 async def stored_revisions(
-    conn: AsyncConnection, law_revision_ids: list[str], checksums: list[str]
+    conn: AsyncConnection, law_revision_ids: list[str], checksums: list[str], parser_version: int
 ) -> tuple[set[str], set[str]]:
-    """Which of these revision ids, and which of these checksums, are stored (in any revision)."""
+    """Which of these revision ids are stored, and which of these checksums are stored by ``parser_version``.
+
+    A checksum stored by an older parser version is not reported: those bytes are to be parsed again.
+    """
     rows = (
         await conn.execute(
             text(
-                "SELECT law_revision_id, checksum FROM law_revisions "
+                "SELECT law_revision_id, checksum, parser_version = :v FROM law_revisions "
                 "WHERE law_revision_id = ANY(:ids) OR checksum = ANY(:sums)"
             ),
-            {"ids": law_revision_ids, "sums": checksums},
+            {"ids": law_revision_ids, "sums": checksums, "v": parser_version},
         )
     ).all()
-    return {str(r[0]) for r in rows}, {str(r[1]) for r in rows}
+    return {str(r[0]) for r in rows}, {str(r[1]) for r in rows if r[2]}

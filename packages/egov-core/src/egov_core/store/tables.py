@@ -95,6 +95,8 @@ law_revisions = Table(
     # Migration 0004: how many defined terms were extracted; NULL = not yet (imported before 0004).
     Column("definition_count", Integer),
     Column("citation_count", Integer),
+    # Migration 0006: egov_core.ingest.version.PARSER_VERSION of the import that wrote the revision.
+    Column("parser_version", Integer, nullable=False),
 )
 
 #: Every addressable provision of every revision.

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from egov_core.egov_client import EgovClient
 from egov_core.errors import EgovApiError, EgovError
 from egov_core.ingest import ImportProgress, SourceItem, ingest_laws
+from egov_core.ingest.version import PARSER_VERSION
 from egov_core.store import Database, stored_revisions
 from egov_core.sync._egov import Target, checksum_of, fetch_document
 from egov_core.sync.summary import PlannedRevision, SyncProgress, SyncProgressCallback, SyncSummary
@@ -136,7 +137,9 @@ class Runner:
     async def _stored(self, batch: list[_Fetched]) -> tuple[set[str], set[str]]:
         """(revision ids stored, checksums stored) among those of ``batch``."""
         async with Database(self.engine).read() as conn:
-            return await stored_revisions(conn, [f.law_revision_id for f in batch], [f.checksum for f in batch])
+            return await stored_revisions(
+                conn, [f.law_revision_id for f in batch], [f.checksum for f in batch], PARSER_VERSION
+            )
 
     async def _flush(self) -> None:
         batch, self._pending, self._pending_bytes = self._pending, [], 0
