@@ -79,6 +79,10 @@ def _translate(error: BaseException) -> EgovError:
         message = message[:_MAX_MESSAGE] + "…"
     if _sqlstate(error) == _QUERY_CANCELED:
         return StorageBusyError(f"database busy: {message}")
+    if isinstance(error, sa_exc.TimeoutError):
+        # The pool's checkout wait ran out: every connection is in use, so the database is busy, not broken
+        # (a 503 with Retry-After; it was a StorageError, a 500, when a burst outlasted the 30 s wait).
+        return StorageBusyError(f"database busy: {message}")
     if is_unavailable(error):
         return StorageUnavailableError(f"database unavailable: {message}")
     return StorageError(f"database error: {message}")

@@ -98,6 +98,22 @@ async def test_statement_timeout_is_busy_and_maintenance_has_none(db_url: str) -
         await database.dispose()
 
 
+async def test_exhausted_pool_is_busy(db_url: str) -> None:
+    """Every pooled connection in use past the pool's wait: busy (503 + Retry-After), not a failed statement."""
+    settings = EgovSettings(
+        database={"url": db_url, "read_pool_size": 1, "read_max_overflow": 0, "read_connect_timeout_s": 0.2}
+    )
+    database = Database(create_engine(settings, replica=True))  # the replica pool's wait is the short one
+    try:
+        async with database.read() as held:
+            await held.execute(text("SELECT 1"))
+            with pytest.raises(StorageBusyError):
+                async with database.read() as conn:
+                    await conn.execute(text("SELECT 1"))
+    finally:
+        await database.dispose()
+
+
 async def test_vacuum_is_not_cancelled_by_the_statement_timeout(db_url: str) -> None:
     """VACUUM (ANALYZE) waits for another transaction's lock longer than the API's statement timeout:
     it used to inherit that timeout and fail after bulk imports under load."""
