@@ -443,7 +443,11 @@ def mount_mcp(app: Any, target: ASGIApp, *, host: str) -> None:
     state = app.state.egov
     bridge = bridge_for(state, target)
     server = build_mcp_server(bridge, vector=state.vector is not None)
-    http_app = server.streamable_http_app(streamable_http_path="/mcp", host=host)
+    # Stateless: every request is answered on its own, by whichever worker or replica receives it. A stateful
+    # session lives in the memory of the process that opened it, so with several Granian workers (or pods)
+    # the client's next request met "Session not found" on another one, and each session opened and never
+    # closed stayed in memory for 30 minutes. The tools are read-only and keep no per-client state.
+    http_app = server.streamable_http_app(streamable_http_path="/mcp", host=host, stateless_http=True)
     app.router.routes.extend(http_app.routes)
 
     @asynccontextmanager

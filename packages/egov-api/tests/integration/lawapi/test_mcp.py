@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from mcp import ClientSession, StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
@@ -164,3 +165,38 @@ async def test_tool_output_is_bounded(mcp_http: str) -> None:
     async with http_session(mcp_http) as session:
         data = answer(await session.call_tool("resolve_citations", {"text": text[:10_000]}))
     assert data["truncated"] is True
+
+
+def _sse_json(body: str) -> dict[str, Any]:
+    """The JSON-RPC message of a one-event SSE answer."""
+    data = [line.removeprefix("data:").strip() for line in body.splitlines() if line.startswith("data:")]
+    assert len(data) == 1, body[:300]
+    message: dict[str, Any] = json.loads(data[0])
+    return message
+
+
+def test_any_request_is_answered_without_a_session(mcp_http: str) -> None:
+    """Stateless /mcp: a request needs no session another process opened (with several workers or pods, the
+    client's next connection may reach any of them; a stateful session answered "Session not found" there)."""
+    headers = {"accept": "application/json, text/event-stream", "content-type": "application/json"}
+    call = {
+        "jsonrpc": "2.0",
+        "id": 7,
+        "method": "tools/call",
+        "params": {"name": "law_revisions", "arguments": {"law_id": "505AC0000000032"}},
+    }
+    init = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}},
+    }
+    opened = httpx.post(mcp_http, json=init, headers=headers, timeout=30)
+    assert opened.status_code == 200, opened.text
+    assert "mcp-session-id" not in opened.headers  # nothing kept per client
+    for _ in range(4):  # a new connection each time, no session id, no initialize on it
+        r = httpx.post(mcp_http, json=call, headers={**headers, "mcp-protocol-version": "2025-06-18"}, timeout=30)
+        assert r.status_code == 200, r.text
+        result = _sse_json(r.text)["result"]
+        assert not result["isError"], result
+        assert "505AC0000000032" in json.dumps(result["structuredContent"])
