@@ -96,7 +96,7 @@ law_revisions = Table(
     Column("definition_count", Integer),
     Column("citation_count", Integer),
     # Migration 0006: egov_core.ingest.version.PARSER_VERSION of the import that wrote the revision.
-    Column("parser_version", Integer, nullable=False),
+    Column("parser_version", Integer, nullable=False, server_default="1"),
 )
 
 #: Every addressable provision of every revision.

@@ -23,9 +23,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """Add ``parser_version`` (1 for every stored revision; no default for new rows: the import sets it)."""
+    """Add ``parser_version``: 1 for every stored revision, and for a row written without one (the import
+    always sets it; a row written otherwise, like a test's, is simply parsed again by the next import)."""
     op.execute("ALTER TABLE law_revisions ADD COLUMN parser_version integer NOT NULL DEFAULT 1")
-    op.execute("ALTER TABLE law_revisions ALTER COLUMN parser_version DROP DEFAULT")
 
 
 def downgrade() -> None:
