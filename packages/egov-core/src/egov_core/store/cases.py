@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from egov_core.errors import CaseNotFoundError
+from egov_core.store._where import add_conditions
 
 _COLUMNS = (
     "c.lawsuit_id, c.trial_type, c.case_number, c.case_name, c.court_name, c.date, c.result_type, c.result, "
@@ -76,18 +77,16 @@ def case_where(f: CaseFilter) -> tuple[list[str], dict[str, Any]]:
     """SQL conditions (on alias ``c``) and parameters for a :class:`CaseFilter`."""
     clauses: list[str] = []
     params: dict[str, Any] = {}
-    if f.court:
-        clauses.append("strpos(c.court_name, :court) > 0")
-        params["court"] = f.court
-    if f.trial_types:
-        clauses.append("c.trial_type = ANY(:trial_types)")
-        params["trial_types"] = list(f.trial_types)
-    if f.date_from:
-        clauses.append("c.date >= :dfrom")
-        params["dfrom"] = f.date_from
-    if f.date_to:
-        clauses.append("c.date <= :dto")
-        params["dto"] = f.date_to
+    add_conditions(
+        clauses,
+        params,
+        [
+            ("strpos(c.court_name, :court) > 0", "court", f.court),
+            ("c.trial_type = ANY(:trial_types)", "trial_types", f.trial_types),
+            ("c.date >= :dfrom", "dfrom", f.date_from),
+            ("c.date <= :dto", "dto", f.date_to),
+        ],
+    )
     return clauses, params
 
 

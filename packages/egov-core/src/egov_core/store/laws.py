@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from egov_core.errors import InvalidQueryError, LawNotFoundError, RevisionNotFoundError
+from egov_core.store._where import add_conditions
 
 _LAW_COLUMNS = (
     "l.law_id, l.law_num, l.title, l.title_kana, l.abbrev, l.law_type, l.era, l.year, l.num, "
@@ -90,31 +91,22 @@ class LawFilter:
 def _law_where(f: LawFilter) -> tuple[str, dict[str, Any]]:
     clauses: list[str] = []
     params: dict[str, Any] = {}
-    if f.law_types:
-        clauses.append("l.law_type = ANY(:law_types)")
-        params["law_types"] = list(f.law_types)
-    if f.categories:
-        clauses.append("l.category = ANY(:categories)")
-        params["categories"] = list(f.categories)
-    if f.era:
-        clauses.append("l.era = :era")
-        params["era"] = f.era
-    if f.year is not None:
-        clauses.append("l.year = :year")
-        params["year"] = f.year
-    if f.num:
-        clauses.append("ltrim(l.num, '0') = ltrim(:num, '0')")
-        params["num"] = f.num
-    if f.promulgated_from:
-        clauses.append("l.promulgation_date >= :pfrom")
-        params["pfrom"] = f.promulgated_from
-    if f.promulgated_to:
-        clauses.append("l.promulgation_date <= :pto")
-        params["pto"] = f.promulgated_to
-    if f.title:
-        clauses.append("(strpos(l.title, :title) > 0 OR strpos(coalesce(l.abbrev, ''), :title) > 0)")
-        params["title"] = f.title
-    if f.law_ids is not None:
+    title = "(strpos(l.title, :title) > 0 OR strpos(coalesce(l.abbrev, ''), :title) > 0)"
+    add_conditions(
+        clauses,
+        params,
+        [
+            ("l.law_type = ANY(:law_types)", "law_types", f.law_types),
+            ("l.category = ANY(:categories)", "categories", f.categories),
+            ("l.era = :era", "era", f.era),
+            ("l.year = :year", "year", f.year),
+            ("ltrim(l.num, '0') = ltrim(:num, '0')", "num", f.num),
+            ("l.promulgation_date >= :pfrom", "pfrom", f.promulgated_from),
+            ("l.promulgation_date <= :pto", "pto", f.promulgated_to),
+            (title, "title", f.title),
+        ],
+    )
+    if f.law_ids is not None:  # an empty list selects no law
         clauses.append("l.law_id = ANY(:law_ids)")
         params["law_ids"] = list(f.law_ids)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from egov_core.errors import LawNotFoundError
+from egov_core.store._where import add_conditions
 from egov_core.store.compat._rows import (
     LAW_COLUMNS,
     LAWAPI_ORDER_COLUMNS,
@@ -61,41 +62,36 @@ class LawApiFilter:
 
 
 def _law_conditions(f: LawApiFilter, where: list[str], params: dict[str, Any]) -> None:
-    pairs: list[tuple[str, str, Any]] = [
-        ("strpos(l.law_id, :law_id) > 0", "law_id", f.law_id),
-        ("strpos(coalesce(l.law_num, ''), :law_num) > 0", "law_num", f.law_num),
-        ("l.era = :era", "era", f.era),
-        ("l.year = :year", "year", f.year),
-        ("ltrim(l.num, '0') = ltrim(:num, '0')", "num", f.num),
-        ("l.law_type = :num_type", "num_type", f.num_type),
-        ("l.promulgation_date >= :pfrom", "pfrom", f.promulgated_from),
-        ("l.promulgation_date <= :pto", "pto", f.promulgated_to),
-    ]
-    for cond, name, value in pairs:
-        if value is not None and value != "":
-            where.append(cond)
-            params[name] = value
-    if f.law_types:
-        where.append("l.law_type = ANY(:law_types)")
-        params["law_types"] = list(f.law_types)
+    add_conditions(
+        where,
+        params,
+        [
+            ("strpos(l.law_id, :law_id) > 0", "law_id", f.law_id),
+            ("strpos(coalesce(l.law_num, ''), :law_num) > 0", "law_num", f.law_num),
+            ("l.era = :era", "era", f.era),
+            ("l.year = :year", "year", f.year),
+            ("ltrim(l.num, '0') = ltrim(:num, '0')", "num", f.num),
+            ("l.law_type = :num_type", "num_type", f.num_type),
+            ("l.promulgation_date >= :pfrom", "pfrom", f.promulgated_from),
+            ("l.promulgation_date <= :pto", "pto", f.promulgated_to),
+            ("l.law_type = ANY(:law_types)", "law_types", f.law_types),
+        ],
+    )
 
 
 def _revision_conditions(f: LawApiFilter, where: list[str], params: dict[str, Any]) -> None:
-    if f.law_title:
-        where.append("(strpos(coalesce(r.title, ''), :title) > 0 OR strpos(coalesce(r.abbrev, ''), :title) > 0)")
-        params["title"] = f.law_title
-    if f.law_title_kana:
-        where.append("strpos(coalesce(r.title_kana, ''), :kana) > 0")
-        params["kana"] = f.law_title_kana
-    if f.categories:
-        where.append("r.category = ANY(:categories)")
-        params["categories"] = list(f.categories)
-    if f.missions:
-        where.append(f"{MISSION} = ANY(:missions)")
-        params["missions"] = list(f.missions)
-    if f.repeal_statuses:
-        where.append(f"{REPEAL_STATUS} = ANY(:repeal_statuses)")
-        params["repeal_statuses"] = list(f.repeal_statuses)
+    title = "(strpos(coalesce(r.title, ''), :title) > 0 OR strpos(coalesce(r.abbrev, ''), :title) > 0)"
+    add_conditions(
+        where,
+        params,
+        [
+            (title, "title", f.law_title),
+            ("strpos(coalesce(r.title_kana, ''), :kana) > 0", "kana", f.law_title_kana),
+            ("r.category = ANY(:categories)", "categories", f.categories),
+            (f"{MISSION} = ANY(:missions)", "missions", f.missions),
+            (f"{REPEAL_STATUS} = ANY(:repeal_statuses)", "repeal_statuses", f.repeal_statuses),
+        ],
+    )
 
 
 _IN_FORCE_ORDER = "ORDER BY r2.enforcement_date DESC NULLS LAST, r2.law_revision_id DESC LIMIT 1"

@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from egov_core.errors import InvalidQueryError, RevisionNotFoundError
+from egov_core.store._where import add_conditions
 from egov_core.store.compat._rows import (
     LAW_COLUMNS,
     MISSION,
@@ -105,15 +106,12 @@ async def lawapi_revisions(
         ("r.amendment_promulgate_date <= :pt", "pt", f.amendment_promulgate_to),
         ("r.imported_at >= :uf", "uf", f.updated_from),
         ("r.imported_at < CAST(:ut AS date) + 1", "ut", f.updated_to),
-        ("r.category = ANY(:cats)", "cats", list(f.categories) or None),
-        ("r.status = ANY(:sts)", "sts", list(f.statuses) or None),
-        (f"{MISSION} = ANY(:ms)", "ms", list(f.missions) or None),
-        (f"{REPEAL_STATUS} = ANY(:rs)", "rs", list(f.repeal_statuses) or None),
+        ("r.category = ANY(:cats)", "cats", f.categories),
+        ("r.status = ANY(:sts)", "sts", f.statuses),
+        (f"{MISSION} = ANY(:ms)", "ms", f.missions),
+        (f"{REPEAL_STATUS} = ANY(:rs)", "rs", f.repeal_statuses),
     )
-    for cond, name, value in conditions:
-        if value:
-            where.append(cond)
-            params[name] = value
+    add_conditions(where, params, conditions)
     sql = (
         f"SELECT l.law_id, {revision_columns('r', '')} FROM law_revisions r JOIN laws l ON l.law_id = r.law_id"
         f"{amending_join('r')} WHERE {' AND '.join(where)} ORDER BY r.law_revision_id DESC"
