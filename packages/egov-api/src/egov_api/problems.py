@@ -32,6 +32,8 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "provision-not-found": (404, "Provision not found"),
     "case-not-found": (404, "Court decision not found"),
     "not-found": (404, "Not found"),
+    "citation-path-not-found": (404, "No citation path"),
+    "citation-path-limit": (422, "Citation path search beyond its limits"),
     "invalid-parameter": (422, "Invalid parameter"),
     "unknown-parameter": (400, "Unknown query parameter"),
     "invalid-numeral": (422, "Invalid article or numeral"),

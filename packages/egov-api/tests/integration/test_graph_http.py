@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import httpx
 
+from egov_api.schemas.graph_examples import CITATION_PATH_EXAMPLE
+
 SHAKUCHI = "403AC0000000090"  # 借地借家法
 ISHO, ISHO_REI = "334AC0000000125", "335CO0000000018"  # 意匠法, 意匠法施行令
 MINPO = "129AC0000000089"
@@ -67,3 +69,45 @@ def test_bad_input_is_a_problem(http: httpx.Client) -> None:
     assert kind.status_code in (400, 422)
     assert kind.json()["parameter"] == "kind" or "kind" in kind.text
     assert http.get("/v1/laws/999AC0000000999/graph").status_code == 404
+
+
+def test_the_shortest_citation_path(http: httpx.Client) -> None:
+    # 第五十六条 「前条第一項の裁判」 → 第五十五条第一項 「第十七条第一項から第三項まで…」 → 第十七条.
+    params = {"from": f"{SHAKUCHI}:Article_56", "to": f"{SHAKUCHI}:Article_17"}
+    body = http.get("/v1/graph/path", params=params).json()
+    assert body == CITATION_PATH_EXAMPLE
+    # A law as the target: 第四十六条第二項 cites 民事訴訟法第九十一条第四項.
+    other = http.get("/v1/graph/path", params={"from": f"{SHAKUCHI}:Article_46", "to": "408AC0000000109"}).json()
+    assert (other["end"], other["length"]) == ("408AC0000000109", 1)
+    same = http.get(
+        "/v1/graph/path", params={"from": f"{SHAKUCHI}:Article_17-Paragraph_1", "to": f"{SHAKUCHI}:Article_17"}
+    )
+    assert (same.json()["length"], same.json()["steps"]) == (0, [])
+
+
+def test_path_problems(http: httpx.Client) -> None:
+    none = http.get("/v1/graph/path", params={"from": f"{SHAKUCHI}:Article_1", "to": f"{ISHO}:Article_1"})
+    assert none.status_code == 404
+    assert none.json()["type"] == "/problems/citation-path-not-found"
+    for params in (
+        {"from": SHAKUCHI, "to": ISHO},  # from needs a provision
+        {"from": f"{SHAKUCHI}:Article_5;drop", "to": ISHO},
+        {"from": f"{SHAKUCHI}:Article_5", "to": ISHO, "max_depth": "7"},
+        {"from": "x" * 400, "to": ISHO},
+    ):
+        bad = http.get("/v1/graph/path", params=params)
+        assert bad.status_code in (400, 422), params
+        assert bad.headers["content-type"].startswith("application/problem+json")
+    missing = http.get("/v1/graph/path", params={"from": f"{SHAKUCHI}:Article_9999", "to": ISHO})
+    assert missing.json()["type"] == "/problems/provision-not-found"
+    assert http.get("/v1/graph/path", params={"from": "999AC0000000999:Article_1", "to": ISHO}).status_code == 404
+
+
+def test_the_law_resource_carries_its_degree_on_request(http: httpx.Client) -> None:
+    plain = http.get(f"/v1/laws/{ISHO_REI}").json()
+    assert plain["graph"] is None
+    assert plain["links"]["graph"].startswith(f"/v1/laws/{ISHO_REI}/graph")
+    expanded = http.get(f"/v1/laws/{ISHO_REI}", params={"expand": "graph"}).json()
+    assert expanded["graph"] == http.get(f"/v1/laws/{ISHO_REI}/graph").json()
+    assert expanded["graph"]["in_laws"] >= 1
+    assert http.get(f"/v1/laws/{ISHO_REI}", params={"expand": "everything"}).status_code == 422

@@ -93,6 +93,18 @@ class CaseNotFoundError(NotFoundError):
     code = "case-not-found"
 
 
+class CitationPathNotFoundError(NotFoundError):
+    """No chain of citations leads from one provision to the other within the search's depth."""
+
+    code = "citation-path-not-found"
+
+
+class CitationPathLimitError(EgovError):
+    """A citation path search reached its bound on visited provisions before it could answer."""
+
+    code = "citation-path-limit"
+
+
 class DiffApplyError(EgovError):
     """A diff does not fit the text it is applied to (that text is not the diff's old side)."""
 

@@ -9,8 +9,11 @@ from urllib.parse import quote
 from fastapi import Path, Query, Response
 from pydantic import StringConstraints
 
+from egov_api.problems import ParameterError
+from egov_core.errors import InvalidProvisionPathError, ProvisionNotFoundError
+from egov_core.paths import path_candidates
 from egov_core.rendering import format_provision_text
-from egov_core.store import Connection, RevisionRow, resolve_revision
+from egov_core.store import Connection, RevisionRow, get_provision, resolve_revision
 
 __all__ = ["format_provision_text"]  # re-exported for the route modules; it lives with the other renderer
 
@@ -81,3 +84,22 @@ def provision_url(law_id: str, path: str, revision: str | None = None) -> str:
 def revision_query(revision: RevisionRow, pinned: bool) -> str | None:
     """The revision id to pin in links, when the request pinned one."""
     return revision.law_revision_id if pinned else None
+
+
+async def stored_path(conn: Connection, law_id: str, rev: RevisionRow, path: str, *, parameter: str = "path") -> str:
+    """The stored path a user-supplied provision path names in ``rev`` (``Article_5`` → ``MainProvision-Article_5``).
+
+    Raises:
+        ParameterError: not valid ``elm`` syntax (named ``parameter``).
+        ProvisionNotFoundError: no such provision in the revision.
+    """
+    try:
+        candidates = path_candidates(path)
+    except InvalidProvisionPathError as exc:
+        raise ParameterError(parameter, exc.message, code="invalid-provision-path") from exc
+    for candidate in candidates:
+        try:
+            return (await get_provision(conn, rev.id, candidate)).path
+        except ProvisionNotFoundError:
+            continue
+    raise ProvisionNotFoundError(f"law {law_id} ({rev.law_revision_id}) has no provision at {candidates[0]!r}")

@@ -8,15 +8,20 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Response
 
-from egov_api.problems import ParameterError
-from egov_api.routes._common import AsOf, LawIdPath, RevisionId, mark_cacheable, pick_revision, provision_url
+from egov_api.routes._common import (
+    AsOf,
+    LawIdPath,
+    RevisionId,
+    mark_cacheable,
+    pick_revision,
+    provision_url,
+    stored_path,
+)
 from egov_api.schemas.common import PROBLEM_RESPONSES, page_info
 from egov_api.schemas.graph import Citation, CitationList, CitedByList, CitingSource, LawGraph
 from egov_api.schemas.graph_examples import CITATIONS_EXAMPLE, CITED_BY_EXAMPLE, LAW_GRAPH_EXAMPLE
 from egov_api.state import Conn
-from egov_core.errors import InvalidProvisionPathError, ProvisionNotFoundError
-from egov_core.paths import path_candidates
-from egov_core.store import Connection, RevisionRow, cited_by, get_law, get_provision, law_degree, outgoing_edges
+from egov_core.store import cited_by, get_law, law_degree, outgoing_edges
 
 router = APIRouter(prefix="/v1/laws", tags=["graph"], responses=PROBLEM_RESPONSES)
 
@@ -29,19 +34,6 @@ Kind = Annotated[
 ]
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size (max 500).")]
 Offset = Annotated[int, Query(ge=0, le=100_000, description="Items to skip.")]
-
-
-async def _stored_path(conn: Connection, law_id: str, rev: RevisionRow, path: str) -> str:
-    try:
-        candidates = path_candidates(path)
-    except InvalidProvisionPathError as exc:
-        raise ParameterError("path", exc.message, code="invalid-provision-path") from exc
-    for candidate in candidates:
-        try:
-            return (await get_provision(conn, rev.id, candidate)).path
-        except ProvisionNotFoundError:
-            continue
-    raise ProvisionNotFoundError(f"law {law_id} ({rev.law_revision_id}) has no provision at {candidates[0]!r}")
 
 
 @router.get(
@@ -67,7 +59,7 @@ async def provision_citations_route(
     offset: Offset = 0,
 ) -> CitationList:
     rev = await pick_revision(conn, law_id, asof, revision)
-    stored = await _stored_path(conn, law_id, rev, path)
+    stored = await stored_path(conn, law_id, rev, path)
     rows, total = await outgoing_edges(conn, rev.id, stored, kind=kind, limit=limit, offset=offset)
     items = [
         Citation.model_validate(
@@ -110,7 +102,7 @@ async def provision_cited_by_route(
     offset: Offset = 0,
 ) -> CitedByList:
     rev = await pick_revision(conn, law_id, None, None)
-    stored = await _stored_path(conn, law_id, rev, path)
+    stored = await stored_path(conn, law_id, rev, path)
     rows, total = await cited_by(conn, law_id, stored, kind=kind, source=source, limit=limit, offset=offset)
     items = [
         CitingSource.model_validate(

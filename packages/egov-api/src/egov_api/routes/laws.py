@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Literal
 
@@ -21,6 +22,7 @@ from egov_api.routes._common import (
     pick_revision,
 )
 from egov_api.schemas.common import PROBLEM_RESPONSES, page_info
+from egov_api.schemas.graph import LawGraph
 from egov_api.schemas.laws import LawDetail, LawList, LawSummary, RevisionList, RevisionSummary, Toc, TocNode
 from egov_api.state import Conn, State
 from egov_core.rendering import RubyMode
@@ -30,6 +32,7 @@ from egov_core.store import (
     RevisionRow,
     get_law,
     get_toc,
+    law_degree,
     list_laws,
     list_revisions,
     revision_tree,
@@ -142,11 +145,21 @@ async def list_laws_route(
     description="A law's metadata, the revision served (current, `asof` a date, or an explicit `revision`) and links.",
 )
 async def get_law_route(
-    conn: Conn, response: Response, law_id: LawIdPath, asof: AsOf = None, revision: RevisionId = None
+    conn: Conn,
+    response: Response,
+    law_id: LawIdPath,
+    asof: AsOf = None,
+    revision: RevisionId = None,
+    expand: Annotated[
+        list[Literal["graph"]] | None,
+        Query(description="`graph`: add the law's citation degree (references out, references and decisions in)."),
+    ] = None,
 ) -> LawDetail:
     law = await get_law(conn, law_id)
     rev = await pick_revision(conn, law_id, asof, revision)
-    mark_cacheable(response, "law", immutable=revision is not None)
+    # Only on request: the in-degree counts every current revision's references to the law.
+    degree = await law_degree(conn, law_id, rev.id) if expand and "graph" in expand else None
+    mark_cacheable(response, "law", immutable=revision is not None and degree is None)
     base = law_url(law_id)
     pin = f"?revision={rev.law_revision_id}"
     return LawDetail(
@@ -160,7 +173,11 @@ async def get_law_route(
             "provisions": base + "/provisions/{path}",
             "articles": base + "/articles/{number}",
             "cases": base + "/cases",
+            "graph": base + "/graph" + pin,
         },
+        graph=None
+        if degree is None
+        else LawGraph(law_id=law_id, law_revision_id=rev.law_revision_id, **asdict(degree)),
     )
 
 

@@ -80,3 +80,31 @@ class LawGraph(Model):
     in_edges: int = Field(description="References to this law in other laws' current revisions.")
     in_laws: int = Field(description="Laws whose current revision refers to this law.")
     in_decisions: int = Field(description="Court decisions whose 参照法条 cite this law.")
+
+
+class PathStep(Model):
+    """One reference on a citation path."""
+
+    law_id: str = Field(description="The provision the step leaves (a node of the path).", examples=["403AC0000000090"])
+    path: str = Field(examples=["MainProvision-Article_5"])
+    source_path: str = Field(
+        description="The provision (the node or one inside it) whose text holds the reference.",
+        examples=["MainProvision-Article_5-Paragraph_1"],
+    )
+    kind: Literal["cites", "delegates"]
+    raw: str = Field(description="The reference as written.", examples=["前条"])
+    target_law_id: str = Field(examples=["403AC0000000090"])
+    target_path: str = Field(description="The provision cited: the next node.", examples=["MainProvision-Article_4"])
+    url: str = Field(description="The cited provision's resource.")
+
+
+class CitationPath(Model):
+    """The shortest chain of references from one provision to another (current revisions)."""
+
+    start: str = Field(
+        description="`from` as stored: `law_id:path`.", examples=["403AC0000000090:MainProvision-Article_5"]
+    )
+    end: str = Field(description="`to` as stored: `law_id:path`, or `law_id`.")
+    length: int = Field(description="References on the path (0: `from` is `to` or inside it).")
+    visited_limit: int = Field(description="The most provisions the search was allowed to visit.")
+    steps: list[PathStep]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["CITATIONS_EXAMPLE", "CITED_BY_EXAMPLE", "LAW_GRAPH_EXAMPLE"]
+__all__ = ["CITATIONS_EXAMPLE", "CITATION_PATH_EXAMPLE", "CITED_BY_EXAMPLE", "LAW_GRAPH_EXAMPLE"]
 
 _SHAKUCHI = "403AC0000000090"
 
@@ -74,4 +74,34 @@ LAW_GRAPH_EXAMPLE: dict[str, Any] = {
     "in_edges": 64,
     "in_laws": 7,
     "in_decisions": 0,
+}
+
+#: ``GET /v1/graph/path?from=403AC0000000090:Article_56&to=403AC0000000090:Article_17``
+CITATION_PATH_EXAMPLE: dict[str, Any] = {
+    "start": f"{_SHAKUCHI}:MainProvision-Article_56",
+    "end": f"{_SHAKUCHI}:MainProvision-Article_17",
+    "length": 2,
+    "visited_limit": 5000,
+    "steps": [
+        {
+            "law_id": _SHAKUCHI,
+            "path": "MainProvision-Article_56",
+            "source_path": "MainProvision-Article_56-Paragraph_1",
+            "kind": "cites",
+            "raw": "前条第一項",
+            "target_law_id": _SHAKUCHI,
+            "target_path": "MainProvision-Article_55-Paragraph_1",
+            "url": f"/v1/laws/{_SHAKUCHI}/provisions/MainProvision-Article_55-Paragraph_1",
+        },
+        {
+            "law_id": _SHAKUCHI,
+            "path": "MainProvision-Article_55-Paragraph_1",
+            "source_path": "MainProvision-Article_55-Paragraph_1",
+            "kind": "cites",
+            "raw": "第十七条第一項から第三項まで",
+            "target_law_id": _SHAKUCHI,
+            "target_path": "MainProvision-Article_17-Paragraph_1",
+            "url": f"/v1/laws/{_SHAKUCHI}/provisions/MainProvision-Article_17-Paragraph_1",
+        },
+    ],
 }

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import Field
 
 from egov_api.schemas.common import Model, PageInfo
+from egov_api.schemas.graph import LawGraph
 
 
 class LawSummary(Model):
@@ -55,6 +56,10 @@ class LawDetail(Model):
     law: LawSummary
     revision: RevisionSummary
     links: dict[str, str] = Field(examples=[{"toc": "/v1/laws/129AC0000000089/toc"}])
+    graph: LawGraph | None = Field(
+        default=None,
+        description="With `expand=graph`: the law's citation degree (as `/v1/laws/{law_id}/graph`); else null.",
+    )
 
 
 class RevisionList(Model):

@@ -19,6 +19,8 @@ __all__ = [
     "EdgeRow",
     "LawDegree",
     "OutlineRow",
+    "StepRow",
+    "citation_steps",
     "cited_by",
     "current_outline",
     "law_degree",
@@ -263,3 +265,41 @@ async def law_degree(conn: AsyncConnection, law_id: str, revision_pk: int) -> La
     other laws' current revisions and from court decisions."""
     row = (await conn.execute(text(_DEGREE), {"law": law_id, "r": revision_pk})).one()
     return LawDegree(**{k: int(v) for k, v in row._mapping.items()})
+
+
+@dataclass(frozen=True, slots=True)
+class StepRow:
+    """A resolved reference leaving a node of a path search: the node it leaves (``frontier`` index), the
+    citing provision and what it cites."""
+
+    frontier: int
+    path: str
+    kind: str
+    raw: str
+    target_law_id: str
+    target_path: str
+
+
+async def citation_steps(
+    conn: AsyncConnection, nodes: Sequence[tuple[str, str]], *, kind: str | None = None, limit: int
+) -> list[StepRow]:
+    """The resolved references (to a provision) in the current revision's text of each ``(law_id, path)`` node
+    or a provision inside it, in node then document order, at most ``limit`` rows.
+
+    ``frontier`` is the node's index in ``nodes``; ``kind`` keeps only cites or delegates.
+    """
+    if not nodes:
+        return []
+    only = " AND e.kind = :kind" if kind else ""
+    rows = await conn.execute(
+        text(
+            "SELECT f.i - 1 AS frontier, e.path, e.kind, e.raw, e.target_law_id, e.target_path "
+            "FROM unnest(CAST(:laws AS text[]), CAST(:paths AS text[])) WITH ORDINALITY AS f(law_id, path, i) "
+            "JOIN laws l ON l.law_id = f.law_id "
+            "JOIN citation_edges e ON e.revision_id = l.current_revision_id "
+            "AND (e.path = f.path OR starts_with(e.path, f.path || '-')) "
+            f"WHERE e.status = 'resolved' AND e.target_path IS NOT NULL{only} ORDER BY f.i, e.seq LIMIT :limit"
+        ),
+        {"laws": [n[0] for n in nodes], "paths": [n[1] for n in nodes], "kind": kind, "limit": limit},
+    )
+    return [StepRow(**r._mapping) for r in rows]

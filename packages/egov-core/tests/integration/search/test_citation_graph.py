@@ -149,3 +149,37 @@ async def test_the_build_outline_walks_siblings_as_the_store_does(graph_engine: 
                 for step in (-1, 1):
                     stored = await sibling_provision_path(conn, law_id, row.path, step)
                     assert outline.sibling(row.path, step) == stored, (row.path, step)
+
+
+async def test_the_shortest_path_follows_stored_references(graph_engine: AsyncEngine) -> None:
+    from egov_core.errors import CitationPathLimitError, CitationPathNotFoundError
+    from egov_core.graph.path import citation_path
+
+    async with graph_engine.connect() as conn:
+        # 第五十六条 「前条第一項の裁判」 → 第五十五条第一項 「第十七条第一項から第三項まで…」 → 第十七条.
+        steps = await citation_path(conn, SHAKUCHI, "MainProvision-Article_56", SHAKUCHI, "MainProvision-Article_17")
+        print(steps)
+        assert [(s.path, s.raw, s.target_path) for s in steps] == [
+            ("MainProvision-Article_56", "前条第一項", "MainProvision-Article_55-Paragraph_1"),
+            (
+                "MainProvision-Article_55-Paragraph_1",
+                "第十七条第一項から第三項まで",
+                "MainProvision-Article_17-Paragraph_1",
+            ),
+        ]
+        # Into another law: 第四十六条第二項 cites 民事訴訟法第九十一条第四項.
+        other = await citation_path(conn, SHAKUCHI, "MainProvision-Article_46", "408AC0000000109", None)
+        assert [(s.source_path, s.target_law_id) for s in other] == [
+            ("MainProvision-Article_46-Paragraph_2", "408AC0000000109")
+        ]
+        assert (
+            await citation_path(
+                conn, SHAKUCHI, "MainProvision-Article_17-Paragraph_1", SHAKUCHI, "MainProvision-Article_17"
+            )
+            == []
+        )
+        # 意匠法 cites its 施行令 only by delegation (a law, no provision): no path to one of its articles.
+        with pytest.raises(CitationPathNotFoundError):
+            await citation_path(conn, ISHO, "MainProvision", ISHO_REI, None, max_depth=2)
+        with pytest.raises(CitationPathLimitError):
+            await citation_path(conn, ISHO, "MainProvision", SHAKUCHI, None, max_depth=6, max_nodes=3)
