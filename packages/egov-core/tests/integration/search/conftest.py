@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from egov_core.eras import era_date
 from egov_core.ingest.units import search_units
+from egov_core.ingest.version import PARSER_VERSION
 from egov_core.parsing import parse_law
 from egov_core.store.migrate import migrate
 from egov_core.text import tsvector_literal
@@ -76,8 +77,8 @@ async def load_laws(engine: AsyncEngine, law_ids: tuple[str, ...] = LAW_IDS) -> 
             rev_id = (
                 await conn.execute(
                     text(
-                        "INSERT INTO law_revisions (law_id, law_revision_id, title, law_num, checksum, source_format) "
-                        "VALUES (:law_id, :rid, :title, :law_num, :checksum, 'xml') RETURNING id"
+                        "INSERT INTO law_revisions (law_id, law_revision_id, title, law_num, checksum, source_format, "
+                        "parser_version) VALUES (:law_id, :rid, :title, :law_num, :checksum, 'xml', :pv) RETURNING id"
                     ),
                     {
                         "law_id": md.law_id,
@@ -85,6 +86,7 @@ async def load_laws(engine: AsyncEngine, law_ids: tuple[str, ...] = LAW_IDS) -> 
                         "title": md.title,
                         "law_num": md.law_num,
                         "checksum": checksum,
+                        "pv": PARSER_VERSION,
                     },
                 )
             ).scalar_one()
