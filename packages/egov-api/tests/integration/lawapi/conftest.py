@@ -20,6 +20,7 @@ from egov_core.store import create_engine, migrate
 #: 国旗国歌法 (in the recorded e-Gov answers), 民法, 日本国憲法, 個人情報保護法 and a law with three revisions.
 LAW_FILES = ("411AC0000000127", "129AC0000000089", "321CONSTITUTION", "415AC0000000057")
 REVISED_LAW = "505AC0000000032"
+GRAPH_LAW = "321CONSTITUTION"
 
 
 def corpus_sources(data: Path) -> list[Path]:
@@ -37,6 +38,10 @@ async def load_corpus(url: str, data: Path) -> None:
     try:
         summary = await ingest_laws(engine, list(iter_law_sources(corpus_sources(data))), citation_graph=False)
         assert not summary.failed, summary.failed
+        # The citation graph of the constitution only (a few hundred references): the MCP graph tools read it.
+        from egov_core.ingest.graph import build_citation_graph
+
+        await build_citation_graph(engine, law_ids=(GRAPH_LAW,))
     finally:
         await engine.dispose()
 

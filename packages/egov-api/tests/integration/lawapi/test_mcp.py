@@ -30,6 +30,9 @@ TOOLS = {
     "law_diff",
     "law_amendments",
     "defined_terms",
+    "provision_citations",
+    "provision_cited_by",
+    "citation_path",
 }
 
 
@@ -95,6 +98,28 @@ async def exercise(session: ClientSession) -> None:
         "MainProvision-Article_709",
         "MainProvision-Article_710",
     ]
+
+    # The citation graph (built for the constitution): 第六十一条 「前条第二項の規定を準用する」.
+    kenpo = "321CONSTITUTION"
+    out = answer(await session.call_tool("provision_citations", {"law_id": kenpo, "path": "MainProvision-Article_61"}))
+    assert [(c["raw"], c["target_path"]) for c in out["result"]["items"]] == [
+        ("前条第二項", "MainProvision-Article_60-Paragraph_2")
+    ]
+    into = answer(
+        await session.call_tool("provision_cited_by", {"law_id": kenpo, "path": "MainProvision-Article_60-Paragraph_2"})
+    )
+    assert "MainProvision-Article_61-Paragraph_1" in {i["path"] for i in into["result"]["items"]}
+    chain = answer(
+        await session.call_tool(
+            "citation_path",
+            {"from_law_id": kenpo, "from_path": "Article_61", "to_law_id": kenpo, "to_path": "Article_60"},
+        )
+    )
+    assert [s["target_path"] for s in chain["result"]["steps"]] == ["MainProvision-Article_60-Paragraph_2"]
+    nowhere = await session.call_tool(
+        "citation_path", {"from_law_id": kenpo, "from_path": "Article_60", "to_law_id": "129AC0000000089"}
+    )
+    assert nowhere.is_error
 
     hits = answer(await session.call_tool("keyword_search", {"query": "不法行為", "limit": 5}))
     assert hits["result"]["items"]
