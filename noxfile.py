@@ -103,6 +103,13 @@ def faults(session: nox.Session) -> None:
     session.run("python", "-m", "bench.faults.run", *session.posargs)
 
 
+@nox.session(name="bench-ingest")
+def bench_ingest(session: nox.Session) -> None:
+    """Import of the shared corpus at 1, 2 and 4 shard processes: MB/s, CPU-s/MB (importers, PostgreSQL), peak RSS."""
+    _install_all(session)
+    session.run("python", "packages/egov-core/benchmarks/bench_ingest.py", *session.posargs)
+
+
 @nox.session(name="bench-citations")
 def bench_citations(session: nox.Session) -> None:
     """Citation extraction at n/2n/4n and POST /v1/citations at its limits: `nox -s bench-citations -- --quick`."""

@@ -1,9 +1,15 @@
-"""Ingest throughput and peak RSS over the shared corpus (``nox -s bench``; never part of the test run).
+"""Ingest throughput, CPU per MB and peak RSS over the shared corpus (``nox -s bench``; never part of the test run).
 
-Usage: ``python packages/egov-core/benchmarks/bench_ingest.py [--admin-url URL] [--workers 2] [PATH…]``.
-Imports into a fresh database on the given server (dropped afterwards) and prints one JSON line:
-documents, MB, seconds, laws/s, MB/s, peak RSS of the whole process tree (parent + parser workers,
-sampled every 0.5 s) and the CPU seconds spent by the parent, the workers and the rest.
+Usage: ``python packages/egov-core/benchmarks/bench_ingest.py [--admin-url URL] [--shards 1 2 4] [--workers 1]
+[--graph] [PATH…]``. For each shard count N, imports into a fresh database on the given server (dropped
+afterwards) with N importer processes (``python -m egov_core.ingest --shard i/N``, each with ``--workers``
+parser processes) started together, and prints one JSON line per N: documents, MB, wall seconds, MB/s,
+peak RSS of the whole process tree (importers + parser workers, sampled every 0.5 s) and of the largest
+importer alone, CPU seconds of the importers (with their workers) and of the PostgreSQL backends serving
+the import (sampled from /proc, so the server must run on this machine for that figure), both also per
+MB, and the 1-minute load average before and after (the machine may be shared: CPU-s/MB is the figure
+that does not depend on the load). Without ``--graph`` the citation graph is left out (bench_graph
+measures it).
 """
 
 from __future__ import annotations
@@ -12,17 +18,19 @@ import argparse
 import asyncio
 import contextlib
 import os
+import subprocess
+import sys
 import threading
+import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]  # no stubs
 import orjson
 import psutil  # type: ignore[import-untyped]  # no stubs
 
-from egov_core.ingest import ingest_laws
-from egov_core.settings import EgovSettings
-from egov_core.store import create_engine, migrate
+from egov_core.store import migrate
 
 _DEFAULT_DATA = Path(
     os.environ.get("EGOV_SHARED_DATA", str(Path(__file__).resolve().parents[3].parent / "shared" / "data"))
@@ -30,13 +38,30 @@ _DEFAULT_DATA = Path(
 
 
 class _RssSampler(threading.Thread):
-    """Samples the summed RSS of this process and its children."""
+    """Samples the summed RSS of this process and its children, and the CPU of one database's backends."""
 
-    def __init__(self) -> None:
+    def __init__(self, database: str | None = None) -> None:
         super().__init__(daemon=True)
         self.peak = 0
         self.peak_parent = 0
+        self.peak_child = 0
+        self._database = database
+        self._backend_cpu: dict[int, float] = {}
         self._done = threading.Event()
+
+    @property
+    def backend_cpu_s(self) -> float:
+        """CPU seconds of the backends of ``database`` seen so far (each at its last sample)."""
+        return sum(self._backend_cpu.values())
+
+    def _sample_backends(self) -> None:
+        needle = f" {self._database} "
+        for proc in psutil.process_iter(["cmdline"]):
+            with contextlib.suppress(psutil.Error):
+                cmd = " ".join(proc.info["cmdline"] or ())
+                if cmd.startswith("postgres:") and needle in cmd:
+                    t = proc.cpu_times()
+                    self._backend_cpu[proc.pid] = t.user + t.system
 
     def run(self) -> None:
         me = psutil.Process()
@@ -45,16 +70,36 @@ class _RssSampler(threading.Thread):
             self.peak_parent = max(self.peak_parent, total)
             for child in me.children(recursive=True):
                 with contextlib.suppress(psutil.Error):
-                    total += child.memory_info().rss
+                    rss = child.memory_info().rss
+                    total += rss
+                    self.peak_child = max(self.peak_child, rss)
             self.peak = max(self.peak, total)
+            if self._database:
+                self._sample_backends()
             self._done.wait(0.5)
 
     def stop(self) -> None:
+        if self._database:
+            self._sample_backends()
         self._done.set()
         self.join()
 
 
-async def _run(admin_url: str, paths: list[str], workers: int) -> dict[str, object]:
+def _importers(url: str, paths: list[str], shards: int, workers: int, graph: bool) -> list[subprocess.Popen[bytes]]:
+    base = [sys.executable, "-m", "egov_core.ingest", "--database-url", url, "--workers", str(workers)]
+    if not graph:
+        base.append("--no-citation-graph")
+    return [
+        subprocess.Popen(
+            [*base, *(["--shard", f"{i}/{shards}"] if shards > 1 else []), *paths],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        for i in range(shards)
+    ]
+
+
+async def _run(admin_url: str, paths: list[str], shards: int, workers: int, graph: bool) -> dict[str, Any]:
     name = f"egov_bench_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(admin_url)
     await admin.execute(f'CREATE DATABASE "{name}"')
@@ -62,26 +107,44 @@ async def _run(admin_url: str, paths: list[str], workers: int) -> dict[str, obje
     url = f"{base.replace('postgresql://', 'postgresql+asyncpg://', 1)}/{name}"
     try:
         await migrate(url)
-        engine = create_engine(EgovSettings(database={"url": url}))
-        sampler = _RssSampler()
+        load0 = os.getloadavg()[0]
+        sampler = _RssSampler(name)
         sampler.start()
         cpu0 = os.times()
+        t0 = time.perf_counter()
         try:
-            summary = await ingest_laws(engine, paths, workers=workers, citation_graph=False)
+            procs = _importers(url, paths, shards, workers, graph)
+            outs = [p.communicate()[0] for p in procs]
+            wall = time.perf_counter() - t0
         finally:
             sampler.stop()
-            await engine.dispose()
         cpu1 = os.times()
+        if any(p.returncode not in (0, 1) for p in procs):
+            raise RuntimeError(f"an importer failed: {[p.returncode for p in procs]}")
+        summaries = [orjson.loads(o.splitlines()[-1]) for o in outs]
+        nbytes = sum(s["bytes"] for s in summaries)
+        mb = nbytes / 1e6
+        importer_cpu = (cpu1.children_user - cpu0.children_user) + (cpu1.children_system - cpu0.children_system)
         return {
-            **summary.to_dict(),
-            "failed": len(summary.failed),
+            "shards": shards,
+            "workers_per_shard": workers,
+            "citation_graph": graph,
+            "documents": sum(s["imported"] + s["unchanged"] for s in summaries),
+            "imported": sum(s["imported"] for s in summaries),
+            "failed": sum(len(s["failed"]) for s in summaries),
+            "mb": round(mb, 2),
+            "seconds": round(wall, 2),
+            "mb_per_s": round(mb / wall, 2),
             "peak_rss_mb": round(sampler.peak / 2**20),
-            "peak_rss_parent_mb": round(sampler.peak_parent / 2**20),
-            "cpu_parent_s": round((cpu1.user - cpu0.user) + (cpu1.system - cpu0.system), 1),
-            "cpu_workers_s": round(
-                (cpu1.children_user - cpu0.children_user) + (cpu1.children_system - cpu0.children_system), 1
-            ),
-            "load_avg_1m": os.getloadavg()[0],
+            "peak_rss_largest_process_mb": round(sampler.peak_child / 2**20),
+            "cpu_importers_s": round(importer_cpu, 1),
+            "cpu_postgres_s": round(sampler.backend_cpu_s, 1),
+            "cpu_s_per_mb_importers": round(importer_cpu / mb, 3),
+            "cpu_s_per_mb_postgres": round(sampler.backend_cpu_s / mb, 3),
+            "cpu_s_per_mb": round((importer_cpu + sampler.backend_cpu_s) / mb, 3),
+            "load_avg_1m_before": round(load0, 2),
+            "load_avg_1m_after": round(os.getloadavg()[0], 2),
+            "cpus": os.cpu_count(),
         }
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -89,18 +152,21 @@ async def _run(admin_url: str, paths: list[str], workers: int) -> dict[str, obje
 
 
 def main() -> None:
-    """Run the benchmark and print its JSON line."""
-    parser = argparse.ArgumentParser(description=__doc__)
+    """Run the benchmark and print its JSON lines (one per shard count)."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
         "--admin-url", default=os.environ.get("EGOV_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     )
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--shards", type=int, nargs="+", default=[1, 2, 4], help="importer processes (shards)")
+    parser.add_argument("--workers", type=int, default=1, help="parser processes per importer (0: in-process)")
+    parser.add_argument("--graph", action="store_true", help="build the citation graph too")
     parser.add_argument(
         "paths", nargs="*", default=[str(_DEFAULT_DATA / "laws" / "xml"), str(_DEFAULT_DATA / "laws" / "revisions")]
     )
     args = parser.parse_args()
-    result = asyncio.run(_run(args.admin_url, args.paths, args.workers))
-    print(orjson.dumps(result).decode())
+    for shards in args.shards:
+        result = asyncio.run(_run(args.admin_url, args.paths, shards, args.workers, args.graph))
+        print(orjson.dumps(result).decode(), flush=True)
 
 
 if __name__ == "__main__":
