@@ -185,10 +185,19 @@ def test_full_runs_the_full_image_and_embeds_one_at_a_time() -> None:
 def test_imports_and_syncs_never_overlap() -> None:
     objects = rendered("lite")
     for name in ("egov-sync", "egov-ingest"):
-        cron = find(objects, "CronJob", name)
-        assert cron["spec"]["concurrencyPolicy"] == "Forbid"
-        assert cron["spec"]["jobTemplate"]["spec"]["parallelism"] == 1
+        assert find(objects, "CronJob", name)["spec"]["concurrencyPolicy"] == "Forbid"
+    assert find(objects, "CronJob", "egov-sync")["spec"]["jobTemplate"]["spec"]["parallelism"] == 1
     assert find(objects, "CronJob", "egov-ingest")["spec"]["suspend"] is True  # run on demand only
+
+
+def test_ingest_runs_as_shards_of_one_indexed_job() -> None:
+    job = find(rendered("lite"), "CronJob", "egov-ingest")["spec"]["jobTemplate"]["spec"]
+    assert job["completionMode"] == "Indexed"
+    assert job["parallelism"] == job["completions"]
+    container = job["template"]["spec"]["containers"][0]
+    assert container["args"][:4] == ["egov", "ingest", "--shard", f"$(JOB_COMPLETION_INDEX)/{job['completions']}"]
+    index = next(e for e in container["env"] if e["name"] == "JOB_COMPLETION_INDEX")
+    assert "job-completion-index" in index["valueFrom"]["fieldRef"]["fieldPath"]
 
 
 def test_production_has_replicas_tls_and_spread() -> None:

@@ -77,7 +77,7 @@ def _limits(settings: EgovSettings | None) -> Any:
 
 
 async def _ingest_laws(
-    engine: Engine, paths: Sequence[Path], workers: int = 2, settings: EgovSettings | None = None
+    engine: Engine, paths: Sequence[Path], workers: int = 2, settings: EgovSettings | None = None, shard: Any = None
 ) -> Any:
     from egov_core.ingest import measure_sources
     from egov_core.usecases import import_laws
@@ -85,7 +85,7 @@ async def _ingest_laws(
     limits = _limits(settings)
     total, _ = measure_sources(paths, laws=True, limits=limits)
     with import_progress("laws", total) as progress:
-        outcome = await import_laws(engine, list(paths), progress=progress, workers=workers, limits=limits)
+        outcome = await import_laws(engine, list(paths), progress=progress, workers=workers, limits=limits, shard=shard)
     _print_summary("laws", outcome.summary)
     _print_refs(outcome.refs_changed)
     return outcome.summary
@@ -116,10 +116,10 @@ async def _load_sample(engine: Engine) -> None:
     await _ingest_cases(engine, [sample_cases_dir()])
 
 
-async def run_ingest(settings: EgovSettings, paths: Sequence[Path], *, workers: int = 2) -> Any:
-    """``egov ingest``: import laws into the configured (or embedded) store."""
+async def run_ingest(settings: EgovSettings, paths: Sequence[Path], *, workers: int = 2, shard: Any = None) -> Any:
+    """``egov ingest``: import laws (all, or one :class:`~egov_core.ingest.Shard`) into the configured store."""
     async with open_store(settings) as store:
-        return await _ingest_laws(store.engine, paths, workers, settings)
+        return await _ingest_laws(store.engine, paths, workers, settings, shard)
 
 
 async def run_ingest_cases(settings: EgovSettings, paths: Sequence[Path]) -> Any:

@@ -175,14 +175,31 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="e-Gov XML files, directories of them, or bulk-download ZIPs.")],
     workers: Annotated[int, typer.Option(help="Parser processes.")] = 2,
     keep_going: Annotated[bool, typer.Option("--keep-going", help=KEEP_GOING_HELP)] = False,
+    shard: Annotated[
+        str | None,
+        typer.Option(
+            metavar="INDEX/COUNT",
+            help="Import only shard INDEX (0-based) of COUNT, split by law: run COUNT importers (processes or "
+            "Kubernetes Job pods, e.g. --shard $JOB_COMPLETION_INDEX/4) over the same paths. The last one to "
+            "finish builds the citation graph.",
+        ),
+    ] = None,
 ) -> None:
     """Import laws (e-Gov 法令XML). Idempotent: unchanged files are skipped; bad files are reported and skipped.
+
+    Each law revision is published on its own (readers see all of it or none); importers running at once
+    (shards, or overlapping runs) wait only for each other's writes of the same law.
 
     Exits 1 when any file failed (the others are imported all the same), unless --keep-going.
     """
     from egov_api.bootstrap import run_ingest
+    from egov_core.ingest import parse_shard
 
-    summary = _run(run_ingest(_settings(), paths, workers=workers))
+    try:
+        part = parse_shard(shard) if shard is not None else None
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--shard") from exc
+    summary = _run(run_ingest(_settings(), paths, workers=workers, shard=part))
     raise typer.Exit(1 if summary.failed and not keep_going else 0)
 
 

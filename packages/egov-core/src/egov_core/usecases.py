@@ -22,7 +22,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from egov_core.ingest import ImportSummary, IngestLimits, ingest_cases, ingest_laws
+from egov_core.ingest import ImportSummary, IngestLimits, Shard, ingest_cases, ingest_laws
 from egov_core.ingest.limits import DEFAULT_LIMITS
 from egov_core.store import Engine
 
@@ -99,9 +99,14 @@ async def import_laws(
     progress: Any = None,
     workers: int = 2,
     limits: IngestLimits = DEFAULT_LIMITS,
+    shard: Shard | None = None,
+    citation_graph: bool = True,
 ) -> ImportOutcome:
-    """:func:`~egov_core.ingest.ingest_laws`, then :func:`after_import` when a law was imported."""
-    summary = await ingest_laws(engine, sources, progress=progress, workers=workers, limits=limits)
+    """:func:`~egov_core.ingest.ingest_laws` (of one ``shard``, or all), then :func:`after_import` when a law
+    was imported."""
+    summary = await ingest_laws(
+        engine, sources, progress=progress, workers=workers, limits=limits, shard=shard, citation_graph=citation_graph
+    )
     if not summary.imported:
         return ImportOutcome(summary)
     changed, hooks = await after_import(engine)

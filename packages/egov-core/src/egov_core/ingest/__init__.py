@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from egov_core.ingest.cases import ingest_cases
     from egov_core.ingest.limits import IngestLimits, SourceTooLargeError
     from egov_core.ingest.pipeline import ProgressCallback, ingest_laws, refresh_current_revisions
+    from egov_core.ingest.shards import Shard, parse_shard
     from egov_core.ingest.sources import SourceItem, iter_case_sources, iter_law_sources, measure_sources
     from egov_core.ingest.summary import ImportProgress, ImportSummary
     from egov_core.ingest.units import MAX_UNIT_CHARS, SearchUnit, search_units
@@ -30,6 +31,8 @@ _EXPORTS = {
     "ProgressCallback": "pipeline",
     "ingest_laws": "pipeline",
     "refresh_current_revisions": "pipeline",
+    "Shard": "shards",
+    "parse_shard": "shards",
     "SourceItem": "sources",
     "iter_case_sources": "sources",
     "iter_law_sources": "sources",
@@ -48,6 +51,7 @@ __all__ = [
     "IngestLimits",
     "ProgressCallback",
     "SearchUnit",
+    "Shard",
     "SourceItem",
     "SourceTooLargeError",
     "ingest_cases",
@@ -55,6 +59,7 @@ __all__ = [
     "iter_case_sources",
     "iter_law_sources",
     "measure_sources",
+    "parse_shard",
     "refresh_current_revisions",
     "search_units",
 ]

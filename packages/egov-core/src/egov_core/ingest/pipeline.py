@@ -18,12 +18,13 @@ from egov_core.ingest._runs import finish_run
 from egov_core.ingest.definitions import backfill_definitions
 from egov_core.ingest.graph import build_citation_graph
 from egov_core.ingest.limits import DEFAULT_LIMITS, IngestLimits, SourceTooLargeError
+from egov_core.ingest.shards import Shard
 from egov_core.ingest.sources import SourceItem, iter_law_sources
 from egov_core.ingest.summary import ImportProgress, ImportSummary
 from egov_core.ingest.version import PARSER_VERSION
 from egov_core.ingest.workers import die_with_parent
 from egov_core.store.errors import translate_errors
-from egov_core.store.import_runs import known_law_checksums, start_run
+from egov_core.store.import_runs import finishing, known_law_checksums, start_run
 from egov_core.store.ingest_writes import refresh_all_current_revisions, write_revision
 from egov_core.store.maintenance import LAW_TABLES, vacuum_analyze
 
@@ -37,12 +38,14 @@ ProgressCallback = Callable[[ImportProgress], None]
 Result = PreparedRevision | Unchanged | Failed
 
 
-def _items(sources: Iterable[Path | str | SourceItem], limits: IngestLimits) -> Iterator[SourceItem]:
+def _items(
+    sources: Iterable[Path | str | SourceItem], limits: IngestLimits, shard: Shard | None
+) -> Iterator[SourceItem]:
     for source in sources:
-        if isinstance(source, SourceItem):
-            yield source
-        else:
-            yield from iter_law_sources([source], limits=limits)
+        items = [source] if isinstance(source, SourceItem) else iter_law_sources([source], limits=limits)
+        for item in items:
+            if shard is None or shard.holds(item):
+                yield item
 
 
 class _Run:
@@ -88,6 +91,7 @@ async def ingest_laws(
     workers: int = 2,
     limits: IngestLimits = DEFAULT_LIMITS,
     citation_graph: bool = True,
+    shard: Shard | None = None,
 ) -> ImportSummary:
     """Import e-Gov law documents (directories, bulk ZIPs, single files) into the store.
 
@@ -108,7 +112,11 @@ async def ingest_laws(
         limits: file, ZIP member and entry-count limits, checked while reading (a document past them is
             reported in ``failed``).
         citation_graph: build the citation graph of every revision lacking one after the run
-            (:func:`~egov_core.ingest.graph.build_citation_graph`); False leaves it to a later run.
+            (:func:`~egov_core.ingest.graph.build_citation_graph`); False leaves it to a later run. Of
+            law imports running at the same time (shards), only the last to finish builds it: references
+            across laws resolve only once every shard's laws are stored.
+        shard: import only this shard's laws (:class:`~egov_core.ingest.shards.Shard`); the other shards
+            run as other processes or Jobs over the same sources. None imports everything.
 
     Returns:
         The run's summary (also recorded in ``import_runs``).
@@ -124,12 +132,19 @@ async def ingest_laws(
     summary = ImportSummary(kind="laws", run_id=run_id)
     run = _Run(engine, summary, progress)
     status = "aborted"
+    finished = False
+
+    async def finish() -> None:
+        summary.seconds = time.perf_counter() - started
+        with translate_errors():
+            await asyncio.shield(finish_run(engine, summary, status))
+
     try:
         with _LazyPool(max(0, workers)) as pool:
             pending: set[asyncio.Future[Result]] = set()
             # Bounded look-ahead keeps memory flat: at most this many documents wait for a worker or the writer.
             window = max(1, workers) * 3
-            for item in _items(sources, limits):
+            for item in _items(sources, limits, shard):
                 try:
                     data = item.read()
                 except OSError as error:
@@ -151,14 +166,18 @@ async def ingest_laws(
                 pending = await _drain(pending, run)
         # Revisions stored before definitions were extracted at import time (migration 0004) catch up here.
         await backfill_definitions(engine)
-        # The citation graph needs every law of the run stored (references across laws), so it follows them.
-        if citation_graph:
-            await build_citation_graph(engine)
-        status = "completed" if not summary.failed else "completed_with_errors"
-    finally:
-        summary.seconds = time.perf_counter() - started
         with translate_errors():
-            await asyncio.shield(finish_run(engine, summary, status))
+            async with finishing(engine, run_id, "laws") as last:
+                # The citation graph needs every law stored (references across laws), so it follows them:
+                # of concurrent runs (shards) the last one builds it for every revision lacking one.
+                if citation_graph and last:
+                    await build_citation_graph(engine)
+                status = "completed" if not summary.failed else "completed_with_errors"
+                await finish()
+                finished = True
+    finally:
+        if not finished:
+            await finish()
     _log.log(logging.DEBUG if progress else logging.INFO, "%s", summary.format())  # else its caller reports
     if summary.imported:
         await vacuum_analyze(engine, LAW_TABLES)

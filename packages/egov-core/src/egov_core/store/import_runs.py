@@ -8,14 +8,15 @@ forever.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-__all__ = ["finish_run_values", "known_law_checksums", "start_run"]
+__all__ = ["finish_run_values", "finishing", "known_law_checksums", "start_run"]
 
 #: First key of the two-key advisory locks that mark live runs (second key: the run id).
 _RUN_LOCK_SPACE = 0x6567_6F76 & 0x7FFF_FFFF
@@ -105,3 +106,40 @@ async def finish_run_values(
                 await lease.commit()
             finally:
                 await lease.close()
+
+
+#: Key of the advisory lock under which a finishing law import decides whether it is the last one running.
+_FINISH_LOCK = (_RUN_LOCK_SPACE, 0)
+
+_OTHERS_LIVE = """
+SELECT count(*) FROM import_runs
+WHERE status = 'running' AND kind = :kind AND id <> :id
+  AND NOT pg_try_advisory_xact_lock(:space, (id % 2147483647)::int)
+"""
+
+
+@asynccontextmanager
+async def finishing(engine: AsyncEngine, run_id: int, kind: str) -> AsyncIterator[bool]:
+    """Serialise the end of concurrent runs of ``kind``; yields True for the last one still running.
+
+    Work that needs every concurrent run's rows (the citation graph resolves references across laws)
+    is done by the last run only. A run decides under one lock and finishes (``finish_run_values``)
+    before leaving the block, so of runs ending together exactly one sees no other run still live.
+    """
+    lock = await engine.connect()
+    try:
+        await lock.execute(text("SELECT pg_advisory_lock(:a, :b)"), {"a": _FINISH_LOCK[0], "b": _FINISH_LOCK[1]})
+        await lock.commit()
+        async with engine.begin() as conn:
+            others = int(
+                (
+                    await conn.execute(text(_OTHERS_LIVE), {"kind": kind, "id": run_id, "space": _RUN_LOCK_SPACE})
+                ).scalar_one()
+            )
+        yield others == 0
+    finally:
+        try:
+            await lock.execute(text("SELECT pg_advisory_unlock(:a, :b)"), {"a": _FINISH_LOCK[0], "b": _FINISH_LOCK[1]})
+            await lock.commit()
+        finally:
+            await lock.close()
