@@ -23,7 +23,16 @@ from egov_api.state import Conn
 from egov_core.errors import InvalidNumeralError, InvalidProvisionPathError, ProvisionNotFoundError
 from egov_core.numerals import parse_article_number
 from egov_core.paths import path_candidates
-from egov_core.store import Connection, ProvisionRow, RevisionRow, definitions_in_scope, get_neighbours, get_subtree
+from egov_core.store import (
+    Connection,
+    ProvisionContext,
+    ProvisionRow,
+    RevisionRow,
+    current_provision_context,
+    definitions_in_scope,
+    get_neighbours,
+    get_subtree,
+)
 
 router = APIRouter(prefix="/v1/laws", tags=["provisions"], responses=PROBLEM_RESPONSES)
 
@@ -46,8 +55,23 @@ async def provision_view(
 ) -> Provision:
     """The full API view of one provision (text, children, parent / previous / next; definitions on request)."""
     subtree = await get_subtree(conn, rev.id, path)  # the provision itself comes first
+    parent, prev, nxt = await get_neighbours(conn, subtree[0])
+    return await _view(conn, law_id, ProvisionContext(rev, subtree, parent, prev, nxt), pinned=pinned, expand=expand)
+
+
+async def current_provision_view(
+    conn: Connection, law_id: str, path: str, *, expand: Expand = None
+) -> Provision | None:
+    """:func:`provision_view` of the law's current revision in one round trip (the common, unpinned read);
+    None when the law or the provision is missing (:func:`provision_view` then says which)."""
+    context = await current_provision_context(conn, law_id, path)
+    return None if context is None else await _view(conn, law_id, context, pinned=False, expand=expand)
+
+
+async def _view(conn: Connection, law_id: str, context: ProvisionContext, *, pinned: bool, expand: Expand) -> Provision:
+    rev, subtree = context.revision, context.subtree
+    parent, prev, nxt = context.parent, context.previous, context.next
     row = subtree[0]
-    parent, prev, nxt = await get_neighbours(conn, row)
     pin = rev.law_revision_id if pinned else None
     children: list[ProvisionChild] = []
     for i, child in enumerate(subtree):
@@ -119,6 +143,11 @@ async def get_provision_route(
         candidates = path_candidates(path)
     except InvalidProvisionPathError as exc:
         raise ParameterError("path", exc.message, code="invalid-provision-path") from exc
+    if asof is None and revision is None:
+        for candidate in candidates:
+            if (found := await current_provision_view(conn, law_id, candidate, expand=expand)) is not None:
+                mark_cacheable(response, "law")
+                return found
     rev = await pick_revision(conn, law_id, asof, revision)
     for candidate in candidates:
         try:
@@ -166,6 +195,11 @@ async def get_article_route(
         if paragraph is None:
             path += "-Paragraph_1"
         path += f"-Item_{item_num}"
+    if asof is None and revision is None:
+        found = await current_provision_view(conn, law_id, path, expand=expand)
+        if found is not None:
+            mark_cacheable(response, "law")
+            return found
     rev = await pick_revision(conn, law_id, asof, revision)
     try:
         view = await provision_view(conn, law_id, rev, path, pinned=revision is not None, expand=expand)

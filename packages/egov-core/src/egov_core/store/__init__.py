@@ -71,7 +71,9 @@ from egov_core.store.laws import (
 from egov_core.store.meta import get_meta, set_meta
 from egov_core.store.migrate import current_revision, head_revision, migrate, upgrade_to_head
 from egov_core.store.provisions import (
+    ProvisionContext,
     ProvisionRow,
+    current_provision_context,
     find_article,
     get_children,
     get_neighbours,
@@ -103,6 +105,7 @@ __all__ = [
     "LawFilter",
     "LawHead",
     "LawRow",
+    "ProvisionContext",
     "ProvisionRow",
     "ProvisionText",
     "ReadScope",
@@ -120,6 +123,7 @@ __all__ = [
     "content_hash",
     "court_names_containing",
     "create_engine",
+    "current_provision_context",
     "current_revision",
     "default_embedded_dir",
     "definitions_in_scope",
