@@ -215,21 +215,36 @@ async def current_provision_context(conn: AsyncConnection, law_id: str, path: st
     if not records:
         return None
     first = records[0]
-    revision = RevisionRow(*first[12:21], True, first[21])
-    roles: dict[int, list[ProvisionRow]] = {0: [], 1: [], 2: [], 3: []}
+    revision = RevisionRow(
+        id=first[12],
+        law_id=first[13],
+        law_revision_id=first[14],
+        enforcement_date=first[15],
+        amendment_law_id=first[16],
+        status=first[17],
+        title=first[18],
+        law_num=first[19],
+        checksum=first[20],
+        is_current=True,
+        law_title=first[21],
+    )
+    subtree: list[ProvisionRow] = []
+    others: dict[int, ProvisionRow] = {}
     for rec in records:
-        roles[rec[0]].append(ProvisionRow(*rec[1:12]))
-    subtree = roles[0]
+        row = ProvisionRow(*rec[1:12])
+        if rec[0] == 0:
+            subtree.append(row)
+        else:
+            others[rec[0]] = row
     if not subtree or subtree[0].path != path:
         return None
-    row = subtree[0]
-    prev, nxt = (roles[2] or [None])[0], (roles[3] or [None])[0]
-    if row.kind == "Article":
+    prev, nxt = others.get(2), others.get(3)
+    if subtree[0].kind == "Article":
         # Articles of the main provision and of a 附則 are separate sequences.
-        prefix = row.path.split("-", 1)[0]
+        prefix = path.split("-", 1)[0]
         prev = prev if prev is not None and prev.path.split("-", 1)[0] == prefix else None
         nxt = nxt if nxt is not None and nxt.path.split("-", 1)[0] == prefix else None
-    return ProvisionContext(revision, subtree, (roles[1] or [None])[0], prev, nxt)
+    return ProvisionContext(revision, subtree, others.get(1), prev, nxt)
 
 
 async def get_toc(conn: AsyncConnection, revision_id: int) -> list[ProvisionRow]:
