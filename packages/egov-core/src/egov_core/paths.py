@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from egov_core.domain.provision import APPENDIX_KINDS
 from egov_core.errors import InvalidProvisionPathError
 
 __all__ = ["PathSegment", "article_num", "canonical_path", "format_path", "parse_path", "path_candidates"]
@@ -32,13 +33,7 @@ _TOP_LEVEL = frozenset(
         "EnactStatement",
         "TOC",
         "Preamble",
-        "AppdxTable",
-        "AppdxNote",
-        "AppdxStyle",
-        "AppdxFormat",
-        "Appdx",
-        "AppdxFig",
-        "AppdxList",
+        *APPENDIX_KINDS,
         "LawNum",
         "LawTitle",
     }

@@ -52,6 +52,21 @@ _DIVISIONS = frozenset(
     {ProvisionKind.PART, ProvisionKind.CHAPTER, ProvisionKind.SECTION, ProvisionKind.SUBSECTION, ProvisionKind.DIVISION}
 )
 
+#: The appendix kinds (別表, 別記, 別記様式, 別記書式, 付録, 別図, 別表等の一覧), in e-Gov's order: top-level
+#: elements beside the main provision, addressed by position.
+APPENDIX_KINDS: tuple[str, ...] = tuple(
+    k.value
+    for k in (
+        ProvisionKind.APPDX_TABLE,
+        ProvisionKind.APPDX_NOTE,
+        ProvisionKind.APPDX_STYLE,
+        ProvisionKind.APPDX_FORMAT,
+        ProvisionKind.APPDX,
+        ProvisionKind.APPDX_FIG,
+        ProvisionKind.APPDX_LIST,
+    )
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Provision:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from egov_core.domain import Element, Provision, ProvisionKind
+from egov_core.domain import APPENDIX_KINDS, Element, Provision, ProvisionKind
 
 _KINDS: dict[str, ProvisionKind] = {k.value: k for k in ProvisionKind}
 #: Containers whose nested Item / Subitem elements are text of the enclosing provision, not provisions.
@@ -37,10 +37,7 @@ _QUOTED = frozenset(
 _UNSAFE_NUM = re.compile(r"[-\[\]\s]")
 _DIVISION_TAGS = frozenset(k.value for k in ProvisionKind if k.is_division)
 _BY_NAME = frozenset({"MainProvision", "TOC", "Preamble"})
-_BY_POSITION = frozenset(
-    {"SupplProvision", "EnactStatement", "AppdxTable", "AppdxNote", "AppdxStyle", "AppdxFormat", "Appdx"}
-    | {"AppdxFig", "AppdxList"}
-)
+_BY_POSITION = frozenset({"SupplProvision", "EnactStatement", *APPENDIX_KINDS})
 
 #: The element holding each kind's heading label.
 _TITLE: dict[str, str] = {

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from egov_core.domain.provision import APPENDIX_KINDS
 from egov_core.errors import ProvisionNotFoundError
 from egov_core.store._driver import fetch
 from egov_core.store.laws import RevisionRow
@@ -23,13 +24,7 @@ TOC_KINDS = (
     "Division",
     "Article",
     "SupplProvision",
-    "AppdxTable",
-    "AppdxNote",
-    "AppdxStyle",
-    "AppdxFormat",
-    "Appdx",
-    "AppdxFig",
-    "AppdxList",
+    *APPENDIX_KINDS,
     "Preamble",
     "EnactStatement",
 )

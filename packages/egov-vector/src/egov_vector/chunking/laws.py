@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from egov_core.domain import APPENDIX_KINDS
 from egov_vector.chunking.model import Chunk, ProvisionLike, chunk_hash, split_text
 
 __all__ = ["chunk_law", "unit_path_of"]
@@ -20,7 +21,7 @@ __all__ = ["chunk_law", "unit_path_of"]
 _NOT_UNITS = frozenset(
     {"TOC", "MainProvision", "SupplProvision", "Part", "Chapter", "Section", "Subsection", "Division"}
 )
-_APPENDIX = frozenset({"AppdxTable", "AppdxNote", "AppdxStyle", "AppdxFormat", "Appdx", "AppdxFig", "AppdxList"})
+_APPENDIX = frozenset(APPENDIX_KINDS)
 
 
 def _kind(p: ProvisionLike) -> str:
