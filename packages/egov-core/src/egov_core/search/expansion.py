@@ -14,13 +14,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from egov_core.search._sql import connection
 from egov_core.search.fusion import FusionWeights, hit_key
 from egov_core.search.keyword import unit_hit
 from egov_core.search.model import Fusion, Hit, ProvisionFilter
 from egov_core.store import search as sql
+from egov_core.store.database import ReadSource
 from egov_core.store.graph_hops import one_hop
 from egov_core.store.search import UnitRow
 
@@ -28,7 +29,7 @@ __all__ = ["expand_one_hop"]
 
 
 async def expand_one_hop(
-    conn_or_engine: AsyncConnection | AsyncEngine,
+    conn_or_engine: AsyncConnection | ReadSource,
     hits: Sequence[Hit],
     weights: FusionWeights,
     *,

@@ -34,9 +34,14 @@ class Neighbour:
 
 # A unit's path is its provision path up to the Article (or, in an article-less law, the Paragraph): the
 # references inside it carry deeper paths (…-Article_5-Paragraph_2-Item_1), so the unit of a target is
-# that prefix (greedy: Article_12 is not Article_1; a 別表 is its own unit). Edges of a unit are those at its path or below it: a byte-order range on the (revision_id,
-# path) index, the stores' collation being C.UTF-8 (「-」 0x2D sorts right before 「.」 0x2E).
+# that prefix (greedy: Article_12 is not Article_1; a 別表 is its own unit). The references of a unit are
+# those at its path or below it: one byte-order range [path, path + '.') on the (revision_id, path) and
+# (target_law_id, target_path) indexes, the store's collation being C.UTF-8 ('-' 0x2D sorts right before
+# '.' 0x2E; Article_5_2 continues with '_', after the range).
 _UNIT_OF = "coalesce(substring({p} from '^([^-]+-(Article|Paragraph)_[0-9_]+)'), {p})"
+# The orders (政令・勅令・府省令) that implement an Act: their provisions citing an article fill in what it
+# delegates (「法第五条第一項の政令で定める…」).
+_ORDERS = "'CabinetOrder', 'ImperialOrder', 'MinisterialOrdinance'"
 _ONE_HOP = f"""
 WITH src AS (
     SELECT s.ord, s.law_id, s.path, l.current_revision_id AS rev
@@ -44,23 +49,14 @@ WITH src AS (
     JOIN laws l ON l.law_id = s.law_id
 ), cited AS (
     SELECT src.ord, e.seq, 'cites' AS kind, e.target_law_id AS law_id, {_UNIT_OF.format(p="e.target_path")} AS path
-    FROM src JOIN citation_edges e ON e.revision_id = src.rev
-     AND (e.path = src.path OR (e.path > src.path || '-' AND e.path < src.path || '.'))
+    FROM src JOIN citation_edges e ON e.revision_id = src.rev AND e.path >= src.path AND e.path < src.path || '.'
     WHERE e.kind = 'cites' AND e.status = 'resolved' AND e.target_law_id IS NOT NULL AND e.target_path IS NOT NULL
-), orders AS (
-    -- The orders a source's law delegates to (anywhere in its text: 「政令で定める」 in one article, the
-    -- 施行令 implementing another).
-    SELECT DISTINCT e.revision_id, e.target_law_id AS law_id FROM citation_edges e
-    WHERE e.revision_id IN (SELECT rev FROM src) AND e.kind = 'delegates' AND e.status = 'resolved'
-      AND e.target_law_id IS NOT NULL
 ), implementing AS (
     SELECT src.ord, i.seq, 'delegates' AS kind, d.law_id, {_UNIT_OF.format(p="i.path")} AS path
-    FROM src JOIN orders o ON o.revision_id = src.rev AND o.law_id <> src.law_id
-    JOIN laws d ON d.law_id = o.law_id
-    JOIN citation_edges i ON i.target_law_id = src.law_id
-     AND (i.target_path = src.path OR (i.target_path > src.path || '-' AND i.target_path < src.path || '.'))
-     AND i.revision_id = d.current_revision_id
-    WHERE i.kind = 'cites' AND i.status = 'resolved'
+    FROM src JOIN citation_edges i ON i.target_law_id = src.law_id
+     AND i.target_path >= src.path AND i.target_path < src.path || '.'
+    JOIN laws d ON d.current_revision_id = i.revision_id AND d.law_id <> src.law_id
+    WHERE i.kind = 'cites' AND i.status = 'resolved' AND d.law_type IN ({_ORDERS})
 ), hop AS (
     SELECT * FROM cited UNION ALL SELECT * FROM implementing
 )
