@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil  # type: ignore[import-untyped]  # no types-psutil in the dev set
@@ -91,39 +92,50 @@ class Stack:
 
     def terminate_backends(self) -> int:
         """``pg_terminate_backend`` on every connection to the stack's database; how many were ended."""
-        import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
+        rows = _fetch(
+            ADMIN_URL,
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+            db_name(self.db_url),
+        )
+        return sum(1 for r in rows if r[0])
 
-        async def go() -> int:
-            conn = await asyncpg.connect(ADMIN_URL)
-            try:
-                rows = await conn.fetch(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
-                    db_name(self.db_url),
-                )
-            finally:
-                await conn.close()
-            return sum(1 for r in rows if r[0])
-
-        return asyncio.run(go())
+    def fetch(self, sql: str, *args: object) -> list[tuple[Any, ...]]:
+        """Rows of a query on the stack's database (the attacks pick their targets: the largest law, the most
+        cited provision)."""
+        return _fetch(ADMIN_URL.rsplit("/", 1)[0] + "/" + db_name(self.db_url), sql, *args)
 
 
-def _load_sample(url: str) -> None:
+def _fetch(dsn: str, sql: str, *args: object) -> list[tuple[Any, ...]]:
+    import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
+
+    async def go() -> list[tuple[Any, ...]]:
+        conn = await asyncpg.connect(dsn)
+        try:
+            return [tuple(r) for r in await conn.fetch(sql, *args)]
+        finally:
+            await conn.close()
+
+    return asyncio.run(go())
+
+
+def _load_sample(url: str, extra_laws: list[Path]) -> None:
     code = (
         "import asyncio, sys\n"
         "from egov_core.ingest import ingest_cases, ingest_laws\n"
         "from egov_core.sample import sample_cases_dir, sample_laws_zip\n"
         "from egov_core.settings import EgovSettings\n"
         "from egov_core.store import create_engine, migrate\n"
-        "async def main(url):\n"
+        "async def main(url, *extra):\n"
         "    await migrate(url)\n"
         "    engine = create_engine(EgovSettings(database={'url': url}))\n"
-        "    await ingest_laws(engine, [sample_laws_zip()], workers=0)\n"
+        "    await ingest_laws(engine, [sample_laws_zip(), *extra], workers=0)\n"
         "    await ingest_cases(engine, [sample_cases_dir()])\n"
         "    await engine.dispose()\n"
         "if __name__ == '__main__':\n"
-        "    asyncio.run(main(sys.argv[1]))\n"
+        "    asyncio.run(main(*sys.argv[1:]))\n"
     )
-    subprocess.run([sys.executable, "-c", code, url], check=True, cwd=REPO, capture_output=True)
+    args = [sys.executable, "-c", code, url, *map(str, extra_laws)]
+    subprocess.run(args, check=True, cwd=REPO, capture_output=True)
 
 
 @contextlib.contextmanager
@@ -133,15 +145,17 @@ def running_stack(
     anonymous_quota: int = 600,
     idle_timeout_ms: int = 2000,
     extra_env: dict[str, str | None] | None = None,
+    extra_laws: list[Path] | None = None,
 ) -> Iterator[Stack]:
-    """Database (sample corpus) + redis-server + Granian (as ``egov serve`` runs it); torn down after."""
+    """Database (sample corpus, plus ``extra_laws``: law directories or files) + redis-server + Granian (as
+    ``egov serve`` runs it); torn down after."""
     from egov_api.serve import ServeOptions, granian_command
 
     redis = Redis()
     redis.start()
     try:
         with fresh_database("egov_faults") as url:
-            _load_sample(url)
+            _load_sample(url, extra_laws or [])
             port = free_port()
             opts = ServeOptions(
                 host="127.0.0.1", port=port, workers=workers, log_level="error", idle_timeout_ms=idle_timeout_ms

@@ -1,7 +1,8 @@
 """The short version of ``nox -s faults`` in the default run: every server attack, in its quick form, against
-one real stack (Granian as ``egov serve`` runs it, PostgreSQL, a private redis-server).
+one real stack (Granian as ``egov serve`` runs it, PostgreSQL, a private redis-server), the worst inputs of the
+newer routes (diff, graph, /api/2 keyword and law_data, /mcp) among them.
 
-About 45 s: starting the stack and its corpus is most of it; the importer attacks are left to the full run
+About a minute: starting the stack and its corpus is most of it; the importer attacks are left to the full run
 (the ZIP bomb and worker-death checks run as unit tests in egov-core).
 """
 
