@@ -42,10 +42,10 @@ _HEAD_RE = re.compile(
     (?=附則|第|[0-9〇一二三四五六七八九十百千]|前|次|同|本)
     (?P<suppl>附則)?
     (?:(?:第\s?)?(?P<art>{_NUM})\s?条(?P<artbr>{_BRANCH})(?![約例件理文])
-       |(?P<artrel>前条|次条|同条|本条))?
+       |(?P<artrel>前条|次条|同条|本条)|前(?P<artn>{_NUM})条)?
     (?:(?:第\s?)?(?P<para>{_NUM})\s?項|(?P<pararel>前各項|前項|次項|同項|本項)|前(?P<paran>{_NUM})項)?
     (?:(?:第\s?)?(?P<item>{_NUM})\s?号(?P<itembr>{_BRANCH})(?![被様証])(?P<sub>[{_IROHA}](?![ァ-ヴー]))?
-       |(?P<itemrel>前各号|前号|次号|同号|本号)|前(?P<itemn>{_NUM})号)?
+       |(?P<itemrel>前各号|前号|次号|同号|本号)(?P<relsub>[{_IROHA}](?![ァ-ヴー]))?|前(?P<itemn>{_NUM})号)?
     """,
     re.VERBOSE,
 )
@@ -180,10 +180,22 @@ def _law_before(s: str, pos: int, names: LawNameTable, floor: int = 0) -> tuple[
 def _head_parts(m: re.Match[str]) -> CitationParts | None:
     g = m.group
     if not (
-        g("art") or g("artrel") or g("para") or g("pararel") or g("item") or g("itemrel") or g("paran") or g("itemn")
+        g("art")
+        or g("artrel")
+        or g("para")
+        or g("pararel")
+        or g("item")
+        or g("itemrel")
+        or g("paran")
+        or g("itemn")
+        or g("artn")
     ):
         return None
     try:
+        if g("artn"):  # 前二条: the N articles before, as a range (前二条 in 第三条 is 第一条 and 第二条)
+            n = _int(g("artn"))
+            base = CitationParts(suppl=g("suppl") is not None, article_rel=Relative.PREVIOUS)
+            return replace(base, rel_count=n, range_end=base) if n > 1 else base
         if g("paran") or g("itemn"):  # 前二項 / 前三号: the N provisions before, as a range
             n = _int(g("paran") or g("itemn"))
             base = CitationParts(
@@ -202,7 +214,7 @@ def _head_parts(m: re.Match[str]) -> CitationParts | None:
             paragraph_rel=_REL[g("pararel")] if g("pararel") else None,
             item=_num(g("item"), g("itembr")) if g("item") else None,
             item_rel=_REL[g("itemrel")] if g("itemrel") else None,
-            subitems=(g("sub"),) if g("sub") else (),
+            subitems=(g("sub") or g("relsub"),) if g("sub") or g("relsub") else (),
         )
     except InvalidNumeralError:
         return None

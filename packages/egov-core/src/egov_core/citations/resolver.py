@@ -149,7 +149,12 @@ async def _position(
     ctx = _Where.of(context.path if context and context.law_id == law_id else None)
     prev = _Where.of(previous.path if previous and previous.law_id == law_id else None)
     top = _SUPPL_TOPS[0] if parts.suppl else "MainProvision"
-    if parts.suppl and ctx.top.startswith("SupplProvision[") and parts.law_ref is LawRef.THIS and not parts.law_name:
+    unnamed = parts.law_ref is LawRef.THIS and not parts.law_name
+    if unnamed and parts.article is not None and not parts.suppl and ctx.top not in ("MainProvision", *_SUPPL_TOPS):
+        # 「第二条」 in an amendment's 附則 (SupplProvision[k], k > 1) is an article of the amending law, which
+        # this law's text does not hold (「この法律」 there is the amending law).
+        return "amending_law"
+    if parts.suppl and ctx.top.startswith("SupplProvision[") and unnamed:
         # 「附則第三条」 unnamed inside an amendment's 附則 (SupplProvision[k]) is that 附則's own article.
         top = ctx.top
     article = parts.article
@@ -160,10 +165,13 @@ async def _position(
         top, article = base.top, base.article
         if parts.article_rel in (Relative.PREVIOUS, Relative.NEXT):
             step = -1 if parts.article_rel is Relative.PREVIOUS else 1
-            sib = await directory.sibling_path(law_id, _Where(top, article).path(), step)
-            if sib is None:
-                return "no_such_provision"
-            article = _Where.of(sib).article
+            # 前二条: two articles back (the count belongs to the deepest relative level written).
+            steps = parts.rel_count if parts.paragraph_rel is None and parts.item_rel is None else 1
+            for _ in range(steps):
+                sib = await directory.sibling_path(law_id, _Where(top, article).path(), step)
+                if sib is None:
+                    return "no_such_provision"
+                article = _Where.of(sib).article
     paragraph = parts.paragraph
     # 第二号 / 前号 / 次号 alone: an item of the context paragraph.
     alone_item = article is None and paragraph is None and (parts.item or parts.item_rel is not None)

@@ -30,7 +30,8 @@ class CitationEdge:
             delegation, which names an order, not one of its provisions).
         target_end_path: the end of a range (第五条から第七条まで), when resolved.
         reason: why it did not resolve (the resolver's reasons: ``unknown_law``, ``no_such_provision``,
-            ``no_context``, ``ambiguous_law``, ``old_law`` …; ``partial`` when only an enclosing
+            ``no_context``, ``ambiguous_law``, ``old_law``, ``amending_law`` (an unnamed article in an
+            amendment's 附則: the amending law's) …; ``partial`` when only an enclosing
             provision was found; ``order_not_stored`` for a delegation whose order the corpus lacks).
     """
 

@@ -313,3 +313,27 @@ async def test_an_amendments_suppl_provision_cites_its_own_articles(directory: S
         "附則第三条", directory=directory, context=CitationContext(law_id=MINPO, path="MainProvision-Article_1")
     )
     assert (named.status, named.path) == (main.status, main.path) == (ResolutionStatus.NOT_FOUND, None)
+
+
+async def test_a_bare_article_in_an_amendments_suppl_provision_is_not_this_laws(directory: SqlLawDirectory) -> None:
+    # 民法 SupplProvision[25] 第七条 「…第四条の規定の施行後にした行為」: 第四条 of the amending law.
+    ctx = CitationContext(law_id=MINPO, path="SupplProvision[25]-Article_7-Paragraph_1")
+    res = await resolve_citation("第四条", directory=directory, context=ctx)
+    assert (res.status, res.reason, res.path) == (ResolutionStatus.NOT_FOUND, "amending_law", None)
+    # In the original 附則 and the main provision a bare article stays this law's; 前条 stays where it is read.
+    main = await resolve_citation(
+        "第四条", directory=directory, context=CitationContext(law_id=MINPO, path="Article_5")
+    )
+    assert main.path == "MainProvision-Article_4"
+    prev = await resolve_citation("前条", directory=directory, context=ctx)
+    assert prev.path == "SupplProvision[25]-Article_6"
+
+
+async def test_previous_two_articles_start_two_articles_back(directory: SqlLawDirectory) -> None:
+    ctx = CitationContext(law_id=MINPO, path="MainProvision-Article_711")
+    res = await resolve_citation("前二条", directory=directory, context=ctx)
+    assert (res.status, res.path, res.range_end_path) == (
+        ResolutionStatus.RESOLVED,
+        "MainProvision-Article_709",
+        "MainProvision-Article_710",
+    )

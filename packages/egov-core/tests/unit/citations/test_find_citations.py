@@ -233,6 +233,19 @@ def test_previous_n_paragraphs_is_a_range() -> None:
     assert (m.parts.item_rel, m.parts.rel_count) == (Relative.PREVIOUS, 3)
 
 
+def test_previous_n_articles_is_a_range_not_an_article() -> None:
+    # 国家賠償法第三条 「前二条の規定によつて…」: 第一条 and 第二条, never 第二条 read alone.
+    [m] = find_citations("前二条の規定によつて国又は公共団体が")
+    assert (m.text, m.parts.article, m.parts.article_rel, m.parts.rel_count) == ("前二条", None, Relative.PREVIOUS, 2)
+    assert m.parts.range_end is not None
+    assert m.parts.range_end.rel_count == 1
+
+
+def test_a_relative_item_keeps_its_subitem() -> None:
+    [m] = find_citations("前号の二科目のうち一科目が同号イに掲げる科目である場合")[-1:]
+    assert (m.text, m.parts.item_rel, m.parts.subitems) == ("同号イ", Relative.SAME, ("イ",))
+
+
 def test_a_range_may_end_at_a_lower_level() -> None:
     first, second = find_citations("第十七条第一項から第三項まで若しくは第五項")
     assert (first.text, first.parts.article, first.parts.paragraph) == ("第十七条第一項から第三項まで", "17", 1)
