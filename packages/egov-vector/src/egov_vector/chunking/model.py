@@ -6,38 +6,21 @@ import hashlib
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from egov_core.rendering import ProvisionUnit
+
 __all__ = ["Chunk", "ProvisionLike", "SourceKind", "chunk_hash", "split_text"]
 
 #: Laws (provisions of a revision) or court decisions.
 SourceKind = Literal["law", "case"]
 
 
-class ProvisionLike(Protocol):
-    """The provision fields chunking reads: :class:`egov_core.domain.Provision` or a ``provisions`` row."""
+class ProvisionLike(ProvisionUnit, Protocol):
+    """The provision fields chunking reads: :class:`egov_core.domain.Provision` or a ``provisions`` row (what
+    the plain-text renderer reads, and the path)."""
 
     @property
     def path(self) -> str:
         """e-Gov elm path."""
-        ...
-
-    @property
-    def kind(self) -> str:
-        """Element name (``Article``, ``Paragraph`` …)."""
-        ...
-
-    @property
-    def title(self) -> str | None:
-        """Heading label (``第七百九条``, ``２``, ``一``)."""
-        ...
-
-    @property
-    def caption(self) -> str | None:
-        """見出し (``（不法行為による損害賠償）``)."""
-        ...
-
-    @property
-    def text(self) -> str:
-        """Own text, without child provisions."""
         ...
 
 
