@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from egov_core.store.core_reads import ProvisionText
+
 __all__ = [
     "CaseLawRefRow",
     "LawNameRow",
-    "ProvisionTextRow",
     "case_law_refs",
     "current_provisions",
     "law_names",
@@ -34,17 +35,6 @@ class LawNameRow:
 
 
 @dataclass(frozen=True, slots=True)
-class ProvisionTextRow:
-    """A provision of a revision: path, kind, heading label, caption and own text."""
-
-    path: str
-    kind: str
-    title: str | None
-    caption: str | None
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
 class CaseLawRefRow:
     """One stored 参照法条 part of a decision and what it resolved to."""
 
@@ -57,8 +47,8 @@ class CaseLawRefRow:
     note: str | None
 
 
-def _provision(r: Any) -> ProvisionTextRow:
-    return ProvisionTextRow(r.path, r.kind, r.title, r.caption, r.text or "")
+def _provision(r: Any) -> ProvisionText:
+    return ProvisionText(r.path, r.kind, r.title, r.caption, r.text or "")
 
 
 async def law_names(conn: AsyncConnection) -> list[LawNameRow]:
@@ -69,7 +59,7 @@ async def law_names(conn: AsyncConnection) -> list[LawNameRow]:
 
 async def current_provisions(
     conn: AsyncConnection, law_id: str, paths: Sequence[str] | None = None
-) -> list[ProvisionTextRow]:
+) -> list[ProvisionText]:
     """Provisions of the law's current revision: those at ``paths``, or all of them when ``paths`` is None."""
     query = (
         "SELECT p.path, p.kind, p.title, p.caption, p.text FROM provisions p "
@@ -108,7 +98,7 @@ async def sibling_provision_path(conn: AsyncConnection, law_id: str, path: str, 
 
 async def provisions_before_amendment(
     conn: AsyncConnection, law_id: str, amendment_law_id: str, paths: Sequence[str]
-) -> tuple[str, list[ProvisionTextRow]] | None:
+) -> tuple[str, list[ProvisionText]] | None:
     """The revision in force before ``amendment_law_id`` first took effect, and those of ``paths`` it holds.
 
     None when the store holds no revision by that amendment, or none before it.

@@ -46,7 +46,7 @@ class CurrentLaw:
 
 @dataclass(frozen=True, slots=True)
 class ProvisionText:
-    """One provision of a revision, as text (``provisions`` row)."""
+    """One provision of a revision, as text (``provisions`` row): path, kind, heading label, caption, own text."""
 
     path: str
     kind: str
