@@ -103,9 +103,9 @@ def import_hours(
 ) -> dict[str, float]:
     """Hours to import the whole corpus with ``revisions_per_law`` at ``jobs`` parallel import Jobs.
 
-    ``today``: imports share one lock, so N Jobs run one after another at the rate measured here (one
-    import, importer and PostgreSQL on the same 2 cores). ``per_law_locks``: N Jobs in parallel, each with
-    its own cores and bound by its Python CPU (measured CPU-s/MB), together by the primary's CPU for the
+    ``today``: one import at the rate measured here (importer and PostgreSQL on the same 2 cores).
+    ``per_law_locks``: N shard Jobs in parallel (``egov ingest --shard i/N``, per-law locks), each with its
+    own cores and bound by its Python CPU (measured CPU-s/MB), together by the primary's CPU for the
     PostgreSQL side.
     """
     ingest = results["ingest"]
@@ -173,9 +173,9 @@ def render(results: dict[str, Any], cache: dict[str, Any] | None, assumptions: d
         f"(importer and PostgreSQL sharing the cores); a Job with {assumptions['import_job_cores']:g} cores of its own "
         f"is bound by the importer's measured Python CPU ({one['python_cpu_s_per_mb']:.2f} CPU-s/MB): "
         f"{one['mb_per_s_one_job']:.1f} MB/s; N Jobs together by the primary's {assumptions['primary_cores']:g} cores at "
-        f"{assumptions['db_cpu_s_per_mb_import']} CPU-s/MB: at most {one['ceiling_mb_per_s']:.1f} MB/s. Today imports share "
-        'one lock, so N Jobs take as long as one ("as measured here"); the Job columns (*) assume per-law '
-        "locks (issue 17 item 3, not built). XML size: the shared sample's mean per law "
+        f"{assumptions['db_cpu_s_per_mb_import']} CPU-s/MB: at most {one['ceiling_mb_per_s']:.1f} MB/s. The Job columns (*) "
+        "are shards of one import (`egov ingest --shard i/N`, an Indexed Job; per-law locks), each Job on cores "
+        "of its own. XML size: the shared sample's mean per law "
         f"({one['mean_kb']:.0f} KB; it leaves out the giants over 2.5 MB, so this is a floor) × laws × revisions.",
         "",
         "| whole e-Gov corpus | XML | as measured here | 1 Job | 2 Jobs* | 4 Jobs* | 8 Jobs* |",

@@ -57,6 +57,6 @@ def test_a_cell_by_hand() -> None:
 def test_parallel_imports_are_capped_by_the_primary() -> None:
     results, _ = load()
     one, many = capacity.import_hours(results, 6.0, 1), capacity.import_hours(results, 6.0, 64)
-    assert one["today"] == capacity.import_hours(results, 6.0, 8)["today"]  # one lock: N Jobs, same time
+    assert one["today"] == capacity.import_hours(results, 6.0, 8)["today"]  # "as measured here": one import
     assert many["per_law_locks"] == pytest.approx(one["total_gb"] * 1000 / one["ceiling_mb_per_s"] / 3600)
     assert one["per_law_locks"] > many["per_law_locks"]

@@ -23,6 +23,7 @@ from egov_core.ingest.sources import SourceItem, iter_law_sources
 from egov_core.ingest.summary import ImportProgress, ImportSummary
 from egov_core.ingest.version import PARSER_VERSION
 from egov_core.ingest.workers import die_with_parent
+from egov_core.store.bulk_load import begin_bulk_load, ensure_search_index
 from egov_core.store.errors import translate_errors
 from egov_core.store.import_runs import finishing, known_law_checksums, start_run
 from egov_core.store.ingest_writes import refresh_all_current_revisions, write_revision
@@ -99,7 +100,9 @@ async def ingest_laws(
     also bumps ``data_version``, so readers see a revision entirely or not at all and a killed run
     leaves nothing partial. Identical bytes already stored by the same parser version
     (:data:`~egov_core.ingest.version.PARSER_VERSION`) are counted ``unchanged`` and not even parsed. A document
-    that fails to parse is reported in ``failed`` and skipped.
+    that fails to parse is reported in ``failed`` and skipped. Into a store without search units, the
+    keyword-search index is dropped and built once after the load, by the last run to finish
+    (:mod:`egov_core.store.bulk_load`).
 
     Args:
         engine: a migrated store.
@@ -129,6 +132,8 @@ async def ingest_laws(
     with translate_errors():
         known = await known_law_checksums(engine, PARSER_VERSION)
         run_id = await start_run(engine, "laws")
+        # Into an empty store, the search index is built once at the end instead of row by row.
+        await begin_bulk_load(engine)
     summary = ImportSummary(kind="laws", run_id=run_id)
     run = _Run(engine, summary, progress)
     status = "aborted"
@@ -170,6 +175,8 @@ async def ingest_laws(
             async with finishing(engine, run_id, "laws") as last:
                 # The citation graph needs every law stored (references across laws), so it follows them:
                 # of concurrent runs (shards) the last one builds it for every revision lacking one.
+                if last:
+                    await ensure_search_index(engine)
                 if citation_graph and last:
                     await build_citation_graph(engine)
                 status = "completed" if not summary.failed else "completed_with_errors"

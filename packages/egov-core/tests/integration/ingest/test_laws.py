@@ -331,3 +331,37 @@ async def test_a_new_parser_version_reimports_unchanged_bytes(
 
     third = await ingest_laws(engine, [laws_dir], workers=0)
     assert (third.imported, third.unchanged) == (0, 7)
+
+
+async def _search_index_oid(engine: AsyncEngine) -> int | None:
+    async with engine.connect() as conn:
+        oid = (await conn.execute(text("SELECT to_regclass('ix_search_units_tokens')::oid"))).scalar_one()
+    return None if oid is None else int(oid)
+
+
+async def test_the_search_index_is_built_once_after_a_bulk_load(engine: AsyncEngine, laws_dir: Path) -> None:
+    """Into an empty store the GIN index is dropped and built after the load; a later import keeps it."""
+    migrated = await _search_index_oid(engine)
+    assert migrated is not None
+
+    await ingest_laws(engine, [laws_dir], workers=0)
+
+    built = await _search_index_oid(engine)
+    assert built is not None
+    assert built != migrated  # rebuilt after the rows were in
+    async with engine.connect() as conn:
+        valid = (
+            await conn.execute(text("SELECT indisvalid FROM pg_index WHERE indexrelid = :oid"), {"oid": built})
+        ).scalar_one()
+        assert valid
+        await conn.execute(text("SET LOCAL enable_seqscan = off"))
+        hits = (
+            await conn.execute(text("SELECT count(*) FROM search_units WHERE tokens @@ '戦争'::tsquery"))
+        ).scalar_one()
+    assert hits > 0  # found through the index (sequential scans disabled)
+
+    bulk = laws_dir / "xml" / "321CONSTITUTION.xml"
+    bulk.write_bytes(bulk.read_bytes().replace("戦争".encode(), "紛争".encode()))
+    again = await ingest_laws(engine, [laws_dir], workers=0)
+    assert again.imported == 1
+    assert await _search_index_oid(engine) == built  # not dropped: the store was not empty
