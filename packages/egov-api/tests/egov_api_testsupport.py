@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -12,26 +11,25 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from pathlib import Path
 
 import httpx
+from egov_testsupport import ADMIN_URL, free_port, libpq, shared_data_dir
 from sqlalchemy.engine import make_url
 from starlette.types import ASGIApp, Message
 
-ADMIN_URL = os.environ.get("EGOV_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-def shared_data_dir() -> Path:
-    """The shared real-data folder (EGOV_SHARED_DATA, default ../shared/data from the repository root)."""
-    default = Path(__file__).resolve().parents[3].parent / "shared" / "data"
-    return Path(os.environ.get("EGOV_SHARED_DATA", str(default)))
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+# ADMIN_URL, free_port and shared_data_dir are egov_testsupport's, re-exported for egov-api's tests.
+__all__ = [
+    "ADMIN_URL",
+    "drop_database",
+    "egov_server",
+    "free_port",
+    "granian_server",
+    "in_process_client",
+    "lifespan",
+    "migrated_database",
+    "new_database_url",
+    "shared_data_dir",
+]
 
 
 def new_database_url() -> tuple[str, str]:
@@ -41,10 +39,9 @@ def new_database_url() -> tuple[str, str]:
     import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
 
     name = f"egov_t_{uuid.uuid4().hex[:12]}"
-    libpq = make_url(ADMIN_URL).set(drivername="postgresql").render_as_string(hide_password=False)
 
     async def create() -> None:
-        conn = await asyncpg.connect(libpq)
+        conn = await asyncpg.connect(libpq(ADMIN_URL))
         try:
             await conn.execute(f'CREATE DATABASE "{name}"')
         finally:
@@ -61,10 +58,8 @@ def drop_database(name: str) -> None:
 
     import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
 
-    libpq = make_url(ADMIN_URL).set(drivername="postgresql").render_as_string(hide_password=False)
-
     async def drop() -> None:
-        conn = await asyncpg.connect(libpq)
+        conn = await asyncpg.connect(libpq(ADMIN_URL))
         try:
             await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:

@@ -23,6 +23,7 @@ import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type informat
 import pytest
 from sqlalchemy.engine import make_url
 
+from egov_core.cache import CachedResponse
 from egov_core.settings import EgovSettings
 from egov_core.store import create_engine, migrate
 
@@ -34,8 +35,11 @@ __all__ = [
     "ThrowawayCluster",
     "dead_redis_url",
     "free_port",
+    "law_body",
+    "law_response",
     "libpq",
     "load_laws",
+    "meta_dsn",
     "pg_templates",
     "redis",
     "redis_server",
@@ -322,6 +326,46 @@ def redis(redis_server: RedisServer) -> Iterator[RedisServer]:
     redis_server.ensure_running()
     yield redis_server
     redis_server.ensure_running()
+
+
+@pytest.fixture(scope="session")
+async def meta_dsn() -> AsyncIterator[str]:
+    """A fresh database holding only ``meta`` with ``data_version`` = 1 (what the cache layer watches);
+    dropped afterwards. Import it into a conftest to use it."""
+    name = f"egov_t_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = await asyncpg.connect(libpq(ADMIN_URL), timeout=5)
+    except (OSError, asyncpg.PostgresError) as exc:
+        pytest.skip(f"PostgreSQL not reachable at {ADMIN_URL}: {exc}")
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        dsn = libpq(make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False))
+        conn = await asyncpg.connect(dsn)
+        await conn.execute(
+            "CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);"
+            "INSERT INTO meta VALUES ('data_version', '1');"
+        )
+        await conn.close()
+        yield dsn
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+#: A real e-Gov API v2 law_data payload (copied from the shared data's egov_api/v2) the cache tests store.
+LAW_DATA_JSON = Path(__file__).parent / "unit" / "cache" / "fixtures" / "law_data.json"
+
+
+@pytest.fixture(scope="session")
+def law_body() -> bytes:
+    """:data:`LAW_DATA_JSON`'s bytes."""
+    return LAW_DATA_JSON.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def law_response(law_body: bytes) -> CachedResponse:
+    """``law_body`` as the cache holds a law response (JSON, max-age one day)."""
+    return CachedResponse.build(law_body, content_type=b"application/json", max_age=86400)
 
 
 @pytest.fixture

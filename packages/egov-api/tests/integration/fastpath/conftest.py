@@ -7,17 +7,22 @@ import secrets
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
-import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
 import httpx
 import pytest
-from egov_testsupport import RedisServer, dead_redis_url, free_port, redis, redis_server  # noqa: F401 - shared fixtures
+from egov_testsupport import (  # noqa: F401 - shared fixtures
+    RedisServer,
+    dead_redis_url,
+    free_port,
+    meta_dsn,
+    redis,
+    redis_server,
+)
 
 HERE = Path(__file__).parent
-PG_ADMIN_DSN = os.environ.get("EGOV_TEST_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 @contextmanager
@@ -60,29 +65,6 @@ def serve(env: dict[str, str]) -> Iterator[str]:
 def spawn() -> Callable[[dict[str, str]], AbstractContextManager[str]]:
     """``with spawn(env) as base_url:`` runs one more server process for the block."""
     return serve
-
-
-@pytest.fixture(scope="session")
-async def meta_dsn() -> AsyncIterator[str]:
-    """A fresh database holding only ``meta`` (SCHEMA.md) with ``data_version`` = 1; dropped afterwards."""
-    name = f"egov_t_{secrets.token_hex(6)}"
-    try:
-        admin = await asyncpg.connect(PG_ADMIN_DSN, timeout=5)
-    except (OSError, asyncpg.PostgresError) as exc:
-        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_DSN}: {exc}")
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        dsn = PG_ADMIN_DSN.rsplit("/", 1)[0] + "/" + name
-        conn = await asyncpg.connect(dsn)
-        await conn.execute(
-            "CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);"
-            "INSERT INTO meta VALUES ('data_version', '1');"
-        )
-        await conn.close()
-        yield dsn
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 @pytest.fixture(scope="session")
