@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 
 import httpx
+import pytest
 from egov_testsupport import ADMIN_URL, free_port, libpq, shared_data_dir
 from sqlalchemy.engine import make_url
 from starlette.types import ASGIApp, Message
@@ -28,8 +30,24 @@ __all__ = [
     "lifespan",
     "migrated_database",
     "new_database_url",
+    "restore_logging",
     "shared_data_dir",
 ]
+
+
+@pytest.fixture(autouse=True)
+def restore_logging() -> Iterator[None]:
+    """Put the root logger and the quietened loggers back as they were after a CLI test configured them
+    (autouse where imported)."""
+    from egov_api.console import QUIET_LOGGERS
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.NOTSET)
 
 
 def new_database_url() -> tuple[str, str]:

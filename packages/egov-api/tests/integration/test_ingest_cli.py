@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from egov_api_testsupport import drop_database, new_database_url, shared_data_dir
+from egov_api_testsupport import (
+    drop_database,
+    new_database_url,
+    restore_logging,  # noqa: F401 - autouse fixture
+    shared_data_dir,
+)
 from typer.testing import CliRunner
 
 from egov_api.cli import app
-from egov_api.console import QUIET_LOGGERS
 from egov_core.store import migrate
 
 GOOD = "132AC1000000040"  # a small real law
@@ -40,17 +43,6 @@ def sources(tmp_path: Path) -> Path:
     shutil.copy(good, tmp_path / good.name)
     (tmp_path / "999AC0000000999.xml").write_bytes(b"<Law><broken")
     return tmp_path
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    for name in QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(logging.NOTSET)
 
 
 def _failure_reports(output: str) -> list[str]:

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from egov_api_testsupport import restore_logging  # noqa: F401 - autouse fixture
 from typer.testing import CliRunner
 
 from egov_api.cli import app
-from egov_api.console import QUIET_LOGGERS
 from egov_api.vector import served_edition
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    for name in QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(logging.NOTSET)
 
 
 def test_disabled_vector_is_lite(monkeypatch: pytest.MonkeyPatch) -> None:

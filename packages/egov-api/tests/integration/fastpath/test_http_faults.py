@@ -11,10 +11,11 @@ import secrets
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from typing import Any
 
 import httpx
 import pytest
+from egov_testsupport import RedisServer
 
 pytestmark = pytest.mark.integration
 
@@ -23,17 +24,6 @@ Spawn = Callable[[dict[str, str]], AbstractContextManager[str]]
 # A bound on any single request while Redis misbehaves: correctness ("bounded"), not a performance target.
 BOUND_S = 2.0
 _keys = itertools.count()
-
-
-class Server(Protocol):
-    """The ``redis`` fixture (see conftest.RedisServer)."""
-
-    url: str
-
-    def pause(self) -> None: ...
-    def resume(self) -> None: ...
-    def kill(self) -> None: ...
-    def start(self) -> None: ...
 
 
 async def cache_stats(client: httpx.AsyncClient, base: str) -> dict[str, Any]:
@@ -57,7 +47,7 @@ async def read_for(client: httpx.AsyncClient, base: str, seconds: float) -> tupl
     return len(statuses), statuses, slowest
 
 
-async def test_sigstop_redis_zero_errors_bounded_latency(server: str, redis: Server) -> None:
+async def test_sigstop_redis_zero_errors_bounded_latency(server: str, redis: RedisServer) -> None:
     async with httpx.AsyncClient(timeout=10) as c:
         await read_for(c, server, 0.3)
         before = await cache_stats(c, server)
@@ -82,7 +72,7 @@ async def test_sigstop_redis_zero_errors_bounded_latency(server: str, redis: Ser
                     break
 
 
-async def test_kill_and_restart_redis_server_recovers(server: str, redis: Server) -> None:
+async def test_kill_and_restart_redis_server_recovers(server: str, redis: RedisServer) -> None:
     async with httpx.AsyncClient(timeout=10) as c:
         redis.kill()
         n, statuses, slowest = await read_for(c, server, 1.5)

@@ -9,24 +9,14 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from typing import Protocol
+
+from egov_testsupport import RedisServer
 
 from egov_core.cache import BreakerState, CachedResponse, CacheKind, StaticVersion, TieredCache
 from egov_core.settings import CacheSettings, RedisSettings
 
 # A bound on any single call while Redis misbehaves: correctness ("bounded"), not a performance target.
 BOUND_S = 2.0
-
-
-class Server(Protocol):
-    """The ``redis`` fixture: a redis-server child process (see conftest.RedisServer)."""
-
-    url: str
-
-    def pause(self) -> None: ...
-    def resume(self) -> None: ...
-    def kill(self) -> None: ...
-    def start(self) -> None: ...
 
 
 def make_cache(url: str, prefix: str) -> TieredCache:
@@ -70,7 +60,7 @@ async def read_through(cache: TieredCache, response: CachedResponse, seconds: fl
 
 
 async def test_sigstop_redis_reads_stay_correct_and_bounded(
-    redis: Server, prefix: str, law_response: CachedResponse
+    redis: RedisServer, prefix: str, law_response: CachedResponse
 ) -> None:
     cache = make_cache(redis.url, prefix)
     try:
@@ -100,7 +90,7 @@ async def test_sigstop_redis_reads_stay_correct_and_bounded(
 
 
 async def test_kill_and_restart_redis_recovers_without_restarting_the_cache(
-    redis: Server, prefix: str, law_response: CachedResponse
+    redis: RedisServer, prefix: str, law_response: CachedResponse
 ) -> None:
     writer, reader = make_cache(redis.url, prefix), make_cache(redis.url, prefix)
     origin_calls = 0

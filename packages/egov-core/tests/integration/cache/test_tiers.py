@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Protocol
 
 import redis.asyncio as aioredis
+from egov_testsupport import RedisServer
 
 from egov_core.cache import CachedResponse, CacheKind, StaticVersion, TieredCache
 from egov_core.settings import CacheSettings, RedisSettings
-
-
-class Server(Protocol):
-    """The ``redis`` fixture: a redis-server child process (see conftest.RedisServer)."""
-
-    url: str
-
-    def pause(self) -> None: ...
-    def resume(self) -> None: ...
-    def kill(self) -> None: ...
-    def start(self) -> None: ...
-
 
 TTLS = {"ttl_law": 30, "ttl_search": 5, "ttl_list": 12}
 
@@ -43,7 +31,7 @@ class Origin:
         return self.response
 
 
-async def test_hits_and_misses_per_tier(redis: Server, prefix: str, law_response: CachedResponse) -> None:
+async def test_hits_and_misses_per_tier(redis: RedisServer, prefix: str, law_response: CachedResponse) -> None:
     # Two caches = two processes' L1s sharing one Redis.
     first, second = make_cache(redis.url, prefix), make_cache(redis.url, prefix)
     origin = Origin(law_response)
@@ -72,7 +60,7 @@ async def test_hits_and_misses_per_tier(redis: Server, prefix: str, law_response
         await second.close()
 
 
-async def test_ttl_per_kind_in_redis_and_l1(redis: Server, prefix: str, law_response: CachedResponse) -> None:
+async def test_ttl_per_kind_in_redis_and_l1(redis: RedisServer, prefix: str, law_response: CachedResponse) -> None:
     cache = make_cache(redis.url, prefix)
     client = aioredis.Redis.from_url(redis.url)
     try:
@@ -94,7 +82,7 @@ async def test_ttl_per_kind_in_redis_and_l1(redis: Server, prefix: str, law_resp
         await cache.close()
 
 
-async def test_entries_expire_in_both_tiers(redis: Server, prefix: str, law_response: CachedResponse) -> None:
+async def test_entries_expire_in_both_tiers(redis: RedisServer, prefix: str, law_response: CachedResponse) -> None:
     cache = make_cache(redis.url, prefix, ttl_search=1)
     client = aioredis.Redis.from_url(redis.url)
     origin = Origin(law_response)
@@ -114,7 +102,7 @@ async def test_entries_expire_in_both_tiers(redis: Server, prefix: str, law_resp
 
 
 async def test_l2_hit_fills_l1_for_the_rest_of_the_redis_ttl(
-    redis: Server, prefix: str, law_response: CachedResponse
+    redis: RedisServer, prefix: str, law_response: CachedResponse
 ) -> None:
     writer, reader = make_cache(redis.url, prefix), make_cache(redis.url, prefix)
     client = aioredis.Redis.from_url(redis.url)
@@ -134,7 +122,7 @@ async def test_l2_hit_fills_l1_for_the_rest_of_the_redis_ttl(
 
 
 async def test_single_flight_with_l2_two_hundred_cold_callers(
-    redis: Server, prefix: str, law_response: CachedResponse
+    redis: RedisServer, prefix: str, law_response: CachedResponse
 ) -> None:
     cache = make_cache(redis.url, prefix)
     calls = 0
@@ -154,7 +142,7 @@ async def test_single_flight_with_l2_two_hundred_cold_callers(
         await cache.close()
 
 
-async def test_unreadable_l2_value_is_a_miss(redis: Server, prefix: str, law_response: CachedResponse) -> None:
+async def test_unreadable_l2_value_is_a_miss(redis: RedisServer, prefix: str, law_response: CachedResponse) -> None:
     cache = make_cache(redis.url, prefix)
     client = aioredis.Redis.from_url(redis.url)
     origin = Origin(law_response)
@@ -168,7 +156,7 @@ async def test_unreadable_l2_value_is_a_miss(redis: Server, prefix: str, law_res
 
 
 async def test_a_burst_beyond_the_pool_is_answered_and_bounded(
-    redis: Server, prefix: str, law_response: CachedResponse
+    redis: RedisServer, prefix: str, law_response: CachedResponse
 ) -> None:
     cache = make_cache(redis.url, prefix)
     try:
