@@ -207,21 +207,26 @@ class SearchPipeline:
     ) -> Page:
         """Lexical ranking (+ vector retrieval) fused by RRF, the named laws' ranking, citations first."""
         _check_fused_page(request)
-        if cited is None:
-            cited = await cited_in_query(request.query, self.directory)
-        rest = cited.remaining if cited.resolutions else request.query
         depth = min(MAX_CANDIDATES, max(self.candidates, request.offset + request.limit))
-        lexical_side = self._lexical(rest, request, depth, boolean_keywords=retriever is not None)
-        semantic: list[Hit] = []
-        if retriever is None:
-            lexical, terms = await lexical_side
-        else:
-            # The two sides on two connections at once: the database walks the HNSW graph while it ranks BM25.
+        vector_side: asyncio.Task[list[Hit]] | None = None
+        if retriever is not None:
+            # Vector retrieval needs the query only: it starts first, on a connection of its own, and the
+            # database walks the HNSW graph while this reads the citations and ranks BM25.
             units = min(depth, max(self.vector_candidates, request.offset + request.limit))
-            (lexical, terms), semantic = await asyncio.gather(
-                lexical_side,
-                retriever.nearest_provisions(self.engine, request.query, filters=request.provisions, units=units),
+            vector_side = asyncio.ensure_future(
+                retriever.nearest_provisions(self.engine, request.query, filters=request.provisions, units=units)
             )
+        try:
+            if cited is None:
+                cited = await cited_in_query(request.query, self.directory)
+            rest = cited.remaining if cited.resolutions else request.query
+            lexical, terms = await self._lexical(rest, request, depth, boolean_keywords=retriever is not None)
+            semantic = await vector_side if vector_side is not None else []
+        finally:
+            if vector_side is not None and not vector_side.done():
+                vector_side.cancel()  # the lexical side failed: nothing waits for the vector side
+            elif vector_side is not None and not vector_side.cancelled():
+                vector_side.exception()  # seen: the error raised is the lexical side's, if any
         hits = fuse(lexical, semantic, self.weights, hit_key)
         if self.weights.named_law > 0 and hits:
             named = {e.law_id for e in await laws_named(request.query, self.directory)}
