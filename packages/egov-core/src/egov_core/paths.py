@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from egov_core.domain.provision import APPENDIX_KINDS
+from egov_core.domain.provision import APPENDIX_KINDS, DIVISION_KINDS
 from egov_core.errors import InvalidProvisionPathError
 
 __all__ = ["PathSegment", "article_num", "canonical_path", "format_path", "parse_path", "path_candidates"]
@@ -44,11 +44,7 @@ _SINGLETONS = frozenset({"MainProvision", "TOC", "Preamble"})
 _POSITIONAL = _TOP_LEVEL - _SINGLETONS
 
 _KNOWN_TAGS = _TOP_LEVEL | {
-    "Part",
-    "Chapter",
-    "Section",
-    "Subsection",
-    "Division",
+    *DIVISION_KINDS,
     "Article",
     "Paragraph",
     "Item",

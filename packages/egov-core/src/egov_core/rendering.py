@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal, Protocol
 
-from egov_core.domain import Element
+from egov_core.domain import DIVISION_KINDS, Element
 
 __all__ = ["CELL_SEPARATOR", "ProvisionUnit", "RubyMode", "format_provision_text", "render_plain_text"]
 
@@ -29,7 +29,7 @@ RubyMode = Literal["omit", "inline"]
 CELL_SEPARATOR = "｜"
 _SPACE = "\u3000"
 
-_DIVISIONS = {t: f"{t}Title" for t in ("Part", "Chapter", "Section", "Subsection", "Division")}
+_DIVISIONS = {t: f"{t}Title" for t in DIVISION_KINDS}
 _APPDX = ("AppdxTable", "AppdxNote", "AppdxStyle", "AppdxFormat", "AppdxFig", "AppdxList")
 _SUPPL_APPDX = ("SupplProvisionAppdxTable", "SupplProvisionAppdxStyle", "SupplProvisionAppdx")
 

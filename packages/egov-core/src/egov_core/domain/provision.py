@@ -48,9 +48,18 @@ class ProvisionKind(StrEnum):
         return self in _DIVISIONS
 
 
-_DIVISIONS = frozenset(
-    {ProvisionKind.PART, ProvisionKind.CHAPTER, ProvisionKind.SECTION, ProvisionKind.SUBSECTION, ProvisionKind.DIVISION}
+#: 編章節款目, outermost first: structure that groups articles but carries no text of its own.
+DIVISION_KINDS: tuple[str, ...] = tuple(
+    k.value
+    for k in (
+        ProvisionKind.PART,
+        ProvisionKind.CHAPTER,
+        ProvisionKind.SECTION,
+        ProvisionKind.SUBSECTION,
+        ProvisionKind.DIVISION,
+    )
 )
+_DIVISIONS = frozenset(ProvisionKind(k) for k in DIVISION_KINDS)
 
 #: The appendix kinds (別表, 別記, 別記様式, 別記書式, 付録, 別図, 別表等の一覧), in e-Gov's order: top-level
 #: elements beside the main provision, addressed by position.

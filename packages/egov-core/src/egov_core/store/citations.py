@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from egov_core.store.cases import CaseRefRow
 from egov_core.store.core_reads import ProvisionText
 
 __all__ = [
@@ -35,16 +36,10 @@ class LawNameRow:
 
 
 @dataclass(frozen=True, slots=True)
-class CaseLawRefRow:
-    """One stored 参照法条 part of a decision and what it resolved to."""
+class CaseLawRefRow(CaseRefRow):
+    """One stored 参照法条 part of a decision (:class:`CaseRefRow`) with the decision's id."""
 
     lawsuit_id: str
-    seq: int
-    raw: str
-    law_id: str | None
-    path: str | None
-    status: str
-    note: str | None
 
 
 def _provision(r: Any) -> ProvisionText:
@@ -127,7 +122,7 @@ async def provisions_before_amendment(
 async def case_law_refs(conn: AsyncConnection) -> list[CaseLawRefRow]:
     """Every stored 参照法条 part of every decision."""
     rows = await conn.execute(text("SELECT lawsuit_id, seq, raw, law_id, path, status, note FROM case_law_refs"))
-    return [CaseLawRefRow(r.lawsuit_id, r.seq, r.raw, r.law_id, r.path, r.status, r.note) for r in rows]
+    return [CaseLawRefRow(r.seq, r.raw, r.law_id, r.path, r.status, r.note, lawsuit_id=r.lawsuit_id) for r in rows]
 
 
 async def update_case_law_refs(conn: AsyncConnection, changed: Sequence[CaseLawRefRow]) -> None:

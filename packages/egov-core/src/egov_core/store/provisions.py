@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from egov_core.domain.provision import APPENDIX_KINDS
+from egov_core.domain.provision import APPENDIX_KINDS, DIVISION_KINDS
 from egov_core.errors import ProvisionNotFoundError
 from egov_core.store._driver import fetch
 from egov_core.store.laws import RevisionRow
@@ -17,11 +17,7 @@ _COLUMNS = "p.id, p.revision_id, p.path, p.parent_path, p.kind, p.num, p.title, 
 #: Provision kinds shown in a table of contents (structure without text).
 TOC_KINDS = (
     "MainProvision",
-    "Part",
-    "Chapter",
-    "Section",
-    "Subsection",
-    "Division",
+    *DIVISION_KINDS,
     "Article",
     "SupplProvision",
     *APPENDIX_KINDS,
