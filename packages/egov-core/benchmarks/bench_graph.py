@@ -50,6 +50,10 @@ async def _run(admin_url: str, paths: list[Path], workers: int) -> dict[str, obj
                     text("SELECT kind, status, count(*) FROM citation_edges GROUP BY 1, 2 ORDER BY 1, 2")
                 )
                 edges = {f"{k}/{s}": int(n) for k, s, n in counts}
+                linked = await conn.execute(
+                    text("SELECT count(*) FROM citation_edges WHERE kind = 'delegates' AND target_path IS NOT NULL")
+                )
+                edges["delegates/to_a_provision"] = int(linked.scalar_one())
         finally:
             await engine.dispose()
         return {

@@ -43,7 +43,8 @@ Offset = Annotated[int, Query(ge=0, le=100_000, description="Items to skip.")]
         "Every reference in the text of the provision and the provisions inside it, in document order, as the "
         "citation graph stored it at import time: 「第○条」「前条」「前項」「同項」「○○法第○条」「同法」, ranges, lists, "
         "附則 references, each resolved in its own context (or kept with a `reason`), and delegations "
-        "(「政令で定める」 → the law's 施行令 where stored). `asof` / `revision` pick the revision."
+        "(「政令で定める」 → the law's 施行令 where stored, and its provision taking the delegation up where one "
+        "cites this one). `asof` / `revision` pick the revision."
     ),
     responses={200: {"content": {"application/json": {"example": CITATIONS_EXAMPLE}}}},
 )

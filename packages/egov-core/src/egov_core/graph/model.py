@@ -26,8 +26,9 @@ class CitationEdge:
         status: the resolver's status (resolved / historical / ambiguous / not_found); a delegation is
             ``resolved`` when the implementing order is stored, else ``not_found``.
         target_law_id: the law referred to, when known.
-        target_path: the provision referred to; None for a reference to a law as a whole (and for a
-            delegation, which names an order, not one of its provisions).
+        target_path: the provision referred to; None for a reference to a law as a whole. A delegation
+            names an order, not one of its provisions: None when built, then the order's provision taking
+            it up once the build links delegations (``egov_core.store.graph.link_delegations``).
         target_end_path: the end of a range (第五条から第七条まで), when resolved.
         reason: why it did not resolve (the resolver's reasons: ``unknown_law``, ``no_such_provision``,
             ``no_context``, ``ambiguous_law``, ``old_law``, ``amending_law`` (an unnamed article in an

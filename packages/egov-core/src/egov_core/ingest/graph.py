@@ -16,7 +16,13 @@ from egov_core.citations import LawDirectory, SqlLawDirectory
 from egov_core.graph import revision_edges
 from egov_core.graph.lookups import GraphLookups, Outline
 from egov_core.store.errors import translate_errors
-from egov_core.store.graph import replace_edges, revision_outline, revision_texts, revisions_without_graph
+from egov_core.store.graph import (
+    link_delegations,
+    replace_edges,
+    revision_outline,
+    revision_texts,
+    revisions_without_graph,
+)
 
 __all__ = ["build_citation_graph"]
 
@@ -63,4 +69,10 @@ async def build_citation_graph(
             if limit is not None and done >= limit:
                 break
         _log.info("citation graph built for %d revisions", done)
+    if done:
+        # Delegations are linked once both sides are built: the act's and its order's references.
+        with translate_errors():
+            async with engine.begin() as conn:
+                stored, linked = await link_delegations(conn)
+        _log.info("delegations to a stored order: %d, linked to the provision taking them up: %d", stored, linked)
     return done

@@ -24,6 +24,7 @@ __all__ = [
     "cited_by",
     "current_outline",
     "law_degree",
+    "link_delegations",
     "outgoing_edges",
     "replace_edges",
     "revision_outline",
@@ -303,3 +304,57 @@ async def citation_steps(
         {"laws": [n[0] for n in nodes], "paths": [n[1] for n in nodes], "kind": kind, "limit": limit},
     )
     return [StepRow(**r._mapping) for r in rows]
+
+
+# For each delegation of a current revision to a stored order (「政令で定める」 → the 施行令), the order's
+# provision that takes it up: one whose text cites the delegating provision (or the article or paragraph
+# holding it) before its own 「…で定める」 — 「法第五条第二項の政令で定める者は…」; a reference after it (「…で定める
+# 書類は、同条第一項の…」) is the subject matter, not the delegation. The most specific citation wins, then the
+# first in the order's text. Delegations with no such provision point at the order as a whole.
+_LINK_DELEGATIONS = """
+WITH d AS MATERIALIZED (
+  SELECT e.revision_id, e.seq, e.path, e.target_law_id AS order_id, l.law_id AS act_id, e.target_path AS old
+  FROM citation_edges e JOIN laws l ON l.current_revision_id = e.revision_id
+  WHERE e.kind = 'delegates' AND e.target_law_id IS NOT NULL
+),
+orders AS MATERIALIZED (
+  SELECT DISTINCT d.order_id, l.current_revision_id AS rev FROM d JOIN laws l ON l.law_id = d.order_id
+),
+o AS MATERIALIZED (
+  SELECT r.order_id, e.target_law_id AS act_id, e.target_path, e.path, e.seq
+  FROM orders r JOIN citation_edges e ON e.revision_id = r.rev
+  JOIN provisions p ON p.revision_id = e.revision_id AND p.path = e.path
+  WHERE e.kind = 'cites' AND e.status = 'resolved' AND e.target_path IS NOT NULL AND e.target_law_id <> r.order_id
+    AND strpos(p.text, e.raw) BETWEEN 1 AND strpos(p.text, 'で定める')
+),
+best AS (
+  SELECT DISTINCT ON (d.revision_id, d.seq) d.revision_id, d.seq, o.path
+  FROM d JOIN o ON o.order_id = d.order_id AND o.act_id = d.act_id
+   AND (o.target_path = d.path OR starts_with(d.path, o.target_path || '-'))
+  ORDER BY d.revision_id, d.seq, length(o.target_path) DESC, o.seq
+),
+linked AS (
+  SELECT d.revision_id, d.seq, b.path AS new FROM d LEFT JOIN best b USING (revision_id, seq)
+  WHERE d.old IS DISTINCT FROM b.path
+)
+UPDATE citation_edges e SET target_path = linked.new FROM linked
+WHERE e.revision_id = linked.revision_id AND e.seq = linked.seq
+"""
+
+
+async def link_delegations(conn: AsyncConnection) -> tuple[int, int]:
+    """Point every delegation of a current revision at the stored order's provision that takes it up, where
+    one is identifiable (see above); returns (delegations to a stored order, of which linked to a provision)."""
+    # A build has just written its edges: without fresh statistics the planner takes the table for empty.
+    await conn.execute(text("ANALYZE citation_edges"))
+    await conn.execute(text(_LINK_DELEGATIONS))
+    row = (
+        await conn.execute(
+            text(
+                "SELECT count(*), count(e.target_path) FROM citation_edges e "
+                "JOIN laws l ON l.current_revision_id = e.revision_id "
+                "WHERE e.kind = 'delegates' AND e.target_law_id IS NOT NULL"
+            )
+        )
+    ).one()
+    return int(row[0]), int(row[1])

@@ -247,3 +247,39 @@ async def test_the_shortest_path_follows_stored_references(graph_engine: AsyncEn
             await citation_path(conn, ISHO, "MainProvision", ISHO_REI, None, max_depth=2)
         with pytest.raises(CitationPathLimitError):
             await citation_path(conn, ISHO, "MainProvision", SHAKUCHI, None, max_depth=6, max_nodes=3)
+
+
+async def test_delegations_reach_the_order_provision_that_takes_them_up(gold_engine: AsyncEngine) -> None:
+    jutaku, jutaku_rei = "330AC0000000063", "330CO0000000132"  # 住宅融資保険法, its 施行令
+    sekiyu, sekiyu_rei = "353AC0000000025", "353CO0000000132"  # 石油石炭税法, its 施行令
+    delegations = {
+        (law, path): (target_law, target)
+        for law in (jutaku, sekiyu)
+        for path, _raw, kind, target_law, target, _status in await _edges(gold_engine, law)
+        if kind == "delegates"
+    }
+    # 第七条 「政令で定める期間」 → 施行令第三条 「法第七条の政令で定める期間は、一年とする。」
+    assert delegations[(jutaku, "MainProvision-Article_7-Paragraph_1")] == (
+        jutaku_rei,
+        "MainProvision-Article_3-Paragraph_1",
+    )
+    # 第十二条第五項 → 施行令第十二条第四項 「法第十二条第五項に規定する政令で定める書類は、同条第一項…」; its
+    # 同条第一項 comes after 「政令で定める」: the subject matter, so 第十二条第一項's delegation stays with the order.
+    assert delegations[(sekiyu, "MainProvision-Article_12-Paragraph_5")] == (
+        sekiyu_rei,
+        "MainProvision-Article_12-Paragraph_4",
+    )
+    assert delegations[(sekiyu, "MainProvision-Article_12-Paragraph_1")] == (sekiyu_rei, None)
+    async with gold_engine.connect() as conn:
+        taking_up, _ = await cited_by(conn, jutaku_rei, "MainProvision-Article_3", kind="delegates")
+        linked = (
+            await conn.execute(
+                text(
+                    "SELECT count(*), count(e.target_path) FROM citation_edges e JOIN laws l "
+                    "ON l.current_revision_id = e.revision_id WHERE e.kind = 'delegates' AND e.target_law_id IS NOT NULL"
+                )
+            )
+        ).one()
+    assert [(r.law_id, r.path) for r in taking_up] == [(jutaku, "MainProvision-Article_7-Paragraph_1")]
+    print(f"delegations to a stored order {linked[0]}, linked to a provision {linked[1]}")
+    assert 0 < linked[1] < linked[0]
