@@ -8,10 +8,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
-from egov_api_testsupport import drop_database, new_database_url, shared_data_dir
+from egov_api_testsupport import drop_database, in_process_client, new_database_url, shared_data_dir
 from sqlalchemy import text
 
+from egov_api.app import create_app
+from egov_api.routes import provisions
+from egov_api.routes._shortcut import ShortcutRoute
 from egov_api.routes.provisions import current_provision_view, provision_view
 from egov_core.settings import EgovSettings
 from egov_core.store import Database, create_engine, current_provision_context, migrate, resolve_revision
@@ -24,7 +28,7 @@ PATENT_REVISIONS = ("334AC0000000121_20150801_000000000000000", "334AC0000000121
 
 
 @pytest.fixture(scope="module")
-async def database() -> AsyncIterator[Database]:
+async def database_url() -> AsyncIterator[str]:
     from egov_core.ingest import ingest_laws
 
     data = shared_data_dir()
@@ -39,12 +43,17 @@ async def database() -> AsyncIterator[Database]:
         await migrate(url)
         summary = await ingest_laws(engine, files, citation_graph=False)
         assert not summary.failed, summary.failed
-        database = Database(engine)
-        yield database
-        await database.dispose()
+        yield url
     finally:
         await engine.dispose()
         await asyncio.to_thread(drop_database, name)
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    database = Database(create_engine(EgovSettings(database={"url": database_url})))
+    yield database
+    await database.dispose()
 
 
 async def _paths(database: Database, law_id: str) -> list[str]:
@@ -92,3 +101,56 @@ async def test_current_revision_and_missing_provisions(database: Database) -> No
             ("129AC0000000089", "MainProvision-Article_709-Paragraph_1-Item_1"),
         ]:
             assert await current_provision_context(conn, law_id, path) is None, path
+
+
+#: Plain requests the shortcuts answer, and requests they leave to the endpoint (query strings, bad or
+#: missing parameters, misses whose errors the endpoint words).
+SHORTCUT_URLS = [
+    "/v1/laws/129AC0000000089/articles/709",
+    "/v1/laws/129AC0000000089/articles/第七百九条",
+    "/v1/laws/129AC0000000089/articles/３９８の２",
+    "/v1/laws/321CONSTITUTION/articles/9",
+    "/v1/laws/322AC0000000049/provisions/Article_20-Paragraph_1",
+    "/v1/laws/322AC0000000049/provisions/MainProvision-Chapter_2",
+    "/v1/laws/322AC0000000049/provisions/SupplProvision",
+    "/v1/laws/334AC0000000121/articles/38の3",
+    "/v1/laws/129AC0000000089/articles/709?paragraph=1",
+    "/v1/laws/129AC0000000089/articles/709?bogus=1",
+    "/v1/laws/129AC0000000089/articles/99999",
+    "/v1/laws/129AC0000000089/articles/abc",
+    "/v1/laws/999AC9999999999/articles/1",
+    "/v1/laws/x!/articles/1",
+    "/v1/laws/129AC0000000089/provisions/Nonsense[[",
+    "/v1/laws/129AC0000000089/provisions/" + "Article_1-" * 40,
+]
+
+
+async def _answers(client: httpx.AsyncClient) -> list[tuple[int, list[tuple[str, str]], bytes]]:
+    out = []
+    for url in SHORTCUT_URLS:
+        r = await client.get(url)
+        out.append((r.status_code, list(r.headers.items()), r.content))
+    return out
+
+
+async def test_shortcuts_answer_exactly_as_the_endpoints(database_url: str) -> None:
+    settings = EgovSettings(
+        database={"url": database_url}, cache={"enabled": False}, api={"rate_limit": {"enabled": False}}
+    )
+    app = create_app(settings)
+    # The routes are the module router's (shared by every app of this process): restored below.
+    routes = [r for r in provisions.router.routes if isinstance(r, ShortcutRoute) and r.shortcut]
+    assert {r.path for r in routes} == {"/v1/laws/{law_id}/articles/{number}", "/v1/laws/{law_id}/provisions/{path}"}
+    shortcuts = [r.shortcut for r in routes]
+    try:
+        async with in_process_client(app) as client:
+            shortcut = await _answers(client)
+            for route in routes:
+                route.shortcut = None
+            declared = await _answers(client)
+    finally:
+        for route, fn in zip(routes, shortcuts, strict=True):
+            route.shortcut = fn
+    assert [s for s, _, _ in shortcut] == [200] * 8 + [200, 400, 404, 422, 404, 422, 422, 422]
+    for url, a, b in zip(SHORTCUT_URLS, shortcut, declared, strict=True):
+        assert a == b, url

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from egov_api.problems import ParameterError
 from egov_api.routes._common import (
+    CACHE_KIND_HEADER,
     AsOf,
     LawIdPath,
     RevisionId,
@@ -16,10 +19,11 @@ from egov_api.routes._common import (
     pick_revision,
     provision_url,
 )
+from egov_api.routes._shortcut import ShortcutRoute, json_response, shortcut
 from egov_api.routes.definitions import defined_term
 from egov_api.schemas.common import PROBLEM_RESPONSES
 from egov_api.schemas.provisions import Provision, ProvisionChild, ProvisionRef
-from egov_api.state import Conn
+from egov_api.state import Conn, get_state
 from egov_core.errors import InvalidNumeralError, InvalidProvisionPathError, ProvisionNotFoundError
 from egov_core.numerals import parse_article_number
 from egov_core.paths import path_candidates
@@ -34,7 +38,7 @@ from egov_core.store import (
     get_subtree,
 )
 
-router = APIRouter(prefix="/v1/laws", tags=["provisions"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/v1/laws", tags=["provisions"], responses=PROBLEM_RESPONSES, route_class=ShortcutRoute)
 
 Expand = Annotated[
     list[Literal["definitions"]] | None,
@@ -119,6 +123,47 @@ async def _view(conn: Connection, law_id: str, context: ProvisionContext, *, pin
     )
 
 
+# What the shortcuts take without asking FastAPI: LawIdPath's bounds and pattern, the path parameters' lengths.
+_LAW_ID = re.compile(r"[0-9A-Za-z_]{3,40}")
+_CACHE_LAW = {CACHE_KIND_HEADER.encode("ascii"): b"law"}
+
+
+async def _current(request: Request, law_id: str, paths: Sequence[str]) -> Response | None:
+    """The first of ``paths`` in the law's current revision, as the routes below answer it; None on a miss."""
+    database = get_state(request).database
+    assert database is not None, "lifespan not started"
+    async with database.read() as conn:
+        for path in paths:
+            view = await current_provision_view(conn, law_id, path)
+            if view is not None:
+                return json_response(view, _CACHE_LAW)
+    return None
+
+
+async def _provision_shortcut(request: Request) -> Response | None:
+    """``GET /v1/laws/{law_id}/provisions/{path}`` without a query string (see :mod:`egov_api.routes._shortcut`)."""
+    law_id, path = request.path_params["law_id"], request.path_params["path"]
+    if request.scope["query_string"] or not _LAW_ID.fullmatch(law_id) or len(path) > 300:
+        return None
+    try:
+        candidates = path_candidates(path)
+    except InvalidProvisionPathError:
+        return None
+    return await _current(request, law_id, candidates)
+
+
+async def _article_shortcut(request: Request) -> Response | None:
+    """``GET /v1/laws/{law_id}/articles/{number}`` without a query string (see :mod:`egov_api.routes._shortcut`)."""
+    law_id, number = request.path_params["law_id"], request.path_params["number"]
+    if request.scope["query_string"] or not _LAW_ID.fullmatch(law_id) or len(number) > 40:
+        return None
+    try:
+        num = parse_article_number(number)
+    except InvalidNumeralError:
+        return None
+    return await _current(request, law_id, (f"MainProvision-Article_{num}",))
+
+
 @router.get(
     "/{law_id}/provisions/{path}",
     summary="A provision by path",
@@ -128,6 +173,7 @@ async def _view(conn: Connection, law_id: str, context: ProvisionContext, *, pin
         "`MainProvision-Part_3-Chapter_5`. 枝番 as `Article_12_2`."
     ),
 )
+@shortcut(_provision_shortcut)
 async def get_provision_route(
     conn: Conn,
     response: Response,
@@ -168,6 +214,7 @@ async def get_provision_route(
         "of the N-th 附則 instead of the main provision."
     ),
 )
+@shortcut(_article_shortcut)
 async def get_article_route(
     conn: Conn,
     response: Response,
