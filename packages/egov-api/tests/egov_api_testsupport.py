@@ -24,6 +24,7 @@ __all__ = [
     "ADMIN_URL",
     "drop_database",
     "egov_server",
+    "empty_database",
     "free_port",
     "granian_server",
     "in_process_client",
@@ -213,3 +214,13 @@ def migrated_database() -> tuple[str, str]:
     name, url = new_database_url()
     asyncio.run(migrate(url))
     return name, url
+
+
+@contextmanager
+def empty_database() -> Iterator[str]:
+    """URL of a new database migrated to head and holding nothing, dropped on exit."""
+    name, url = migrated_database()
+    try:
+        yield url
+    finally:
+        drop_database(name)

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from egov_api_testsupport import (
-    drop_database,
-    new_database_url,
+    empty_database,
     restore_logging,  # noqa: F401 - autouse fixture
     shared_data_dir,
 )
 from typer.testing import CliRunner
 
 from egov_api.cli import app
-from egov_core.store import migrate
 
 GOOD = "132AC1000000040"  # a small real law
 
@@ -25,13 +22,9 @@ GOOD = "132AC1000000040"  # a small real law
 @pytest.fixture
 def db_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A migrated, empty database the command is pointed at (dropped afterwards)."""
-    name, url = new_database_url()
-    try:
-        asyncio.run(migrate(url))
+    with empty_database() as url:
         monkeypatch.setenv("EGOV_DATABASE__URL", url)
         yield url
-    finally:
-        drop_database(name)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from egov_api_testsupport import drop_database, new_database_url, shared_data_dir
+from egov_api_testsupport import drop_database, empty_database, new_database_url, shared_data_dir
 from fakes.fake_egov import FakeEgov, FakeResponse
 from sqlalchemy import text
 
@@ -52,12 +52,8 @@ def revisions() -> Path:
 @pytest.fixture
 def fresh_db() -> Iterator[str]:
     """A migrated, empty database (dropped afterwards)."""
-    name, url = new_database_url()
-    try:
-        asyncio.run(migrate(url))
+    with empty_database() as url:
         yield url
-    finally:
-        drop_database(name)
 
 
 def _env(db_url: str, egov: FakeEgov) -> dict[str, str]:

@@ -3,14 +3,13 @@ over real HTTP on localhost), imported and answered; a request the store can ans
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
-from egov_api_testsupport import drop_database, new_database_url, shared_data_dir
+from egov_api_testsupport import empty_database, shared_data_dir
 from fakes.fake_egov import FakeEgov
 from lawapi_contract import ContractValidator
 
@@ -18,7 +17,6 @@ from egov_api.app import create_app
 from egov_api.lawapi.upstream import upstream_target
 from egov_api.mcp_server import lifespan_of
 from egov_core.settings import EgovSettings
-from egov_core.store import migrate
 
 pytestmark = pytest.mark.integration
 
@@ -27,12 +25,8 @@ KOKKI = "411AC0000000127"
 
 @pytest.fixture(scope="module")
 def empty_db() -> Iterator[str]:
-    name, url = new_database_url()
-    try:
-        asyncio.run(migrate(url))
+    with empty_database() as url:
         yield url
-    finally:
-        drop_database(name)
 
 
 @pytest.fixture(scope="module")
