@@ -191,6 +191,8 @@ def _head_parts(m: re.Match[str]) -> CitationParts | None:
         or g("artn")
     ):
         return None
+    if g("item") and not (g("art") or g("artrel") or g("para") or g("pararel")) and _positional_bare(m):
+        return None  # 「別表第二七一〇・一九号の二」: a tariff number, not an item (statutes write 第十九号)
     try:
         if g("artn"):  # 前二条: the N articles before, as a range (前二条 in 第三条 is 第一条 and 第二条)
             n = _int(g("artn"))
@@ -218,6 +220,16 @@ def _head_parts(m: re.Match[str]) -> CitationParts | None:
         )
     except InvalidNumeralError:
         return None
+
+
+def _positional_bare(m: re.Match[str]) -> bool:
+    """An item number written digit by digit in kanji (一九, 二〇) with no 第 before it."""
+    item = m.group("item")
+    return (
+        len(item) >= 2
+        and all(c in "〇一二三四五六七八九" for c in item)
+        and not m.string[max(0, m.start("item") - 2) : m.start("item")].rstrip().endswith("第")
+    )
 
 
 def _level(p: CitationParts) -> int:

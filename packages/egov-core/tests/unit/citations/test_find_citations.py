@@ -241,6 +241,13 @@ def test_previous_n_articles_is_a_range_not_an_article() -> None:
     assert m.parts.range_end.rel_count == 1
 
 
+def test_a_tariff_number_is_not_an_item() -> None:
+    # 石油石炭税法施行令第四条: 「関税定率法別表第二七一〇・一九号の二若しくは第二七一〇・二〇号の二」.
+    text = "関税定率法（明治四十三年法律第五十四号）別表第二七一〇・一九号の二若しくは第二七一〇・二〇号の二に該当する"
+    assert [m.text for m in find_citations(text)] == []
+    assert [m.text for m in find_citations("第十九号の二及び第二〇号")] == ["第十九号の二", "第二〇号"]
+
+
 def test_a_relative_item_keeps_its_subitem() -> None:
     [m] = find_citations("前号の二科目のうち一科目が同号イに掲げる科目である場合")[-1:]
     assert (m.text, m.parts.item_rel, m.parts.subitems) == ("同号イ", Relative.SAME, ("イ",))
