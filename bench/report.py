@@ -78,6 +78,7 @@ def targets(res: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
                 r >= 0.5,
             )
         )
+    rows += _read_path_targets(scs)
     q = res.get("quality", {}).get("metrics", {})
     hyb = q.get("hybrid")
     rows.append(
@@ -100,6 +101,34 @@ def targets(res: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
         rows.append(("#5", "HNSW recall@10 ≥ 0.95 at ≥ 150 q/s", got, ok))
     else:
         rows.append(("#5", "HNSW recall@10 ≥ 0.95 at ≥ 150 q/s", "not measured", None))
+    return rows
+
+
+#: PostgreSQL CPU-µs per uncached search @64 connections before issue 17 item 4 (README, quick run of
+#: 2026-11-28 on 2 shared CPUs): the baseline "halved" is measured against (machine-dependent, unlike the ratios).
+SEARCH_DB_CPU_BEFORE = {"search-1char": 3972.0, "search-2char": 3718.0, "search-4char": 4543.0}
+
+
+def _read_path_targets(scs: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
+    """Issue 17 item 4: the uncached read path as CPU ratios to the raw ceiling of the same run (@1 connection),
+    and PostgreSQL CPU per search against :data:`SEARCH_DB_CPU_BEFORE`."""
+    rows: list[tuple[str, str, str, bool | None]] = []
+    article = scs.get("article-uncached", {}).get("by_conn", {}).get("1")
+    if article:
+        r = article["ratio_cpu"]
+        got = f"{r['median']:.3f} ({r['min']:.3f}–{r['max']:.3f}; {article['cpu_us']['median']:.0f} server CPU-µs)"
+        rows.append(("#17", "uncached article GET CPU ratio ≥ 0.15 @1 conn", got, r["median"] >= 0.15))
+    for name, before in SEARCH_DB_CPU_BEFORE.items():
+        by_conn = scs.get(name, {}).get("by_conn", {})
+        if one := by_conn.get("1"):
+            r = one["ratio_cpu"]
+            got = f"{r['median']:.3f} ({r['min']:.3f}–{r['max']:.3f}; {one['cpu_us']['median']:.0f} server CPU-µs)"
+            rows.append(("#17", f"{name} CPU ratio ≥ 0.08 @1 conn", got, r["median"] >= 0.08))
+        if many := by_conn.get("64"):
+            db = many["db_cpu_us"]["median"]
+            rows.append(
+                ("#17", f"{name} PostgreSQL CPU ≤ half of {before:.0f} µs @64", f"{db:.0f} µs", db <= before / 2)
+            )
     return rows
 
 
