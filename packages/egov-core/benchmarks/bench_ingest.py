@@ -93,7 +93,7 @@ def _importers(url: str, paths: list[str], shards: int, workers: int, graph: boo
         subprocess.Popen(
             [*base, *(["--shard", f"{i}/{shards}"] if shards > 1 else []), *paths],
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         for i in range(shards)
     ]
@@ -114,14 +114,16 @@ async def _run(admin_url: str, paths: list[str], shards: int, workers: int, grap
         t0 = time.perf_counter()
         try:
             procs = _importers(url, paths, shards, workers, graph)
-            outs = [p.communicate()[0] for p in procs]
+            done = [p.communicate() for p in procs]
             wall = time.perf_counter() - t0
         finally:
             sampler.stop()
         cpu1 = os.times()
-        if any(p.returncode not in (0, 1) for p in procs):
-            raise RuntimeError(f"an importer failed: {[p.returncode for p in procs]}")
-        summaries = [orjson.loads(o.splitlines()[-1]) for o in outs]
+        for proc, (out, err) in zip(procs, done, strict=True):
+            # Exit 1 with a summary: some file failed (counted below); without one, the importer crashed.
+            if proc.returncode not in (0, 1) or not out.strip():
+                raise RuntimeError(f"an importer failed ({proc.returncode}): {err.decode()[-2000:]}")
+        summaries = [orjson.loads(out.splitlines()[-1]) for out, _ in done]
         nbytes = sum(s["bytes"] for s in summaries)
         mb = nbytes / 1e6
         importer_cpu = (cpu1.children_user - cpu0.children_user) + (cpu1.children_system - cpu0.children_system)
