@@ -23,6 +23,7 @@ _CREATE = "CREATE INDEX IF NOT EXISTS ix_search_units_tokens ON search_units USI
 #: Memory for the one-pass build (PostgreSQL's, not the importer's): the index of the shared corpus
 #: fits, so it is built without spilling runs to disk.
 _BUILD_MEMORY = "256MB"
+_EMPTY = text("SELECT NOT EXISTS (SELECT 1 FROM search_units)")
 
 
 async def begin_bulk_load(engine: AsyncEngine) -> bool:
@@ -31,11 +32,19 @@ async def begin_bulk_load(engine: AsyncEngine) -> bool:
     Returns:
         Whether the store was empty (the index is then absent until :func:`ensure_search_index`).
     """
+    async with engine.connect() as conn:
+        if not (await conn.execute(_EMPTY)).scalar_one():
+            return False
     async with engine.begin() as conn:
-        empty = (await conn.execute(text("SELECT NOT EXISTS (SELECT 1 FROM search_units)"))).scalar_one()
+        # The table lock first, then the check: two importers starting at once (shards) would otherwise
+        # both read under a share lock and then both wait to upgrade it for the DROP, a deadlock. Waiting
+        # behind another importer's write is expected here, so no statement timeout.
+        await conn.execute(text("SELECT set_config('statement_timeout', '0', true)"))
+        await conn.execute(text("LOCK TABLE search_units IN ACCESS EXCLUSIVE MODE"))
+        empty = bool((await conn.execute(_EMPTY)).scalar_one())
         if empty:
             await conn.execute(text("DROP INDEX IF EXISTS ix_search_units_tokens"))
-    return bool(empty)
+    return empty
 
 
 async def ensure_search_index(engine: AsyncEngine) -> None:

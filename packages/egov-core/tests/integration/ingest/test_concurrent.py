@@ -98,3 +98,19 @@ def test_shard_syntax_is_checked() -> None:
     for bad in ("4/4", "1", "-1/2", "a/b", "1/0", "0/99999"):
         with pytest.raises(ValueError, match="shard"):
             parse_shard(bad)
+
+
+async def test_importers_starting_together_on_an_empty_store_do_not_deadlock(engine: AsyncEngine, db_url: str) -> None:
+    """Both check the store is empty and drop the search index: the table lock comes first, so neither
+    waits to upgrade a share lock the other holds (the bench's 2 shards deadlocked on that once)."""
+    from egov_core.store.bulk_load import begin_bulk_load, ensure_search_index
+
+    other = create_engine(EgovSettings(database={"url": db_url}))
+    try:
+        for _ in range(5):
+            assert await asyncio.gather(begin_bulk_load(engine), begin_bulk_load(other)) == [True, True]
+            await ensure_search_index(engine)
+    finally:
+        await other.dispose()
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT to_regclass('ix_search_units_tokens')"))).scalar_one() is not None
