@@ -147,7 +147,9 @@ async def _position(
 ) -> _Where | str:
     """Where the citation points inside the law, or a not-found reason."""
     ctx = _Where.of(context.path if context and context.law_id == law_id else None)
-    prev = _Where.of(previous.path if previous and previous.law_id == law_id else None)
+    # 同項 / 同条 after a range (「第一項から第三項までに規定する…同項各号」) is the range's last provision.
+    prev_path = (previous.range_end_path or previous.path) if previous and previous.law_id == law_id else None
+    prev = _Where.of(prev_path)
     top = _SUPPL_TOPS[0] if parts.suppl else "MainProvision"
     unnamed = parts.law_ref is LawRef.THIS and not parts.law_name
     if unnamed and parts.article is not None and not parts.suppl and ctx.top not in ("MainProvision", *_SUPPL_TOPS):
@@ -176,7 +178,9 @@ async def _position(
     # 第二号 / 前号 / 次号 alone: an item of the context paragraph.
     alone_item = article is None and paragraph is None and (parts.item or parts.item_rel is not None)
     if parts.paragraph_rel is not None or alone_item:
-        base = prev if parts.paragraph_rel is Relative.SAME and prev.paragraph else ctx
+        # 同号 alone is an item of the paragraph cited just before (「前条第一号…同号の情報」), like 同項.
+        same = parts.paragraph_rel is Relative.SAME or (parts.paragraph_rel is None and parts.item_rel is Relative.SAME)
+        base = prev if same and prev.paragraph else ctx
         if article is None:
             if not base.article and not base.paragraph:
                 return "no_context"
@@ -234,7 +238,11 @@ async def _law_of(
     same_as_previous = parts.law_ref is LawRef.SAME or (
         parts.law_ref is LawRef.THIS
         and not parts.law_name
-        and (parts.article_rel is Relative.SAME or (parts.article is None and parts.paragraph_rel is Relative.SAME))
+        and (
+            parts.article_rel is Relative.SAME
+            or (parts.article is None and parts.paragraph_rel is Relative.SAME)
+            or (parts.article is None and parts.paragraph is None and parts.item_rel is Relative.SAME)
+        )
     )
     if same_as_previous and previous is not None:
         if previous.law_id is None:  # 同法 after a law the store lacks is that law, still not stored
