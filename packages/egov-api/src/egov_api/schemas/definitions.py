@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field
 
 from egov_api.schemas.common import Model, PageInfo
+from egov_core.definitions import DefinitionKind, ScopeKind
 
 
 class DefinedTerm(Model):
@@ -18,25 +17,11 @@ class DefinedTerm(Model):
         "for an inline 「（以下「X」という。）」 the phrase it stands for.",
         examples=["生存する個人に関する情報であって、次の各号のいずれかに該当するもの"],
     )
-    kind: Literal["sentence", "item", "inline"] = Field(
+    kind: DefinitionKind = Field(
         description="sentence: 「…において「X」とは、…をいう。」; item: one 号 of 「次の各号に掲げる用語の意義は」; "
         "inline: 「（以下「X」という。）」."
     )
-    scope: Literal[
-        "law",
-        "part",
-        "chapter",
-        "section",
-        "subsection",
-        "division",
-        "article",
-        "paragraph",
-        "item",
-        "table",
-        "suppl_provision",
-        "following",
-        "other",
-    ] = Field(
+    scope: ScopeKind = Field(
         description="Where it applies: the whole law, one 編章節款目 / article / paragraph / item / 別表 / 附則 "
         "(`scope_path`), `following` (an unqualified 以下: the rest of the text), `other` (see `scope_note`)."
     )
