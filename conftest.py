@@ -1,4 +1,4 @@
-"""Repository-wide pytest hooks.
+"""Repository-wide pytest hooks, and the fixtures every package shares (one FixtureDef for the session).
 
 With ``EGOV_FAIL_ON_SKIP=1`` (CI sets it) a skipped test fails the run: CI must never hide a suite that
 could not run (missing shared data, missing pgvector, missing model).
@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from egov_fullcorpus import full_corpus  # noqa: F401 - one import of the whole corpus per session, for every package
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -1,7 +1,8 @@
 """A real PostgreSQL database holding the whole shared corpus, served by a real Granian process.
 
-Built once per test session: a fresh database on the test server, migrated, loaded with every law of
-``laws/xml`` and ``laws/revisions`` and every court decision of the shared data, then served.
+Built once per test session: a copy of the session's one import of every law of ``laws/xml`` and
+``laws/revisions`` (``full_corpus``, shared with egov-core's full-corpus test), with every court decision of the
+shared data, then served.
 """
 
 from __future__ import annotations
@@ -13,29 +14,26 @@ from pathlib import Path
 
 import httpx
 import pytest
-from egov_api_testsupport import drop_database, granian_server, new_database_url, shared_data_dir
+from egov_api_testsupport import granian_server, shared_data_dir
+from egov_fullcorpus import FullCorpus
 from egov_testsupport import pg_templates  # noqa: F401 - the session's template databases, for the tests here
 
 from egov_core.settings import EgovSettings
-from egov_core.store import create_engine, migrate
+from egov_core.store import create_engine
 
 #: Laws whose citation graph the session builds (借地借家法, 意匠法 and its 施行令).
 GRAPH_LAWS = ("403AC0000000090", "334AC0000000125", "335CO0000000018")
 
 
-async def _load(url: str, data: Path) -> None:
+async def _complete(url: str, data: Path) -> None:
     from egov_core.citations import resolve_case_refs
-    from egov_core.ingest import ingest_cases, ingest_laws, iter_case_sources, iter_law_sources
+    from egov_core.ingest import ingest_cases, iter_case_sources
     from egov_core.ingest.graph import build_citation_graph
 
-    await migrate(url)
     engine = create_engine(EgovSettings(database={"url": url}))
     try:
-        sources = list(iter_law_sources([data / "laws" / "xml", data / "laws" / "revisions"]))
-        # The whole corpus's citation graph would cost about as much again as the import: the graph tests
-        # need a few laws' (their references into every other law still resolve).
-        laws = await ingest_laws(engine, sources, citation_graph=False)
-        assert not laws.failed, laws.failed
+        # The whole corpus's citation graph would cost about 3x the import: the graph tests need a few laws'
+        # (their references into every other law still resolve).
         await build_citation_graph(engine, law_ids=GRAPH_LAWS)
         cases = await ingest_cases(engine, list(iter_case_sources([data / "cases"])))
         assert not cases.failed, cases.failed
@@ -45,17 +43,13 @@ async def _load(url: str, data: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def corpus_db() -> Iterator[str]:
-    """URL of a database holding the full shared corpus (dropped at the end of the session)."""
-    data = shared_data_dir()
-    if not (data / "laws" / "xml").is_dir():
-        pytest.skip(f"shared data not found at {data} (set EGOV_SHARED_DATA)")
-    name, url = new_database_url()
-    try:
-        asyncio.run(_load(url, data))
-        yield url
-    finally:
-        drop_database(name)
+def corpus_db(full_corpus: FullCorpus) -> str:
+    """URL of a database holding the full shared corpus (a copy of the session's one import of its laws, with
+    the court decisions and a few laws' citation graph added; dropped at the end of the session)."""
+    assert full_corpus.summary.failed == [], full_corpus.summary.failed
+    _, url = full_corpus.copy_sync()
+    asyncio.run(_complete(url, shared_data_dir()))
+    return url
 
 
 @pytest.fixture(scope="session")
