@@ -68,6 +68,8 @@ async def _request(app: Asgi, url: str) -> int:
         sent.append(message)
 
     await app(_scope(url), receive, send)
+    if sent[0]["status"] != 200:
+        raise RuntimeError(f"GET {url} -> {sent[0]['status']}")
     return int(sent[0]["status"])
 
 
