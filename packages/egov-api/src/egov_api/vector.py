@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from fastapi import FastAPI
@@ -47,9 +47,16 @@ class VectorRuntime:
     error: str | None = None
 
     def tuning(self) -> dict[str, Any]:
-        """The search pipeline's fusion settings for this edition (RRF k, candidates per ranking)."""
-        weights = FusionWeights(k=self.settings.rrf_k) if self.settings.rrf_k is not None else FusionWeights()
-        return {"weights": weights, "candidates": self.settings.candidates}
+        """The search pipeline's fusion settings for this edition (RRF k, candidates per ranking, the vector
+        side's depth, the citation graph's expansion)."""
+        s = self.settings
+        weights = FusionWeights(graph=s.graph_weight, graph_sources=s.graph_sources)
+        if s.rrf_k is not None:
+            weights = replace(weights, k=s.rrf_k)
+        tuning: dict[str, Any] = {"weights": weights, "candidates": s.candidates}
+        if s.vector_candidates is not None:
+            tuning["vector_candidates"] = s.vector_candidates
+        return tuning
 
     def require_retriever(self) -> Any:
         """The retriever, or :class:`VectorUnavailableError` (503) saying why there is none."""

@@ -61,6 +61,11 @@ class VectorSettings(BaseModel):
             rebuilds an index built with another m / ef_construction, concurrently with queries).
         rrf_k: the constant k of reciprocal rank fusion (``1 / (k + rank)``); None: the search model's.
         candidates: how many hits each side contributes to a fusion.
+        vector_candidates: how many units vector retrieval contributes to a hybrid fusion (None: the search
+            model's, 40; at most ``candidates``).
+        graph_weight / graph_sources: the citation graph's one-hop expansion of the fused top
+            ``graph_sources`` hits as one more ranking of ranked and hybrid search (0: off, the default; see the
+            README's measurements).
     """
 
     # ``model_path`` would otherwise clash with pydantic's protected ``model_`` namespace.
@@ -87,6 +92,9 @@ class VectorSettings(BaseModel):
     # settings root must not depend on the search package (which depends on the store, which reads settings).
     rrf_k: int | None = Field(default=None, ge=1, le=1000)
     candidates: int = Field(default=100, ge=1, le=1000)
+    vector_candidates: int | None = Field(default=None, ge=1, le=1000)
+    graph_weight: float = Field(default=0.0, ge=0.0, le=10.0)
+    graph_sources: int = Field(default=10, ge=1, le=100)
 
     def resolved_threads(self) -> int:
         """``num_threads`` or, unset, ``min(4, cpu count)``: more threads than cores only thrash."""
