@@ -23,6 +23,9 @@ EVAL_SCRIPT = REPO / "packages" / "egov-vector" / "benchmarks" / "eval_lawqa.py"
 
 
 def _eval_module() -> Any:
+    # The script imports its sibling modules (eval_cases) as a script run from its folder would.
+    if str(EVAL_SCRIPT.parent) not in sys.path:
+        sys.path.insert(0, str(EVAL_SCRIPT.parent))
     spec = importlib.util.spec_from_file_location("egov_eval_lawqa", EVAL_SCRIPT)
     assert spec is not None
     assert spec.loader is not None

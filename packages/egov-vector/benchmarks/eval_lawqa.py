@@ -34,6 +34,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from eval_cases import case_questions
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -59,7 +60,7 @@ from egov_core.text import normalize
 from egov_core.text.query import parse_query
 from egov_vector import VectorRetriever, backfill
 from egov_vector.embedders import Embedder
-from egov_vector.evaluation import Question, mrr_at, parse_questions, recall_at, resolve_gold
+from egov_vector.evaluation import Question, metrics, parse_questions, resolve_gold
 
 Ranked = list[tuple[str, str]]
 LAWS_ONLY = ("law",)
@@ -111,39 +112,6 @@ def pipeline_ranked(
     return run
 
 
-def _read_cases(cases_dir: Path) -> list[dict[str, Any]]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(cases_dir.glob("*.json"))]
-
-
-async def case_questions(engine: AsyncEngine, cases_dir: Path) -> list[tuple[Question, set[tuple[str, str]]]]:
-    """The second dev set: each decision's 判示事項 and 裁判要旨 as questions, its 参照法条 as gold.
-
-    参照法条 are resolved by the citation resolver as on main; only parts resolved to a provision of a stored
-    law count (a repealed law, 旧刑訴法, an unknown one is left out), each mapped to the search unit holding it.
-    """
-    from egov_core.citations import resolve_ref_law
-    from egov_core.store import search as store_search
-
-    out: list[tuple[Question, set[tuple[str, str]]]] = []
-    directory = directory_for(engine)
-    async with engine.connect() as conn:
-        for case in _read_cases(cases_dir):
-            gold: set[tuple[str, str]] = set()
-            for ref in await resolve_ref_law(case.get("ref_law"), directory):
-                if ref.status == "resolved" and ref.law_id and ref.path:
-                    unit = await store_search.cited_unit(
-                        conn, ref.law_id, ref.path, ["su.is_current", "NOT su.in_suppl"]
-                    )
-                    if unit is not None:
-                        gold.add((unit.law_id, unit.path))
-            if not gold:
-                continue
-            for field, label in (("gist", "判示事項"), ("case_gist", "裁判要旨")):
-                if case.get(field):
-                    out.append((Question(f"{case['lawsuit_id']}/{label}", case[field], ()), gold))
-    return out
-
-
 async def embedded_laws(engine: AsyncEngine, model_id: str) -> list[str]:
     """The laws whose current revision has vectors of ``model_id`` (what ``--no-embed`` evaluates over)."""
     async with engine.connect() as conn:
@@ -166,15 +134,6 @@ async def laws_with_main_provisions(engine: AsyncEngine) -> set[str]:
             )
         )
         return {r[0] for r in rows}
-
-
-def metrics(runs: list[tuple[Ranked, set[tuple[str, str]]]]) -> dict[str, float]:
-    """Mean Recall@1/5/10 and MRR@10 over (ranked, gold) pairs, and Hit@10 (questions with a gold in the top 10)."""
-    n = len(runs) or 1
-    out = {f"R@{k}": sum(recall_at(r, g, k) for r, g in runs) / n for k in (1, 5, 10)}
-    out["MRR@10"] = sum(mrr_at(r, g, 10) for r, g in runs) / n
-    out["Hit@10"] = sum(1 for r, g in runs if g & set(r[:10])) / n
-    return out
 
 
 async def prepare(engine: AsyncEngine, corpus: Path, files: int) -> None:

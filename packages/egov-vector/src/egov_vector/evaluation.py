@@ -14,7 +14,16 @@ from dataclasses import dataclass
 
 from egov_core.text import normalize
 
-__all__ = ["GoldArticle", "Question", "gold_articles", "mrr_at", "parse_questions", "recall_at", "resolve_gold"]
+__all__ = [
+    "GoldArticle",
+    "Question",
+    "gold_articles",
+    "metrics",
+    "mrr_at",
+    "parse_questions",
+    "recall_at",
+    "resolve_gold",
+]
 
 _ARTICLE = re.compile(r"^###\s*第(\d+)条((?:の\d+)*)\s*$")
 
@@ -87,3 +96,12 @@ def mrr_at(ranked: Sequence[tuple[str, str]], gold: set[tuple[str, str]], k: int
         if key in gold:
             return 1.0 / i
     return 0.0
+
+
+def metrics(runs: Sequence[tuple[Sequence[tuple[str, str]], set[tuple[str, str]]]]) -> dict[str, float]:
+    """Mean Recall@1/5/10 and MRR@10 over (ranked, gold) pairs, and Hit@10 (questions with a gold in the top 10)."""
+    n = len(runs) or 1
+    out = {f"R@{k}": sum(recall_at(r, g, k) for r, g in runs) / n for k in (1, 5, 10)}
+    out["MRR@10"] = sum(mrr_at(r, g, 10) for r, g in runs) / n
+    out["Hit@10"] = sum(1 for r, g in runs if g & set(r[:10])) / n
+    return out
