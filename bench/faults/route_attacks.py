@@ -275,7 +275,7 @@ def mcp_abuse(stack: Stack, quick: bool) -> Row:
     flood_mb = 0.0
     probes: list[tuple[str, bytes]] = [
         ("2 MB body", b'{"jsonrpc":"2.0","id":2,"method":"tools/list","params":{"x":"' + b"a" * 2_000_000 + b'"}}'),
-        ("1 MB of nesting", b'{"jsonrpc":"2.0","id":3,"params":' + b"[" * 400_000 + b"]" * 400_000 + b"}"),
+        ("800 KB of nesting", b'{"jsonrpc":"2.0","id":3,"params":' + b"[" * 400_000 + b"]" * 400_000 + b"}"),
         (
             "batch of 1,000",
             json.dumps([{"jsonrpc": "2.0", "id": i, "method": "tools/list"} for i in range(1000)]).encode(),
