@@ -50,6 +50,10 @@ async def begin_bulk_load(engine: AsyncEngine) -> bool:
 async def ensure_search_index(engine: AsyncEngine) -> None:
     """Build the search index if it is missing (a no-op when it exists)."""
     async with Database(engine).maintenance() as conn:
+        # Checked first: CREATE INDEX IF NOT EXISTS takes its table lock before it looks, and would wait
+        # for every import writing search units at the end of every run.
+        if (await conn.execute(text("SELECT to_regclass('ix_search_units_tokens')"))).scalar_one() is not None:
+            return
         await conn.execute(text(f"SET maintenance_work_mem = '{_BUILD_MEMORY}'"))
         try:
             await conn.execute(text(_CREATE))
