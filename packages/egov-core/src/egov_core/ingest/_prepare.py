@@ -7,7 +7,6 @@ yet, so each row starts with :data:`~egov_core.copy_rows.REVISION_ID_MARK`, repl
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +19,7 @@ from egov_core.domain import Element, Law
 from egov_core.errors import EgovError
 from egov_core.ingest._tokens import fast_tsvector_literal
 from egov_core.ingest.units import search_units
-from egov_core.ingest.version import PARSER_VERSION
+from egov_core.ingest.version import PARSER_VERSION, checksum_of
 
 __all__ = [
     "Failed",
@@ -170,11 +169,6 @@ def _mapping(value: object) -> dict[str, str]:
     if isinstance(value, Mapping):
         return dict(value)
     raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
-def checksum_of(data: bytes) -> str:
-    """sha256 hex of a document's bytes: the identity of a stored revision's source."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def prepare_law(name: str, data: bytes, law_id: str | None, law_revision_id: str | None) -> PreparedRevision | Failed:

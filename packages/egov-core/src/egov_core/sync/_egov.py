@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -12,6 +11,7 @@ import orjson
 from egov_core.egov_client import EgovClient, LawData, RevisionInfo
 from egov_core.egov_client.models import LawItem
 from egov_core.errors import EgovApiUnexpectedContentError, InvalidQueryError
+from egov_core.ingest.version import checksum_of
 from egov_core.sync._cursor import jst_date
 
 __all__ = [
@@ -39,11 +39,6 @@ class Target:
     law_id: str
     law_revision_id: str | None
     updated: datetime | None = None
-
-
-def checksum_of(data: bytes) -> str:
-    """sha256 hex of a document: the same identity the import pipeline gives stored revisions (SCHEMA.md)."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def _recent(item: LawItem, since: date) -> bool:
