@@ -43,7 +43,7 @@ async def _run(admin_url: str, paths: list[Path], workers: int) -> dict[str, obj
             summary = await ingest_laws(engine, paths, workers=workers, citation_graph=False)
             imported = time.perf_counter() - started
             started = time.perf_counter()
-            revisions = await build_citation_graph(engine)
+            revisions = await build_citation_graph(engine, processes=workers)
             graph = time.perf_counter() - started
             async with engine.connect() as conn:
                 counts = await conn.execute(

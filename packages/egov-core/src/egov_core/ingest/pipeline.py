@@ -117,7 +117,8 @@ async def ingest_laws(
         citation_graph: build the citation graph of every revision lacking one after the run
             (:func:`~egov_core.ingest.graph.build_citation_graph`); False leaves it to a later run. Of
             law imports running at the same time (shards), only the last to finish builds it: references
-            across laws resolve only once every shard's laws are stored.
+            across laws resolve only once every shard's laws are stored. A large build runs in ``workers``
+            processes too.
         shard: import only this shard's laws (:class:`~egov_core.ingest.shards.Shard`); the other shards
             run as other processes or Jobs over the same sources. None imports everything.
 
@@ -178,7 +179,7 @@ async def ingest_laws(
                 if last:
                     await ensure_search_index(engine)
                 if citation_graph and last:
-                    await build_citation_graph(engine)
+                    await build_citation_graph(engine, processes=max(1, workers))
                 status = "completed" if not summary.failed else "completed_with_errors"
                 await finish()
                 finished = True

@@ -24,6 +24,7 @@ __all__ = [
     "cited_by",
     "current_outline",
     "law_degree",
+    "laws_without_graph",
     "link_delegations",
     "outgoing_edges",
     "replace_edges",
@@ -94,6 +95,16 @@ async def revisions_without_graph(
         {"n": limit, "ids": list(law_ids or ())},
     )
     return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+
+async def laws_without_graph(conn: AsyncConnection, *, law_ids: Sequence[str] | None = None) -> list[str]:
+    """The laws (of ``law_ids`` when given) with a revision whose graph is not built yet, by law id."""
+    only = " AND law_id = ANY(:ids)" if law_ids is not None else ""
+    rows = await conn.execute(
+        text(f"SELECT DISTINCT law_id FROM law_revisions WHERE citation_count IS NULL{only} ORDER BY law_id"),
+        {"ids": list(law_ids or ())},
+    )
+    return [str(r[0]) for r in rows]
 
 
 async def revision_texts(conn: AsyncConnection, revision_pk: int) -> list[tuple[str, str]]:

@@ -283,3 +283,23 @@ async def test_delegations_reach_the_order_provision_that_takes_them_up(gold_eng
     assert [(r.law_id, r.path) for r in taking_up] == [(jutaku, "MainProvision-Article_7-Paragraph_1")]
     print(f"delegations to a stored order {linked[0]}, linked to a provision {linked[1]}")
     assert 0 < linked[1] < linked[0]
+
+
+async def test_a_build_split_across_processes_gives_the_same_edges(
+    gold_engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large build is dealt out by law to spawned processes: the edges and linked delegations are the
+    same as the one-process build the import made."""
+    import egov_core.ingest.graph as graph_build
+
+    async def not_here(*args: object, **kwargs: object) -> int:
+        raise AssertionError("the build ran in this process, not split across processes")
+
+    before = {law: await _edges(gold_engine, law) for law in GOLD_LAWS}
+    async with gold_engine.begin() as conn:
+        revisions = await conn.scalar(text("SELECT count(*) FROM law_revisions"))
+        await conn.execute(text("UPDATE law_revisions SET citation_count = NULL"))
+    monkeypatch.setattr(graph_build, "PARALLEL_MIN_LAWS", 2)
+    monkeypatch.setattr(graph_build, "_build", not_here)
+    assert await build_citation_graph(gold_engine, processes=2) == revisions
+    assert {law: await _edges(gold_engine, law) for law in GOLD_LAWS} == before
