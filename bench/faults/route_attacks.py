@@ -110,7 +110,9 @@ def diff_worst(stack: Stack, quick: bool) -> Row:
 
 def graph_densest(stack: Stack, quick: bool) -> Row:
     """/cited-by on the most cited provision and on a whole law's main provision, /citations on the provision
-    with the most references, /graph on the law with the most edges: largest pages, deepest offsets, at once."""
+    with the most references, /graph on the law with the most edges: largest pages, deepest offsets, at once;
+    /v1/graph/path from the most citing provision to the most cited one, the densest law and a law nothing
+    cites, at the deepest bound."""
     row = Row("graph: most cited provision, densest law", Tally(), rss_before=stack.rss_mb())
     slow = Slowest()
     cited = stack.fetch(
@@ -125,6 +127,17 @@ def graph_densest(stack: Stack, quick: bool) -> Row:
         "SELECT r.law_id FROM citation_edges e JOIN law_revisions r ON r.id = e.revision_id "
         "JOIN laws l ON l.current_revision_id = r.id GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
     )
+    # A law nothing cites: a path to it explores up to the route's bound before answering 404 / 422.
+    unreached = stack.fetch(
+        "SELECT l.law_id FROM laws l WHERE NOT EXISTS "
+        "(SELECT 1 FROM citation_edges e WHERE e.target_law_id = l.law_id) ORDER BY l.law_id LIMIT 1"
+    )
+    paths: list[dict[str, Any]] = []
+    for law_id, path in citing:
+        start = f"{law_id}:{path}"
+        paths += [{"from": start, "to": f"{to_law}:{to_path}", "max_depth": 6} for to_law, to_path in cited]
+        paths += [{"from": start, "to": to_law, "max_depth": 6} for (to_law,) in [*densest, *unreached]]
+    path_statuses: list[int] = []
     probes: list[tuple[str, dict[str, Any]]] = []
     for law_id, path in cited:
         for where in (path, "MainProvision"):
@@ -156,11 +169,26 @@ def graph_densest(stack: Stack, quick: bool) -> Row:
                     for i in range(copies)
                 )
             )
+            # Shortest citation paths at the deepest bound, then uncached copies at once (other depths).
+            answers = [await slow.send(row, client, "GET", "/v1/graph/path", params=p) for p in paths]
+            answers += await asyncio.gather(
+                *(
+                    slow.send(row, client, "GET", "/v1/graph/path", params={**p, "max_depth": 5 - i})
+                    for p in paths
+                    for i in range(copies)
+                )
+            )
+            path_statuses.extend(a.status_code for a in answers if a is not None)
 
     asyncio.run(go())
     _check_common(row)
     row.check(f"targets found ({len(probes)} probes)", bool(cited and citing and densest))
-    row.check("every probe answered 200", row.tally.statuses.get(200, 0) == row.tally.requests)
+    refused = sum(1 for status in path_statuses if status != 200)
+    row.check(
+        f"{len(path_statuses)} paths answered: found, 404 no path or 422 past the bound",
+        len(path_statuses) == len(paths) * (1 + copies) and set(path_statuses) <= {200, 404, 422},
+    )
+    row.check("every other probe answered 200", row.tally.statuses.get(200, 0) == row.tally.requests - refused)
     _statuses(row)
     slow.note(row)
     return _finish(row, stack)
