@@ -22,7 +22,7 @@ from egov_core.citations import LawDirectory, SqlLawDirectory
 from egov_core.graph import revision_edges
 from egov_core.graph.lookups import GraphLookups, Outline
 from egov_core.ingest.workers import die_with_parent
-from egov_core.store.errors import translate_errors
+from egov_core.store.database import Database
 from egov_core.store.graph import (
     laws_without_graph,
     link_delegations,
@@ -70,9 +70,8 @@ async def build_citation_graph(
         done = await _build(engine, directory=directory, law_ids=law_ids, batch=batch, limit=limit)
     if done:
         # Delegations are linked once both sides are built: the act's and its order's references.
-        with translate_errors():
-            async with engine.begin() as conn:
-                stored, linked = await link_delegations(conn)
+        async with Database(engine).write() as conn:
+            stored, linked = await link_delegations(conn)
         _log.info("delegations to a stored order: %d, linked to the provision taking them up: %d", stored, linked)
     return done
 
@@ -82,20 +81,19 @@ async def _build(
 ) -> int:
     # One set of lookups for the whole run: the laws cited from many revisions are read once, not per revision.
     lookups = GraphLookups(engine, directory or SqlLawDirectory(engine))
+    db = Database(engine)
     done = 0
     while limit is None or done < limit:
-        with translate_errors():
-            async with engine.connect() as conn:
-                todo = await revisions_without_graph(conn, limit=batch, law_ids=law_ids)
+        async with db.read(primary=True) as conn:
+            todo = await revisions_without_graph(conn, limit=batch, law_ids=law_ids)
         if not todo:
             break
         for pk, law_id, title in todo:
-            with translate_errors():
-                async with engine.begin() as conn:
-                    texts = await revision_texts(conn, pk)
-                    lookups.reading(law_id, Outline(await revision_outline(conn, pk)))
-                    edges = await revision_edges(texts, law_id=law_id, law_title=title, directory=lookups)
-                    await replace_edges(conn, pk, edges)
+            async with db.write() as conn:
+                texts = await revision_texts(conn, pk)
+                lookups.reading(law_id, Outline(await revision_outline(conn, pk)))
+                edges = await revision_edges(texts, law_id=law_id, law_title=title, directory=lookups)
+                await replace_edges(conn, pk, edges)
             done += 1
             if limit is not None and done >= limit:
                 break
@@ -107,9 +105,8 @@ async def _build_in_processes(
     engine: AsyncEngine, *, law_ids: Sequence[str] | None, batch: int, processes: int
 ) -> int | None:
     """Build in ``processes`` spawned processes, laws dealt out in turn; None when too few laws to split."""
-    with translate_errors():
-        async with engine.connect() as conn:
-            todo = await laws_without_graph(conn, law_ids=law_ids)
+    async with Database(engine).read(primary=True) as conn:
+        todo = await laws_without_graph(conn, law_ids=law_ids)
     if len(todo) < PARALLEL_MIN_LAWS:
         return None
     url = engine.url.render_as_string(hide_password=False)
