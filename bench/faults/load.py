@@ -37,6 +37,10 @@ class Tally:
             self.unavailable += 1
         elif status >= 500:
             self.server_errors += 1
+            if len(self.notes) < 3:  # what the server said: the first few, so a failed row explains itself
+                self.notes.append(
+                    f"{status} {response.request.method} {response.request.url.path}: {response.text[:300]}"
+                )
 
     async def send(self, client: httpx.AsyncClient, method: str, url: str, **kwargs: object) -> httpx.Response | None:
         started = time.monotonic()

@@ -11,9 +11,11 @@ cache), which PgBouncer in transaction mode tracks (``max_prepared_statements``)
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
+import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 
@@ -24,5 +26,24 @@ async def fetch(conn: AsyncConnection, sql: str, *args: Any) -> Sequence[Any]:
     :func:`~egov_core.store.translate_errors`) translates them, and judges replica trouble, as for any other.
     """
     raw = await conn.get_raw_connection()
-    records: Sequence[Any] = await raw.driver_connection.fetch(sql, *args)  # type: ignore[union-attr]
+    driver = raw.driver_connection
+    try:
+        records: Sequence[Any] = await driver.fetch(sql, *args)  # type: ignore[union-attr]
+    except BaseException as error:
+        if _unusable_after(error, driver):
+            # SQLAlchemy never saw this error, so its pool would take the connection back as it is: closed
+            # under us (pg_terminate_backend, a restart) or with a cancelled operation still in flight, where
+            # the next request to check it out fails with "another operation is in progress". Invalidate it:
+            # the pool drops it and opens a fresh one.
+            with contextlib.suppress(Exception):
+                await conn.invalidate(error if isinstance(error, Exception) else None)
+        raise
     return records
+
+
+def _unusable_after(error: BaseException, driver: Any) -> bool:
+    """Whether the driver connection may be left in a state no later statement can use."""
+    if isinstance(error, asyncpg.PostgresError) and not isinstance(error, asyncpg.PostgresConnectionError):
+        # The server answered the statement with an error: the connection itself is fine.
+        return bool(driver.is_closed())
+    return True

@@ -42,6 +42,10 @@ def is_unavailable(error: BaseException) -> bool:
         return True
     if isinstance(error, asyncpg.exceptions.InterfaceError | sa_exc.InterfaceError):
         return True
+    if isinstance(error, asyncpg.exceptions.InternalClientError):
+        # The client's view of the connection broke (a protocol state left behind by a closed or cancelled
+        # operation): that connection is gone, the database is not at fault, and a retry gets a fresh one.
+        return True
     if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
         return True
     orig = getattr(error, "orig", None)
@@ -61,6 +65,7 @@ DRIVER_ERRORS: tuple[type[Exception], ...] = (
     sa_exc.SQLAlchemyError,
     asyncpg.PostgresError,
     asyncpg.exceptions.InterfaceError,
+    asyncpg.exceptions.InternalClientError,
     OSError,
 )
 
