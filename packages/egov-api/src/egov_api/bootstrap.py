@@ -49,7 +49,7 @@ async def prepare_store(settings: EgovSettings, *, load_sample: bool) -> tuple[s
         from egov_core.usecases import migrate_plugins
 
         await migrate(engine)
-        await migrate_plugins(engine)
+        await migrate_plugins(engine, skip=settings.disabled_plugins())
         if load_sample and await _is_empty(engine):
             from egov_core.sample import sample_counts
 

@@ -157,14 +157,22 @@ def mcp(
 
 @app.command()
 def migrate() -> None:
-    """Create or upgrade the database schema to the latest migration (core's, then each installed plug-in's)."""
+    """Create or upgrade the database schema to the latest migration (core's, then each installed plug-in's
+    that the settings do not switch off: EGOV_VECTOR__ENABLED=false leaves egov-vector's out)."""
+    from importlib.metadata import entry_points
+
     from egov_core.store import open_store
-    from egov_core.usecases import migrate_plugins
+    from egov_core.usecases import MIGRATIONS_GROUP, migrate_plugins
+
+    settings = _settings()
+    skip = settings.disabled_plugins() & {e.name for e in entry_points(group=MIGRATIONS_GROUP)}
 
     async def go() -> None:
-        async with open_store(_settings(), run_migrations=True) as store:
+        async with open_store(settings, run_migrations=True) as store:
             err.print(f"database migrated (pgvector {'available' if store.vector else 'not available'})")
-            for name in await migrate_plugins(store.engine):
+            for name in sorted(skip):
+                err.print(f"plug-in {name} switched off in the settings: not migrated")
+            for name in await migrate_plugins(store.engine, skip=skip):
                 err.print(f"plug-in {name} migrated")
 
     _run(go())

@@ -63,8 +63,20 @@ def test_migrate_runs_core_then_each_installed_plugin(db_url: str) -> None:
     assert "database migrated (pgvector not available)" in result.output
     if FULL:
         assert result.exit_code == 1, result.output
-        assert "pgvector" in result.output.splitlines()[-1]
+        assert "EGOV_VECTOR__ENABLED=false" in result.output.splitlines()[-1]
     else:
         assert result.exit_code == 0, result.output
         assert "plug-in" not in result.output
         assert not {"vector_chunks", "alembic_version_vector"} & tables
+
+
+def test_vector_switched_off_is_not_migrated(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """EGOV_VECTOR__ENABLED=false serves Lite from a Full install: migrate must then succeed without pgvector
+    (and says it left egov-vector out; in the Lite pass there is nothing to leave out)."""
+    monkeypatch.setenv("EGOV_VECTOR__ENABLED", "false")
+    result = CliRunner().invoke(app, ["migrate"])
+    assert result.exit_code == 0, result.output
+    assert ("plug-in vector switched off in the settings: not migrated" in result.output) == FULL
+    version, tables = asyncio.run(_state(db_url))
+    assert version == head_revision()
+    assert not {"vector_chunks", "alembic_version_vector"} & tables

@@ -223,6 +223,14 @@ class EgovSettings(BaseSettings):
     workers: int = Field(default=1, ge=1, description="Granian worker processes (EGOV_WORKERS).")
     log_level: str = "info"
 
+    def disabled_plugins(self) -> frozenset[str]:
+        """Plug-ins (their entry-point names) whose settings section is switched off.
+
+        ``EGOV_VECTOR__ENABLED=false`` serves the Lite edition from an install that holds egov-vector; then
+        ``egov migrate`` must not run egov-vector's migrations either (they need pgvector).
+        """
+        return frozenset() if self.vector.enabled else frozenset({"vector"})
+
     @classmethod
     def settings_customise_sources(
         cls,

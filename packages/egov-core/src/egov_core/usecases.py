@@ -16,7 +16,7 @@ the embedded default's start-up) knows no plug-in by name.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -76,8 +76,12 @@ async def after_import(engine: Engine) -> tuple[int, tuple[str, ...]]:
     return changed, tuple(ran)
 
 
-async def migrate_plugins(engine: Engine) -> tuple[str, ...]:
+async def migrate_plugins(engine: Engine, *, skip: Collection[str] = ()) -> tuple[str, ...]:
     """Run every installed plug-in's migrations (after core's: a plug-in's tables may refer to core's).
+
+    Args:
+        engine: the database.
+        skip: plug-ins left out (``EgovSettings.disabled_plugins()``: a plug-in switched off in the settings).
 
     Returns:
         The names of the plug-ins migrated (none in the Lite edition).
@@ -87,6 +91,8 @@ async def migrate_plugins(engine: Engine) -> tuple[str, ...]:
     """
     ran: list[str] = []
     for entry in sorted(entry_points(group=MIGRATIONS_GROUP), key=lambda e: e.name):
+        if entry.name in skip:
+            continue
         await entry.load()(engine)
         ran.append(entry.name)
     return tuple(ran)

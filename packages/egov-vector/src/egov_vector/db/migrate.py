@@ -72,9 +72,8 @@ async def require_vector_extension(engine: AsyncEngine) -> None:
     if not available:
         raise VectorExtensionMissingError(
             "this PostgreSQL has no pgvector ('vector' extension): semantic search needs PostgreSQL with pgvector "
-            "(the embedded default or the pgvector/pgvector:pg16 image). To run without it: serve with "
-            "EGOV_VECTOR__ENABLED=false, and migrate from the Lite edition (egov migrate runs every installed "
-            "plug-in's migrations)"
+            "(the embedded default or the pgvector/pgvector:pg16 image). To run the Lite edition without it: "
+            "set EGOV_VECTOR__ENABLED=false for egov migrate and egov serve"
         )
 
 
