@@ -19,12 +19,13 @@ import cProfile
 import io
 import pstats
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import text
 
 from egov_api.app import create_app
+from egov_api.lifespan import lifespan_of
 from egov_api.routes.provisions import current_provision_view
 from egov_core.settings import EgovSettings
 from egov_core.store import current_provision_context
@@ -82,25 +83,6 @@ async def _cpu_us(work: Callable[[], Awaitable[Any]], n: int) -> float:
     return (time.process_time() - start) / n * 1e6
 
 
-@contextlib.asynccontextmanager
-async def _lifespan(app: Asgi) -> AsyncIterator[None]:
-    inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    started: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-
-    async def send(message: dict[str, Any]) -> None:
-        if message["type"].startswith("lifespan.startup") and not started.done():
-            started.set_result(None)
-
-    await inbox.put({"type": "lifespan.startup"})
-    task = asyncio.create_task(app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, inbox.get, send))
-    await started
-    try:
-        yield
-    finally:
-        await inbox.put({"type": "lifespan.shutdown"})
-        await task
-
-
 def _fastapi(app: Any) -> Any:
     while type(app).__name__ != "FastAPI":
         app = app.__dict__["app"]
@@ -116,7 +98,7 @@ async def measure(url: str, n: int, profile: bool) -> list[tuple[str, float]]:
     )
     app: Any = create_app(settings)
     rows: list[tuple[str, float]] = []
-    async with _lifespan(app):
+    async with lifespan_of(app):
         inner = _fastapi(app)
         database = inner.state.egov.database
         turn = iter(range(1 << 62))

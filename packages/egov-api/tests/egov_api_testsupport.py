@@ -17,7 +17,9 @@ import httpx
 import pytest
 from egov_testsupport import ADMIN_URL, free_port, libpq, shared_data_dir
 from sqlalchemy.engine import make_url
-from starlette.types import ASGIApp, Message
+from starlette.types import ASGIApp
+
+from egov_api.lifespan import lifespan_of
 
 # ADMIN_URL, free_port and shared_data_dir are egov_testsupport's, re-exported for egov-api's tests.
 __all__ = [
@@ -28,7 +30,6 @@ __all__ = [
     "free_port",
     "granian_server",
     "in_process_client",
-    "lifespan",
     "migrated_database",
     "new_database_url",
     "restore_logging",
@@ -53,7 +54,6 @@ def restore_logging() -> Iterator[None]:
 
 def new_database_url() -> tuple[str, str]:
     """(name, asyncpg URL) of a new empty database on the test server."""
-    import asyncio
 
     import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
 
@@ -73,7 +73,6 @@ def new_database_url() -> tuple[str, str]:
 
 def drop_database(name: str) -> None:
     """Drop a database made by :func:`new_database_url`."""
-    import asyncio
 
     import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
 
@@ -146,46 +145,10 @@ def granian_server(env_extra: dict[str, str], *, workers: int = 1) -> Iterator[s
 
 
 @asynccontextmanager
-async def lifespan(app: ASGIApp) -> AsyncIterator[None]:
-    """Run ``app``'s ASGI lifespan (startup on entry, shutdown on exit) in this event loop.
-
-    httpx's ASGI transport sends requests only; this drives the lifespan protocol around them, so an
-    in-process app opens its store and cache as it does under Granian.
-    """
-    inbox: asyncio.Queue[Message] = asyncio.Queue()
-    started = asyncio.get_running_loop().create_future()
-    stopped = asyncio.get_running_loop().create_future()
-
-    async def receive() -> Message:
-        return await inbox.get()
-
-    async def send(message: Message) -> None:
-        kind = message["type"]
-        future = started if kind.startswith("lifespan.startup") else stopped
-        if not future.done():
-            future.set_result(message)
-
-    await inbox.put({"type": "lifespan.startup"})
-    task = asyncio.create_task(app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, receive, send))
-    await asyncio.wait([started, task], return_when=asyncio.FIRST_COMPLETED)
-    if not started.done():
-        await task  # raised (or returned) before it answered startup
-        raise RuntimeError("the app returned from its lifespan without starting")
-    if started.result()["type"] != "lifespan.startup.complete":
-        await task
-        raise RuntimeError(f"app startup failed: {started.result().get('message', '')}")
-    try:
-        yield
-    finally:
-        await inbox.put({"type": "lifespan.shutdown"})
-        await task
-
-
-@asynccontextmanager
 async def in_process_client(app: ASGIApp) -> AsyncIterator[httpx.AsyncClient]:
     """An httpx client on ``app`` in this process (lifespan run around it); a route's exception is a 500
     response, as a server would send, not an exception in the test."""
-    async with lifespan(app):
+    async with lifespan_of(app):
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://egov.test") as client:
             yield client
@@ -207,7 +170,6 @@ def egov_server(env_extra: dict[str, str], *, workers: int = 1, idle_timeout_ms:
 
 def migrated_database() -> tuple[str, str]:
     """(name, URL) of a new database migrated to head (empty: no laws)."""
-    import asyncio
 
     from egov_core.store import migrate
 

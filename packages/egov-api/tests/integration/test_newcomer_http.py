@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
 
 import httpx
 import pytest
 from egov_api_testsupport import drop_database, new_database_url, shared_data_dir
-from starlette.types import ASGIApp, Message, Scope
 
 from egov_api.app import create_app
+from egov_api.lifespan import lifespan_of
 from egov_core.settings import EgovSettings
 from egov_core.store import create_engine, migrate
 
@@ -47,42 +46,12 @@ def db_url() -> Iterator[str]:
         drop_database(name)
 
 
-@asynccontextmanager
-async def lifespan(app: ASGIApp) -> AsyncIterator[None]:
-    """Run ``app``'s lifespan through the ASGI protocol, in a task of its own (what a server does): the outer
-    layers need not expose the FastAPI app, and task groups opened at start-up are left by the task that
-    entered them."""
-    inbox: asyncio.Queue[Message] = asyncio.Queue()
-    started, stopped = asyncio.get_running_loop().create_future(), asyncio.Event()
-
-    async def send(message: Message) -> None:
-        if message["type"] == "lifespan.startup.complete":
-            started.set_result(None)
-        elif message["type"] == "lifespan.startup.failed":
-            started.set_exception(RuntimeError(message.get("message", "lifespan start-up failed")))
-        elif message["type"] == "lifespan.shutdown.complete":
-            stopped.set()
-
-    scope: Scope = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"}, "state": {}}
-    task = asyncio.create_task(app(scope, inbox.get, send))
-    await inbox.put({"type": "lifespan.startup"})
-    await asyncio.wait([task, started], return_when=asyncio.FIRST_COMPLETED)
-    if task.done() and not started.done():
-        task.result()
-    await started
-    try:
-        yield
-    finally:
-        await inbox.put({"type": "lifespan.shutdown"})
-        await task
-
-
 @pytest.fixture(scope="module")
 async def client(db_url: str) -> AsyncIterator[httpx.AsyncClient]:
     """The whole app (create_app, its lifespan run) in process over that database."""
     app = create_app(EgovSettings(database={"url": db_url}))
     transport = httpx.ASGITransport(app=app)
-    async with lifespan(app), httpx.AsyncClient(transport=transport, base_url="http://egov") as c:
+    async with lifespan_of(app), httpx.AsyncClient(transport=transport, base_url="http://egov") as c:
         yield c
 
 

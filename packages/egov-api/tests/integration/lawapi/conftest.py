@@ -13,7 +13,7 @@ from egov_api_testsupport import drop_database, granian_server, new_database_url
 from lawapi_contract import ContractValidator, load_contract
 
 from egov_api.app import create_app
-from egov_api.mcp_server import lifespan_of
+from egov_api.lifespan import lifespan_of
 from egov_core.settings import EgovSettings
 from egov_core.store import create_engine, migrate
 

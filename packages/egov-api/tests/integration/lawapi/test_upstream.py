@@ -15,7 +15,7 @@ from lawapi_contract import ContractValidator
 
 from egov_api.app import create_app
 from egov_api.lawapi.upstream import upstream_target
-from egov_api.mcp_server import lifespan_of
+from egov_api.lifespan import lifespan_of
 from egov_core.settings import EgovSettings
 
 pytestmark = pytest.mark.integration
