@@ -1,8 +1,9 @@
 """Worker side of the law import: bytes -> parsed law -> rows ready for COPY (runs in worker processes).
 
 Everything CPU-bound happens here (parsing, rendering, tokens, the tree's JSON) so the parent only
-writes. Rows are produced in PostgreSQL's COPY text format; the revision's database id is not known
-yet, so each row starts with :data:`~egov_core.copy_rows.REVISION_ID_MARK`, replaced by the parent once it has the id.
+writes. Rows are produced for PostgreSQL's COPY; the revision's database id is not known yet, so text
+rows start with :data:`~egov_core.copy_rows.REVISION_ID_MARK`, replaced by the parent once it has the id,
+and the search units' binary rows leave it out (:func:`~egov_core.copy_rows.binary_copy` adds it).
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from datetime import date
 
 import orjson
 
-from egov_core.copy_rows import copy_line
+from egov_core.copy_rows import copy_line, unit_row
 from egov_core.definitions import Definition, extract_definitions
 from egov_core.domain import Element, Law
 from egov_core.errors import EgovError
-from egov_core.ingest._tokens import fast_tsvector_literal
+from egov_core.ingest._tsvector import tsvector_binary
 from egov_core.ingest.units import search_units
 from egov_core.ingest.version import PARSER_VERSION, checksum_of
 
@@ -66,36 +67,35 @@ class PreparedRevision:
     tree: bytes
     provision_count: int
     provisions_copy: bytes
-    units_copy: bytes
+    #: ``search_units`` rows in COPY binary format, without their revision id (:func:`~egov_core.copy_rows.unit_row`).
+    units_binary: tuple[bytes, ...]
     definitions_copy: bytes = b""
     definition_count: int = 0
     parser_version: int = PARSER_VERSION
 
 
-def _rows(law: Law, revision_law_id: str) -> tuple[bytes, bytes]:
+def _rows(law: Law, revision_law_id: str) -> tuple[bytes, tuple[bytes, ...]]:
     prov = "".join(
         copy_line((p.path, p.parent_path, p.kind.value, p.num, p.title, p.caption, p.text, p.position, p.depth))
         for p in law.provisions
     )
     meta = law.metadata
-    units = "".join(
-        copy_line(
-            (
-                revision_law_id,
-                meta.law_type,
-                meta.category,
-                u.path,
-                u.seq,
-                u.in_suppl,
-                u.caption,
-                u.title,
-                u.text,
-                fast_tsvector_literal(u.text),
-            )
+    units = tuple(
+        unit_row(
+            revision_law_id,
+            meta.law_type,
+            meta.category,
+            u.path,
+            u.seq,
+            u.in_suppl,
+            u.caption,
+            u.title,
+            u.text,
+            tsvector_binary(u.text),
         )
         for u in search_units(law)
     )
-    return prov.encode(), units.encode()
+    return prov.encode(), units
 
 
 def definitions_copy(definitions: tuple[Definition, ...]) -> bytes:
@@ -133,7 +133,7 @@ def build_revision(law: Law, *, name: str, size: int, checksum: str) -> Prepared
         "data_info": rev.data_info,
         "lang": rev.lang,
     }
-    provisions_copy, units_copy = _rows(law, meta.law_id)
+    provisions_copy, units_binary = _rows(law, meta.law_id)
     definitions = extract_definitions(law)
     return PreparedRevision(
         name=name,
@@ -148,7 +148,7 @@ def build_revision(law: Law, *, name: str, size: int, checksum: str) -> Prepared
         tree=tree_json(law.root),
         provision_count=len(law.provisions),
         provisions_copy=provisions_copy,
-        units_copy=units_copy,
+        units_binary=units_binary,
         definitions_copy=definitions_copy(definitions),
         definition_count=len(definitions),
         parser_version=PARSER_VERSION,

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from egov_core.copy_rows import DEFINITION_COLUMNS, PROVISION_COLUMNS, REVISION_ID_MARK, UNIT_COLUMNS
+from egov_core.copy_rows import DEFINITION_COLUMNS, PROVISION_COLUMNS, REVISION_ID_MARK, UNIT_COLUMNS, binary_copy
 from egov_core.store.data_version import BUMP_DATA_VERSION_SQL
 
 __all__ = [
@@ -53,7 +53,7 @@ class RevisionRows(Protocol):
     @property
     def provisions_copy(self) -> bytes: ...
     @property
-    def units_copy(self) -> bytes: ...
+    def units_binary(self) -> tuple[bytes, ...]: ...
     @property
     def definitions_copy(self) -> bytes: ...
     @property
@@ -242,12 +242,15 @@ async def write_revision(conn: AsyncConnection, rev: RevisionRows) -> bool:
     mark = str(revision_id).encode()
     for table, columns, rows in (
         ("provisions", PROVISION_COLUMNS, rev.provisions_copy),
-        ("search_units", UNIT_COLUMNS, rev.units_copy),
         ("definitions", DEFINITION_COLUMNS, rev.definitions_copy),
     ):
         if rows:
             await driver.copy_to_table(
                 table, source=io.BytesIO(rows.replace(REVISION_ID_MARK, mark)), columns=columns, format="text"
             )
+    if rev.units_binary:
+        # Binary: the tokens arrive as binary tsvector, which PostgreSQL stores without parsing or sorting.
+        data = binary_copy(rev.units_binary, len(UNIT_COLUMNS), revision_id)
+        await driver.copy_to_table("search_units", source=io.BytesIO(data), columns=UNIT_COLUMNS, format="binary")
     await publish(driver)
     return True

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from egov_core.copy_rows import unit_row
 from egov_core.errors import StorageError
 from egov_core.ingest import ingest_laws, iter_law_sources
 from egov_core.ingest._prepare import PreparedRevision, prepare_law
@@ -49,11 +50,11 @@ async def test_failed_write_leaves_the_previous_revision(engine: AsyncEngine, la
     changed = source.read_bytes().replace("戦争".encode(), "紛争".encode())
     prepared = prepare_law(str(source), changed, "321CONSTITUTION", None)
     assert isinstance(prepared, PreparedRevision)
-    # The last search-unit row gets a malformed tsvector: COPY fails after the old revision was deleted
-    # and the new provisions were written, so only the transaction protects the stored text.
-    broken = replace(
-        prepared, units_copy=prepared.units_copy + b"\x00\t321CONSTITUTION\t\\N\t\\N\tX\t0\tf\t\\N\t\\N\tx\t'\n"
-    )
+    # The last search-unit row gets a malformed tsvector (positions out of order): COPY fails after the old
+    # revision was deleted and the new provisions were written, so only the transaction protects the stored text.
+    misordered = b"\x00\x00\x00\x01x\x00\x00\x02\x00\x05\x00\x03"
+    bad_row = unit_row("321CONSTITUTION", None, None, "X", 0, False, None, None, "x", misordered)
+    broken = replace(prepared, units_binary=(*prepared.units_binary, bad_row))
 
     async def write() -> None:
         with translate_errors():

@@ -9,15 +9,23 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from egov_core.ingest import MAX_UNIT_CHARS, ingest_laws, iter_law_sources
+from egov_core.ingest import MAX_UNIT_CHARS, _prepare, ingest_laws, iter_law_sources
 from egov_core.ingest._prepare import tree_json
+from egov_core.ingest._tsvector import tsvector_binary_py
 from egov_core.parsing import parse_law
 from egov_core.text import tsvector_literal
 
 pytestmark = pytest.mark.integration
 
 
-async def test_stored_tokens_equal_the_shared_tsvector_literal(engine: AsyncEngine, laws_dir: Path) -> None:
+@pytest.mark.parametrize("tokens", ["default", "pure-python"])
+async def test_stored_tokens_equal_the_shared_tsvector_literal(
+    engine: AsyncEngine, laws_dir: Path, tokens: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The binary tsvector the import sends (compiled where built) and its pure-Python fallback both store
+    # exactly what the text literal would.
+    if tokens == "pure-python":
+        monkeypatch.setattr(_prepare, "tsvector_binary", tsvector_binary_py)
     await ingest_laws(engine, [laws_dir], workers=0)
     async with engine.connect() as conn:
         rows = (await conn.execute(text("SELECT id, text FROM search_units ORDER BY id"))).all()
