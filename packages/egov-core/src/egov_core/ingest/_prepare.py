@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from types import MappingProxyType
 
 import orjson
 
@@ -166,7 +167,8 @@ def tree_json(root: Element) -> bytes:
 
 
 def _mapping(value: object) -> dict[str, str]:
-    if isinstance(value, Mapping):
+    # Every element's attrs is a MappingProxyType: checked by type first, the ABC check costs more than the copy.
+    if type(value) is MappingProxyType or isinstance(value, Mapping):
         return dict(value)
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
