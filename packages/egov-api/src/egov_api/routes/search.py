@@ -142,8 +142,8 @@ def case_result(q: str, page: core.CasePage, limit: int, offset: int) -> CaseSea
 
 
 def pipeline(state: AppState) -> core.SearchPipeline:
-    """The search pipeline: keyword search, BM25 and cited provisions read through ``Database.reads`` (a read
-    replica when one is up and current); the Full edition's retriever, when loaded, reads the primary."""
+    """The search pipeline: keyword search, BM25, cited provisions and the Full edition's vector retrieval all
+    read through ``Database.reads`` (a read replica when one is up and current, else the primary)."""
     database = state.database
     assert database is not None
     return core.SearchPipeline(

@@ -91,9 +91,9 @@ class SearchPipeline:
     """Every search over one store: provisions and decisions, in every mode.
 
     Args:
-        engine: the store's primary (the retriever reads it; so does the rest unless ``reads`` is given).
-        reads: where keyword search, BM25 and the cited provisions read, e.g. ``Database.reads`` (a read
-            replica when one is up and current); default ``engine``.
+        engine: the store's primary (every search reads it unless ``reads`` is given).
+        reads: where every search reads (keyword search, BM25, the cited provisions, vector retrieval), e.g.
+            ``Database.reads`` (a read replica when one is up and current); default ``engine``.
         directory: law lookup for citations and law names (default: one per read source).
         retriever: vector retrieval (Full edition); without it ``semantic`` and ``hybrid`` are refused.
         weights: RRF constant and ranking weights.
@@ -188,7 +188,7 @@ class SearchPipeline:
         cited = await cited_in_query(request.query, self.directory)
         terms = snippet_terms(cited.remaining if cited.resolutions else request.query)
         hits = await retriever.nearest_provisions(
-            self.engine, request.query, filters=request.provisions, units=request.offset + request.limit
+            self.reads, request.query, filters=request.provisions, units=request.offset + request.limit
         )
         if cited.resolutions and request.offset == 0:
             hits = lift_cited(hits, await cited_units(self.reads, cited.resolutions, terms, filters=request.provisions))
@@ -214,7 +214,7 @@ class SearchPipeline:
             # database walks the HNSW graph while this reads the citations and ranks BM25.
             units = min(depth, max(self.vector_candidates, request.offset + request.limit))
             vector_side = asyncio.ensure_future(
-                retriever.nearest_provisions(self.engine, request.query, filters=request.provisions, units=units)
+                retriever.nearest_provisions(self.reads, request.query, filters=request.provisions, units=units)
             )
         try:
             if cited is None:
@@ -255,7 +255,7 @@ class SearchPipeline:
         RRF term (units the lexical side alone found get a semantic score this way)."""
         depth = self.weights.rerank_depth
         top = hits[:depth]
-        sims = await retriever.similarities(self.engine, query, [h.key for h in top])
+        sims = await retriever.similarities(self.reads, query, [h.key for h in top])
         order = sorted((k for k in sims), key=lambda k: -sims[k])
         rank = {k: i for i, k in enumerate(order, 1)}
         rescored = []
@@ -339,7 +339,7 @@ class SearchPipeline:
 
     async def _nearest_cases(self, retriever: Retriever, request: SearchRequest, decisions: int) -> list[CaseHit]:
         return await retriever.nearest_cases(
-            self.engine, request.query, filters=request.cases, decisions=decisions, terms=snippet_terms(request.query)
+            self.reads, request.query, filters=request.cases, decisions=decisions, terms=snippet_terms(request.query)
         )
 
     async def _cases_fused(self, request: SearchRequest, retriever: Retriever | None) -> CasePage:

@@ -9,16 +9,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from egov_core.search.model import CaseFilter, CaseHit, Hit, ProvisionFilter
+from egov_core.store.database import ReadSource
 
 __all__ = ["Retriever"]
 
 
 @runtime_checkable
 class Retriever(Protocol):
-    """Nearest provisions and decisions in meaning to a query."""
+    """Nearest provisions and decisions in meaning to a query.
+
+    Every method reads through the ``source`` it is given (the pipeline's read source: ``Database.reads`` in
+    the API, so a read replica serves vector retrieval as it serves keyword search), never a connection of
+    its own choosing.
+    """
 
     @property
     def model_id(self) -> str:
@@ -26,7 +30,7 @@ class Retriever(Protocol):
         ...
 
     async def nearest_provisions(
-        self, engine: AsyncEngine, query: str, *, filters: ProvisionFilter, units: int
+        self, source: ReadSource, query: str, *, filters: ProvisionFilter, units: int
     ) -> list[Hit]:
         """Up to about ``units`` search units nearest to ``query``, nearest first, one hit per unit.
 
@@ -36,14 +40,14 @@ class Retriever(Protocol):
         ...
 
     async def similarities(
-        self, engine: AsyncEngine, query: str, keys: Sequence[tuple[str, str]]
+        self, source: ReadSource, query: str, keys: Sequence[tuple[str, str]]
     ) -> dict[tuple[str, str], float]:
         """Cosine similarity of ``query`` to the best chunk of each unit in ``keys`` ((law_id, path));
         units without vectors are left out."""
         ...
 
     async def nearest_cases(
-        self, engine: AsyncEngine, query: str, *, filters: CaseFilter, decisions: int, terms: Sequence[str]
+        self, source: ReadSource, query: str, *, filters: CaseFilter, decisions: int, terms: Sequence[str]
     ) -> list[CaseHit]:
         """Up to about ``decisions`` court decisions nearest to ``query`` (best chunk each), nearest first.
 

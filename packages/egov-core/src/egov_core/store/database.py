@@ -72,13 +72,14 @@ class Database:
     @property
     def read_engine(self) -> AsyncEngine:
         """The primary's pool in autocommit mode, for code that must read the primary with its own connections
-        (the Full edition's vector retrieval)."""
+        (no request path does: searches, vector retrieval included, read through :attr:`reads`)."""
         return self._read_engine
 
     @property
     def reads(self) -> ReadSource:
         """:meth:`read` as a :class:`ReadSource` (``reads.connect()`` is ``read()``), for code that takes its
-        own connections: keyword search, the citation directory. Replicas serve it as they serve :meth:`read`."""
+        own connections: keyword search, vector retrieval, the citation directory. Replicas serve it as they
+        serve :meth:`read`."""
         return self._reads
 
     @asynccontextmanager

@@ -8,15 +8,16 @@ and filters through core's filter compiler, so every filter means what it means 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 import numpy as np
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from egov_core.search import CaseFilter, CaseHit, Hit, ProvisionFilter
-from egov_core.store import CORE_READS, CoreReads, translate_errors
+from egov_core.store import CORE_READS, CoreReads, ReadSource, translate_errors
 from egov_core.text.snippets import UNRENDERED, make_snippet
 from egov_vector.db.models import sql_literal, vector_literal
 from egov_vector.embedders.base import Embedder
@@ -96,6 +97,23 @@ async def autocommit(conn: AsyncConnection) -> AsyncConnection:
     return await conn.execution_options(isolation_level="AUTOCOMMIT")
 
 
+@asynccontextmanager
+async def _reading(source: ReadSource) -> AsyncIterator[AsyncConnection]:
+    """A connection from ``source`` for one retrieval, with errors translated.
+
+    ``Database.reads`` hands out connections whose isolation is already chosen: ``AUTOCOMMIT`` on the primary
+    and on a replica, ``REPEATABLE READ`` behind a transaction pooler (one transaction per read, which has
+    begun with its data_version check and must not be switched). A plain engine's connection is switched to
+    ``AUTOCOMMIT`` here, as every retrieval did before it read through a read source.
+    """
+    with translate_errors():
+        async with source.connect() as conn:
+            chosen = (
+                conn.sync_connection is not None and "isolation_level" in conn.sync_connection.get_execution_options()
+            )
+            yield conn if chosen else await autocommit(conn)
+
+
 async def _hnsw_settings(conn: AsyncConnection, ef_search: int, iterative_scan: str) -> None:
     wanted = (ef_search, iterative_scan)
     values = {"ef": str(ef_search), "it": iterative_scan}
@@ -160,23 +178,24 @@ class VectorRetriever:
         return vector
 
     async def nearest_provisions(
-        self, engine: AsyncEngine, query: str, *, filters: ProvisionFilter, units: int
+        self, source: ReadSource, query: str, *, filters: ProvisionFilter, units: int
     ) -> list[Hit]:
         """Up to ``units`` retrieval units (Articles) of the current revisions nearest to ``query``.
+
+        ``source`` is where it reads: ``Database.reads`` (a replica when one is up and current, as for keyword
+        search), or an engine.
 
         Raises:
             StorageError: the database failed.
         """
         vector = await self.embed_query(query)
         k = min(_MAX_CANDIDATES, max(self.candidates, units * _OVERFETCH))
-        with translate_errors():
-            async with engine.connect() as conn:
-                auto = await autocommit(conn)
-                where = await self.reads.provision_filter(auto, filters, alias="vc")
-                rows = await nearest_chunks(
-                    auto, self.embedder, vector, source_kind="law", k=k, where=where, ef_search=self.ef_search
-                )
-                laws = await self.reads.law_heads(auto, {r.law_id for r in rows})
+        async with _reading(source) as conn:
+            where = await self.reads.provision_filter(conn, filters, alias="vc")
+            rows = await nearest_chunks(
+                conn, self.embedder, vector, source_kind="law", k=k, where=where, ef_search=self.ef_search
+            )
+            laws = await self.reads.law_heads(conn, {r.law_id for r in rows})
         hits: list[Hit] = []
         seen: set[tuple[str, str]] = set()
         for r in rows:
@@ -205,7 +224,7 @@ class VectorRetriever:
         return hits
 
     async def similarities(
-        self, engine: AsyncEngine, query: str, keys: Sequence[tuple[str, str]]
+        self, source: ReadSource, query: str, keys: Sequence[tuple[str, str]]
     ) -> dict[tuple[str, str], float]:
         """Cosine similarity of ``query`` to the best current chunk of each unit in ``keys`` (read exactly, by
         law id and unit path: a few dozen rows, no index walk)."""
@@ -223,13 +242,12 @@ class VectorRetriever:
             GROUP BY vc.law_id, vc.unit_path
         """
         params = {"qv": vector_literal(vector), "law_ids": [k[0] for k in keys], "paths": [k[1] for k in keys]}
-        with translate_errors():
-            async with engine.connect() as conn:
-                rows = await conn.execute(text(sql), params)
-                return {(r.law_id, r.unit_path): float(r.similarity) for r in rows}
+        async with _reading(source) as conn:
+            rows = await conn.execute(text(sql), params)
+            return {(r.law_id, r.unit_path): float(r.similarity) for r in rows}
 
     async def nearest_cases(
-        self, engine: AsyncEngine, query: str, *, filters: CaseFilter, decisions: int, terms: Sequence[str]
+        self, source: ReadSource, query: str, *, filters: CaseFilter, decisions: int, terms: Sequence[str]
     ) -> list[CaseHit]:
         """Up to ``decisions`` decisions nearest to ``query`` (best chunk of 判示事項 / 裁判要旨 / 全文 each).
 
@@ -239,24 +257,22 @@ class VectorRetriever:
         vector = await self.embed_query(query)
         where, params = self.reads.case_filter(filters, alias="vc")
         k = min(_MAX_CANDIDATES, max(self.candidates, decisions * _OVERFETCH * 2))
-        with translate_errors():
-            async with engine.connect() as conn:
-                auto = await autocommit(conn)
-                rows = await nearest_chunks(
-                    auto,
-                    self.embedder,
-                    vector,
-                    source_kind="case",
-                    k=k,
-                    where=where,
-                    params=params,
-                    ef_search=self.ef_search,
-                )
-                best: dict[str, Any] = {}
-                for r in rows:
-                    best.setdefault(r.lawsuit_id, r)  # rows come nearest first: a decision's first chunk is its best
-                found = list(best.values())[:decisions]
-                cases = await self.reads.case_heads(auto, [r.lawsuit_id for r in found])
+        async with _reading(source) as conn:
+            rows = await nearest_chunks(
+                conn,
+                self.embedder,
+                vector,
+                source_kind="case",
+                k=k,
+                where=where,
+                params=params,
+                ef_search=self.ef_search,
+            )
+            best: dict[str, Any] = {}
+            for r in rows:
+                best.setdefault(r.lawsuit_id, r)  # rows come nearest first: a decision's first chunk is its best
+            found = list(best.values())[:decisions]
+            cases = await self.reads.case_heads(conn, [r.lawsuit_id for r in found])
         return [
             CaseHit(
                 lawsuit_id=r.lawsuit_id,
