@@ -13,7 +13,7 @@ from egov_api.schemas.common import PROBLEM_RESPONSES
 from egov_api.schemas.graph import CitationPath, PathStep
 from egov_api.schemas.graph_examples import CITATION_PATH_EXAMPLE
 from egov_api.state import Conn
-from egov_core.graph.path import DEFAULT_DEPTH, MAX_DEPTH, MAX_NODES, citation_path
+from egov_core.graph.path import DEFAULT_DEPTH, MAX_DEPTH, MAX_MEMBERS, MAX_NODES, citation_path
 from egov_core.store import Connection
 
 router = APIRouter(prefix="/v1/graph", tags=["graph"], responses=PROBLEM_RESPONSES)
@@ -37,7 +37,9 @@ async def _node(conn: Connection, value: str, parameter: str, *, need_path: bool
     description=(
         "The shortest chain of references (current revisions' citation graph) from the provision `from` to the "
         "provision `to` (or into it; a bare law id: any of its provisions). A provision's references are those "
-        "in its own text and in the provisions inside it. Both are `law_id:path`, e.g. "
+        "in its own text and in the provisions inside it; a reference to a range (第十七条から第十九条まで) reaches every "
+        f"provision in it and one to a 章・節 every article in it, at most {MAX_MEMBERS} each. "
+        "Both are `law_id:path`, e.g. "
         "`from=403AC0000000090:Article_5&to=403AC0000000090:Article_3`. Bounded: at most `max_depth` "
         f"references (default {DEFAULT_DEPTH}, at most {MAX_DEPTH}) and {MAX_NODES} provisions visited; "
         "no path within the depth is `404 citation-path-not-found`, a search beyond the bound "

@@ -30,6 +30,7 @@ class MemoDirectory:
         self._by_alias: dict[str, list[LawEntry]] = {}
         self._by_prefix: dict[tuple[str, int], list[LawEntry]] = {}
         self._laws: dict[str, LawEntry | None] = {}
+        self._parents: dict[tuple[str, str], str | None] = {}
 
     async def name_table(self) -> LawNameTable:
         """See :meth:`LawDirectory.name_table`."""
@@ -98,3 +99,9 @@ class MemoDirectory:
     async def sibling_path(self, law_id: str, path: str, step: int) -> str | None:
         """See :meth:`LawDirectory.sibling_path`."""
         return await self._inner.sibling_path(law_id, path, step)
+
+    async def parent_path(self, law_id: str, path: str) -> str | None:
+        """See :meth:`LawDirectory.parent_path`."""
+        if (law_id, path) not in self._parents:
+            self._parents[(law_id, path)] = await self._inner.parent_path(law_id, path)
+        return self._parents[(law_id, path)]

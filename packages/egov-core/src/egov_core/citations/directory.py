@@ -75,6 +75,11 @@ class LawDirectory(Protocol):
         """The previous (``step=-1``) or next (``step=1``) provision of the same kind (前条, 次項), or None."""
         ...
 
+    async def parent_path(self, law_id: str, path: str) -> str | None:
+        """The provision enclosing ``path`` in the law's current revision: for an article its 章 / 節 (e-Gov paths
+        leave it out: ``MainProvision-Article_5`` sits in ``MainProvision-Chapter_2``); None when not stored."""
+        ...
+
     async def provisions_before_amendment(
         self, law_id: str, amendment_law_id: str, paths: Sequence[str]
     ) -> tuple[str, dict[str, ProvisionInfo]] | None:
@@ -215,3 +220,9 @@ class SqlLawDirectory:
         with translate_errors():
             async with self._engine.connect() as conn:
                 return await repo.sibling_provision_path(conn, law_id, path, step)
+
+    async def parent_path(self, law_id: str, path: str) -> str | None:
+        """See :meth:`LawDirectory.parent_path`."""
+        with translate_errors():
+            async with self._engine.connect() as conn:
+                return await repo.provision_parent_path(conn, law_id, path)

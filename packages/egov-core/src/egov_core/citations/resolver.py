@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncGenerator
-from dataclasses import dataclass
+from collections.abc import AsyncGenerator, Mapping
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from egov_core.citations._memo import MemoDirectory
+from egov_core.citations.defined import DefinedLaw, written_law_name
 from egov_core.citations.directory import LawDirectory, LawEntry
+from egov_core.citations.historical import amending_law_id, historical_resolution
 from egov_core.citations.mentions import find_law_names
 from egov_core.citations.model import (
     CitationContext,
@@ -21,8 +23,7 @@ from egov_core.citations.model import (
 )
 from egov_core.citations.names import BUILTIN_ABBREVIATIONS
 from egov_core.citations.parser import iter_citations
-from egov_core.errors import InvalidNumeralError, InvalidProvisionPathError, InvalidQueryError
-from egov_core.numerals import kanji_to_int
+from egov_core.errors import InvalidProvisionPathError, InvalidQueryError
 from egov_core.paths import canonical_path
 from egov_core.text.normalize import normalize
 
@@ -32,6 +33,7 @@ __all__ = [
     "iter_resolved",
     "laws_named",
     "resolve_citation",
+    "resolve_defined",
     "resolve_parts",
 ]
 
@@ -287,7 +289,8 @@ async def resolve_parts(
     if isinstance(where, str):
         return _not_found(parts, where, "参照先の条項を決められません", law)
     if parts.historical:
-        return await _historical(parts, law, where, directory)
+        path = where.path(parts.subitems) if where.article or where.paragraph or where.item else None
+        return await historical_resolution(parts, law, path, directory)
     if where.article is None and where.paragraph is None and where.item is None and not parts.suppl:
         return Resolution(ResolutionStatus.RESOLVED, parts, law_id=law.law_id, title=law.title)
     tops = _SUPPL_TOPS if where.top in _SUPPL_TOPS else (where.top,)
@@ -322,58 +325,6 @@ async def resolve_parts(
     )
 
 
-_ERA_CODES = {"明治": 1, "大正": 2, "昭和": 3, "平成": 4, "令和": 5}
-_KANJI_NUMERAL_RE = re.compile(r"[〇一二三四五六七八九十百千]+")
-_LAW_NUMBER_RE = re.compile(r"^(明治|大正|昭和|平成|令和)(元|\d+)年(法律|政令)第?(\d+)号$")
-
-
-def amending_law_id(law_number: str) -> str | None:
-    """e-Gov law id of a law number as written (「平成二十九年法律第四十四号」 → ``429AC0000000044``), or None."""
-    try:
-        arabic = _KANJI_NUMERAL_RE.sub(lambda k: str(kanji_to_int(k.group())), normalize(law_number))
-        m = _LAW_NUMBER_RE.match(arabic)
-    except InvalidNumeralError:
-        return None
-    if m is None:
-        return None
-    era, year, kind, num = m.groups()
-    year_no = 1 if year == "元" else int(year)
-    return f"{_ERA_CODES[era]}{year_no:02d}{'AC' if kind == '法律' else 'CO'}{int(num):010d}"
-
-
-async def _historical(parts: CitationParts, law: LawEntry, where: _Where, directory: LawDirectory) -> Resolution:
-    """A citation of the text before an amendment: the old revision's provision when stored, else the law only.
-
-    Never today's provision: 「民法（平成二十九年法律第四十四号による改正前のもの）第四百十五条」 is not the
-    current 第四百十五条.
-    """
-    amending = amending_law_id(parts.amended_by) if parts.amended_by else None
-    paths = [where.path(parts.subitems)] if where.article or where.paragraph or where.item else []
-    if amending and paths:
-        old = await directory.provisions_before_amendment(law.law_id, amending, paths)
-        if old is not None and (hit := old[1].get(paths[0])) is not None:
-            return Resolution(
-                ResolutionStatus.HISTORICAL,
-                parts,
-                law_id=law.law_id,
-                title=law.title,
-                path=hit.path,
-                caption=hit.caption,
-                text=hit.text,
-                revision_id=old[0],
-                note=f"{parts.amended_by}による改正前の{law.title}（{old[0]}）",
-            )
-    before = f"{parts.amended_by}による" if parts.amended_by else ""
-    return Resolution(
-        ResolutionStatus.HISTORICAL,
-        parts,
-        law_id=law.law_id,
-        title=law.title,
-        reason="historical",
-        note=f"{before}改正前の{law.title}の条文は収録されていません（現行の条文とは異なります）",
-    )
-
-
 def _ancestors(path: str) -> list[str]:
     """``A-B-C`` → ``[A-B, A]``: the enclosing provisions, nearest first."""
     segments = path.split("-")
@@ -405,6 +356,7 @@ async def iter_resolved(
     start: int = 0,
     max_chars: int = 100_000,
     shared: dict[CitationParts, Resolution] | None = None,
+    defined: Mapping[str, DefinedLaw] | None = None,
 ) -> AsyncGenerator[tuple[CitationMatch, Resolution], None]:
     """Every citation in ``text`` from offset ``start`` on, with its resolution, one at a time.
 
@@ -416,6 +368,9 @@ async def iter_resolved(
     ``shared`` remembers, across calls, the resolutions that depend on nothing but the citation itself
     (「民法第七百九条」: a named law and absolute numbers, read the same in any context); a caller resolving
     many texts against one unchanging directory (the graph build) passes the same dict to every call.
+
+    ``defined`` maps the law names the surrounding text defines (新法, 旧法, 新令: see
+    :func:`~egov_core.citations.defined.find_law_definitions`) to what they stand for.
 
     Raises:
         InvalidQueryError: ``text`` is longer than ``max_chars``.
@@ -435,8 +390,11 @@ async def iter_resolved(
         if last_named is not None:
             # Kept even when the law is not stored: a 同法 after it means that law, not the context law.
             previous, last_named = await resolve_parts(last_named, directory=memo, context=context), None
-        cached = shared.get(m.parts) if shared is not None else None
-        if cached is not None:
+        definition = defined.get(written_law_name(m.parts) or "") if defined else None
+        cached = shared.get(m.parts) if shared is not None and definition is None else None
+        if definition is not None:
+            res = await resolve_defined(m.parts, definition, directory=memo, context=context, previous=previous)
+        elif cached is not None:
             res = cached
         else:
             res = await resolve_parts(m.parts, directory=memo, context=context, previous=previous)
@@ -445,6 +403,55 @@ async def iter_resolved(
                 shared[m.parts] = res
         yield m, res
         previous = res
+
+
+async def resolve_defined(
+    parts: CitationParts,
+    definition: DefinedLaw,
+    *,
+    directory: LawDirectory,
+    context: CitationContext | None,
+    previous: Resolution | None = None,
+) -> Resolution:
+    """``parts`` written with a law name the text defines (新法第三条, 旧法第五条), read as the law it stands for.
+
+    In an amendment's 附則 (``SupplProvision[k]``) 「この法律」 is the amending law, which the store does not hold
+    here; a name the store no longer knows, defined as 「改正後の…」 / 「改正前の…」, is the law whose 附則 this is when
+    the two are laws of one kind (石油税法 since renamed 石油石炭税法); and a 旧法 in a law's own 附則 or text (the
+    main provision, ``SupplProvision[1]``) that names this law is a former law of that name (the 明治 民事訴訟法 in
+    the 平成 code's 附則), not this law's own earlier text.
+    """
+    law = definition.parts
+    top = (context.path or "").split("-", 1)[0] if context else ""
+    own_text = top in ("", "MainProvision", *_SUPPL_TOPS)
+    if law.law_ref is LawRef.THIS and not own_text:
+        return _not_found(parts, "amending_law", "「この法律」は改正法を指します（収録されていません）")
+    read = replace(
+        parts,
+        law_name=law.law_name,
+        law_ref=law.law_ref,
+        old_law=law.old_law,
+        historical=parts.historical or law.historical,
+        amended_by=parts.amended_by or law.amended_by,
+        law_from_text=False,
+    )
+    res = await resolve_parts(read, directory=directory, context=context, previous=previous)
+    own = await directory.get_law(context.law_id) if context and context.law_id else None
+    if res.reason == "unknown_law" and definition.amended and not own_text and own and _one_kind(law, own.title):
+        res = await resolve_parts(replace(read, law_name=own.title), directory=directory, context=context)
+    if read.historical and own_text and own is not None and res.law_id == own.law_id:
+        return _not_found(read, "old_law", f"旧法: {parts.law_name or '旧法'}は現行の{own.title}とは別の法令です")
+    return res
+
+
+_KINDS_OF_LAW = ("施行規則", "施行令", "規則", "令", "法律", "法")
+
+
+def _one_kind(law: CitationParts, title: str) -> bool:
+    """Whether the name and the title are of one kind of law (both 施行令, both 法 …)."""
+    name = law.law_name or ""
+    kind = next((k for k in _KINDS_OF_LAW if name.endswith(k)), None)
+    return kind is not None and title.endswith(kind)
 
 
 def _context_free(parts: CitationParts) -> bool:

@@ -8,10 +8,12 @@ The work per provision is bounded: at most :data:`MAX_PROVISION_CHARS` character
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from egov_core.citations import CitationContext, LawDirectory, ResolutionStatus, iter_resolved
+from egov_core.citations import CitationContext, LawDirectory, Resolution, ResolutionStatus, iter_resolved
 from egov_core.citations._memo import MemoDirectory
+from egov_core.citations.defined import DefinedLaw, find_law_definitions
+from egov_core.citations.divisions import resolve_division_refs
 from egov_core.citations.resolver import PAGE_LOOKBACK
 from egov_core.graph.delegation import find_delegations, implementing_titles
 from egov_core.graph.lookups import GraphLookups
@@ -33,12 +35,15 @@ async def provision_edges(
     path: str,
     directory: LawDirectory,
     preceding: str = "",
+    defined: Mapping[str, DefinedLaw] | None = None,
 ) -> list[CitationEdge]:
     """Every reference in the text of the provision at ``path`` of ``law_id``, as edges in text order.
 
-    Citations come from the citation resolver (context: this law and provision); delegations
-    (「政令で定める」…) point at the law's 施行令 / 施行規則 when the directory holds it. ``preceding`` is
-    text read only for context (an item's paragraph: 「同法」 in a 号 means the law its 柱書 named).
+    Citations come from the citation resolver (context: this law and provision), references to 編・章・節 from
+    :mod:`egov_core.citations.divisions` (the target a division's path, ``MainProvision-Chapter_3``; none are
+    read in the 目次); delegations (「政令で定める」…) point at the law's 施行令 / 施行規則 when the directory holds
+    it. ``preceding`` is text read only for context (an item's paragraph: 「同法」 in a 号 means the law its 柱書
+    named); ``defined`` the law names the text around defines (新法, 旧法: they are read as that law).
     """
     text = text[:MAX_PROVISION_CHARS]
     preceding = preceding[-PAGE_LOOKBACK:]
@@ -47,27 +52,23 @@ async def provision_edges(
     offset = len(preceding)
     shared = directory.resolutions if isinstance(directory, GraphLookups) else None
     pairs = iter_resolved(
-        preceding + text, directory, context, start=offset, max_chars=offset + MAX_PROVISION_CHARS, shared=shared
+        preceding + text,
+        directory,
+        context,
+        start=offset,
+        max_chars=offset + MAX_PROVISION_CHARS,
+        shared=shared,
+        defined=defined,
     )
     async for match, res in pairs:
         if len(found) >= MAX_EDGES_PER_PROVISION:
             break
-        claims = res.status in (ResolutionStatus.RESOLVED, ResolutionStatus.HISTORICAL) and res.law_id is not None
-        found.append(
-            (
-                match.start - offset,
-                CitationEdge(
-                    path=path,
-                    kind=EdgeKind.CITES,
-                    raw=match.text,
-                    status=res.status.value,
-                    target_law_id=res.law_id,
-                    target_path=res.path if claims else None,
-                    target_end_path=res.range_end_path if claims else None,
-                    reason=res.reason,
-                ),
-            )
-        )
+        found.append((match.start - offset, _cites(path, match.text, res)))
+    if not path.startswith("TOC") and any(c in text for c in "編章節款目"):
+        async for ref, res in resolve_division_refs(text, directory, context, defined=defined):
+            if len(found) >= MAX_EDGES_PER_PROVISION:
+                break
+            found.append((ref.start, _cites(path, ref.text, res)))
     orders: dict[str, str | None] = {}
     for d in find_delegations(text):
         if len(found) >= MAX_EDGES_PER_PROVISION:
@@ -92,6 +93,20 @@ async def provision_edges(
     return [edge for _, edge in found]
 
 
+def _cites(path: str, raw: str, res: Resolution) -> CitationEdge:
+    claims = res.status in (ResolutionStatus.RESOLVED, ResolutionStatus.HISTORICAL) and res.law_id is not None
+    return CitationEdge(
+        path=path,
+        kind=EdgeKind.CITES,
+        raw=raw,
+        status=res.status.value,
+        target_law_id=res.law_id,
+        target_path=res.path if claims else None,
+        target_end_path=res.range_end_path if claims else None,
+        reason=res.reason,
+    )
+
+
 async def _implementing_law(law_title: str, order: str, directory: LawDirectory) -> str | None:
     for title in implementing_titles(law_title, order):
         hits = await directory.find_by_title(title)
@@ -113,14 +128,27 @@ async def revision_edges(
         directory = MemoDirectory(directory)
     edges: list[CitationEdge] = []
     texts: dict[str, str] = {}
+    # Law names defined in the text (「…改正後の行政手続法（以下「新法」という。）」), per 附則 / main provision: an
+    # amendment's 附則 defines its own 新法, which means nothing in the next one.
+    defined: dict[str, dict[str, DefinedLaw]] = {}
+    names = await directory.name_table()
     for path, text in provisions:
         texts[path] = text
         if not text:
             continue
+        scope = defined.setdefault(path.split("-", 1)[0], {})
+        if "」という" in text:
+            scope.update((d.alias, d) for d in find_law_definitions(text, names=names))
         preceding = "".join(texts.get(a, "") for a in _item_ancestors(path))
         edges.extend(
             await provision_edges(
-                text, law_id=law_id, law_title=law_title, path=path, directory=directory, preceding=preceding
+                text,
+                law_id=law_id,
+                law_title=law_title,
+                path=path,
+                directory=directory,
+                preceding=preceding,
+                defined=scope or None,
             )
         )
     return edges

@@ -47,6 +47,10 @@ class Outline:
         """Those of ``paths`` in the revision (kind only: the graph needs no text)."""
         return {p: ProvisionInfo(p, self._kind[p], None, None, "") for p in paths if p in self._kind}
 
+    def parent(self, path: str) -> str | None:
+        """The provision enclosing ``path`` (an article's 章 / 節), or None."""
+        return self._parents.get(path)
+
     def sibling(self, path: str, step: int) -> str | None:
         """The previous (``step < 0``) or next provision of the same kind, or None."""
         kind = self._kind.get(path)
@@ -137,6 +141,10 @@ class GraphLookups:
     async def sibling_path(self, law_id: str, path: str, step: int) -> str | None:
         """See :meth:`LawDirectory.sibling_path`."""
         return (await self._outline(law_id)).sibling(path, step)
+
+    async def parent_path(self, law_id: str, path: str) -> str | None:
+        """See :meth:`LawDirectory.parent_path` (in the revision being read, for its own law)."""
+        return (await self._outline(law_id)).parent(path)
 
     async def provisions_before_amendment(
         self, law_id: str, amendment_law_id: str, paths: Sequence[str]

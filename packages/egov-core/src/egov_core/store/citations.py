@@ -19,6 +19,7 @@ __all__ = [
     "case_law_refs",
     "current_provisions",
     "law_names",
+    "provision_parent_path",
     "provisions_before_amendment",
     "sibling_provision_path",
     "update_case_law_refs",
@@ -89,6 +90,19 @@ async def sibling_provision_path(conn: AsyncConnection, law_id: str, path: str, 
         )
     ).first()
     return None if row is None else str(row[0])
+
+
+async def provision_parent_path(conn: AsyncConnection, law_id: str, path: str) -> str | None:
+    """The ``parent_path`` of a provision of the law's current revision (an article's 章 / 節), None if not stored."""
+    row = await conn.execute(
+        text(
+            "SELECT p.parent_path FROM provisions p JOIN laws l ON p.revision_id = l.current_revision_id "
+            "WHERE l.law_id = :law_id AND p.path = :path"
+        ),
+        {"law_id": law_id, "path": path},
+    )
+    found = row.scalar_one_or_none()
+    return None if found is None else str(found)
 
 
 async def provisions_before_amendment(

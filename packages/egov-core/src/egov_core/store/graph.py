@@ -11,8 +11,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from egov_core.domain.provision import DIVISION_KINDS
+
 if TYPE_CHECKING:  # the graph's model imports the citation resolver, which reads through the store
     from egov_core.graph import CitationEdge
+
+_DIVISION_LIST = ", ".join(f"'{k}'" for k in DIVISION_KINDS)
 
 __all__ = [
     "CitedByRow",
@@ -27,6 +31,7 @@ __all__ = [
     "laws_without_graph",
     "link_delegations",
     "outgoing_edges",
+    "reference_members",
     "replace_edges",
     "revision_outline",
     "revision_texts",
@@ -290,6 +295,7 @@ class StepRow:
     raw: str
     target_law_id: str
     target_path: str
+    target_end_path: str | None = None
 
 
 async def citation_steps(
@@ -305,7 +311,7 @@ async def citation_steps(
     only = " AND e.kind = :kind" if kind else ""
     rows = await conn.execute(
         text(
-            "SELECT f.i - 1 AS frontier, e.path, e.kind, e.raw, e.target_law_id, e.target_path "
+            "SELECT f.i - 1 AS frontier, e.path, e.kind, e.raw, e.target_law_id, e.target_path, e.target_end_path "
             "FROM unnest(CAST(:laws AS text[]), CAST(:paths AS text[])) WITH ORDINALITY AS f(law_id, path, i) "
             "JOIN laws l ON l.law_id = f.law_id "
             "JOIN citation_edges e ON e.revision_id = l.current_revision_id "
@@ -315,6 +321,56 @@ async def citation_steps(
         {"laws": [n[0] for n in nodes], "paths": [n[1] for n in nodes], "kind": kind, "limit": limit},
     )
     return [StepRow(**r._mapping) for r in rows]
+
+
+# What a reference to a range or a division reaches, in the current revision: the provisions of the range's kind
+# from its first to its last (an article range crosses 章; a paragraph range stays in its article), and for a 章・節
+# (or a range of them) every article inside, up to where the last one's subtree ends (the next provision no deeper).
+_MEMBERS = f"""
+WITH t AS (
+  SELECT * FROM unnest(CAST(:laws AS text[]), CAST(:starts AS text[]), CAST(:ends AS text[])) WITH ORDINALITY
+    AS t(law_id, start_path, end_path, i)
+), b AS (
+  SELECT t.i, s.revision_id AS rev, s.kind, s.parent_path, s.position AS lo, s.kind IN ({_DIVISION_LIST}) AS division,
+         coalesce(e.position, s.position) AS last, coalesce(e.depth, s.depth) AS last_depth
+  FROM t JOIN laws l ON l.law_id = t.law_id
+  JOIN provisions s ON s.revision_id = l.current_revision_id AND s.path = t.start_path
+  LEFT JOIN provisions e ON e.revision_id = s.revision_id AND e.path = t.end_path AND e.position >= s.position
+), r AS (
+  SELECT b.*, CASE WHEN b.division THEN coalesce((SELECT min(n.position) - 1 FROM provisions n
+    WHERE n.revision_id = b.rev AND n.position > b.last AND n.depth <= b.last_depth), 2147483647) ELSE b.last END AS hi
+  FROM b
+)
+SELECT r.i - 1 AS target, m.path FROM r CROSS JOIN LATERAL (
+  SELECT p.path, p.position FROM provisions p
+  WHERE p.revision_id = r.rev AND p.position BETWEEN r.lo AND r.hi AND CASE WHEN r.division THEN p.kind = 'Article'
+    ELSE p.kind = r.kind AND (r.kind = 'Article' OR p.parent_path IS NOT DISTINCT FROM r.parent_path) END
+  ORDER BY p.position LIMIT :cap
+) m ORDER BY r.i, m.position
+"""
+
+
+async def reference_members(
+    conn: AsyncConnection, targets: Sequence[tuple[str, str, str | None]], *, cap: int
+) -> list[list[str]]:
+    """For each ``(law_id, path, end_path)`` reference target of a current revision, the provisions it reaches:
+    a range's (第十七条から第十九条まで: 第十七条, 第十八条, 第十九条), a 章・節's articles; at most ``cap`` each, in
+    document order; empty for a target the store lacks."""
+    out: list[list[str]] = [[] for _ in targets]
+    if not targets:
+        return out
+    rows = await conn.execute(
+        text(_MEMBERS),
+        {
+            "laws": [t[0] for t in targets],
+            "starts": [t[1] for t in targets],
+            "ends": [t[2] for t in targets],
+            "cap": cap,
+        },
+    )
+    for target, path in rows:
+        out[int(target)].append(str(path))
+    return out
 
 
 # For each delegation of a current revision to a stored order (「政令で定める」 → the 施行令), the order's

@@ -24,6 +24,7 @@ pytestmark = pytest.mark.integration
 
 GOLD = Path(__file__).with_name("citation_gold.tsv")
 GRAPH_GOLD = Path(__file__).with_name("citation_graph_gold.tsv")
+GAPS_GOLD = Path(__file__).with_name("citation_graph_gold_gaps.tsv")
 SHAKUCHI = "403AC0000000090"  # 借地借家法
 ISHO, ISHO_REI = "334AC0000000125", "335CO0000000018"  # 意匠法, 意匠法施行令
 GRAPH_LAWS = (SHAKUCHI, ISHO, ISHO_REI, "322AC0000000125")  # and 国家賠償法
@@ -97,28 +98,23 @@ async def _gold_edges(
     return edges
 
 
+def _tsv(path: Path) -> list[list[str]]:
+    return [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line and line[0] != "#"]
+
+
 def _gold_rows() -> list[list[str]]:
-    """The statute references of both gold files: 借地借家法's every paragraph, and samples of 20 other laws."""
-    rows = [
-        line.split("\t")
-        for line in GOLD.read_text(encoding="utf-8").splitlines()
-        if line and not line.startswith("#") and line.split("\t")[5:6] == [SHAKUCHI]
-    ]
-    rows += [
-        line.split("\t")
-        for line in GRAPH_GOLD.read_text(encoding="utf-8").splitlines()
-        if line and not line.startswith("#")
-    ]
-    return rows
+    """The statute references of the gold files: 借地借家法's every paragraph, samples of 20 other laws, and the
+    held-out references to defined law names (新法, 旧法) and to 章・節."""
+    rows = [row for row in _tsv(GOLD) if row[5:6] == [SHAKUCHI]]
+    return rows + _tsv(GRAPH_GOLD) + _tsv(GAPS_GOLD)
 
 
-async def test_edges_match_the_hand_checked_references(gold_engine: AsyncEngine) -> None:
-    gold = _gold_rows()
-    assert len(gold) >= 300
-    assert len({row[5] for row in gold}) >= 20
-    edges = await _gold_edges(gold_engine, {row[5] for row in gold})
+def _score(
+    gold: list[list[str]], edges: dict[tuple[str, str, str], list[tuple[str | None, str | None, str]]]
+) -> tuple[float, float, list[tuple[str, ...]]]:
+    """Precision and recall of the stored edges against ``gold`` rows, and the disagreements."""
     claimed = correct = expected = 0
-    wrong = []
+    wrong: list[tuple[str, ...]] = []
     for _src, _text, citation, law_id, path, ctx_law, ctx_path in gold:
         found = edges.get((ctx_law, ctx_path, citation))
         # A reference written twice in one provision: the gold row holds the first reading.
@@ -130,9 +126,28 @@ async def test_edges_match_the_hand_checked_references(gold_engine: AsyncEngine)
         if law_id and claims and (got_law, answer) == (law_id, path or None):
             correct += 1
         elif claims or law_id:
-            wrong.append((ctx_law, ctx_path, citation, law_id, path, got_law, answer))
-    precision, recall = correct / claimed, correct / expected
+            wrong.append((ctx_law, ctx_path, citation, law_id, path, got_law or "-", answer or "-"))
+    return correct / max(claimed, 1), correct / max(expected, 1), wrong
+
+
+async def test_edges_match_the_hand_checked_references(gold_engine: AsyncEngine) -> None:
+    gold = _gold_rows()
+    assert len(gold) >= 300
+    assert len({row[5] for row in gold}) >= 20
+    precision, recall, wrong = _score(gold, await _gold_edges(gold_engine, {row[5] for row in gold}))
     print(f"graph edges vs gold: rows {len(gold)}, precision {precision:.3f}, recall {recall:.3f}")
+    for w in wrong:
+        print("disagreement:", *w)
+    assert precision >= 0.95, wrong
+    assert recall >= 0.90, wrong
+
+
+async def test_defined_law_names_and_chapters_are_edges(gold_engine: AsyncEngine) -> None:
+    """The held-out sample of 新法 / 旧法 / 新令 references and 章・節 references (citation_graph_gold_gaps.tsv)."""
+    gold = _tsv(GAPS_GOLD)
+    assert len(gold) >= 50
+    precision, recall, wrong = _score(gold, await _gold_edges(gold_engine, {row[5] for row in gold}))
+    print(f"defined names and chapters vs gold: rows {len(gold)}, precision {precision:.3f}, recall {recall:.3f}")
     for w in wrong:
         print("disagreement:", *w)
     assert precision >= 0.95, wrong
@@ -247,6 +262,28 @@ async def test_the_shortest_path_follows_stored_references(graph_engine: AsyncEn
             await citation_path(conn, ISHO, "MainProvision", ISHO_REI, None, max_depth=2)
         with pytest.raises(CitationPathLimitError):
             await citation_path(conn, ISHO, "MainProvision", SHAKUCHI, None, max_depth=6, max_nodes=3)
+
+
+async def test_a_path_reaches_inside_a_range_and_a_chapter(gold_engine: AsyncEngine) -> None:
+    from egov_core.graph.path import citation_path
+
+    gyotei = "405AC0000000088"  # 行政手続法
+    async with gold_engine.connect() as conn:
+        # 第五十五条第一項 「第十七条第一項から第三項まで」 reaches the range's last paragraph too, not only its first.
+        steps = await citation_path(
+            conn, SHAKUCHI, "MainProvision-Article_56", SHAKUCHI, "MainProvision-Article_17-Paragraph_3"
+        )
+        assert [(s.raw, s.target_path) for s in steps] == [
+            ("前条第一項", "MainProvision-Article_55-Paragraph_1"),
+            ("第十七条第一項から第三項まで", "MainProvision-Article_17-Paragraph_3"),
+        ]
+        # 行政手続法第十三条 「この章の定めるところにより」: every article of 第三章 (不利益処分), and the chapter itself.
+        steps = await citation_path(conn, gyotei, "MainProvision-Article_13", gyotei, "MainProvision-Article_31")
+        assert [(s.source_path, s.raw, s.target_path) for s in steps] == [
+            ("MainProvision-Article_13-Paragraph_1", "この章", "MainProvision-Article_31")
+        ]
+        steps = await citation_path(conn, gyotei, "MainProvision-Article_13", gyotei, "MainProvision-Chapter_3")
+        assert [(s.raw, s.target_path) for s in steps] == [("この章", "MainProvision-Chapter_3")]
 
 
 async def test_delegations_reach_the_order_provision_that_takes_them_up(gold_engine: AsyncEngine) -> None:
