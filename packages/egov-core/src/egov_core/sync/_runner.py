@@ -54,12 +54,14 @@ class Runner:
         progress: SyncProgressCallback | None,
         workers: int,
         max_consecutive_failures: int,
+        citation_graph: bool = True,
     ) -> None:
         self.engine = engine
         self.client = client
         self.summary = summary
         self.progress = progress
         self.workers = workers
+        self.citation_graph = citation_graph
         self.max_failures = max(1, max_consecutive_failures)
         self._pending: list[_Fetched] = []
         self._pending_bytes = 0
@@ -155,7 +157,11 @@ class Runner:
         writes = [f.item for f in batch if actions[f.item.name] != "unchanged"]
         if writes and not self.summary.dry_run:
             await ingest_laws(
-                self.engine, writes, progress=lambda e: results.__setitem__(e.name, e), workers=self.workers
+                self.engine,
+                writes,
+                progress=lambda e: results.__setitem__(e.name, e),
+                workers=self.workers,
+                citation_graph=self.citation_graph,
             )
         for f in batch:
             action, reason = actions[f.item.name], None

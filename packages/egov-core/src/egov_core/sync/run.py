@@ -97,6 +97,7 @@ async def sync(
     source: Source = "auto",
     workers: int = 0,
     max_consecutive_failures: int = 5,
+    citation_graph: bool = True,
 ) -> SyncSummary:
     """Bring the store up to date with e-Gov: import every revision e-Gov updated since the last successful sync.
 
@@ -122,6 +123,8 @@ async def sync(
         source: ``auto`` (v2, falling back to v1), ``v2`` or ``v1``.
         workers: parser processes of the pipeline (0: threads of this process).
         max_consecutive_failures: stop after this many e-Gov failures in a row.
+        citation_graph: build the citation graph of the revisions imported (as the import does); False leaves
+            it to the next run that builds it (an ``egov ingest``, or a sync with it on).
 
     Returns:
         What was (or would be) new, changed, unchanged or failed, and the cursor recorded.
@@ -149,6 +152,7 @@ async def sync(
             progress=progress,
             workers=workers,
             max_consecutive_failures=max_consecutive_failures,
+            citation_graph=citation_graph,
         )
         await _recorded(engine, summary, runner, [(law_id, targets(law_id)) for law_id in law_ids])
         # A later --since than the cursor leaves a gap before it: keep the old cursor so the gap is read next time.
@@ -172,6 +176,7 @@ async def fetch(
     progress: SyncProgressCallback | None = None,
     workers: int = 0,
     max_consecutive_failures: int = 5,
+    citation_graph: bool = True,
 ) -> SyncSummary:
     """Import given laws from e-Gov: their current revision, the one in force on ``asof``, or all revisions.
 
@@ -187,6 +192,7 @@ async def fetch(
         progress: called when the plan is known and once per revision.
         workers: parser processes of the pipeline (0: threads of this process).
         max_consecutive_failures: stop after this many e-Gov failures in a row.
+        citation_graph: build the citation graph of the revisions imported (see :func:`sync`).
 
     Returns:
         The run's summary; a law with no revision in force on ``asof`` is reported as failed.
@@ -214,7 +220,13 @@ async def fetch(
         return pick
 
     runner = Runner(
-        engine, client, summary, progress=progress, workers=workers, max_consecutive_failures=max_consecutive_failures
+        engine,
+        client,
+        summary,
+        progress=progress,
+        workers=workers,
+        max_consecutive_failures=max_consecutive_failures,
+        citation_graph=citation_graph,
     )
     try:
         await _recorded(engine, summary, runner, [(law_id, targets(law_id)) for law_id in dict.fromkeys(law_ids)])

@@ -29,11 +29,13 @@ async def test_first_sync_imports_everything_with_api_metadata(
     before = await data_version(engine)
     events: list[SyncProgress] = []
     async with EgovClient(fake_egov.settings()) as client:
-        summary = await sync(engine, client, progress=events.append)
+        summary = await sync(engine, client, progress=events.append, citation_graph=False)
     assert summary.ok, summary.format()
     assert (summary.new, summary.changed, summary.unchanged, summary.laws_checked) == (total, 0, 0, len(served))
     assert await scalar(engine, "SELECT count(*) FROM law_revisions") == total
     assert await scalar(engine, "SELECT count(*) FROM laws") == len(served) == 11
+    # citation_graph=False: the graph is left to a later run (every revision still lacks one).
+    assert await scalar(engine, "SELECT count(*) FROM law_revisions WHERE citation_count IS NULL") == total
     assert await data_version(engine) == before + total  # one published transaction per revision
     # Progress: the plan first, then one event per revision.
     assert events[0].status == "planned"
@@ -56,6 +58,7 @@ async def test_first_sync_imports_everything_with_api_metadata(
 
 
 async def test_second_sync_is_a_noop(engine: AsyncEngine, fake_egov: FakeEgov, revisions_root: Path) -> None:
+    """Also the one sync test that builds the citation graph, as a sync does by default (the others leave it out)."""
     fake_egov.serve_revisions(revisions_root, law_ids=[LAW, "359AC0000000086"])
     async with EgovClient(fake_egov.settings()) as client:
         first = await sync(engine, client)
@@ -65,6 +68,14 @@ async def test_second_sync_is_a_noop(engine: AsyncEngine, fake_egov: FakeEgov, r
         second = await sync(engine, client)
     assert first.new == 5
     assert first.ok
+    # Every revision imported has its graph, and the current ones cite something.
+    assert await scalar(engine, "SELECT count(*) FROM law_revisions WHERE citation_count IS NULL") == 0
+    assert (
+        await scalar(
+            engine, "SELECT count(*) FROM citation_edges e JOIN laws l ON l.current_revision_id = e.revision_id"
+        )
+        > 0
+    )
     assert cursor is not None
     assert second.since == jst_date(cursor)
     assert second.ok
@@ -82,11 +93,11 @@ async def test_second_sync_is_a_noop(engine: AsyncEngine, fake_egov: FakeEgov, r
 async def test_since_overrides_the_cursor(engine: AsyncEngine, fake_egov: FakeEgov, revisions_root: Path) -> None:
     fake_egov.serve_revisions(revisions_root, law_ids=[LAW])
     async with EgovClient(fake_egov.settings()) as client:
-        await sync(engine, client)
+        await sync(engine, client, citation_graph=False)
         first_cursor = await get_sync_cursor(engine)
         calls = len(fake_egov.requests)
         # DataInfo 230523: the two later revisions were updated on 2023-05-23, the first on 2023-02-28.
-        summary = await sync(engine, client, since=date(2023, 5, 1))
+        summary = await sync(engine, client, since=date(2023, 5, 1), citation_graph=False)
     assert summary.ok
     assert summary.since == date(2023, 5, 1)
     assert sorted(r.law_revision_id for r in summary.revisions) == [
@@ -100,7 +111,7 @@ async def test_since_overrides_the_cursor(engine: AsyncEngine, fake_egov: FakeEg
     later = await get_sync_cursor(engine)
     # A later one would leave a gap before it unread: the cursor stays where it was.
     async with EgovClient(fake_egov.settings()) as client:
-        skipping = await sync(engine, client, since=jst_today() + timedelta(days=2))
+        skipping = await sync(engine, client, since=jst_today() + timedelta(days=2), citation_graph=False)
     assert skipping.ok
     assert skipping.cursor is None
     assert await get_sync_cursor(engine) == later
@@ -114,7 +125,7 @@ async def test_changed_and_new_revisions_are_picked_up_exactly_once(
 ) -> None:
     fake_egov.serve_revisions(revisions_copy, law_ids=[LAW])
     async with EgovClient(fake_egov.settings()) as client:
-        assert (await sync(engine, client)).new == 3
+        assert (await sync(engine, client, citation_graph=False)).new == 3
         # e-Gov corrects the newest revision and publishes a new (future) one, both stamped today.
         law_dir = revisions_copy / LAW
         newest = law_dir / f"{LAW}_20240218_000000000000000"
@@ -131,9 +142,9 @@ async def test_changed_and_new_revisions_are_picked_up_exactly_once(
         republish(added / f"{added.name}.xml", old="訂正", new="将来改正", day=jst_today())
         fake_egov.serve_revisions(revisions_copy, law_ids=[LAW])  # later routes win: e-Gov now answers this
         before = await data_version(engine)
-        picked = await sync(engine, client)
+        picked = await sync(engine, client, citation_graph=False)
         after_pick = await data_version(engine)
-        again = await sync(engine, client)
+        again = await sync(engine, client, citation_graph=False)
     assert picked.ok, picked.format()
     assert (picked.new, picked.changed) == (1, 1)
     assert {r.law_revision_id for r in picked.revisions if r.action in ("new", "changed")} == {
@@ -164,8 +175,10 @@ async def test_v1_update_lists_when_the_v2_law_list_fails(
     fake_egov.serve_revisions(revisions_copy, law_ids=[LAW])
     async with EgovClient(fake_egov.settings(retries=0)) as client:
         with pytest.raises(InvalidQueryError):
-            await sync(engine, client, source="v1")  # no cursor and no --since: v1 has no "everything"
-        assert (await sync(engine, client)).new == 3
+            await sync(
+                engine, client, source="v1", citation_graph=False
+            )  # no cursor and no --since: v1 has no "everything"
+        assert (await sync(engine, client, citation_graph=False)).new == 3
         newest = revisions_copy / LAW / f"{LAW}_20240218_000000000000000"
         republish(newest / f"{newest.name}.xml", old="寄与することを目的とする。", new="寄与する。", day=jst_today())
         fake_egov.serve_revisions(revisions_copy, law_ids=[LAW])
@@ -182,7 +195,7 @@ async def test_v1_update_lists_when_the_v2_law_list_fails(
         fake_egov.add(f"/api/1/updatelawlists/{jst_today():%Y%m%d}", FakeResponse.xml(listed))
         fake_egov.add("/api/2/laws", FakeResponse.error(500, "500001", "システムエラー"))
         calls = len(fake_egov.requests)
-        summary = await sync(engine, client)
+        summary = await sync(engine, client, citation_graph=False)
     assert summary.ok, summary.format()
     assert summary.source == "v1"
     assert [r.law_revision_id for r in summary.revisions if r.action == "changed"] == [newest.name]

@@ -42,7 +42,7 @@ async def test_failure_mid_sync_then_rerun_converges_to_a_clean_sync(
     with egov:
         egov.serve_revisions(revisions_root, law_ids=LAWS)
         async with EgovClient(egov.settings(retries=1)) as client:
-            crashed = await sync(engine, client, max_consecutive_failures=3)
+            crashed = await sync(engine, client, max_consecutive_failures=3, citation_graph=False)
             # Published revisions are complete; nothing else is visible and the cursor did not move.
             assert crashed.aborted is not None
             assert not crashed.ok
@@ -52,7 +52,7 @@ async def test_failure_mid_sync_then_rerun_converges_to_a_clean_sync(
             assert await get_sync_cursor(engine) is None
             assert await scalar(engine, "SELECT status FROM import_runs WHERE kind = 'sync'") == "aborted"
             egov.broken = False
-            rerun = await sync(engine, client)
+            rerun = await sync(engine, client, citation_graph=False)
         assert rerun.ok, rerun.format()
         assert (rerun.new, rerun.unchanged) == (total - 6, 6)
         assert await get_sync_cursor(engine) is not None
@@ -62,7 +62,7 @@ async def test_failure_mid_sync_then_rerun_converges_to_a_clean_sync(
         clean_engine = create_engine(EgovSettings(database={"url": url}))
         try:
             async with EgovClient(egov.settings()) as client:
-                clean = await sync(clean_engine, client)
+                clean = await sync(clean_engine, client, citation_graph=False)
             assert clean.ok
             assert clean.new == total
             assert await content_hash(clean_engine) == await content_hash(engine)
@@ -75,7 +75,7 @@ async def test_dry_run_writes_nothing(engine: AsyncEngine, fake_egov: FakeEgov, 
     fake_egov.serve_revisions(revisions_root, law_ids=LAWS[1:])
     empty_hash, version = await content_hash(engine), await data_version(engine)
     async with EgovClient(fake_egov.settings()) as client:
-        planned = await sync(engine, client, dry_run=True)
+        planned = await sync(engine, client, dry_run=True, citation_graph=False)
         assert planned.dry_run
         assert planned.ok
         assert planned.new == 5
@@ -86,8 +86,8 @@ async def test_dry_run_writes_nothing(engine: AsyncEngine, fake_egov: FakeEgov, 
         assert await get_sync_cursor(engine) is None
         assert await scalar(engine, "SELECT count(*) FROM import_runs") == 0
         # After a real sync, a dry run of everything reports every revision unchanged.
-        await sync(engine, client)
-        again = await sync(engine, client, since=date(2000, 1, 1), dry_run=True)
+        await sync(engine, client, citation_graph=False)
+        again = await sync(engine, client, since=date(2000, 1, 1), dry_run=True, citation_graph=False)
     assert (again.new, again.changed, again.unchanged) == (0, 0, 5)
 
 
@@ -97,10 +97,10 @@ async def test_fetch_asof_picks_the_revision_in_force(
     law = "405AC0000000047"
     fake_egov.serve_revisions(revisions_root, law_ids=[law])
     async with EgovClient(fake_egov.settings()) as client:
-        on_day = await fetch(engine, client, [law], asof=date(2024, 2, 16))
-        day_before = await fetch(engine, client, [law], asof=date(2024, 2, 15))
-        too_early = await fetch(engine, client, [law], asof=date(2000, 1, 1))
-        current = await fetch(engine, client, [law])
+        on_day = await fetch(engine, client, [law], asof=date(2024, 2, 16), citation_graph=False)
+        day_before = await fetch(engine, client, [law], asof=date(2024, 2, 15), citation_graph=False)
+        too_early = await fetch(engine, client, [law], asof=date(2000, 1, 1), citation_graph=False)
+        current = await fetch(engine, client, [law], citation_graph=False)
     assert [r.law_revision_id for r in on_day.revisions] == [f"{law}_20240216_505AC0000000028"]
     assert [r.law_revision_id for r in day_before.revisions] == [f"{law}_20230703_505AC0000000051"]
     assert too_early.failed
@@ -121,9 +121,9 @@ async def test_fetch_all_revisions_is_idempotent(
     law = "505AC0000000032"
     fake_egov.serve_revisions(revisions_root, law_ids=[law])
     async with EgovClient(fake_egov.settings()) as client:
-        first = await fetch(engine, client, [law], all_revisions=True)
+        first = await fetch(engine, client, [law], all_revisions=True, citation_graph=False)
         version = await data_version(engine)
-        second = await fetch(engine, client, [law], all_revisions=True)
+        second = await fetch(engine, client, [law], all_revisions=True, citation_graph=False)
     assert first.ok
     assert first.new == 3
     assert second.ok
