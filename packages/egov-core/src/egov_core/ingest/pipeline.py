@@ -24,6 +24,7 @@ from egov_core.ingest.summary import ImportProgress, ImportSummary
 from egov_core.ingest.version import PARSER_VERSION
 from egov_core.ingest.workers import die_with_parent
 from egov_core.store.bulk_load import begin_bulk_load, ensure_search_index
+from egov_core.store.database import Database
 from egov_core.store.errors import translate_errors
 from egov_core.store.import_runs import finishing, known_law_checksums, start_run
 from egov_core.store.ingest_writes import refresh_all_current_revisions, write_revision
@@ -52,8 +53,8 @@ def _items(
 class _Run:
     """Book-keeping of one run: counts, progress callback, the write of each result."""
 
-    def __init__(self, engine: AsyncEngine, summary: ImportSummary, progress: ProgressCallback | None) -> None:
-        self.engine = engine
+    def __init__(self, db: Database, summary: ImportSummary, progress: ProgressCallback | None) -> None:
+        self.db = db
         self.summary = summary
         self.progress = progress
 
@@ -73,9 +74,9 @@ class _Run:
             self.summary.unchanged += 1
             self._report(result.name, "unchanged", result.size)
             return
-        with translate_errors():
-            async with self.engine.begin() as conn:
-                written = await write_revision(conn, result)
+        # One transaction per revision, database errors translated where the store's writes all are.
+        async with self.db.write() as conn:
+            written = await write_revision(conn, result)
         if written:
             self.summary.imported += 1
             self._report(result.name, "imported", result.size)
@@ -136,7 +137,7 @@ async def ingest_laws(
         # Into an empty store, the search index is built once at the end instead of row by row.
         await begin_bulk_load(engine)
     summary = ImportSummary(kind="laws", run_id=run_id)
-    run = _Run(engine, summary, progress)
+    run = _Run(Database(engine), summary, progress)
     status = "aborted"
     finished = False
 
@@ -234,6 +235,5 @@ async def refresh_current_revisions(engine: AsyncEngine) -> list[str]:
     Returns:
         The law ids whose current revision changed (data_version is bumped once when there are any).
     """
-    with translate_errors():
-        async with engine.begin() as conn:
-            return await refresh_all_current_revisions(conn)
+    async with Database(engine).write() as conn:
+        return await refresh_all_current_revisions(conn)
