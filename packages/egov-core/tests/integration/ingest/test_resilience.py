@@ -7,11 +7,11 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from egov_testsupport import PgTemplates
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -21,7 +21,7 @@ from egov_core.ingest import ingest_laws, iter_law_sources
 from egov_core.ingest._prepare import PreparedRevision, prepare_law
 from egov_core.sample import sample_laws_zip
 from egov_core.settings import EgovSettings
-from egov_core.store import content_hash, create_engine, get_data_version, migrate
+from egov_core.store import content_hash, create_engine, get_data_version
 from egov_core.store.errors import translate_errors
 from egov_core.store.import_runs import finish_run_values, start_run
 from egov_core.store.ingest_writes import write_revision
@@ -70,7 +70,7 @@ async def test_failed_write_leaves_the_previous_revision(engine: AsyncEngine, la
 
 @pytest.mark.slow
 async def test_kill_minus_nine_then_rerun_equals_clean_import(
-    engine: AsyncEngine, db_url: str, database_factory: Callable[[], Awaitable[str]]
+    engine: AsyncEngine, db_url: str, pg_templates: PgTemplates
 ) -> None:
     corpus = sample_laws_zip()  # 33 real revisions (21 MB), bundled with egov-core
     total = sum(1 for _ in iter_law_sources([corpus]))
@@ -117,9 +117,7 @@ async def test_kill_minus_nine_then_rerun_equals_clean_import(
         runs = (await conn.execute(text("SELECT status FROM import_runs ORDER BY id"))).scalars().all()
     assert runs == ["interrupted", "completed"]  # the killed run is not left 'running' forever
 
-    clean_url = await database_factory()
-    await migrate(clean_url)
-    clean = create_engine(EgovSettings(database={"url": clean_url}))
+    clean = create_engine(EgovSettings(database={"url": await pg_templates.copy()}))  # migrated once per session
     try:
         summary = await ingest_laws(clean, [corpus], workers=2, citation_graph=False)
         assert (summary.imported, summary.failed) == (total, [])

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from egov_testsupport import PgTemplates
 from fakes.fake_egov import FakeEgov, FakeResponse
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sync_testsupport import count_revisions, data_version, revision_row, scalar
 
 from egov_core.egov_client import EgovClient
 from egov_core.settings import EgovSettings
-from egov_core.store import content_hash, create_engine, migrate
+from egov_core.store import content_hash, create_engine
 from egov_core.sync import fetch, get_sync_cursor, sync
 
 LAWS = ["405AC0000000047", "505AC0000000032", "505CO0000000222"]  # 14 + 3 + 2 revisions
@@ -35,7 +36,7 @@ class FailingEgov(FakeEgov):
 
 
 async def test_failure_mid_sync_then_rerun_converges_to_a_clean_sync(
-    engine: AsyncEngine, database_factory: object, revisions_root: Path
+    engine: AsyncEngine, pg_templates: PgTemplates, revisions_root: Path
 ) -> None:
     total = count_revisions(revisions_root, LAWS)
     egov = FailingEgov(ok_law_data=6)
@@ -57,9 +58,7 @@ async def test_failure_mid_sync_then_rerun_converges_to_a_clean_sync(
         assert (rerun.new, rerun.unchanged) == (total - 6, 6)
         assert await get_sync_cursor(engine) is not None
         # A clean sync into another fresh store ends with exactly the same content.
-        url = await database_factory()  # type: ignore[operator]
-        await migrate(url)
-        clean_engine = create_engine(EgovSettings(database={"url": url}))
+        clean_engine = create_engine(EgovSettings(database={"url": await pg_templates.copy()}))
         try:
             async with EgovClient(egov.settings()) as client:
                 clean = await sync(clean_engine, client, citation_graph=False)
