@@ -60,13 +60,20 @@ def _spans(row: StepRow) -> bool:
 
 
 async def _targets(conn: AsyncConnection, rows: list[StepRow]) -> list[list[str]]:
-    """The provisions each row's reference reaches (its target, or the members of its range or division)."""
+    """The provisions each row's reference reaches (its target, or the members of its range or division).
+
+    Raises:
+        CitationPathLimitError: the level's ranges and divisions hold more than :data:`STEP_ROWS` provisions.
+    """
     spanning = [i for i, row in enumerate(rows) if _spans(row)]
     members = await reference_members(
         conn,
         [(rows[i].target_law_id, rows[i].target_path, rows[i].target_end_path) for i in spanning],
         cap=MAX_MEMBERS,
+        total=STEP_ROWS,
     )
+    if members is None:
+        raise CitationPathLimitError(f"a level of the search reaches more than {STEP_ROWS} provisions in ranges")
     out = [[row.target_path] for row in rows]
     for i, found in zip(spanning, members, strict=True):
         # A division is reached itself (a path may be asked to end at a 章) and through its articles.

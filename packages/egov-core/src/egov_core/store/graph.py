@@ -346,16 +346,16 @@ SELECT r.i - 1 AS target, m.path FROM r CROSS JOIN LATERAL (
   WHERE p.revision_id = r.rev AND p.position BETWEEN r.lo AND r.hi AND CASE WHEN r.division THEN p.kind = 'Article'
     ELSE p.kind = r.kind AND (r.kind = 'Article' OR p.parent_path IS NOT DISTINCT FROM r.parent_path) END
   ORDER BY p.position LIMIT :cap
-) m ORDER BY r.i, m.position
+) m ORDER BY r.i, m.position LIMIT :total
 """
 
 
 async def reference_members(
-    conn: AsyncConnection, targets: Sequence[tuple[str, str, str | None]], *, cap: int
-) -> list[list[str]]:
+    conn: AsyncConnection, targets: Sequence[tuple[str, str, str | None]], *, cap: int, total: int
+) -> list[list[str]] | None:
     """For each ``(law_id, path, end_path)`` reference target of a current revision, the provisions it reaches:
     a range's (第十七条から第十九条まで: 第十七条, 第十八条, 第十九条), a 章・節's articles; at most ``cap`` each, in
-    document order; empty for a target the store lacks."""
+    document order; empty for a target the store lacks. None when they come to more than ``total`` in all."""
     out: list[list[str]] = [[] for _ in targets]
     if not targets:
         return out
@@ -366,9 +366,13 @@ async def reference_members(
             "starts": [t[1] for t in targets],
             "ends": [t[2] for t in targets],
             "cap": cap,
+            "total": total + 1,
         },
     )
-    for target, path in rows:
+    found = rows.all()
+    if len(found) > total:
+        return None
+    for target, path in found:
         out[int(target)].append(str(path))
     return out
 
