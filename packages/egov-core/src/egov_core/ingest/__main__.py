@@ -27,7 +27,9 @@ async def _main(url: str, paths: list[str], workers: int, cases: bool, shard: st
         await migrate(engine)
         # The use cases, as egov ingest runs them: decisions' 参照法条 are re-resolved after the import.
         outcome = await (
-            import_cases(engine, paths) if cases else import_laws(engine, paths, workers=workers, shard=part)
+            import_cases(engine, paths)
+            if cases
+            else import_laws(engine, paths, workers=workers, shard=part, citation_graph=graph)
         )
     finally:
         await engine.dispose()
