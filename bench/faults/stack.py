@@ -170,6 +170,7 @@ def running_stack(
                 "EGOV_API__RATE_LIMIT__ANONYMOUS": str(anonymous_quota),
                 "EGOV_API__TRUSTED_PROXIES": '["127.0.0.1"]',
                 "EGOV_VECTOR__ENABLED": "false",
+                "EGOV_WORKERS": str(workers),  # as egov serve tells its workers
             }
             for key, value in (extra_env or {}).items():  # None: leave the variable out
                 if value is None:

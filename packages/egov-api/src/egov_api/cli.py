@@ -117,7 +117,7 @@ def serve(
     shown_host = "127.0.0.1" if opts.host in ("0.0.0.0", "::") else opts.host  # noqa: S104 - only for display
     base = f"http://{shown_host}:{opts.port}"
     err.print(f"egov {__version__} ({edition} edition): starting on {base} …")
-    env = worker_env(settings, url)
+    env = worker_env(settings, url, opts.workers)
     if edition == "Full":
         env.setdefault("HF_HUB_OFFLINE", "1")  # the model was found on disk above: workers never ask a hub
 

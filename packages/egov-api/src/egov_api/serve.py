@@ -119,8 +119,9 @@ def port_in_use(host: str, port: int) -> bool:
     return False
 
 
-def worker_env(settings: EgovSettings, database_url: str) -> dict[str, str]:
-    """Environment for Granian workers: the resolved database URL (embedded or configured).
+def worker_env(settings: EgovSettings, database_url: str, workers: int = 1) -> dict[str, str]:
+    """Environment for Granian workers: the resolved database URL (embedded or configured), and how many
+    workers there are (``EGOV_WORKERS``: each counts its share of a rate-limit quota while Redis is away).
 
     A URL given as a file (``EGOV_DATABASE__URL_FILE``) stays a file: the workers read it themselves, the
     password never enters their environment, and the settings refuse a URL given both ways.
@@ -128,4 +129,5 @@ def worker_env(settings: EgovSettings, database_url: str) -> dict[str, str]:
     env = dict(os.environ)
     if not any(key.upper() == "EGOV_DATABASE__URL_FILE" for key in env):
         env["EGOV_DATABASE__URL"] = database_url
+    env["EGOV_WORKERS"] = str(workers)
     return env

@@ -21,8 +21,9 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_resolved_url_reaches_the_workers() -> None:
-    env = worker_env(EgovSettings(), URL)
+    env = worker_env(EgovSettings(), URL, 3)
     assert env["EGOV_DATABASE__URL"] == URL
+    assert env["EGOV_WORKERS"] == "3"  # each worker's share of a quota while Redis is away
 
 
 def test_a_url_from_a_file_stays_a_file_and_the_workers_settings_load(

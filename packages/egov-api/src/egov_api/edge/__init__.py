@@ -51,6 +51,7 @@ class Edge:
                 # Longer than the cache's: a cache miss costs a recompute, a missed count loosens the quota.
                 timeout_ms=api.rate_limit.redis_timeout_ms,
                 breaker=CircuitBreaker(redis.breaker_failures, redis.breaker_reset_s),
+                processes=settings.workers,
             )
         self._database: Database | None = None
         self.verifier = KeyVerifier(self._lookup)

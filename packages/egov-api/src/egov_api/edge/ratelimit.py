@@ -92,6 +92,10 @@ class RateLimiter:
         timeout_ms: bound on one Redis call.
         breaker: stops asking a sick Redis for a while.
         clock: wall-clock seconds (windows must line up across processes); injectable for tests.
+        processes: the server's worker processes (``EGOV_WORKERS``). Counting in-process — no Redis, or Redis
+            away (its breaker open) — each process allows its share of a quota, ``ceil(quota / processes)``,
+            so the quota still holds across them (each allowed the whole quota: 2 workers let 700 of a
+            600-request burst through while a loaded Redis timed out).
     """
 
     def __init__(
@@ -103,8 +107,10 @@ class RateLimiter:
         timeout_ms: int = 100,
         breaker: CircuitBreaker | None = None,
         clock: Callable[[], float] = time.time,
+        processes: int = 1,
     ) -> None:
         self.window_s = window_s
+        self.processes = max(1, processes)
         self._prefix = f"{key_prefix}:rl:"
         self._timeout = timeout_ms / 1000
         self._clock = clock
@@ -159,11 +165,15 @@ class RateLimiter:
                 if self._pending.get(client):
                     await asyncio.shield(self._start_flush(client, window))
                 count = max(local, self._shared.get(client, 0) + self._pending.get(client, 0))
+        remaining = quota - count
+        if not shared:
+            # No shared count to go by: this process allows only its share of the quota.
+            remaining = min(remaining, math.ceil(quota / self.processes) - local)
         return Decision(
-            allowed=count <= quota,
+            allowed=remaining >= 0,
             quota=quota,
             window_s=self.window_s,
-            remaining=max(0, quota - count),
+            remaining=max(0, remaining),
             reset_s=reset,
             shared=shared,
         )

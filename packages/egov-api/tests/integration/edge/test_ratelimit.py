@@ -63,6 +63,34 @@ async def test_without_redis_it_counts_in_process_and_still_limits() -> None:
     assert limiter.redis_errors == 2  # the breaker stopped asking
 
 
+async def test_with_redis_away_each_process_allows_its_share() -> None:
+    """Two worker processes counting in-process (Redis away) allow the quota between them, not each."""
+    port = free_port()  # nothing listens: every Redis call fails and the breakers open
+    limiters = [
+        RateLimiter(
+            window_s=60,
+            redis_url=f"redis://127.0.0.1:{port}/0",
+            timeout_ms=50,
+            breaker=CircuitBreaker(1, 60.0),
+            processes=2,
+        )
+        for _ in range(2)
+    ]
+    try:
+        allowed = 0
+        for i in range(20):
+            limiter = limiters[i % 2]
+            allowed += (await limiter.hit("ip:3", 6)).allowed
+            await limiter.flush()
+    finally:
+        for limiter in limiters:
+            await limiter.close()
+    assert allowed == 6
+    # Without Redis configured at all the same share holds; an odd quota rounds each share up.
+    alone = RateLimiter(window_s=60, redis_url=None, processes=2)
+    assert [(await alone.hit("ip:4", 5)).allowed for _ in range(4)] == [True, True, True, False]
+
+
 def test_local_counter_memory_is_bounded() -> None:
     counter = LocalCounter(max_clients=100)
     for i in range(1000):
