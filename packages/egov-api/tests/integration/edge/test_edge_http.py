@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import socket
+import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -205,3 +206,26 @@ def test_cors_only_for_the_allowlist(edge_server: str) -> None:
 )
 def test_nul_in_a_json_body_is_422(api: httpx.Client, body: dict[str, object]) -> None:
     _problem(api.post("/v1/citations", json=body), 422, "request-validation")
+
+
+def test_body_too_large_is_answered_while_the_client_still_sends(edge_server: str) -> None:
+    """A client that is still uploading when the 413 is decided reads the 413, not a connection reset: the
+    server reads the rest of the body (thrown away) before it closes. Under load, the MCP fault row's 2 MB
+    body used to end in "connection reset"; a slow sender shows the same every time."""
+    host, port = edge_server.removeprefix("http://").split(":")
+    body = b"x" * 2_000_000
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        head = (
+            f"POST /v1/citations HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+            "X-Forwarded-For: 198.51.100.77\r\n"  # a client of its own: the others' quota is not this one's
+        )
+        sock.sendall(f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body[:200_000])
+        time.sleep(0.5)  # the server has decided by now (from Content-Length)
+        sock.sendall(body[200_000:])
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
