@@ -62,7 +62,7 @@ class VectorSettings(BaseModel):
         rrf_k: the constant k of reciprocal rank fusion (``1 / (k + rank)``); None: the search model's.
         candidates: how many hits each side contributes to a fusion.
         vector_candidates: how many units vector retrieval contributes to a hybrid fusion (None: the search
-            model's, 40; at most ``candidates``).
+            model's, 20; at most ``candidates``).
         graph_weight / graph_sources: the citation graph's one-hop expansion of the fused top
             ``graph_sources`` hits as one more ranking of ranked and hybrid search (0: off, the default; see the
             README's measurements).

@@ -54,11 +54,11 @@ AUTO_MIN_HITS = 3
 #: Hits each ranking contributes to a fusion, at most.
 MAX_CANDIDATES = 100
 #: Units vector retrieval contributes to a hybrid fusion (at least the page); each costs ~4 chunks of HNSW
-#: walk (ef_search follows). With RRF's k of 10 a unit below the vector side's 40th adds at most 1/50 to a
-#: fused score, which seldom moves a fused top 10: on lawqa_jp over the whole corpus (the n-gram stand-in
-#: embedder; e5 is not embedded over it yet) hybrid R@10 / MRR@10 were the same at 20, 40, 60 and 100
-#: units, and the vector side took 33 instead of 93 ms (p50, load ~15).
-VECTOR_CANDIDATES = 40
+#: walk (ef_search follows, at least 100). With RRF's k of 10 a unit below the vector side's 20th adds at most
+#: 1/30 to a fused score, which seldom moves a fused top 10: on lawqa_jp over the whole corpus (the n-gram
+#: stand-in embedder; e5 is not embedded over it yet) hybrid R@10 / MRR@10 were the same at 20 and 40 units
+#: (0.779 / 0.778, decisions 0.533 / 0.506), and hybrid took 82 instead of 99 ms p50 (paired, load ~5).
+VECTOR_CANDIDATES = 20
 #: Deepest offset of a fused search (its candidates are ranked in memory).
 MAX_FUSED_OFFSET = 1_000
 # Sentences longer than the Boolean limit are still read for content words, up to this many characters.
