@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
-from egov_api.routes._common import NO_NUL, AsOf, FreeText, mark_cacheable, provision_url, query_text
+from egov_api.routes._common import CACHE_KIND_HEADER, NO_NUL, AsOf, FreeText, mark_cacheable, provision_url, query_text
+from egov_api.routes._shortcut import ShortcutRoute, json_response, shortcut
 from egov_api.routes.cases import case_url
 from egov_api.routes.definitions import defined_term
 from egov_api.schemas.common import PROBLEM_RESPONSES, page_info
@@ -19,11 +20,11 @@ from egov_api.schemas.search import (
     ProvisionHit,
     ProvisionSearchResult,
 )
-from egov_api.state import AppState, State
+from egov_api.state import AppState, State, get_state
 from egov_core import search as core
 from egov_core.store import definitions_in_scope, revisions_in_force
 
-router = APIRouter(prefix="/v1/search", tags=["search"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/v1/search", tags=["search"], responses=PROBLEM_RESPONSES, route_class=ShortcutRoute)
 
 Q = Annotated[
     str,
@@ -155,6 +156,25 @@ def pipeline(state: AppState) -> core.SearchPipeline:
     )
 
 
+#: The search route's own cache-kind header (``mark_cacheable(response, "search")``), for its shortcut.
+_CACHE_SEARCH = {CACHE_KIND_HEADER.encode("ascii"): b"search"}
+
+
+async def _search_shortcut(request: Request) -> Response | None:
+    """``GET /v1/search?q=…`` with ``q`` alone and valid as declared (1–200 characters, no U+0000): the endpoint's
+    own search with every default, without FastAPI solving ten query parameters (see
+    :mod:`egov_api.routes._shortcut`); anything else (another parameter, ``q`` twice) runs the endpoint."""
+    raw = request.scope["query_string"]
+    if not raw.startswith(b"q=") or b"&" in raw or b";" in raw:
+        return None
+    q = request.query_params.get("q")
+    if q is None or not 1 <= len(q) <= 200 or "\x00" in q:
+        return None
+    request_ = core.SearchRequest(q, core.SearchMode.AUTO, provisions=core.ProvisionFilter(), limit=20, offset=0)
+    page = await pipeline(get_state(request)).provisions(request_)
+    return json_response(provision_result(q, page, 20, 0, None), _CACHE_SEARCH)
+
+
 @router.get(
     "",
     summary="Search provisions: Boolean keywords, or ranked for a question",
@@ -166,6 +186,7 @@ def pipeline(state: AppState) -> core.SearchPipeline:
         "laws it names (`mode=ranked`, `fusion` on every hit). `mode` in the response says which answered."
     ),
 )
+@shortcut(_search_shortcut)
 async def search_provisions_route(
     state: State,
     response: Response,
