@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from egov_core.errors import EgovError
 from egov_core.ingest._prepare import Failed, PreparedRevision, Unchanged, checksum_of, prepare_law
 from egov_core.ingest._runs import finish_run
 from egov_core.ingest.definitions import backfill_definitions
@@ -184,6 +186,16 @@ async def ingest_laws(
                 status = "completed" if not summary.failed else "completed_with_errors"
                 await finish()
                 finished = True
+    except Exception:
+        # What an aborted run stored stays (each revision commits on its own): leave it as searchable as a
+        # finished run would, with the search index there (a load into an empty store dropped it) and its
+        # pending list merged (every keyword search scans that list until then: ~0.5 s per search was seen
+        # after a failed import). Best effort: the database may be what failed.
+        with contextlib.suppress(EgovError):
+            await ensure_search_index(engine)
+            if summary.imported:
+                await vacuum_analyze(engine, LAW_TABLES)
+        raise
     finally:
         if not finished:
             await finish()

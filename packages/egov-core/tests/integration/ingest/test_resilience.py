@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -66,6 +67,34 @@ async def test_failed_write_leaves_the_previous_revision(engine: AsyncEngine, la
     assert await _counts(engine) == before
     assert await get_data_version(engine) == version
     assert await content_hash(engine) == digest
+
+
+async def test_an_aborted_run_leaves_the_store_searchable(engine: AsyncEngine, laws_dir: Path) -> None:
+    """A run that raises after storing laws into an empty store still builds the search index (the bulk
+    load dropped it) and merges its pending list, as a finished run does: searches are not left scanning."""
+    files = sorted((laws_dir / "xml").glob("*.xml"))[:6]  # past the look-ahead window: some are stored
+
+    def sources() -> Iterator[Path]:
+        yield from files
+        raise RuntimeError("the source went away")
+
+    async def vacuums() -> int:
+        async with engine.connect() as conn:
+            sql = "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'search_units'"
+            return int((await conn.execute(text(sql))).scalar_one())
+
+    before = await vacuums()
+    with pytest.raises(RuntimeError):
+        await ingest_laws(engine, sources(), workers=0, citation_graph=False)
+    async with engine.connect() as conn:
+        index = (await conn.execute(text("SELECT to_regclass('ix_search_units_tokens')"))).scalar_one()
+    assert index is not None
+    assert (await _counts(engine))[0] > 0
+    for _ in range(50):  # the statistics collector reports the VACUUM a moment later
+        if await vacuums() > before:
+            break
+        await asyncio.sleep(0.1)
+    assert await vacuums() > before
 
 
 @pytest.mark.slow
