@@ -99,6 +99,16 @@ def test_every_file_the_images_copy_is_in_the_build_context() -> None:
                 assert f"!{source}" in patterns, source
 
 
+def test_every_packages_build_hook_is_in_the_build_context() -> None:
+    """A wheel built in the image runs its package's hatch build hook: left out of the context, the build
+    stops with "Build script does not exist: hatch_build.py" (egov-core's C extension hook, seen on podman)."""
+    patterns = (REPO / ".dockerignore").read_text(encoding="utf-8").splitlines()
+    hooks = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "packages").glob("*/hatch_build.py"))
+    assert hooks, "egov-core builds its search-token extension with a hatch hook"
+    for hook in hooks:
+        assert f"!{hook}" in patterns, hook
+
+
 def test_bake_model_copies_a_model_directory_and_refuses_anything_else(tmp_path: Path) -> None:
     sys.path.insert(0, str(IMAGES))
     from bake_model import fetch
