@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from egov_core.store import translate_errors
+from egov_core.store import bump_data_version, translate_errors
 from egov_vector import _sources
 from egov_vector.chunking import Chunk, SourceKind
 from egov_vector.current import CURRENT_CTE, current_pairs, refresh_current
@@ -319,6 +319,13 @@ async def backfill(
                     engine, model, embedder.dimension, kind, m=hnsw_m, ef_construction=hnsw_ef_construction
                 ):
                     created.append(kind)
+        if p.embedded or p.reused or p.deleted or refreshed:
+            # Semantic and hybrid answers are cached and served by replicas under data_version: without a
+            # bump, a cached answer (or a replica that has not replayed the run) would outlive the vectors it
+            # was computed from. Once per run, not per batch: a long run would otherwise flush every cache
+            # every few seconds.
+            async with engine.begin() as conn:
+                await bump_data_version(conn)
     return BackfillSummary(
         model_id=model,
         dimension=embedder.dimension,

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.ingest import ingest_laws
+from egov_core.store import get_data_version
 from egov_vector import DeterministicEmbedder, ModelMismatchError, backfill
 from egov_vector.chunking import chunk_law
 
@@ -39,13 +40,17 @@ async def _current(engine: AsyncEngine, law_id: str) -> int:
 
 async def test_second_run_embeds_nothing_and_a_new_revision_only_its_changes(vector_engine: AsyncEngine) -> None:
     embedder = DeterministicEmbedder(72)
+    version = await get_data_version(vector_engine)
     first = await backfill(vector_engine, embedder, batch_size=32)
     assert first.embedded + first.reused == first.chunks > 100
     assert first.indexes_created == ("law", "case")
+    # New vectors change semantic answers: cached ones (keyed by data_version) must not outlive them.
+    assert await get_data_version(vector_engine) == version + 1
 
     again = await backfill(vector_engine, embedder)
     assert (again.embedded, again.reused, again.deleted) == (0, 0, 0)
     assert again.kept == first.chunks
+    assert await get_data_version(vector_engine) == version + 1  # nothing changed: caches stay warm
 
     old_revision = await _current(vector_engine, RULE)
     before = await _rows(vector_engine, embedder.model_id, RULE)
