@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import fields as fields_of
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,24 @@ async def lexical_ranked(engine: AsyncEngine, query: str, law_ids: Sequence[str]
     hits = await search_bm25(engine, ranked_terms(rest), filters=_main_provisions(law_ids), limit=limit)
     lifted = await cited_units(engine, cited.resolutions, filters=_main_provisions(law_ids))
     return [h.key for h in lift_cited(hits, lifted)[:limit]]
+
+
+def variant(spec: str) -> tuple[str, str, dict[str, float | int]]:
+    """``--variant``'s value: ``MODE:KEY=VALUE,...`` → (mode, the text after the colon, the keyword arguments)."""
+    mode, _, rest = spec.partition(":")
+    fields = {f.name: f.type for f in fields_of(FusionWeights)} | {"vector_candidates": "int"}
+    if mode not in {m.value for m in SearchMode} or not rest:
+        raise argparse.ArgumentTypeError(f"expected MODE:KEY=VALUE,... with a search mode, got {spec!r}")
+    kw: dict[str, float | int] = {}
+    for item in rest.split(","):
+        key, _, value = item.partition("=")
+        if key not in fields:
+            raise argparse.ArgumentTypeError(f"unknown field {key!r}; one of {', '.join(sorted(fields))}")
+        try:
+            kw[key] = int(value) if fields[key] in ("int", int) else float(value)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"{key}: not a number: {value!r}") from exc
+    return mode, rest, kw
 
 
 def pipeline_ranked(
@@ -329,14 +348,8 @@ async def evaluate(args: argparse.Namespace) -> dict[str, Any]:
             "semantic": pipeline_ranked(pipe(), SearchMode.SEMANTIC, within),
             "hybrid": pipeline_ranked(pipe(), SearchMode.HYBRID, within),
             **{
-                f"hybrid (keyword weight {w})": pipeline_ranked(pipe(keyword=w), SearchMode.HYBRID, within)
-                for w in args.keyword_weights
-                if w != 1.0
-            },
-            **{
-                f"hybrid (named-law weight {w})": pipeline_ranked(pipe(named_law=w), SearchMode.HYBRID, within)
-                for w in args.named_law_weights
-                if w != 1.0
+                f"{mode} ({spec})": pipeline_ranked(pipe(**kw), SearchMode(mode), within)
+                for mode, spec, kw in args.variant
             },
         }
         if args.levers:
@@ -415,9 +428,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--max-chars", type=int, default=512, help="characters of each chunk the embedder sees")
     parser.add_argument("--chunk-chars", type=int, default=800, help="chunk size (articles longer are split)")
-    parser.add_argument("--keyword-weights", type=float, nargs="*", default=[], help="extra hybrid variants")
     parser.add_argument(
-        "--named-law-weights", type=float, nargs="*", default=[], help="extra hybrid variants (0: no named-law term)"
+        "--variant",
+        type=variant,
+        action="append",
+        default=[],
+        metavar="MODE:KEY=VALUE,...",
+        help="one more pipeline run: a mode (ranked, semantic, hybrid) with FusionWeights fields and/or "
+        "vector_candidates changed, e.g. hybrid:semantic=2,rerank=1 or hybrid:graph=0.5,graph_sources=3 (repeat)",
     )
     parser.add_argument("--methods", nargs="*", default=[], help="only these (keyword, lexical, semantic, hybrid)")
     parser.add_argument("--levers", action="store_true", help="also each quality lever on / off (ranked, hybrid)")
