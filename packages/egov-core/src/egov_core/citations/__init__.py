@@ -15,13 +15,8 @@ from egov_core.citations.model import (
 from egov_core.citations.names import BUILTIN_ABBREVIATIONS, LawNameTable, default_name_table
 from egov_core.citations.parser import NAME_SCAN_CAP, find_citations, iter_citations
 from egov_core.citations.refs import resolve_ref_law, resolve_ref_law_part, split_ref_law
-from egov_core.citations.resolver import (
-    extract_and_resolve,
-    iter_resolved,
-    laws_named,
-    resolve_citation,
-    resolve_parts,
-)
+from egov_core.citations.resolver import laws_named, resolve_citation, resolve_parts
+from egov_core.citations.running_text import extract_and_resolve, iter_resolved
 
 __all__ = [
     "BUILTIN_ABBREVIATIONS",

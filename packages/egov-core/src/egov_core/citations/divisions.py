@@ -20,7 +20,8 @@ from egov_core.citations.directory import LawDirectory
 from egov_core.citations.model import CitationContext, CitationParts, LawRef, Relative, Resolution, ResolutionStatus
 from egov_core.citations.names import LawNameTable
 from egov_core.citations.parser import _BRANCH, _NUM, _law_before, _num, _offsets
-from egov_core.citations.resolver import resolve_defined, resolve_parts
+from egov_core.citations.resolver import resolve_parts
+from egov_core.citations.running_text import resolve_defined
 from egov_core.errors import InvalidNumeralError
 from egov_core.text.normalize import normalize
 
