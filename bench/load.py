@@ -1,7 +1,9 @@
 """Load generation from a separate process on loopback: ``wrk`` when installed, else a raw asyncio client.
 
 Each measurement is bounded in time and cycles through a list of paths (so uncached search sees a mix of
-queries rather than one). Returns requests, seconds, p50/p90/p99 in ms and the count of non-2xx answers.
+queries rather than one). Returns requests, seconds, p50/p90/p99 in ms, the count of failed requests and
+what they were (by status code, or the socket error: a 503 the server sent to shed load is not a client
+timeout). Failed requests are counted in ``requests`` too.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bench.infra import REPO
 
@@ -43,6 +47,9 @@ class Load:
     p99_ms: float
     errors: int
     tool: str
+    #: What the failures were: ``{"503": n}`` by status code (wrk only says ``"non-2xx"``), or wrk's socket
+    #: errors (``"connect"``, ``"read"``, ``"write"``, ``"timeout"``: its 30 s client timeout).
+    failures: dict[str, int] = field(default_factory=dict)
 
 
 def tool() -> str:
@@ -95,11 +102,16 @@ def _wrk(base: str, paths: list[str], duration: float, connections: int) -> Load
     seconds = float(m.group(2)) * {"ms": 1e-3, "s": 1.0, "m": 60.0}[m.group(3)]
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errs = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    errors = (int(bad.group(1)) if bad else 0) + (sum(int(g) for g in errs.groups()) if errs else 0)
-    return Load(int(m.group(1)), seconds, pct("50"), pct("90"), pct("99"), errors, "wrk")
+    failures = {"non-2xx": int(bad.group(1))} if bad else {}
+    if errs:
+        failures |= {
+            kind: int(n) for kind, n in zip(("connect", "read", "write", "timeout"), errs.groups(), strict=True)
+        }
+    failures = {kind: n for kind, n in failures.items() if n}
+    return Load(int(m.group(1)), seconds, pct("50"), pct("90"), pct("99"), sum(failures.values()), "wrk", failures)
 
 
-async def _python(base: str, paths: list[str], duration: float, connections: int) -> dict[str, float]:
+async def _python(base: str, paths: list[str], duration: float, connections: int) -> dict[str, Any]:
     """Keep-alive HTTP/1.1 over raw asyncio streams: a client light enough not to be the bottleneck
     (an httpx client topped out near 100 requests/s at 64 connections on 2 cores, below any server)."""
     from urllib.parse import quote, urlsplit
@@ -111,11 +123,10 @@ async def _python(base: str, paths: list[str], duration: float, connections: int
         for p in paths
     ]
     latencies: list[float] = []
-    errors = 0
+    failures: Counter[str] = Counter()
     deadline = time.monotonic() + duration
 
     async def worker(k: int) -> None:
-        nonlocal errors
         reader, writer = await asyncio.open_connection(host, port)
         i = k
         try:
@@ -129,7 +140,8 @@ async def _python(base: str, paths: list[str], duration: float, connections: int
                     raise RuntimeError(f"response without content-length: {head[:200]!r}")
                 await reader.readexactly(int(m.group(1)))
                 latencies.append((time.perf_counter() - t) * 1000)
-                errors += status >= 400
+                if status >= 400:
+                    failures[str(status)] += 1
                 i += 1
         finally:
             writer.close()
@@ -143,7 +155,15 @@ async def _python(base: str, paths: list[str], duration: float, connections: int
     def pct(q: float) -> float:
         return latencies[min(n - 1, int(n * q))] if n else float("nan")
 
-    return {"requests": n, "seconds": elapsed, "p50": pct(0.5), "p90": pct(0.9), "p99": pct(0.99), "errors": errors}
+    return {
+        "requests": n,
+        "seconds": elapsed,
+        "p50": pct(0.5),
+        "p90": pct(0.9),
+        "p99": pct(0.99),
+        "errors": sum(failures.values()),
+        "failures": dict(failures),
+    }
 
 
 def run_load(base: str, paths: list[str], duration: float, connections: int) -> Load:
@@ -155,7 +175,9 @@ def run_load(base: str, paths: list[str], duration: float, connections: int) -> 
         [sys.executable, "-m", "bench.load"], input=job, capture_output=True, text=True, check=True, cwd=REPO
     )
     r = json.loads(done.stdout)
-    return Load(int(r["requests"]), r["seconds"], r["p50"], r["p90"], r["p99"], int(r["errors"]), "python")
+    return Load(
+        int(r["requests"]), r["seconds"], r["p50"], r["p90"], r["p99"], int(r["errors"]), "python", r["failures"]
+    )
 
 
 if __name__ == "__main__":

@@ -20,6 +20,14 @@ def _spread(s: dict[str, float] | None, fmt: str = ".1f") -> str:
     return f"{_f(s['median'], fmt)} ({_f(s['min'], fmt)}–{_f(s['max'], fmt)})"
 
 
+def _errors(entry: dict[str, Any]) -> str:
+    """Failed requests and what they were: ``256 (503 ×256)`` (a 503 the server sent is not a client timeout)."""
+    kinds = entry.get("failures") or {}
+    if not entry["errors"] or not kinds:
+        return str(entry["errors"])
+    return f"{entry['errors']} ({', '.join(f'{kind} ×{n}' for kind, n in sorted(kinds.items()))})"
+
+
 def _met(ok: bool | None) -> str:
     return "n/a" if ok is None else ("met" if ok else "**not met**")
 
@@ -256,7 +264,7 @@ def vector_http_table(v: dict[str, Any]) -> list[str]:
             f"| {sc['label']} | {_spread(many['rps'], '.0f')} | {many['cpu_us']['median']:.0f} + "
             f"{many['db_cpu_us']['median']:.0f} | {one['p50_ms']['median']:.2f} / {one['p90_ms']['median']:.2f} / "
             f"{one['p99_ms']['median']:.2f} | {many['p50_ms']['median']:.2f} / {many['p99_ms']['median']:.2f} | "
-            f"{sc['errors']} |"
+            f"{_errors(sc)} |"
         )
     return lines
 
@@ -369,7 +377,7 @@ def write_report(res: dict[str, Any], out: Path, stamp: str) -> Path:
                 md.append(
                     f"| {name} | {c} | {_spread(f['rps'], '.0f')} | {_spread(f['ratio_rps'], '.2f')} | "
                     f"{_spread(f['ratio_cpu'], '.2f')} | {_spread(f['p50_ms'], '.2f')} | {_spread(f['p90_ms'], '.2f')} | "
-                    f"{_spread(f['p99_ms'], '.2f')} | {_spread(f['cpu_us'], '.0f')} | {_spread(f['db_cpu_us'], '.0f')} | {f['errors']} |"
+                    f"{_spread(f['p99_ms'], '.2f')} | {_spread(f['cpu_us'], '.0f')} | {_spread(f['db_cpu_us'], '.0f')} | {_errors(f)} |"
                 )
         for name, why in res["http"].get("skipped", {}).items():
             md.append(f"\nNot measured: {name} — {why}")

@@ -21,7 +21,7 @@ import psutil  # type: ignore[import-untyped]  # no stubs installed
 
 from bench.infra import egov_env, http_server
 from bench.vector import embedder_for, load_vector_store, vector_env
-from bench.web import QUESTIONS, SEMANTIC, Scenario, measure, stats
+from bench.web import QUESTIONS, SEMANTIC, Scenario, failures, measure, stats
 
 
 def _backends_of(data_dir: Path) -> Callable[[], dict[int, float]]:
@@ -106,6 +106,13 @@ def vector_http(
             }
             for c in connections
         }
-        errors = sum(r["errors"] for c in connections for r in runs[(sc.name, c)])
-        out["scenarios"][sc.name] = {"label": sc.label, "paths": list(sc.paths), "by_conn": by_conn, "errors": errors}
+        every = [r for c in connections for r in runs[(sc.name, c)]]
+        errors = sum(r["errors"] for r in every)
+        out["scenarios"][sc.name] = {
+            "label": sc.label,
+            "paths": list(sc.paths),
+            "by_conn": by_conn,
+            "errors": errors,
+            "failures": failures(every),
+        }
     return out

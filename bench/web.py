@@ -192,6 +192,15 @@ def measure(
     }
 
 
+def failures(runs: list[dict[str, Any]]) -> dict[str, int]:
+    """What the failed requests of ``runs`` were, summed (``{"503": n}``; see :class:`bench.load.Load`)."""
+    out: dict[str, int] = {}
+    for r in runs:
+        for kind, n in r.get("failures", {}).items():
+            out[kind] = out.get(kind, 0) + n
+    return out
+
+
 def stats(values: list[float]) -> dict[str, float]:
     """Median, min, max and count of repeated measurements."""
     return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
@@ -246,6 +255,7 @@ def run_http(
             fig["ratio_rps"] = stats([r["rps"] / w["rps"] for r, w in zip(rs, raw, strict=True) if w["rps"]])
             fig["ratio_cpu"] = stats([w["cpu_us"] / r["cpu_us"] for r, w in zip(rs, raw, strict=True) if r["cpu_us"]])
             fig["errors"] = sum(r["errors"] for r in rs)
+            fig["failures"] = failures(rs)
             fig["tool"] = rs[0]["tool"]
             entry["by_conn"][str(c)] = fig
         out["scenarios"][sc.name] = entry
