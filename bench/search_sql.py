@@ -51,6 +51,7 @@ async def _search(conn: Any, query: str) -> sql.KeywordWindow:
         limit=20,
         offset=0,
         scan_cap=SCAN_CAP,
+        exclusions=bool(parsed.excluded),
     )
 
 

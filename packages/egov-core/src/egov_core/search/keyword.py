@@ -88,6 +88,7 @@ async def search_parsed(
             limit=limit,
             offset=offset,
             scan_cap=SCAN_CAP,
+            exclusions=bool(query.excluded),
         )
     total, total_exact = estimate_total(found, exact, SCAN_CAP)
     terms = query.positive_terms

@@ -229,6 +229,7 @@ async def keyword_units(
     limit: int,
     offset: int,
     scan_cap: int,
+    exclusions: bool = True,
 ) -> KeywordWindow:
     """Boolean keyword search over ``search_units``, in two stages.
 
@@ -238,10 +239,23 @@ async def keyword_units(
        orders and rules, shorter units first);
     2. the best ``window`` candidates are read: ``tsquery``'s phrases and exclusions verified there
        (skipped when ``exact``) and ranked by ``ts_rank_cd`` times the prior's weights.
+
+    ``exclusions``: whether ``tsquery`` excludes terms (``!``). Without exclusions a unit's ``ts_rank_cd`` is
+    above zero exactly when the unit matches (a cover is a stretch of the unit satisfying the whole query,
+    phrases included), so the window reads each unit's tokens once, for the rank, instead of a second
+    time for ``@@``: reading them (TOAST, decompression) and ``@@``'s phrase check were most of a phrase
+    search's CPU. With an exclusion a cover can satisfy ``a & !b`` in a unit that holds ``b`` elsewhere,
+    so ``@@`` verifies.
     """
     # Run on the driver connection (see egov_core.store._driver): SQLAlchemy's execution layer cost more
     # CPU than the statement's own round trip; asyncpg prepares it once per connection and filter set.
-    verify = "TRUE" if exact else "su.tokens @@ $1::text::tsquery"
+    if exact:
+        verify = "TRUE"
+    elif exclusions:
+        verify = "r.matched"
+    else:
+        verify = "r.rank > 0"
+    matched = ", su.tokens @@ $1::text::tsquery AS matched" if exclusions and not exact else ""
     sql = f"""
         WITH hits AS MATERIALIZED (
             SELECT su.id, su.prior
@@ -250,13 +264,17 @@ async def keyword_units(
             LIMIT $6
         ),
         win AS MATERIALIZED (
-            SELECT w.id, w.prior_rank, {verify} AS ok,
-                   ts_rank_cd(su.tokens, $1::text::tsquery, 1) * {_TYPE_WEIGHT} * {_SUPPL_WEIGHT} AS score
+            SELECT r.id, r.prior_rank, {verify} AS ok, r.rank * r.weight AS score
             FROM (
-                SELECT h.id, row_number() OVER (ORDER BY h.prior, h.id) AS prior_rank
-                FROM (SELECT * FROM hits ORDER BY prior, id LIMIT $3) h
-            ) w
-            JOIN search_units su ON su.id = w.id
+                SELECT w.id, w.prior_rank, ts_rank_cd(su.tokens, $1::text::tsquery, 1) AS rank{matched},
+                       {_TYPE_WEIGHT} * {_SUPPL_WEIGHT} AS weight
+                FROM (
+                    SELECT h.id, row_number() OVER (ORDER BY h.prior, h.id) AS prior_rank
+                    FROM (SELECT * FROM hits ORDER BY prior, id LIMIT $3) h
+                ) w
+                JOIN search_units su ON su.id = w.id
+                OFFSET 0  -- not pulled up: the rank is computed once per unit, not once per use
+            ) r
         ),
         page AS (
             SELECT w.id, w.prior_rank, w.score FROM win w WHERE w.ok

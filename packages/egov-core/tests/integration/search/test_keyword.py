@@ -22,7 +22,7 @@ from egov_core.search import (
     search_cases,
     search_provisions,
 )
-from egov_core.text import normalize, term_index_tsquery, term_tsquery, tsvector_literal
+from egov_core.text import normalize, parse_query, term_index_tsquery, term_tsquery, tsvector_literal
 
 pytestmark = pytest.mark.integration
 
@@ -214,3 +214,30 @@ async def test_index_tsquery_matches_at_least_every_substring_match(
     got = await _matches(search_engine, doc, tsq)
     if term in doc:
         assert got
+
+
+async def _ranked_iff_matched(engine: AsyncEngine, doc: str, tsq: str) -> tuple[bool, bool]:
+    """(``@@``, ``ts_rank_cd > 0``) of ``tsq`` over ``doc``'s n-gram tsvector."""
+    async with engine.connect() as conn:
+        row = (
+            await conn.execute(
+                text("SELECT v @@ q, ts_rank_cd(v, q, 1) > 0 FROM CAST(:v AS tsvector) v, CAST(:q AS tsquery) q"),
+                {"v": tsvector_literal(doc), "q": tsq},
+            )
+        ).one()
+        return bool(row[0]), bool(row[1])
+
+
+_TERM = st.text("abc税", min_size=1, max_size=4)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=st.text(_ALPHABET, max_size=16), terms=st.lists(_TERM, min_size=1, max_size=3), alternative=st.booleans())
+async def test_rank_is_positive_exactly_when_a_query_without_exclusions_matches(
+    search_engine: AsyncEngine, doc: str, terms: list[str], alternative: bool
+) -> None:
+    """keyword_units verifies a window by ``ts_rank_cd > 0`` instead of ``@@`` when nothing is excluded."""
+    query = (" OR " if alternative else " ").join(f'"{t}"' for t in terms)
+    tsq = parse_query(query).tsquery
+    matched, ranked = await _ranked_iff_matched(search_engine, doc, tsq)
+    assert ranked == matched
