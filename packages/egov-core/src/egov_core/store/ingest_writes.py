@@ -119,19 +119,38 @@ _LAW_INSERT = (
 )
 
 
+#: ``AsyncConnection.info`` key (kept with the pooled DBAPI connection): whether its server has lz4.
+_LZ4_KEY = "egov_lz4_toast"
+_LZ4_SUPPORTED = text("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+
+
+async def _lz4_supported(conn: AsyncConnection) -> bool:
+    """Whether the server was built with lz4 (asked once per pooled connection; pg_settings costs ~1 ms)."""
+    supported = conn.info.get(_LZ4_KEY)
+    if supported is None:
+        supported = bool((await conn.execute(_LZ4_SUPPORTED)).scalar_one_or_none())
+        conn.info[_LZ4_KEY] = supported
+    return bool(supported)
+
+
 async def import_driver(conn: AsyncConnection, *, synchronous_commit: bool = False) -> Any:
     """The asyncpg connection under ``conn``, inside the open transaction, set up for bulk writes.
 
     Import transactions may run longer than an API read, so the statement timeout is lifted for this
     transaction; unless ``synchronous_commit``, they need not wait for fsync either: a crash loses at most
-    the last commits, which a rerun restores (nothing is ever half-visible).
+    the last commits, which a rerun restores (nothing is ever half-visible). Where the server has lz4, the
+    transaction TOAST-compresses with it instead of pglz (the values read back are the same): the trees,
+    unit texts and tokens are the values large enough to compress, and on the shared corpus pglz spent
+    ~3.3 CPU-s more than lz4 on them (units' text and tokens 5.6 against 3.4 CPU-s, trees 1.7 against 0.6),
+    much of it trying the binary tokens only to store them uncompressed; lz4 stores the units 8 % smaller.
+    PostgreSQL builds without lz4 (the embedded server's) keep pglz.
     """
-    if synchronous_commit:
-        await conn.execute(text("SELECT set_config('statement_timeout', '0', true)"))
-    else:
-        await conn.execute(
-            text("SELECT set_config('statement_timeout', '0', true), set_config('synchronous_commit', 'off', true)")
-        )
+    settings = ["set_config('statement_timeout', '0', true)"]
+    if not synchronous_commit:
+        settings.append("set_config('synchronous_commit', 'off', true)")
+    if await _lz4_supported(conn):
+        settings.append("set_config('default_toast_compression', 'lz4', true)")
+    await conn.execute(text(f"SELECT {', '.join(settings)}"))
     raw = await conn.get_raw_connection()
     driver = raw.driver_connection
     # SQLAlchemy opens the transaction lazily; the statement above did, so COPY joins it.

@@ -365,3 +365,34 @@ async def test_the_search_index_is_built_once_after_a_bulk_load(engine: AsyncEng
     again = await ingest_laws(engine, [laws_dir], workers=0)
     assert again.imported == 1
     assert await _search_index_oid(engine) == built  # not dropped: the store was not empty
+
+
+async def test_large_values_are_compressed_with_lz4_where_the_server_has_it(
+    engine: AsyncEngine, laws_dir: Path
+) -> None:
+    """Imports TOAST-compress with lz4 (cheaper than pglz) when the server was built with it, else pglz."""
+    await ingest_laws(engine, [laws_dir], workers=0)
+    async with engine.connect() as conn:
+        lz4 = (
+            await conn.execute(
+                text("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+            )
+        ).scalar_one()
+        methods = {
+            table: set(
+                (
+                    await conn.execute(
+                        text(f"SELECT DISTINCT pg_column_compression({column}) FROM {table} WHERE {column} IS NOT NULL")
+                    )
+                ).scalars()
+            )
+            for table, column in (("law_revisions", "tree"), ("search_units", "tokens"))
+        }
+        default = (await conn.execute(text("SHOW default_toast_compression"))).scalar_one()
+    expected = "lz4" if lz4 else "pglz"
+    # Small values are stored uncompressed (NULL); every compressed one uses the import's method.
+    assert {table: m - {None} for table, m in methods.items()} == {
+        "law_revisions": {expected},  # the fixtures do hold values large enough to compress
+        "search_units": {expected},
+    }
+    assert default == "pglz"  # only the import's transactions changed it
