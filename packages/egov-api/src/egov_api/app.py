@@ -24,6 +24,7 @@ from egov_api.metrics import Metrics, MetricsMiddleware
 from egov_api.problems import install_problem_handlers
 from egov_api.query_params import reject_unknown_query
 from egov_api.replica_fallback import ReplicaFallback
+from egov_api.routes._shortcut import install_shortcut_dispatch
 from egov_api.routes import (
     amendments,
     cases,
@@ -175,6 +176,8 @@ def build_fastapi(settings: EgovSettings, *, edge: Edge | None = None) -> tuple[
     metrics.install(app)
     metrics.add_collector(lambda m: _collect_cache(m, cache))
     metrics.add_collector(lambda m: _collect_replicas(m, state))
+    # Plain article, provision and search GETs skip FastAPI's walk over every route (routes/_shortcut.py).
+    install_shortcut_dispatch(app)
     api = settings.api
     app.add_middleware(WorkBudget, budget_s=api.work_budget_s, concurrency=api.heavy_concurrency)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
