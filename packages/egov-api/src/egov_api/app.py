@@ -24,7 +24,6 @@ from egov_api.metrics import Metrics, MetricsMiddleware
 from egov_api.problems import install_problem_handlers
 from egov_api.query_params import reject_unknown_query
 from egov_api.replica_fallback import ReplicaFallback
-from egov_api.routes._shortcut import install_shortcut_dispatch
 from egov_api.routes import (
     amendments,
     cases,
@@ -39,6 +38,7 @@ from egov_api.routes import (
     provisions,
     search,
 )
+from egov_api.routes._shortcut import install_shortcut_dispatch
 from egov_api.state import AppState
 from egov_api.vector import mount_vector_routes, start_vector
 from egov_core.cache import DataVersionWatcher, TieredCache, asyncpg_dsn
