@@ -11,11 +11,14 @@ import psutil  # type: ignore[import-untyped]  # no stubs installed
 import pytest
 from sqlalchemy import text
 
+from egov_core.ingest import ingest_laws
 from egov_core.settings import EgovSettings
 from egov_core.store import get_data_version, open_store
 from egov_core.store.embedded import EMBEDDED_POSTGRES_VERSION
 
 pytestmark = pytest.mark.integration
+
+_LAW = Path(__file__).parents[1] / "ingest" / "fixtures" / "laws" / "xml" / "321CONSTITUTION.xml"
 
 
 def _postgres_processes(data_dir: Path) -> list[psutil.Process]:
@@ -61,3 +64,21 @@ async def test_embedded_server_starts_migrates_stores_and_stops(home: Path) -> N
             title = (await conn.execute(text("SELECT title FROM laws WHERE law_id = '321CONSTITUTION'"))).scalar_one()
         assert title == "日本国憲法"
     assert _postgres_processes(data_dir.resolve()) == []
+
+
+async def test_an_import_into_the_embedded_server_keeps_pglz(home: Path) -> None:
+    """Imports compress with lz4 where the server has it; the embedded build has not, so pglz it stays."""
+    source = home / "laws"
+    source.mkdir()
+    shutil.copy(_LAW, source)
+    async with open_store(EgovSettings(database={"embedded_dir": home / "pg16"})) as store:
+        summary = await ingest_laws(store.engine, [source], workers=0, citation_graph=False)
+        assert summary.imported == 1
+        assert not summary.failed
+        async with store.engine.connect() as conn:
+            methods = set((await conn.execute(text("SELECT pg_column_compression(tree) FROM law_revisions"))).scalars())
+            choices = (
+                await conn.execute(text("SELECT enumvals FROM pg_settings WHERE name = 'default_toast_compression'"))
+            ).scalar_one()
+    assert choices == ["pglz"]  # what the import's check reads: set_config('…', 'lz4') would fail here
+    assert methods == {"pglz"}
