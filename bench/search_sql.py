@@ -8,6 +8,10 @@ group shows the stages (candidates from the GIN index and the heap, the window b
 ``ts_rank_cd``, the page). Run it over a loaded store (the bench's, or ``egov ingest``'s over the shared corpus)
 after its import finished: an import that failed before its maintenance leaves entries in the GIN pending list
 that every search scans, which shows here as a Bitmap Index Scan costing milliseconds.
+
+``--against OTHER_URL`` runs the same statements on a second store in the same rounds, group by group in turn
+(e.g. a template copy of the first after a migration), and prints both with their ratio: a store-side change
+measured before and after on one machine at one load.
 """
 
 from __future__ import annotations
@@ -78,6 +82,30 @@ async def measure(url: str, n: int, rounds: int, explain: bool) -> dict[str, lis
     return out
 
 
+async def compare(url: str, other: str, n: int, rounds: int) -> dict[str, dict[str, list[float]]]:
+    """:func:`measure` of two stores in the same rounds (each group on one, then on the other): {url: figures}."""
+    databases = {u: Database(create_engine(EgovSettings(database={"url": u}), url=u)) for u in (url, other)}
+    out: dict[str, dict[str, list[float]]] = {u: {} for u in databases}
+    try:
+        async with databases[url].read() as first, databases[other].read() as second:
+            conns = {url: first, other: second}
+            pids = {u: int((await c.execute(text("SELECT pg_backend_pid()"))).scalar_one()) for u, c in conns.items()}
+            for _ in range(rounds):
+                for name, queries in GROUPS.items():
+                    for u, conn in conns.items():
+                        for q in queries:
+                            for _ in range(6):
+                                await _search(conn, q)
+                        before = backend_cpu_s(pids[u])
+                        for i in range(n):
+                            await _search(conn, queries[i % len(queries)])
+                        out[u].setdefault(name, []).append((backend_cpu_s(pids[u]) - before) / n * 1e6)
+    finally:
+        for database in databases.values():
+            await database.dispose()
+    return out
+
+
 async def _explain(conn: Any) -> None:
     raw = await conn.get_raw_connection()
     driver = raw.driver_connection
@@ -108,8 +136,21 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=120, help="statements per group and round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--explain", action="store_true", help="also EXPLAIN (ANALYZE, BUFFERS) one query per group")
+    parser.add_argument("--against", metavar="OTHER_URL", help="also this store, in the same rounds (with the ratio)")
     args = parser.parse_args()
     load = os.getloadavg()
+    if args.against:
+        pair = asyncio.run(compare(args.database_url, args.against, args.n, args.rounds))
+        print(f"load average {load[0]:.1f} before, {os.getloadavg()[0]:.1f} after")
+        print("| queries | first store, CPU-µs (median, min–max) | other store | ratio |\n|---|---|---|---|")
+        a, b = pair[args.database_url], pair[args.against]
+        for name in GROUPS:
+            ma, mb = statistics.median(a[name]), statistics.median(b[name])
+            print(
+                f"| {name} | {ma:,.0f} ({min(a[name]):,.0f}–{max(a[name]):,.0f}) "
+                f"| {mb:,.0f} ({min(b[name]):,.0f}–{max(b[name]):,.0f}) | {mb / ma:.2f} |"
+            )
+        return
     figures = asyncio.run(measure(args.database_url, args.n, args.rounds, args.explain))
     print(f"load average {load[0]:.1f} before, {os.getloadavg()[0]:.1f} after")
     print("| queries | PostgreSQL CPU-µs per keyword statement (median, min–max) |\n|---|---|")
