@@ -15,11 +15,10 @@ input drops the rest, its binary input refuses them), so only the first 256 are 
 from __future__ import annotations
 
 import struct
-import unicodedata
 from collections.abc import Callable
 
 from egov_core.text.ngrams import _BREAK, MAX_POSITION
-from egov_core.text.normalize import _VARIANTS, normalize
+from egov_core.text.normalize import _VARIANTS, nfkc, normalize
 
 __all__ = ["COMPILED", "tsvector_binary", "tsvector_binary_py"]
 
@@ -66,13 +65,12 @@ def _compiled() -> Callable[[str], bytes] | None:
         return None
     # The extension reads the one definition of break characters and folds (normalize's translate table).
     _ctsvector.configure("".join(sorted(_BREAK)), dict(_VARIANTS))
-    nfkc = unicodedata.normalize
     binary = _ctsvector.tsvector_binary
 
     def tsvector_binary_c(text: str) -> bytes:
         # normalize() is NFKC, then the folds, then lower(); the folds only touch characters lower() leaves
         # alone, so the extension applies them last, in the same pass as the tokens.
-        return binary(nfkc("NFKC", text).lower()[:MAX_POSITION])
+        return binary(nfkc(text).lower()[:MAX_POSITION])
 
     return tsvector_binary_c
 

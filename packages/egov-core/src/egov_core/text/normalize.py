@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Old-style (旧字体) and variant forms that appear in older statutes and in how people type them,
@@ -67,10 +68,36 @@ _VARIANTS = str.maketrans(
 )
 
 
+# e-Gov text mostly fails NFKC's quick check on a few characters (on the shared corpus 89 % of the search units:
+# the ideographic space, full-width parentheses and digits), and CPython then normalises the whole string
+# (~110 ns per character). Those characters are the full-width ASCII block U+FF01-FF5E (NFKC: minus 0xFEE0)
+# and U+3000 (NFKC: a space); mapped first, the quick check usually passes. Each maps to what NFKD makes of
+# it, so NFKC of the mapped text is NFKC of the text, whatever follows (combining marks included).
+_WIDE = re.compile("[\u3000\uff01-\uff5e]")
+_NARROW = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
+
+
+def _narrow(match: re.Match[str]) -> str:
+    return _NARROW[match.group()]
+
+
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, 5-6× faster on e-Gov text (same result for any text).
+
+    Measured over 201,244 texts of the shared corpus (search units and provisions): 0.57 CPU-s against 3.3.
+    """
+    if text.isascii():
+        return text
+    narrowed = _WIDE.sub(_narrow, text)
+    if unicodedata.is_normalized("NFKC", narrowed):
+        return narrowed
+    return unicodedata.normalize("NFKC", narrowed)
+
+
 def normalize(text: str) -> str:
     """NFKC (full-width ASCII → half-width, half-width kana → full-width), old-style kanji folded, lower-cased.
 
     The result has the same length as long as NFKC does not change lengths; callers that need offsets
     into the original text must not rely on that (snippets are computed on normalised text).
     """
-    return unicodedata.normalize("NFKC", text).translate(_VARIANTS).lower()
+    return nfkc(text).translate(_VARIANTS).lower()
