@@ -263,7 +263,7 @@ def _connections(results: dict[str, Any], k8s: dict[str, Any]) -> list[str]:
         f"(ro), {instances} PgBouncer instances each. Replicas then hold client connections only ({clients:,} per "
         f"pooler: {clients // max(primary, reads)} replicas), and each pooler opens at most {pooled} server "
         f"connections ({instances} × default_pool_size {k8s['pooler_pool_size']}), within max_connections; a 100× "
-        f"day's peak with a cold cache keeps ~{busy:.0f} busy at once (Little's law below).",
+        f"day's peak with a cold cache keeps ~{busy:.0f} busy at once (Little's law, as in the table above).",
     ]
 
 
