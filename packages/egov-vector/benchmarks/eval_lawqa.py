@@ -445,6 +445,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="embed nothing: semantic / hybrid over the laws the store already has vectors for",
     )
     parser.add_argument("--bm25-words", type=int, help="BM25 weighs at most this many (rarest) words")
+    parser.add_argument(
+        "--bm25-max-df", type=float, help="BM25 drops words in more than this share of the units (default 0.2)"
+    )
     parser.add_argument("--out", help="write the report as JSON here")
     args = parser.parse_args(argv)
     if args.dtype == "auto":
@@ -459,6 +462,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         from egov_core.search import bm25
 
         bm25.MAX_WORDS = args.bm25_words
+    if args.bm25_max_df:
+        from egov_core.search import bm25
+
+        bm25.MAX_DF_SHARE = args.bm25_max_df
     report = asyncio.run(evaluate(args))
     print(
         f"\nlawqa_jp — embedder {report['embedder']}; {report['gradable']} gradable, "
