@@ -78,7 +78,11 @@ async def measure(
             # The eval script's factory: the same e5 export (store/e5-model) the store's vectors came from.
             embedder = _eval_module().make_embedder(embedder_name, 2, 512, store=store, dtype=dtype or fastest_dtype())
             retriever = VectorRetriever(embedder)
-            full = SearchPipeline(engine, retriever=retriever)
+            # The Full edition's own fusion settings (the citation graph's expansion included), as it ships.
+            from egov_api.vector import VectorRuntime
+            from egov_core.vector_settings import VectorSettings
+
+            full = SearchPipeline(engine, retriever=retriever, **VectorRuntime(VectorSettings()).tuning())
             cold: list[float] = []
             for q in lawqa:
                 t0 = time.perf_counter()
