@@ -72,16 +72,19 @@ async def measure(
         out["ranked, lawqa_jp questions"] = await _time(mode(lite, SearchMode.RANKED), lawqa, rounds)
         if embedder_name:
             from bench.quality import _eval_module
+            from egov_api.vector import VectorRuntime
+            from egov_core.vector_settings import VectorSettings
             from egov_vector import VectorRetriever
             from egov_vector.embedders.sentence_transformers import fastest_dtype
 
-            # The eval script's factory: the same e5 export (store/e5-model) the store's vectors came from.
-            embedder = _eval_module().make_embedder(embedder_name, 2, 512, store=store, dtype=dtype or fastest_dtype())
+            # The eval script's factory: the same e5 export (store/e5-model) the store's vectors came from, on
+            # the server's thread count (VectorSettings.resolved_threads(serving=True)), as the API embeds queries.
+            threads = VectorSettings().resolved_threads(serving=True)
+            embedder = _eval_module().make_embedder(
+                embedder_name, threads, 512, store=store, dtype=dtype or fastest_dtype()
+            )
             retriever = VectorRetriever(embedder)
             # The Full edition's own fusion settings (the citation graph's expansion included), as it ships.
-            from egov_api.vector import VectorRuntime
-            from egov_core.vector_settings import VectorSettings
-
             full = SearchPipeline(engine, retriever=retriever, **VectorRuntime(VectorSettings()).tuning())
             cold: list[float] = []
             for q in lawqa:

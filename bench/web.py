@@ -251,7 +251,9 @@ def run_http(
         entry: dict[str, Any] = {"label": sc.label, "server": sc.server, "paths": list(sc.paths), "by_conn": {}}
         for c in connections:
             rs, raw = runs[(sc.name, c)], runs[("raw", c)]
-            fig = {k: stats([r[k] for r in rs]) for k in ("rps", "p50_ms", "p90_ms", "p99_ms", "cpu_us", "db_cpu_us")}
+            fig: dict[str, Any] = {
+                k: stats([r[k] for r in rs]) for k in ("rps", "p50_ms", "p90_ms", "p99_ms", "cpu_us", "db_cpu_us")
+            }
             fig["ratio_rps"] = stats([r["rps"] / w["rps"] for r, w in zip(rs, raw, strict=True) if w["rps"]])
             fig["ratio_cpu"] = stats([w["cpu_us"] / r["cpu_us"] for r, w in zip(rs, raw, strict=True) if r["cpu_us"]])
             fig["errors"] = sum(r["errors"] for r in rs)

@@ -109,7 +109,7 @@ async def start_vector(state: AppState, *, pgvector: bool) -> None:
     from egov_vector import VectorRetriever, abuild_embedder
 
     try:
-        runtime.embedder = await abuild_embedder(runtime.settings)
+        runtime.embedder = await abuild_embedder(runtime.settings, serving=True)
     except EgovError as exc:
         log.warning("embedding model not loaded: %s", exc)
         runtime.error = f"embedding model not loaded: {exc}"

@@ -51,7 +51,7 @@ class VectorSettings(BaseModel):
         offline: never contact the Hugging Face hub (the Full image bakes its model in).
         prefix_preset / query_prefix / document_prefix: what is put before queries and documents.
         batch_size: texts per encode call.
-        num_threads: torch / OpenMP threads (None: ``min(4, cpu count)``).
+        num_threads: torch / OpenMP threads (None: 1 in the API server, ``min(4, cpu count)`` in ``egov embed``).
         max_seq_length: truncate inputs to this many tokens (None: the model's own limit).
         dtype: ``float32`` or ``bfloat16`` for sentence-transformers models (bfloat16 vectors are stored under
             ``<model>@bf16``: switching re-embeds).
@@ -96,6 +96,14 @@ class VectorSettings(BaseModel):
     graph_weight: float = Field(default=0.5, ge=0.0, le=10.0)
     graph_sources: int = Field(default=3, ge=1, le=100)
 
-    def resolved_threads(self) -> int:
-        """``num_threads`` or, unset, ``min(4, cpu count)``: more threads than cores only thrash."""
-        return self.num_threads or max(1, min(4, os.cpu_count() or 1))
+    def resolved_threads(self, *, serving: bool = False) -> int:
+        """``num_threads`` or, unset: one thread in the API server (``serving``), else ``min(4, cpu count)``.
+
+        A server embeds one short query per request while the same request's keyword side, the database and
+        other requests want the cores: with a second torch thread a lawqa_jp question's embedding took 47
+        instead of 34 ms (e5, bfloat16, 2 cores) and a first-time hybrid search 61 instead of 47. A batch
+        (``egov embed``) has the cores to itself; more threads than cores only thrash.
+        """
+        if self.num_threads:
+            return self.num_threads
+        return 1 if serving else max(1, min(4, os.cpu_count() or 1))

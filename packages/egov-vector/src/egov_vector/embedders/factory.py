@@ -10,13 +10,15 @@ from egov_vector.settings import VectorSettings
 __all__ = ["abuild_embedder", "build_embedder"]
 
 
-def build_embedder(settings: VectorSettings) -> Embedder:
+def build_embedder(settings: VectorSettings, *, serving: bool = False) -> Embedder:
     """The embedder ``settings.backend`` names, loaded (blocking: models take seconds to load).
+
+    ``serving``: for the API server, which embeds queries (threads: see ``VectorSettings.resolved_threads``).
 
     Raises:
         EmbedderUnavailableError: the backend's packages or model are missing (the message says what to install).
     """
-    threads = settings.resolved_threads()
+    threads = settings.resolved_threads(serving=serving)
     if settings.backend == "deterministic":
         from egov_vector.embedders.deterministic import DeterministicEmbedder
 
@@ -44,6 +46,6 @@ def build_embedder(settings: VectorSettings) -> Embedder:
     )
 
 
-async def abuild_embedder(settings: VectorSettings) -> Embedder:
+async def abuild_embedder(settings: VectorSettings, *, serving: bool = False) -> Embedder:
     """:func:`build_embedder` in a worker thread, for app start-up inside an event loop."""
-    return await asyncio.to_thread(build_embedder, settings)
+    return await asyncio.to_thread(lambda: build_embedder(settings, serving=serving))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -110,3 +111,10 @@ def test_importing_egov_vector_loads_no_ml_or_web_stack() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_server_embeds_queries_on_one_thread_unless_told() -> None:
+    # A server's query embedding competes with its own request's other work for the cores (README: 47 vs 34 ms).
+    assert VectorSettings().resolved_threads(serving=True) == 1
+    assert VectorSettings(num_threads=3).resolved_threads(serving=True) == 3
+    assert VectorSettings().resolved_threads() == max(1, min(4, os.cpu_count() or 1))
