@@ -110,3 +110,22 @@ def test_warm_up_builds_the_lazy_table_once() -> None:
     assert _uncovered.cache_info().currsize == 1
     assert "㍻" in _uncovered()
     assert "　" not in _uncovered()  # the ideographic space is matched directly (reverse table)
+
+
+def test_html_is_the_escaped_window_with_marks_whether_or_not_it_needs_escaping() -> None:
+    import html
+
+    rng = random.Random(11)
+    alphabet = "税法第条の規定&<>項号 \n"
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 200)))
+        s = make_snippet(text, ["税", "規定"])
+        expected, cursor = [], 0
+        for a, b in s.highlights:
+            expected += [
+                html.escape(s.text[cursor:a], quote=False),
+                f"<em>{html.escape(s.text[a:b], quote=False)}</em>",
+            ]
+            cursor = b
+        expected.append(html.escape(s.text[cursor:], quote=False))
+        assert s.html == "".join(expected)
