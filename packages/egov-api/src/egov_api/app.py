@@ -119,7 +119,7 @@ def build_fastapi(settings: EgovSettings, *, edge: Edge | None = None) -> tuple[
             replicas = ReplicaSet.from_settings(settings, required=lambda: watcher.current)
             if replicas is not None:
                 stack.push_async_callback(replicas.dispose)
-            state.database = Database(store.engine, replicas=replicas)
+            state.database = Database(store.engine, replicas=replicas, keep_warm=settings.database.pool_size)
             state.store = store
             metrics.bind_engine(store.engine)
             # The resolver's name index and provision lookups read where every other read goes (a replica when

@@ -8,6 +8,7 @@ and :class:`~egov_core.errors.StorageError` when a statement failed, never a dri
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -19,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from egov_core.errors import StorageError, StorageUnavailableError
 from egov_core.store.errors import DRIVER_ERRORS, translate_error, translate_errors
 from egov_core.store.replicas import ReplicaSet, current_scope, is_replica_trouble
+from egov_core.store.warm import WarmReads
 
 __all__ = ["Connection", "Database", "Engine", "ReadSource"]
 
@@ -55,15 +57,19 @@ class Database:
         engine: the async engine (its pool is shared by every mode below).
     """
 
-    def __init__(self, engine: AsyncEngine, *, replicas: ReplicaSet | None = None) -> None:
+    def __init__(self, engine: AsyncEngine, *, replicas: ReplicaSet | None = None, keep_warm: int = 0) -> None:
         """Wrap ``engine`` (the Database disposes of it in :meth:`dispose`).
 
         Args:
             engine: the primary: every write, and every read when there are no replicas.
             replicas: read replicas for :meth:`read` (see :mod:`egov_core.store.replicas`); disposed with it.
+            keep_warm: primary reads keep up to this many connections checked out between blocks
+                (:mod:`egov_core.store.warm`), for a long-lived Database that is disposed (the API's); 0 for a
+                Database made for one job, which would otherwise hold them until the process ends.
         """
         self.engine = engine
         self.replicas = replicas
+        self._warm = WarmReads(keep_warm, engine.sync_engine.pool)
         # Reads run in autocommit: under READ COMMITTED every statement takes its own snapshot anyway, so
         # a BEGIN / ROLLBACK around each request would only cost two round trips. Same pool, no new engine.
         self._read_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
@@ -125,8 +131,18 @@ class Database:
                         await conn.close()
                 return
         with translate_errors():
-            async with self._read_engine.connect() as conn:
+            conn = await self._warm.take() or await self._read_engine.connect()
+            try:
                 yield conn
+                if conn.in_transaction():
+                    # SQLAlchemy's logical transaction, begun by the block's first execute: in autocommit,
+                    # ending it sends nothing to the server, and the connection can be kept warm.
+                    await conn.rollback()
+            except BaseException:
+                await _close(conn)
+                raise
+            if not self._warm.give_back(conn):
+                await _close(conn)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
@@ -163,6 +179,7 @@ class Database:
 
     async def dispose(self) -> None:
         """Close every pooled connection, the replicas' too (the Database can still be used; it reconnects)."""
+        await self._warm.close()
         await self.engine.dispose()
         if self.replicas is not None:
             await self.replicas.dispose()
@@ -178,6 +195,11 @@ class _Reads:
 
     def connect(self) -> AbstractAsyncContextManager[AsyncConnection]:
         return self._database.read()
+
+
+async def _close(conn: AsyncConnection) -> None:
+    """Return ``conn`` to the pool, even when the task is cancelled meanwhile (as ``async with`` does)."""
+    await asyncio.shield(asyncio.ensure_future(conn.close()))
 
 
 def _driver_cause(error: BaseException) -> BaseException | None:
