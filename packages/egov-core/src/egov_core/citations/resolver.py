@@ -24,7 +24,15 @@ from egov_core.errors import InvalidProvisionPathError
 from egov_core.paths import canonical_path
 from egov_core.text.normalize import normalize
 
-__all__ = ["PAGE_LOOKBACK", "amending_law_id", "laws_named", "resolve_citation", "resolve_parts"]
+__all__ = [
+    "PAGE_LOOKBACK",
+    "SUPPL_TOPS",
+    "amending_law_id",
+    "laws_named",
+    "not_found",
+    "resolve_citation",
+    "resolve_parts",
+]
 
 _IROHA = "イロハニホヘトチリヌルヲワカヨタレソツネナラムウヰノオクヤマケフコエテアサキユメミシヱヒモセス"
 _PATH_RE = re.compile(
@@ -34,7 +42,8 @@ _PATH_RE = re.compile(
 _ACT_SUFFIXES = ("施行令", "施行規則", "施行法")
 #: Characters before a page's ``start`` read for context (the law a 同法 or a list member refers to).
 PAGE_LOOKBACK = 5_000
-_SUPPL_TOPS = ("SupplProvision[1]", "SupplProvision")
+#: The top of a path in the first 附則, spelled both ways (numbered and not).
+SUPPL_TOPS = ("SupplProvision[1]", "SupplProvision")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +86,8 @@ def _where_of(path: str) -> _Where:
     return _Where(m.group("top"), m.group("art"), int(para) if para else None, m.group("item"))
 
 
-def _not_found(parts: CitationParts, reason: str, note: str, law: LawEntry | None = None) -> Resolution:
+def not_found(parts: CitationParts, reason: str, note: str, law: LawEntry | None = None) -> Resolution:
+    """A NOT_FOUND resolution of ``parts``: ``reason`` is the machine-readable cause, ``note`` says it in words."""
     return Resolution(
         ResolutionStatus.NOT_FOUND,
         parts,
@@ -141,9 +151,9 @@ async def _position(
     # 同項 / 同条 after a range (「第一項から第三項までに規定する…同項各号」) is the range's last provision.
     prev_path = (previous.range_end_path or previous.path) if previous and previous.law_id == law_id else None
     prev = _Where.of(prev_path)
-    top = _SUPPL_TOPS[0] if parts.suppl else "MainProvision"
+    top = SUPPL_TOPS[0] if parts.suppl else "MainProvision"
     unnamed = parts.law_ref is LawRef.THIS and not parts.law_name
-    if unnamed and parts.article is not None and not parts.suppl and ctx.top not in ("MainProvision", *_SUPPL_TOPS):
+    if unnamed and parts.article is not None and not parts.suppl and ctx.top not in ("MainProvision", *SUPPL_TOPS):
         # 「第二条」 in an amendment's 附則 (SupplProvision[k], k > 1) is an article of the amending law, which
         # this law's text does not hold (「この法律」 there is the amending law).
         return "amending_law"
@@ -209,9 +219,9 @@ async def _law_of(
         laws = await _law_by_name(parts.law_name, directory)
         if parts.old_law:
             known = f"（現行の{laws[0].title}とは別の法令）" if laws else ""
-            return _not_found(parts, "old_law", f"旧法: 旧{parts.law_name}{known}は収録されていません")
+            return not_found(parts, "old_law", f"旧法: 旧{parts.law_name}{known}は収録されていません")
         if not laws:
-            return _not_found(parts, "unknown_law", f"法令「{parts.law_name}」は収録されていません")
+            return not_found(parts, "unknown_law", f"法令「{parts.law_name}」は収録されていません")
         if len(laws) > 1:
             return Resolution(
                 ResolutionStatus.AMBIGUOUS,
@@ -222,7 +232,7 @@ async def _law_of(
             )
         return laws[0]
     if parts.old_law:
-        return _not_found(parts, "old_law", "旧法: 改正前の法令は収録されていません")
+        return not_found(parts, "old_law", "旧法: 改正前の法令は収録されていません")
     law_id: str | None = None
     # 同法 / 同条 / 同項 mean the citation just before, even one that did not resolve (「民事調停法第十九条の
     # 規定は、同条に規定する期間内に」: 同条 is not an article of the law being read).
@@ -238,7 +248,7 @@ async def _law_of(
     if same_as_previous and previous is not None:
         if previous.law_id is None:  # 同法 after a law the store lacks is that law, still not stored
             reason = previous.reason if previous.reason in ("unknown_law", "old_law", "ambiguous_law") else "no_context"
-            return _not_found(parts, reason, "参照先（同法）の法令は収録されていません")
+            return not_found(parts, reason, "参照先（同法）の法令は収録されていません")
         law_id = previous.law_id
     elif parts.law_ref is LawRef.SAME:
         law_id = context.law_id if context else None
@@ -249,7 +259,7 @@ async def _law_of(
         law_id = context.law_id if context and context.law_id else (previous.law_id if previous else None)
     law = await directory.get_law(law_id) if law_id else None
     if law is None:
-        return _not_found(parts, "no_context", "参照先の法令を決められません（文脈がありません）")
+        return not_found(parts, "no_context", "参照先の法令を決められません（文脈がありません）")
     return law
 
 
@@ -276,13 +286,13 @@ async def resolve_parts(
         return law
     where = await _position(parts, law.law_id, context, previous, directory)
     if isinstance(where, str):
-        return _not_found(parts, where, "参照先の条項を決められません", law)
+        return not_found(parts, where, "参照先の条項を決められません", law)
     if parts.historical:
         path = where.path(parts.subitems) if where.article or where.paragraph or where.item else None
         return await historical_resolution(parts, law, path, directory)
     if where.article is None and where.paragraph is None and where.item is None and not parts.suppl:
         return Resolution(ResolutionStatus.RESOLVED, parts, law_id=law.law_id, title=law.title)
-    tops = _SUPPL_TOPS if where.top in _SUPPL_TOPS else (where.top,)
+    tops = SUPPL_TOPS if where.top in SUPPL_TOPS else (where.top,)
     candidates = [_Where(t, where.article, where.paragraph, where.item).path(parts.subitems) for t in tops]
     end_candidates: list[str] = []
     if parts.range_end is not None:
@@ -298,7 +308,7 @@ async def resolve_parts(
     if hit is None:
         partial = next((found[a] for a in ancestors if a in found and "-Article_" in a), None)
         if partial is None:
-            return _not_found(parts, "no_such_provision", f"{law.title}に{candidates[0]}はありません", law)
+            return not_found(parts, "no_such_provision", f"{law.title}に{candidates[0]}はありません", law)
         hit = partial
     return Resolution(
         ResolutionStatus.RESOLVED,
@@ -334,7 +344,7 @@ async def resolve_citation(q: str, *, directory: LawDirectory, context: Citation
     name = normalize(q.strip())
     if name and (name in table or await directory.find_by_title(name)):
         return await resolve_parts(CitationParts(law_name=name, law_ref=LawRef.NAME), directory=directory)
-    return _not_found(CitationParts(), "no_citation", "条文の引用も法令名も見つかりません")
+    return not_found(CitationParts(), "no_citation", "条文の引用も法令名も見つかりません")
 
 
 async def laws_named(text: str, directory: LawDirectory, *, max_per_name: int = 2) -> list[LawEntry]:

@@ -11,7 +11,7 @@ from egov_core.citations.defined import DefinedLaw, written_law_name
 from egov_core.citations.directory import LawDirectory
 from egov_core.citations.model import CitationContext, CitationMatch, CitationParts, LawRef, Resolution
 from egov_core.citations.parser import iter_citations
-from egov_core.citations.resolver import _SUPPL_TOPS, PAGE_LOOKBACK, _not_found, resolve_parts
+from egov_core.citations.resolver import PAGE_LOOKBACK, SUPPL_TOPS, not_found, resolve_parts
 from egov_core.errors import InvalidQueryError
 
 __all__ = ["extract_and_resolve", "iter_resolved", "resolve_defined"]
@@ -92,9 +92,9 @@ async def resolve_defined(
     """
     law = definition.parts
     top = (context.path or "").split("-", 1)[0] if context else ""
-    own_text = top in ("", "MainProvision", *_SUPPL_TOPS)
+    own_text = top in ("", "MainProvision", *SUPPL_TOPS)
     if law.law_ref is LawRef.THIS and not own_text:
-        return _not_found(parts, "amending_law", "「この法律」は改正法を指します（収録されていません）")
+        return not_found(parts, "amending_law", "「この法律」は改正法を指します（収録されていません）")
     read = replace(
         parts,
         law_name=law.law_name,
@@ -109,7 +109,7 @@ async def resolve_defined(
     if res.reason == "unknown_law" and definition.amended and not own_text and own and _one_kind(law, own.title):
         res = await resolve_parts(replace(read, law_name=own.title), directory=directory, context=context)
     if read.historical and own_text and own is not None and res.law_id == own.law_id:
-        return _not_found(read, "old_law", f"旧法: {parts.law_name or '旧法'}は現行の{own.title}とは別の法令です")
+        return not_found(read, "old_law", f"旧法: {parts.law_name or '旧法'}は現行の{own.title}とは別の法令です")
     return res
 
 
