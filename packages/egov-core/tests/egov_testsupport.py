@@ -21,11 +21,14 @@ from pathlib import Path
 
 import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
 import pytest
-from sqlalchemy.engine import make_url
+from alembic import command
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.cache import CachedResponse
 from egov_core.settings import EgovSettings
 from egov_core.store import create_engine, migrate
+from egov_core.store.migrate import alembic_config
 
 __all__ = [
     "ADMIN_URL",
@@ -35,6 +38,7 @@ __all__ = [
     "ThrowawayCluster",
     "ThrowawayStandby",
     "dead_redis_url",
+    "downgrade_to",
     "embedded_bindir",
     "free_port",
     "law_body",
@@ -53,6 +57,18 @@ ADMIN_URL = os.environ.get("EGOV_TEST_DATABASE_URL", "postgresql://postgres@127.
 
 #: Loads data into a freshly migrated database, given its URL.
 Builder = Callable[[str], Awaitable[None]]
+
+
+async def downgrade_to(engine: AsyncEngine, target: str) -> None:
+    """Take ``engine``'s schema down to the migration ``target`` (a migration test's starting point)."""
+
+    def run(connection: Connection) -> None:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, target)
+
+    async with engine.begin() as conn:
+        await conn.run_sync(run)
 
 
 def shared_data_dir() -> Path:

@@ -10,25 +10,14 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from alembic import command
+from egov_testsupport import downgrade_to
 from sqlalchemy import text
-from sqlalchemy.engine import Connection
 
 from egov_core.ingest import ingest_laws
 from egov_core.settings import EgovSettings
 from egov_core.store import create_engine, head_revision, migrate
-from egov_core.store.migrate import alembic_config
 
 pytestmark = pytest.mark.integration
-
-
-def _to(target: str, *, down: bool = False) -> Callable[[Connection], None]:
-    def run(connection: Connection) -> None:
-        cfg = alembic_config()
-        cfg.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(cfg, target)
-
-    return run
 
 
 async def test_upgrade_fills_prior_and_current_flags_and_downgrade_removes_them(
@@ -39,8 +28,7 @@ async def test_upgrade_fills_prior_and_current_flags_and_downgrade_removes_them(
     try:
         await migrate(engine)
         await ingest_laws(engine, [laws_dir], workers=0)  # 5 laws, one with two revisions
-        async with engine.begin() as conn:
-            await conn.run_sync(_to("0001", down=True))
+        await downgrade_to(engine, "0001")
         await migrate(engine)
         async with engine.connect() as conn:
             flags = (
@@ -61,8 +49,8 @@ async def test_upgrade_fills_prior_and_current_flags_and_downgrade_removes_them(
         assert length_ok
         assert suppl_ok
 
-        async with engine.begin() as conn:
-            await conn.run_sync(_to("0001", down=True))
+        await downgrade_to(engine, "0001")
+        async with engine.connect() as conn:
             columns = set(
                 (
                     await conn.execute(

@@ -7,26 +7,18 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from alembic import command
+from egov_testsupport import downgrade_to
 from sqlalchemy import text
-from sqlalchemy.engine import Connection
 
 from egov_core.ingest import ingest_laws
 from egov_core.settings import EgovSettings
 from egov_core.store import create_engine, migrate
-from egov_core.store.migrate import alembic_config
 
 pytestmark = pytest.mark.integration
 
 _ROWS = (
     "SELECT revision_id, seq, term, meaning, path, kind, scope, scope_path, scope_note FROM definitions ORDER BY 1, 2"
 )
-
-
-def _down_to_0003(connection: Connection) -> None:
-    cfg = alembic_config()
-    cfg.attributes["connection"] = connection
-    command.downgrade(cfg, "0003")
 
 
 async def test_revisions_imported_before_0004_get_their_definitions(
@@ -43,8 +35,7 @@ async def test_revisions_imported_before_0004_get_their_definitions(
         assert written, "the fixture laws define terms"
         assert all(n is not None for n in counts.values())
 
-        async with engine.begin() as conn:
-            await conn.run_sync(_down_to_0003)
+        await downgrade_to(engine, "0003")
         await migrate(engine)
         async with engine.connect() as conn:
             assert (await conn.execute(text("SELECT count(*) FROM definitions"))).scalar_one() == 0

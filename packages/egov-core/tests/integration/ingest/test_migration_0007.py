@@ -11,16 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic import command
+from egov_testsupport import downgrade_to
 from sqlalchemy import text
-from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.ingest import ingest_laws
 from egov_core.search import search_provisions
 from egov_core.settings import EgovSettings
 from egov_core.store import create_engine, head_revision, migrate
-from egov_core.store.migrate import alembic_config
 
 pytestmark = pytest.mark.integration
 
@@ -40,15 +38,6 @@ _OBJECTS = (
 )
 
 
-def _down_to(target: str) -> Callable[[Connection], None]:
-    def run(connection: Connection) -> None:
-        cfg = alembic_config()
-        cfg.attributes["connection"] = connection
-        command.downgrade(cfg, target)
-
-    return run
-
-
 async def _all(engine: AsyncEngine, sql: str) -> list[tuple[Any, ...]]:
     async with engine.connect() as conn:
         return [tuple(r) for r in await conn.execute(text(sql))]
@@ -63,8 +52,7 @@ async def test_upgrade_keeps_every_unit_and_puts_fixed_width_columns_first(
         await migrate(engine)
         await ingest_laws(engine, [laws_dir], workers=0, citation_graph=False)  # 5 laws, one with two revisions
         at_head = await _all(engine, _OBJECTS)
-        async with engine.begin() as conn:
-            await conn.run_sync(_down_to("0006"))
+        await downgrade_to(engine, "0006")
         old_order = [r[0] for r in await _all(engine, _COLUMN_ORDER)]
         assert old_order[-3:] == ["tokens", "prior", "is_current"]
         before = await _all(engine, _ROWS)
