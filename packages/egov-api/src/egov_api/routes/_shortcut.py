@@ -71,10 +71,11 @@ class ShortcutRoute(APIRoute):
         return handler
 
 
-def json_response(model: BaseModel, headers: dict[bytes, bytes]) -> Response:
-    """``model`` as FastAPI sends a route's return value (pydantic's JSON by alias; the headers the route set
-    on its ``Response`` parameter after the content headers)."""
-    response = Response(content=model.model_dump_json(by_alias=True), media_type="application/json")
+def json_response(model: BaseModel | bytes, headers: dict[bytes, bytes]) -> Response:
+    """``model`` as FastAPI sends a route's return value (pydantic's JSON by alias, or those bytes when the route
+    built them itself; the headers the route set on its ``Response`` parameter after the content headers)."""
+    body = model if isinstance(model, bytes) else model.model_dump_json(by_alias=True)
+    response = Response(content=body, media_type="application/json")
     response.headers.raw.extend(headers.items())
     return response
 
