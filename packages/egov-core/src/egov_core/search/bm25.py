@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from egov_core.search.cases import case_hit
 from egov_core.search.keyword import unit_hit
 from egov_core.search.model import ANY_CASE, ANY_PROVISION, CaseFilter, CaseHit, Hit, ProvisionFilter
+from egov_core.store import case_search, translate_errors
 from egov_core.store import search as sql
-from egov_core.store import translate_errors
 from egov_core.store.database import ReadSource
 from egov_core.text.query import term_index_tsquery
 
@@ -49,7 +49,7 @@ async def _statistics(engine: ReadSource, kind: str) -> tuple[int, float, dict[s
     if cached is not None and time.monotonic() - cached[0] < _STATS_TTL_S:
         return cached[1], cached[2], cached[3]
     async with engine.connect() as conn:
-        n, avg = await sql.unit_statistics(conn) if kind == "units" else (await sql.case_statistics(conn), 1.0)
+        n, avg = await sql.unit_statistics(conn) if kind == "units" else (await case_search.case_statistics(conn), 1.0)
     _stats[key] = (time.monotonic(), n, avg, {})
     return n, avg, _stats[key][3]
 
@@ -62,7 +62,7 @@ async def _weights(engine: ReadSource, kind: str, terms: Sequence[str]) -> tuple
     if missing:
         queries = [term_index_tsquery(t) or "" for t in missing]
         async with engine.connect() as conn:
-            counter = sql.unit_document_frequencies if kind == "units" else sql.case_document_frequencies
+            counter = sql.unit_document_frequencies if kind == "units" else case_search.case_document_frequencies
             for term, df in zip(missing, await counter(conn, queries), strict=True):
                 cache[term] = df
     usable = [t for t in terms if 0 < cache[t] <= max(1, MAX_DF_SHARE * n)] or [t for t in terms if cache[t] > 0]
@@ -154,7 +154,7 @@ async def search_cases_bm25(
         if not usable:
             return []
         async with engine.connect() as conn:
-            rows = await sql.bm25_cases(
+            rows = await case_search.bm25_cases(
                 conn, tsqueries=[term_index_tsquery(t) or "" for t in usable], weights=idf, filters=filters, limit=limit
             )
     return [case_hit(r, tuple(usable)) for r in rows]

@@ -7,9 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from egov_core.search._sql import check_page, connection
 from egov_core.search.keyword import estimate_total
 from egov_core.search.model import ANY_CASE, CaseFilter, CaseHit, CasePage, SearchMode
-from egov_core.store import search as sql
+from egov_core.store import case_search
+from egov_core.store.case_search import CaseSearchRow
 from egov_core.store.database import ReadSource
-from egov_core.store.search import CaseSearchRow
 from egov_core.text.query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
 from egov_core.text.snippets import Snippet, find_term_spans, make_snippet, normalize_with_offsets
 
@@ -90,7 +90,7 @@ async def search_cases_parsed(
     exact = parsed.index_exact
     window = max(RANK_WINDOW, offset + limit) if exact else max(2 * RANK_WINDOW, 2 * (offset + limit))
     async with connection(conn_or_engine) as conn:
-        found = await sql.keyword_cases(
+        found = await case_search.keyword_cases(
             conn,
             tsquery=parsed.tsquery,
             index_tsquery=parsed.index_tsquery,

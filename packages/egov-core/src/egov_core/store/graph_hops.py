@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from egov_core.store.search import _UNIT_COLUMNS, UnitRow, _and, _unit
+from egov_core.store.search import _UNIT_COLUMNS, UnitRow, _unit, conjunction
 
 __all__ = ["Neighbour", "one_hop"]
 
@@ -88,7 +88,7 @@ async def one_hop(
         return []
     rows = await conn.execute(
         text(
-            f"SELECT * FROM ({_ONE_HOP.replace('{conditions}', _and(conditions))}) x ORDER BY ord, edge_seq, law_id, path"
+            f"SELECT * FROM ({_ONE_HOP.replace('{conditions}', conjunction(conditions))}) x ORDER BY ord, edge_seq, law_id, path"
         ),
         {"laws": [u[0] for u in units], "paths": [u[1] for u in units]},
     )

@@ -1,4 +1,4 @@
-"""Search SQL over ``search_units`` and ``cases``: the one filter compiler, Boolean keyword pages, BM25, cited units.
+"""Search SQL over ``search_units``: the one filter compiler, Boolean keyword pages, BM25, cited units.
 
 Stock PostgreSQL only (GIN over n-gram tsvectors, see :mod:`egov_core.text.query`). Ranking, fusion and
 snippets are :mod:`egov_core.search`'s; this module reads rows.
@@ -10,7 +10,6 @@ bounded window only.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,20 +19,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from egov_core.errors import InvalidQueryError
 from egov_core.store._driver import fetch
-from egov_core.store.cases import CaseFilter, case_where
 from egov_core.store.tables import PRIOR_LENGTH_MASK
 
 __all__ = [
-    "CaseSearchRow",
     "KeywordWindow",
     "ProvisionFilter",
     "UnitRow",
-    "bm25_cases",
     "bm25_units",
-    "case_document_frequencies",
-    "case_statistics",
     "cited_unit",
-    "keyword_cases",
+    "conjunction",
+    "document_frequencies",
     "keyword_units",
     "provision_conditions",
     "sql_literal",
@@ -52,7 +47,6 @@ _UNIT_COLUMNS = (
     "su.law_id, l.title AS law_title, l.law_num, su.law_type, su.revision_id, su.path, su.seq, su.in_suppl, "
     "su.caption, su.title, su.text"
 )
-_CASE_COLUMNS = "c.lawsuit_id, c.case_number, c.case_name, c.court_name, c.trial_type, c.date, c.gist, c.case_gist"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,22 +101,6 @@ class KeywordWindow:
     window_n: int
     window_ok: int
     rows: tuple[Any, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class CaseSearchRow:
-    """One decision as a search reads it, with the fields a snippet may come from."""
-
-    lawsuit_id: str
-    case_number: str | None
-    case_name: str | None
-    court_name: str | None
-    trial_type: str | None
-    date: dt.date | None
-    gist: str | None
-    case_gist: str | None
-    contents: str | None
-    score: float
 
 
 def sql_literal(value: str) -> str:
@@ -185,7 +163,8 @@ async def provision_conditions(
     return where
 
 
-def _and(conditions: Sequence[str]) -> str:
+def conjunction(conditions: Sequence[str]) -> str:
+    """``conditions`` as ``AND`` clauses to append to a ``WHERE`` (empty when there are none)."""
     return "".join(f" AND {c}" for c in conditions)
 
 
@@ -267,7 +246,7 @@ async def keyword_units(
         WITH hits AS MATERIALIZED (
             SELECT su.id, su.prior
             FROM search_units su
-            WHERE su.tokens @@ $2::text::tsquery{_and(conditions)}
+            WHERE su.tokens @@ $2::text::tsquery{conjunction(conditions)}
             LIMIT $6
         ),
         win AS MATERIALIZED (
@@ -318,15 +297,11 @@ async def unit_statistics(conn: AsyncConnection) -> tuple[int, float]:
 
 async def unit_document_frequencies(conn: AsyncConnection, tsqueries: Sequence[str]) -> list[int]:
     """How many units match each tsquery (answered by the GIN index alone for n-gram ANDs)."""
-    return await _document_frequencies(conn, "search_units", tsqueries)
+    return await document_frequencies(conn, "search_units", tsqueries)
 
 
-async def case_document_frequencies(conn: AsyncConnection, tsqueries: Sequence[str]) -> list[int]:
-    """How many decisions match each tsquery."""
-    return await _document_frequencies(conn, "cases", tsqueries)
-
-
-async def _document_frequencies(conn: AsyncConnection, table: str, tsqueries: Sequence[str]) -> list[int]:
+async def document_frequencies(conn: AsyncConnection, table: str, tsqueries: Sequence[str]) -> list[int]:
+    """How many rows of ``table`` (``search_units`` or ``cases``) match each tsquery."""
     rows = await conn.execute(
         text(
             f"SELECT t.i, (SELECT count(*) FROM {table} x WHERE x.tokens @@ CAST(t.q AS tsquery)) "
@@ -336,11 +311,6 @@ async def _document_frequencies(conn: AsyncConnection, table: str, tsqueries: Se
     )
     counts = {int(i): int(n) for i, n in rows}
     return [counts.get(i, 0) for i in range(1, len(tsqueries) + 1)]
-
-
-async def case_statistics(conn: AsyncConnection) -> int:
-    """How many decisions are stored."""
-    return int(await conn.scalar(text("SELECT count(*) FROM cases")) or 0)
 
 
 async def bm25_units(
@@ -376,7 +346,7 @@ async def bm25_units(
                    * {_TYPE_WEIGHT} * {_SUPPL_WEIGHT} AS score
             FROM unnest(CAST(:qs AS text[]), CAST(:ws AS float8[]), CAST(:words AS text[])) AS t(q, w, word)
             JOIN search_units su ON su.tokens @@ CAST(t.q AS tsquery)
-            WHERE TRUE{_and(conditions)}
+            WHERE TRUE{conjunction(conditions)}
             GROUP BY su.id
             ORDER BY score DESC, su.id
             LIMIT :limit
@@ -402,99 +372,9 @@ async def cited_unit(conn: AsyncConnection, law_id: str, path: str, conditions: 
             text(
                 f"SELECT {_UNIT_COLUMNS}, 0.0 AS score FROM search_units su JOIN laws l ON l.law_id = su.law_id "
                 "WHERE su.law_id = :law_id AND (su.path = :path OR :path LIKE su.path || '-%')"
-                f"{_and(conditions)} ORDER BY length(su.path) DESC, su.seq LIMIT 1"
+                f"{conjunction(conditions)} ORDER BY length(su.path) DESC, su.seq LIMIT 1"
             ),
             {"law_id": law_id, "path": path},
         )
     ).first()
     return _unit(row) if row is not None else None
-
-
-def _case(r: Any) -> CaseSearchRow:
-    return CaseSearchRow(
-        r.lawsuit_id,
-        r.case_number,
-        r.case_name,
-        r.court_name,
-        r.trial_type,
-        r.date,
-        r.gist,
-        r.case_gist,
-        r.contents,
-        float(r.score or 0.0),
-    )
-
-
-async def keyword_cases(
-    conn: AsyncConnection,
-    *,
-    tsquery: str,
-    index_tsquery: str,
-    exact: bool,
-    filters: CaseFilter,
-    window: int,
-    limit: int,
-    offset: int,
-    scan_cap: int,
-) -> KeywordWindow:
-    """Boolean keyword search over decisions, in the two stages of :func:`keyword_units` (newest first, then
-    ``ts_rank_cd`` within the window)."""
-    conditions, params = case_where(filters)
-    verify = "TRUE" if exact else "c.tokens @@ CAST(:q AS tsquery)"
-    sql = f"""
-        WITH hits AS MATERIALIZED (
-            SELECT c.lawsuit_id, c.date FROM cases c
-            WHERE c.tokens @@ CAST(:iq AS tsquery){_and(conditions)}
-            LIMIT :scan_cap
-        ),
-        win AS MATERIALIZED (
-            SELECT h.lawsuit_id, h.date, {verify} AS ok, ts_rank_cd(c.tokens, CAST(:q AS tsquery), 1) AS score
-            FROM (SELECT * FROM hits ORDER BY date DESC NULLS LAST, lawsuit_id LIMIT :window) h
-            JOIN cases c USING (lawsuit_id)
-        ),
-        page AS (
-            SELECT w.lawsuit_id, w.score, w.date FROM win w WHERE w.ok
-            ORDER BY w.score DESC, w.date DESC NULLS LAST, w.lawsuit_id LIMIT :limit OFFSET :offset
-        )
-        SELECT (SELECT count(*) FROM hits) AS candidates, (SELECT count(*) FROM win) AS window_n,
-               (SELECT count(*) FROM win WHERE ok) AS window_ok,
-               p.score, {_CASE_COLUMNS}, c.contents
-        FROM (SELECT 1) one
-        LEFT JOIN page p ON TRUE
-        LEFT JOIN cases c ON c.lawsuit_id = p.lawsuit_id
-        ORDER BY p.score DESC, p.date DESC NULLS LAST, p.lawsuit_id
-    """
-    params.update(q=tsquery, iq=index_tsquery, window=window, limit=limit, offset=offset, scan_cap=scan_cap)
-    rows = (await conn.execute(text(sql), params)).all()
-    head = rows[0]
-    page = tuple(_case(r) for r in rows if r.lawsuit_id is not None)
-    return KeywordWindow(int(head.candidates), int(head.window_n), int(head.window_ok), page)
-
-
-async def bm25_cases(
-    conn: AsyncConnection,
-    *,
-    tsqueries: Sequence[str],
-    weights: Sequence[float],
-    filters: CaseFilter,
-    limit: int,
-) -> list[CaseSearchRow]:
-    """Decisions ranked by ``Σ weight`` of the tsqueries they match (binary tf, no length normalisation:
-    a decision's full text is there to be searched, not to dilute its 判示事項)."""
-    conditions, params = case_where(filters)
-    sql = f"""
-        WITH scored AS (
-            SELECT c.lawsuit_id, sum(t.w) AS score
-            FROM unnest(CAST(:qs AS text[]), CAST(:ws AS float8[])) AS t(q, w)
-            JOIN cases c ON c.tokens @@ CAST(t.q AS tsquery)
-            WHERE TRUE{_and(conditions)}
-            GROUP BY c.lawsuit_id
-            ORDER BY score DESC, c.lawsuit_id
-            LIMIT :limit
-        )
-        SELECT {_CASE_COLUMNS}, c.contents, s.score
-        FROM scored s JOIN cases c ON c.lawsuit_id = s.lawsuit_id
-        ORDER BY s.score DESC, c.date DESC NULLS LAST, c.lawsuit_id
-    """
-    params.update(qs=list(tsqueries), ws=list(weights), limit=limit)
-    return [_case(r) for r in await conn.execute(text(sql), params)]
