@@ -130,6 +130,26 @@ async def test_pagination(search_engine: AsyncEngine) -> None:
         await search_provisions(search_engine, "税", limit=101)
 
 
+@pytest.mark.parametrize(
+    "query", ["税", "債権 譲渡", "故意又は過失", "債権 -保証", "解雇 OR 雇止め", '"損害を賠償する責任"']
+)
+async def test_plain_statement_answers_as_the_planned_one(search_engine: AsyncEngine, query: str) -> None:
+    """A search with no law filter hides its index question from the planner (one generic plan per connection);
+    filtered to every law, the same search lets the planner see its terms. Both find the same page and total,
+    on the generic plan too (PostgreSQL plans a prepared statement's first five runs anew)."""
+    async with search_engine.connect() as conn:
+        laws = list((await conn.execute(text("SELECT law_id FROM laws"))).scalars())
+    every = await search_provisions(search_engine, query, filters=ProvisionFilter(law_ids=laws), limit=50)
+    for _ in range(7):
+        plain = await search_provisions(search_engine, query, limit=50)
+        assert (plain.total, plain.total_exact, plain.hits) == (every.total, every.total_exact, every.hits)
+    every_main = ProvisionFilter(law_ids=laws, suppl=False)
+    planned = await search_provisions(search_engine, query, filters=every_main, limit=50)
+    for _ in range(7):
+        main = await search_provisions(search_engine, query, filters=ProvisionFilter(suppl=False), limit=50)
+        assert (main.total, main.total_exact, main.hits) == (planned.total, planned.total_exact, planned.hits)
+
+
 async def test_ranking_prefers_main_provisions_of_acts(search_engine: AsyncEngine) -> None:
     page = await search_provisions(search_engine, "解雇", limit=5)
     assert not any(h.in_suppl for h in page.hits)
