@@ -208,6 +208,10 @@ def make_snippet(text: str, terms: Iterable[str], *, width: int = 120, lead: int
         lead: characters shown before the first match in the window.
     """
     terms = tuple(terms)
+    if len(terms) == 1 and terms[0]:
+        one = _one_term_snippet(text, terms[0], width, lead)
+        if one is not None:
+            return one
     spans = _original_spans(text, terms)
     # Nothing found directly is the common case for semantic hits (the query is a sentence); normalising
     # the whole unit only helps when it holds a character the direct match cannot see through.
@@ -216,15 +220,39 @@ def make_snippet(text: str, terms: Iterable[str], *, width: int = 120, lead: int
         spans = [(offsets[s], offsets[e], t) for s, e, t in find_term_spans(norm, terms)]
     start = max(0, _best_window(spans, width - lead) - lead) if spans else 0
     end = min(len(text), start + width)
+    return _render(text, start, end, tuple((s - start, e - start) for s, e, _ in spans if s >= start and e <= end))
+
+
+def _one_term_snippet(text: str, term: str, width: int, lead: int) -> Snippet | None:
+    """:func:`make_snippet` of one term matched directly in ``text`` (None: no direct match).
+
+    With one term the window starts ``lead`` before its first match (:func:`_best_window`'s answer), so only
+    that match and those inside the window are looked for: a keyword search's usual query is one term, and a
+    1-character one (税) matches hundreds of times in a long unit, every one of which the general path finds,
+    sorts and filters. The term's pattern has one character class per character, so the matches inside the
+    window are the same whether the scan starts at the text's start or at the first match.
+    """
+    pattern = _original_re(term)
+    first = pattern.search(text)
+    if first is None:
+        return None
+    start = max(0, first.start() - lead)
+    end = min(len(text), start + width)
+    highlights = tuple((m.start() - start, m.end() - start) for m in pattern.finditer(text, first.start(), end))
+    return _render(text, start, end, highlights)
+
+
+def _render(text: str, start: int, end: int, highlights: tuple[tuple[int, int], ...]) -> Snippet:
+    """The snippet of ``text[start:end]`` with ``highlights`` (offsets into the window) marked."""
     window = text[start:end].replace("\r", " ").replace("\n", " ")
-    highlights = tuple((s - start, e - start) for s, e, _ in spans if s >= start and e <= end)
+    # Statute text seldom holds a character to escape: one scan of the window instead of an escape per piece.
+    escape = _escape if ("&" in window or "<" in window or ">" in window) else str
     parts: list[str] = []
     cursor = 0
     for s, e in highlights:
-        parts.append(html.escape(window[cursor:s], quote=False))
-        parts.append("<em>" + html.escape(window[s:e], quote=False) + "</em>")
+        parts += (escape(window[cursor:s]), "<em>", escape(window[s:e]), "</em>")
         cursor = e
-    parts.append(html.escape(window[cursor:], quote=False))
+    parts.append(escape(window[cursor:]))
     return Snippet(
         text=window,
         highlights=highlights,
@@ -233,3 +261,7 @@ def make_snippet(text: str, terms: Iterable[str], *, width: int = 120, lead: int
         truncated_start=start > 0,
         truncated_end=end < len(text),
     )
+
+
+def _escape(s: str) -> str:
+    return html.escape(s, quote=False)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import random
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from egov_core.text import make_snippet, normalize_with_offsets
 from egov_core.text.snippets import _best_window, _original_spans
 
@@ -129,3 +132,22 @@ def test_html_is_the_escaped_window_with_marks_whether_or_not_it_needs_escaping(
             cursor = b
         expected.append(html.escape(s.text[cursor:], quote=False))
         assert s.html == "".join(expected)
+
+
+# Text made of characters that match the terms below directly (税, 規定), through the reverse table (條 for 条,
+# full-width digits), line breaks, spaces and characters HTML escapes.
+_SNIPPET_TEXT = st.text(alphabet="税法第条條の規定&<>１1項号 \n\r　", max_size=400)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=_SNIPPET_TEXT,
+    term=st.sampled_from(["税", "規定", "条", "1", "税法第", "の 規", "&<"]),
+    width=st.integers(1, 160),
+    lead=st.integers(0, 40),
+)
+def test_one_term_snippet_is_the_general_snippet(text: str, term: str, width: int, lead: int) -> None:
+    # An empty term matches nothing and makes the general path (every match found, the best window chosen)
+    # answer the same query: the one-term path must give exactly its snippet.
+    general = make_snippet(text, [term, ""], width=width, lead=lead)
+    assert make_snippet(text, [term], width=width, lead=lead) == general
