@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Literal
+from urllib.parse import unquote
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic_core import to_json
@@ -227,8 +228,10 @@ async def _search_shortcut(request: Request) -> Response | None:
     raw = request.scope["query_string"]
     if not raw.startswith(b"q=") or b"&" in raw or b";" in raw:
         return None
-    q = request.query_params.get("q")
-    if q is None or not 1 <= len(q) <= 200 or "\x00" in q:
+    # What Starlette's query_params.get("q") reads for a lone q (parse_qsl: "+" is a space, then percent-decoding
+    # as UTF-8 with replacement), without building its multi-dict: ~20 CPU-µs a search.
+    q = unquote(raw[2:].decode("latin-1").replace("+", " "))
+    if not 1 <= len(q) <= 200 or "\x00" in q:
         return None
     request_ = core.SearchRequest(q, core.SearchMode.AUTO, provisions=core.ProvisionFilter(), limit=20, offset=0)
     page = await pipeline(get_state(request)).provisions(request_)

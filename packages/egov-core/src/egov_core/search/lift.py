@@ -79,6 +79,8 @@ def lift_cited(hits: Sequence[Hit], cited: Sequence[Hit]) -> list[Hit]:
         hits: ranked hits.
         cited: hits of the provisions the query cites, in citation order (from :func:`cited_units`).
     """
+    if not cited:
+        return list(hits)
     by_key = {h.key: h for h in hits}
     front: list[Hit] = []
     taken: set[tuple[str, str]] = set()
