@@ -238,29 +238,30 @@ def _one_term_snippet(text: str, term: str, width: int, lead: int) -> Snippet | 
         return None
     start = max(0, first.start() - lead)
     end = min(len(text), start + width)
-    highlights = tuple((m.start() - start, m.end() - start) for m in pattern.finditer(text, first.start(), end))
+    matches = pattern.finditer(text, first.start(), end)
+    if start:
+        highlights = tuple([(m.start() - start, m.end() - start) for m in matches])
+    else:
+        highlights = tuple([m.span() for m in matches])
     return _render(text, start, end, highlights)
 
 
 def _render(text: str, start: int, end: int, highlights: tuple[tuple[int, int], ...]) -> Snippet:
     """The snippet of ``text[start:end]`` with ``highlights`` (offsets into the window) marked."""
     window = text[start:end].replace("\r", " ").replace("\n", " ")
-    # Statute text seldom holds a character to escape: one scan of the window instead of an escape per piece.
-    escape = _escape if ("&" in window or "<" in window or ">" in window) else str
     parts: list[str] = []
     cursor = 0
-    for s, e in highlights:
-        parts += (escape(window[cursor:s]), "<em>", escape(window[s:e]), "</em>")
-        cursor = e
-    parts.append(escape(window[cursor:]))
-    return Snippet(
-        text=window,
-        highlights=highlights,
-        html="".join(parts),
-        start=start,
-        truncated_start=start > 0,
-        truncated_end=end < len(text),
-    )
+    if "&" in window or "<" in window or ">" in window:
+        for s, e in highlights:
+            parts += (_escape(window[cursor:s]), "<em>", _escape(window[s:e]), "</em>")
+            cursor = e
+        parts.append(_escape(window[cursor:]))
+    else:  # statute text seldom holds a character to escape: one scan of the window, not an escape per piece
+        for s, e in highlights:
+            parts += (window[cursor:s], "<em>", window[s:e], "</em>")
+            cursor = e
+        parts.append(window[cursor:])
+    return Snippet(window, highlights, "".join(parts), start, start > 0, end < len(text))
 
 
 def _escape(s: str) -> str:
