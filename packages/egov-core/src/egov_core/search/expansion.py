@@ -63,10 +63,10 @@ async def expand_one_hop(
             continue
         rank = placed[0]
         score = h.score + weights.graph / (weights.k + rank)
-        out.append(replace(h, score=score, fusion=replace(h.fusion, rrf_score=score, graph_rank=rank)))
+        out.append(h.rescored(score, replace(h.fusion, rrf_score=score, graph_rank=rank)))
     for rank, unit in ranking.values():
         score = weights.graph / (weights.k + rank)
         hit = unit_hit(unit, tuple(terms), snippets=False)
-        out.append(replace(hit, score=score, fusion=Fusion(None, None, None, None, score, graph_rank=rank)))
+        out.append(hit.rescored(score, Fusion(None, None, None, None, score, graph_rank=rank)))
     out.sort(key=lambda h: (-h.score, hit_key(h)))
     return out

@@ -92,7 +92,7 @@ def fuse(keyword: Sequence[T], semantic: Sequence[T], weights: FusionWeights, ke
     hits: list[T] = []
     for hit, k_rank, s_rank, k_score, s_score in fused.values():
         score = rrf((k_rank, s_rank), weights.k, (weights.keyword, weights.semantic))
-        hits.append(replace(hit, score=score, fusion=Fusion(k_rank, s_rank, k_score, s_score, score)))
+        hits.append(hit.rescored(score, Fusion(k_rank, s_rank, k_score, s_score, score)))
     hits.sort(key=lambda h: (-h.score, key(h)))
     return hits
 
@@ -109,6 +109,6 @@ def favour_named_laws(hits: Sequence[Hit], named: set[str], weights: FusionWeigh
             continue
         rank += 1
         score = h.score + weights.named_law / (weights.k + rank)
-        out.append(replace(h, score=score, fusion=replace(h.fusion, rrf_score=score, named_law_rank=rank)))
+        out.append(h.rescored(score, replace(h.fusion, rrf_score=score, named_law_rank=rank)))
     out.sort(key=lambda h: (-h.score, hit_key(h)))
     return out

@@ -265,7 +265,7 @@ class SearchPipeline:
                 rescored.append(h)
                 continue
             score = h.score + self.weights.rerank / (self.weights.k + r)
-            rescored.append(replace(h, score=score, fusion=replace(h.fusion, rrf_score=score)))
+            rescored.append(h.rescored(score, replace(h.fusion, rrf_score=score)))
         rescored.sort(key=lambda h: (-h.score, hit_key(h)))
         return [*rescored, *hits[depth:]]
 
