@@ -113,13 +113,14 @@ def targets(res: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
 
 
 #: PostgreSQL CPU-µs per uncached search @64 connections before issue 17 item 4 (README, quick run of
-#: 2026-11-28 on 2 shared CPUs): the baseline "halved" is measured against (machine-dependent, unlike the ratios).
+#: 2026-11-28 on 2 shared CPUs). Set beside this run's figure for scale only: it was measured on another machine,
+#: so whether the CPU is halved is judged from paired runs on one machine (README), and the row states no verdict.
 SEARCH_DB_CPU_BEFORE = {"search-1char": 3972.0, "search-2char": 3718.0, "search-4char": 4543.0}
 
 
 def _read_path_targets(scs: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
     """Issue 17 item 4: the uncached read path as CPU ratios to the raw ceiling of the same run (@1 connection),
-    and PostgreSQL CPU per search against :data:`SEARCH_DB_CPU_BEFORE`."""
+    and PostgreSQL CPU per search beside :data:`SEARCH_DB_CPU_BEFORE` (no verdict: another machine's figure)."""
     rows: list[tuple[str, str, str, bool | None]] = []
     article = scs.get("article-uncached", {}).get("by_conn", {}).get("1")
     if article:
@@ -134,9 +135,8 @@ def _read_path_targets(scs: dict[str, Any]) -> list[tuple[str, str, str, bool | 
             rows.append(("#17", f"{name} CPU ratio ≥ 0.08 @1 conn", got, r["median"] >= 0.08))
         if many := by_conn.get("64"):
             db = many["db_cpu_us"]["median"]
-            rows.append(
-                ("#17", f"{name} PostgreSQL CPU ≤ half of {before:.0f} µs @64", f"{db:.0f} µs", db <= before / 2)
-            )
+            target = f"{name} PostgreSQL CPU halved @64 (2026-11-28, another machine: {before:.0f} µs)"
+            rows.append(("#17", target, f"{db:.0f} µs (paired on one machine: README)", None))
     return rows
 
 
