@@ -88,3 +88,24 @@ async def test_the_search_shortcut_answers_exactly_as_the_endpoint(
     # An exclusion alone and U+FFFD alone are refused (422) by the search in both; bad q 422, other parameters
     # answered, unknown 400.
     assert [s for s, _, _ in shortcut] == [200] * 10 + [422] * 5 + [200, 200, 200, 400, 422]
+
+
+async def test_search_pages_say_whether_the_total_was_counted(
+    pg_templates: PgTemplates,  # noqa: F811 - the fixture imported above
+) -> None:
+    """``page.total_exact``: a 1–2 character term's total is counted; a phrase found in more units than the ranked
+    window verifies is estimated from the window's share, and says so (through the shortcut and as declared)."""
+    url = await small_corpus(pg_templates)
+    settings = EgovSettings(database={"url": url}, cache={"enabled": False}, api={"rate_limit": {"enabled": False}})
+    async with in_process_client(create_app(settings)) as client:
+        counted = (await client.get("/v1/search?q=" + quote("債権"))).json()["page"]
+        assert counted["total"] > 0
+        assert counted["total_exact"] is True
+        for extra in ("", "&limit=5"):  # the shortcut, then the declared endpoint
+            estimated = (await client.get("/v1/search?q=" + quote("この法律") + extra)).json()["page"]
+            assert estimated["total"] > 100  # more than the window of 100 verified candidates
+            assert estimated["total_exact"] is False
+        cases = (await client.get("/v1/search/cases?q=" + quote("損害賠償"))).json()["page"]
+        assert cases["total_exact"] is True
+        schema = (await client.get("/openapi.json")).json()["components"]["schemas"]
+        assert "total_exact" in schema["SearchPageInfo"]["properties"]

@@ -21,6 +21,7 @@ from egov_api.schemas.search import (
     Highlight,
     ProvisionHit,
     ProvisionSearchResult,
+    search_page_info,
 )
 from egov_api.state import AppState, State, get_state
 from egov_core import search as core
@@ -111,7 +112,7 @@ def provision_result(
         query=q,
         mode=page.mode.value,
         model_id=page.model_id,
-        page=page_info(page.total, limit, offset, len(page.hits)),
+        page=search_page_info(page.total, page.total_exact, limit, offset, len(page.hits)),
         items=[provision_hit(h, asof) for h in page.hits],
     )
 
@@ -164,11 +165,12 @@ def provision_result_json(q: str, page: core.Page, limit: int, offset: int, asof
             }
         )
     info = page_info(page.total, limit, offset, len(page.hits))
+    page_json = {"total": info.total, "limit": info.limit, "offset": info.offset, "next_offset": info.next_offset}
     result = {
         "query": q,
         "mode": page.mode.value,
         "model_id": page.model_id,
-        "page": {"total": info.total, "limit": info.limit, "offset": info.offset, "next_offset": info.next_offset},
+        "page": page_json | {"total_exact": page.total_exact},
         "items": items,
     }
     # The models' own JSON settings: non-finite floats as null (ser_json_inf_nan's default).
@@ -181,7 +183,7 @@ def case_result(q: str, page: core.CasePage, limit: int, offset: int) -> CaseSea
         query=q,
         mode=page.mode.value,
         model_id=page.model_id,
-        page=page_info(page.total, limit, offset, len(page.hits)),
+        page=search_page_info(page.total, page.total_exact, limit, offset, len(page.hits)),
         items=[
             CaseHit(
                 lawsuit_id=h.lawsuit_id,

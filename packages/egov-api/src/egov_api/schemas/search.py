@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from egov_api.schemas.common import Model, PageInfo
+from egov_api.schemas.common import Model, PageInfo, page_info
 from egov_api.schemas.definitions import DefinedTerm
 
 
@@ -70,6 +70,27 @@ class ProvisionHit(Model):
     )
 
 
+class SearchPageInfo(PageInfo):
+    """Pagination of a search: as every list's, and whether the total was counted or estimated."""
+
+    total_exact: bool = Field(
+        default=True,
+        description=(
+            "False when `total` is an estimate: a keyword search looks at 5,000 candidates at most, and past that "
+            "(or when it verifies a share of them) `total` is estimated from what it saw rather than counted."
+        ),
+        examples=[True],
+    )
+
+
+def search_page_info(total: int, exact: bool, limit: int, offset: int, returned: int) -> SearchPageInfo:
+    """:class:`SearchPageInfo` for a page of ``returned`` hits out of ``total`` (estimated unless ``exact``)."""
+    info = page_info(total, limit, offset, returned)
+    return SearchPageInfo(
+        total=info.total, limit=info.limit, offset=info.offset, next_offset=info.next_offset, total_exact=exact
+    )
+
+
 class ProvisionSearchResult(Model):
     """A page of provision hits."""
 
@@ -78,7 +99,7 @@ class ProvisionSearchResult(Model):
     model_id: str | None = Field(
         default=None, description="Semantic / hybrid: the embedding model that ranked the hits."
     )
-    page: PageInfo
+    page: SearchPageInfo
     items: list[ProvisionHit]
 
 
@@ -109,5 +130,5 @@ class CaseSearchResult(Model):
     query: str
     mode: Mode = Field(description="Which search answered.", examples=["boolean"])
     model_id: str | None = Field(default=None, description="Semantic / hybrid: the embedding model.")
-    page: PageInfo
+    page: SearchPageInfo
     items: list[CaseHit]

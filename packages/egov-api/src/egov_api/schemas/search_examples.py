@@ -12,7 +12,7 @@ HYBRID_EXAMPLE: dict[str, Any] = {
     "query": "借地借家法で家賃の増額を請求できるのはどんなときか",
     "mode": "hybrid",
     "model_id": "egov/multilingual-e5-small-q4@bf16",
-    "page": {"total": 186, "limit": 2, "offset": 0, "next_offset": 2},
+    "page": {"total": 186, "limit": 2, "offset": 0, "next_offset": 2, "total_exact": True},
     "items": [
         {
             "law_id": "403AC0000000090",
