@@ -26,16 +26,21 @@ async def _pid(database: Database) -> int:
 
 
 async def test_connection_terminated_while_pooled_is_replaced(db_url: str) -> None:
-    """pg_terminate_backend on the pooled connection: the read that finds it dead is a 503-kind error, and
-    the one after it gets a fresh connection (the dead one used to be handed out again and again)."""
+    """pg_terminate_backend on the pooled connection: at most the one read that finds it dead fails, with a
+    503-kind error, and every read after it gets a fresh connection (the dead one used to be handed out again
+    and again). Whether that read fails is a race: once the event loop has seen the socket close, the pool's
+    checkout hook replaces the connection before anything is sent on it."""
     database = _one_connection(db_url)
     admin = await asyncpg.connect(make_url(db_url).set(drivername="postgresql").render_as_string(False))
     try:
         first = await _pid(database)
         assert await admin.fetchval("SELECT pg_terminate_backend($1)", first)
-        with pytest.raises(StorageUnavailableError):
-            await _pid(database)
-        assert await _pid(database) != first
+        try:
+            second = await _pid(database)
+        except StorageUnavailableError:  # this read found the connection dead: it must not be handed out again
+            second = await _pid(database)
+        assert second != first
+        assert await _pid(database) == second  # one pooled connection, alive, serving every read since
     finally:
         await admin.close()
         await database.dispose()
