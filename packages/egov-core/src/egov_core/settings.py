@@ -32,7 +32,15 @@ class DatabaseSettings(BaseModel):
         description="SQLAlchemy URL, e.g. postgresql+asyncpg://egov:***@db:5432/egov. Unset: embedded PostgreSQL.",
     )
     embedded_dir: Path | None = Field(default=None, description="Data directory of the embedded PostgreSQL.")
-    pool_size: int = Field(default=10, ge=1, le=200)
+    pool_size: int = Field(
+        default=10,
+        ge=1,
+        le=200,
+        description=(
+            "Pooled connections to the primary per process; the API server keeps up to this many of them warm "
+            "(checked out between reads, within the pool's bounds: egov_core.store.warm)."
+        ),
+    )
     max_overflow: int = Field(default=10, ge=0, le=200)
     statement_timeout_ms: int = Field(default=10_000, ge=100, description="Per-statement limit for API reads.")
     connect_timeout_s: float = Field(default=10.0, gt=0)
