@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
 from lxml import etree
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from egov_core.ingest import ingest_laws
+from egov_core.settings import EgovSettings
+from egov_core.store import create_engine, migrate
 
 FIXTURES = Path(__file__).with_name("fixtures")
 
@@ -41,6 +47,19 @@ def laws_dir(tmp_path: Path) -> Path:
     for path in target.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
     return target
+
+
+@pytest.fixture
+async def laws_at_head(database_factory: Callable[[], Awaitable[str]], laws_dir: Path) -> AsyncIterator[AsyncEngine]:
+    """An engine on a fresh database at the head migration holding the fixture laws (5 laws, one with two
+    revisions; no citation graph): where a migration test takes the schema down and up again."""
+    engine = create_engine(EgovSettings(database={"url": await database_factory()}))
+    try:
+        await migrate(engine)
+        await ingest_laws(engine, [laws_dir], workers=0, citation_graph=False)
+        yield engine
+    finally:
+        await engine.dispose()
 
 
 @pytest.fixture

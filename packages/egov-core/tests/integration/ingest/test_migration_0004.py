@@ -3,16 +3,15 @@ end of the next import run, the same rows an import writes."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 from egov_testsupport import downgrade_to
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from egov_core.ingest import ingest_laws
-from egov_core.settings import EgovSettings
-from egov_core.store import create_engine, migrate
+from egov_core.store import migrate
 
 pytestmark = pytest.mark.integration
 
@@ -21,33 +20,25 @@ _ROWS = (
 )
 
 
-async def test_revisions_imported_before_0004_get_their_definitions(
-    database_factory: Callable[[], Awaitable[str]], laws_dir: Path
-) -> None:
-    url = await database_factory()
-    engine = create_engine(EgovSettings(database={"url": url}))
-    try:
-        await migrate(engine)
-        await ingest_laws(engine, [laws_dir], workers=0)
-        async with engine.connect() as conn:
-            written = (await conn.execute(text(_ROWS))).all()
-            counts = dict((await conn.execute(text("SELECT id, definition_count FROM law_revisions"))).all())
-        assert written, "the fixture laws define terms"
-        assert all(n is not None for n in counts.values())
+async def test_revisions_imported_before_0004_get_their_definitions(laws_at_head: AsyncEngine, laws_dir: Path) -> None:
+    engine = laws_at_head
+    async with engine.connect() as conn:
+        written = (await conn.execute(text(_ROWS))).all()
+        counts = dict((await conn.execute(text("SELECT id, definition_count FROM law_revisions"))).all())
+    assert written, "the fixture laws define terms"
+    assert all(n is not None for n in counts.values())
 
-        await downgrade_to(engine, "0003")
-        await migrate(engine)
-        async with engine.connect() as conn:
-            assert (await conn.execute(text("SELECT count(*) FROM definitions"))).scalar_one() == 0
-            nulls = (
-                await conn.execute(text("SELECT count(*) FROM law_revisions WHERE definition_count IS NULL"))
-            ).scalar_one()
-        assert nulls == len(counts)
+    await downgrade_to(engine, "0003")
+    await migrate(engine)
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT count(*) FROM definitions"))).scalar_one() == 0
+        nulls = (
+            await conn.execute(text("SELECT count(*) FROM law_revisions WHERE definition_count IS NULL"))
+        ).scalar_one()
+    assert nulls == len(counts)
 
-        summary = await ingest_laws(engine, [laws_dir], workers=0)  # nothing new: only the backfill runs
-        assert summary.imported == 0
-        async with engine.connect() as conn:
-            assert (await conn.execute(text(_ROWS))).all() == written
-            assert dict((await conn.execute(text("SELECT id, definition_count FROM law_revisions"))).all()) == counts
-    finally:
-        await engine.dispose()
+    summary = await ingest_laws(engine, [laws_dir], workers=0)  # nothing new: only the backfill runs
+    assert summary.imported == 0
+    async with engine.connect() as conn:
+        assert (await conn.execute(text(_ROWS))).all() == written
+        assert dict((await conn.execute(text("SELECT id, definition_count FROM law_revisions"))).all()) == counts

@@ -6,8 +6,6 @@ rewrites a table holding real units of current and older revisions, as an existi
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,10 +13,8 @@ from egov_testsupport import downgrade_to
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from egov_core.ingest import ingest_laws
 from egov_core.search import search_provisions
-from egov_core.settings import EgovSettings
-from egov_core.store import create_engine, head_revision, migrate
+from egov_core.store import head_revision, migrate
 
 pytestmark = pytest.mark.integration
 
@@ -44,48 +40,42 @@ async def _all(engine: AsyncEngine, sql: str) -> list[tuple[Any, ...]]:
 
 
 async def test_upgrade_keeps_every_unit_and_puts_fixed_width_columns_first(
-    database_factory: Callable[[], Awaitable[str]], laws_dir: Path
+    laws_at_head: AsyncEngine,
 ) -> None:
-    url = await database_factory()
-    engine = create_engine(EgovSettings(database={"url": url}))
-    try:
-        await migrate(engine)
-        await ingest_laws(engine, [laws_dir], workers=0, citation_graph=False)  # 5 laws, one with two revisions
-        at_head = await _all(engine, _OBJECTS)
-        await downgrade_to(engine, "0006")
-        old_order = [r[0] for r in await _all(engine, _COLUMN_ORDER)]
-        assert old_order[-3:] == ["tokens", "prior", "is_current"]
-        before = await _all(engine, _ROWS)
-        assert any(not r[-1] for r in before)  # units of an older revision
-        assert any(r[-1] for r in before)
+    engine = laws_at_head
+    at_head = await _all(engine, _OBJECTS)
+    await downgrade_to(engine, "0006")
+    old_order = [r[0] for r in await _all(engine, _COLUMN_ORDER)]
+    assert old_order[-3:] == ["tokens", "prior", "is_current"]
+    before = await _all(engine, _ROWS)
+    assert any(not r[-1] for r in before)  # units of an older revision
+    assert any(r[-1] for r in before)
 
-        await migrate(engine)
+    await migrate(engine)
 
-        order = [r[0] for r in await _all(engine, _COLUMN_ORDER)]
-        assert order[:6] == ["id", "revision_id", "prior", "seq", "is_current", "in_suppl"]
-        assert sorted(order) == sorted(old_order)
-        assert await _all(engine, _ROWS) == before
-        assert await _all(engine, _OBJECTS) == at_head  # same index, constraint and trigger names
-        async with engine.connect() as conn:
-            version = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar_one()
-        assert version == head_revision()
+    order = [r[0] for r in await _all(engine, _COLUMN_ORDER)]
+    assert order[:6] == ["id", "revision_id", "prior", "seq", "is_current", "in_suppl"]
+    assert sorted(order) == sorted(old_order)
+    assert await _all(engine, _ROWS) == before
+    assert await _all(engine, _OBJECTS) == at_head  # same index, constraint and trigger names
+    async with engine.connect() as conn:
+        version = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar_one()
+    assert version == head_revision()
 
-        # The table still works as before: the sequence goes on, the trigger flags a new unit, search finds it.
-        async with engine.begin() as conn:
-            row = (
-                await conn.execute(
-                    text(
-                        "INSERT INTO search_units (revision_id, law_id, law_type, path, seq, in_suppl, text, tokens) "
-                        "SELECT current_revision_id, law_id, 'Act', 'X', 0, false, '鵺鵼', "
-                        "CAST(:tokens AS tsvector) FROM laws ORDER BY law_id LIMIT 1 "
-                        "RETURNING id, is_current"
-                    ),
-                    {"tokens": "'鵺鵼':1 '鵺':1 '鵼':2"},
-                )
-            ).one()
-        assert row.id > max(r[0] for r in before)
-        assert row.is_current
-        page = await search_provisions(engine, "鵺鵼")
-        assert [h.path for h in page.hits] == ["X"]
-    finally:
-        await engine.dispose()
+    # The table still works as before: the sequence goes on, the trigger flags a new unit, search finds it.
+    async with engine.begin() as conn:
+        row = (
+            await conn.execute(
+                text(
+                    "INSERT INTO search_units (revision_id, law_id, law_type, path, seq, in_suppl, text, tokens) "
+                    "SELECT current_revision_id, law_id, 'Act', 'X', 0, false, '鵺鵼', "
+                    "CAST(:tokens AS tsvector) FROM laws ORDER BY law_id LIMIT 1 "
+                    "RETURNING id, is_current"
+                ),
+                {"tokens": "'鵺鵼':1 '鵺':1 '鵼':2"},
+            )
+        ).one()
+    assert row.id > max(r[0] for r in before)
+    assert row.is_current
+    page = await search_provisions(engine, "鵺鵼")
+    assert [h.path for h in page.hits] == ["X"]
