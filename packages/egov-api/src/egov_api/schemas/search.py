@@ -76,8 +76,9 @@ class SearchPageInfo(PageInfo):
     total_exact: bool = Field(
         default=True,
         description=(
-            "False when `total` is an estimate: a keyword search looks at 5,000 candidates at most, and past that "
-            "(or when it verifies a share of them) `total` is estimated from what it saw rather than counted."
+            "False when `total` is not a count of every match. A Boolean search looks at 5,000 candidates at "
+            "most and verifies the best 100: past that `total` is estimated from what it saw. A ranked, semantic "
+            "or hybrid search's `total` is how many candidates it ranked (its pages end there): always false."
         ),
         examples=[True],
     )
