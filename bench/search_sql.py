@@ -1,6 +1,6 @@
 """``python -m bench.search_sql DATABASE_URL``: PostgreSQL CPU per keyword-search statement, and where it goes.
 
-Runs the store's own keyword statement (:func:`egov_core.store.search.keyword_units`, first page of 20, current
+Runs the store's own keyword statement (:func:`egov_core.store.keyword.keyword_units`, first page of 20, current
 revisions, as ``/v1/search`` runs it for a plain query) on one pooled connection and reads that backend's CPU
 time from ``/proc/<pid>/stat`` (user + system, 10 ms ticks: enough requests per figure make it exact), for the
 bench's 1-, 2- and 4+-character queries, in interleaved rounds. Then one ``EXPLAIN (ANALYZE, BUFFERS)`` per
@@ -29,6 +29,7 @@ from bench.web import SEARCH_1, SEARCH_2, SEARCH_4
 from egov_core.search.keyword import RANK_CANDIDATES, SCAN_CAP
 from egov_core.settings import EgovSettings
 from egov_core.store import Database, create_engine
+from egov_core.store import keyword as keyword_sql
 from egov_core.store import search as sql
 from egov_core.text.query import parse_query
 
@@ -42,10 +43,10 @@ def backend_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / _TICK
 
 
-async def _search(conn: Any, query: str) -> sql.KeywordWindow:
+async def _search(conn: Any, query: str) -> keyword_sql.KeywordWindow:
     parsed = parse_query(query)
     exact = parsed.index_exact
-    return await sql.keyword_units(
+    return await keyword_sql.keyword_units(
         conn,
         tsquery=parsed.tsquery,
         index_tsquery=parsed.index_tsquery,
@@ -56,6 +57,8 @@ async def _search(conn: Any, query: str) -> sql.KeywordWindow:
         offset=0,
         scan_cap=SCAN_CAP,
         exclusions=bool(parsed.excluded),
+        and_tokens=parsed.and_tokens,
+        term=parsed.lone_term,
     )
 
 
@@ -110,7 +113,7 @@ async def _explain(conn: Any) -> None:
     raw = await conn.get_raw_connection()
     driver = raw.driver_connection
     captured: list[tuple[str, tuple[Any, ...]]] = []
-    original = sql.fetch
+    original = keyword_sql.fetch
 
     async def capture(_conn: Any, statement: str, *args: Any) -> list[Any]:
         captured.append((statement, args))
@@ -118,11 +121,11 @@ async def _explain(conn: Any) -> None:
 
     for name, queries in GROUPS.items():
         captured.clear()
-        sql.fetch = capture  # type: ignore[assignment]  # only to read the statement the store built
+        keyword_sql.fetch = capture  # type: ignore[assignment]  # only to read the statement the store built
         try:
             await _search(conn, queries[0])
         finally:
-            sql.fetch = original  # type: ignore[assignment]
+            keyword_sql.fetch = original  # type: ignore[assignment]
         statement, args = captured[0]
         rows = await driver.fetch("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + statement, *args)
         print(f"--- {name}: {queries[0]} ---")

@@ -101,7 +101,7 @@ async def search_cases_parsed(
             offset=offset,
             scan_cap=SCAN_CAP,
         )
-    total, total_exact = estimate_total(found, exact, SCAN_CAP)
+    total, total_exact = estimate_total(found, exact)
     terms = parsed.positive_terms
     hits = tuple(case_hit(r, terms) for r in found.rows)
     return CasePage(total=total, hits=hits, terms=terms, total_exact=total_exact, mode=SearchMode.BOOLEAN)

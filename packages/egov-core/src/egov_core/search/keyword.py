@@ -1,6 +1,6 @@
 """Boolean keyword search over provisions (``search_units``): the query's terms ANDed, phrases, OR, -exclusion.
 
-The statement (:func:`egov_core.store.search.keyword_units`) is two-stage: the GIN index answers a relaxed
+The statement (:func:`egov_core.store.keyword.keyword_units`) is two-stage: the GIN index answers a relaxed
 question without reading tokens, and only a window of the best candidates by the stored prior is
 verified and ranked. The total is exact when the index question is (terms of 1–2 characters, no
 exclusion) or when every candidate fit in the window; otherwise it is estimated from the window's
@@ -13,9 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from egov_core.search._sql import check_page, connection
 from egov_core.search.model import ANY_PROVISION, Hit, Page, ProvisionFilter, SearchMode
+from egov_core.store import keyword as keyword_sql
 from egov_core.store import search as sql
 from egov_core.store.database import ReadSource
-from egov_core.store.search import KeywordWindow, UnitRow
+from egov_core.store.keyword import KeywordWindow
+from egov_core.store.search import UnitRow
 from egov_core.text.query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
 from egov_core.text.snippets import UNRENDERED, make_snippet
 
@@ -49,14 +51,14 @@ def unit_hit(row: UnitRow, terms: tuple[str, ...] | list[str], *, snippets: bool
     )
 
 
-def estimate_total(found: KeywordWindow, exact: bool, scan_cap: int) -> tuple[int, bool]:
+def estimate_total(found: KeywordWindow, exact: bool) -> tuple[int, bool]:
     """(total, exact) of a two-stage keyword statement."""
     if found.window_n >= found.candidates:
         # Every candidate was verified: the count is exact (unless the scan cap cut the candidates).
-        return found.window_ok, found.candidates < scan_cap
+        return found.window_ok, found.complete
     # Estimated from the verified window (exact when the index query is: every window row verifies).
     total = round(found.candidates * found.window_ok / found.window_n) if found.window_n else 0
-    return total, exact and found.candidates < scan_cap
+    return total, exact and found.complete
 
 
 async def search_parsed(
@@ -78,7 +80,7 @@ async def search_parsed(
     window = max(RANK_CANDIDATES, offset + limit) if exact else max(2 * RANK_CANDIDATES, 2 * (offset + limit))
     async with connection(conn_or_engine) as conn:
         conditions = await sql.provision_conditions(conn, filters, alias="su")
-        found = await sql.keyword_units(
+        found = await keyword_sql.keyword_units(
             conn,
             tsquery=query.tsquery,
             index_tsquery=query.index_tsquery,
@@ -89,8 +91,10 @@ async def search_parsed(
             offset=offset,
             scan_cap=SCAN_CAP,
             exclusions=bool(query.excluded),
+            and_tokens=query.and_tokens,
+            term=query.lone_term,
         )
-    total, total_exact = estimate_total(found, exact, SCAN_CAP)
+    total, total_exact = estimate_total(found, exact)
     terms = query.positive_terms
     hits = tuple(unit_hit(r, terms, snippets=snippets) for r in found.rows)
     return Page(total=total, hits=hits, terms=terms, total_exact=total_exact, mode=SearchMode.BOOLEAN)

@@ -7,13 +7,22 @@ loaded rows (sorted, in ``maintenance_work_mem``), the index costs less than the
 alone. So an import that starts on a store without search units drops the index, and the last import
 run to finish builds it (``CREATE INDEX IF NOT EXISTS``, so a run killed in between leaves it to the
 next run). Keyword search stays correct meanwhile, only slower (no rows were searchable before anyway).
+
+The first band's partial index and the n-gram frequency table (migration 0008) follow the same path: their
+triggers do nothing while the search index is absent, and the build rebuilds both. The table is rebuilt
+under a SHARE lock on ``search_units`` on a second connection while the first builds the index (two cores
+at the end of an import: the build's 9 CPU-s and the table's ~4 overlap); a writer that skipped the table
+before the index existed holds a lock both builds wait for, and one after them finds the index.
 """
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from egov_core.store.bands import CREATE_BAND_INDEX, rebuild_token_df
 from egov_core.store.database import Database
 
 __all__ = ["begin_bulk_load", "ensure_search_index"]
@@ -47,18 +56,28 @@ async def begin_bulk_load(engine: AsyncEngine) -> bool:
         empty = bool((await conn.execute(_EMPTY)).scalar_one())
         if empty:
             await conn.execute(text("DROP INDEX IF EXISTS ix_search_units_tokens"))
+            await conn.execute(text("DROP INDEX IF EXISTS ix_search_units_tokens_band"))
     return empty
 
 
 async def ensure_search_index(engine: AsyncEngine) -> None:
-    """Build the search index if it is missing (a no-op when it exists)."""
-    async with Database(engine).maintenance() as conn:
+    """Build the search indexes and the n-gram frequencies if the search index is missing (else a no-op)."""
+    database = Database(engine)
+    async with database.maintenance() as conn:
         # Checked first: CREATE INDEX IF NOT EXISTS takes its table lock before it looks, and would wait
         # for every import writing search units at the end of every run.
         if (await conn.execute(text("SELECT to_regclass('ix_search_units_tokens')"))).scalar_one() is not None:
             return
+
+        async def band_and_frequencies() -> None:
+            async with database.write() as other:
+                await other.execute(text("SELECT set_config('statement_timeout', '0', true)"))
+                await other.execute(text(f"SELECT set_config('maintenance_work_mem', '{_BUILD_MEMORY}', true)"))
+                await rebuild_token_df(other)
+                await other.execute(text(CREATE_BAND_INDEX))
+
         await conn.execute(text(f"SET maintenance_work_mem = '{_BUILD_MEMORY}'"))
         try:
-            await conn.execute(text(_CREATE))
+            await asyncio.gather(conn.execute(text(_CREATE)), band_and_frequencies())
         finally:
             await conn.execute(text("RESET maintenance_work_mem"))

@@ -12,7 +12,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from egov_core.store.cases import CaseFilter, case_where
-from egov_core.store.search import KeywordWindow, conjunction, document_frequencies
+from egov_core.store.keyword import KeywordWindow
+from egov_core.store.search import conjunction, document_frequencies
 
 __all__ = ["CaseSearchRow", "bm25_cases", "case_document_frequencies", "case_statistics", "keyword_cases"]
 
@@ -103,7 +104,8 @@ async def keyword_cases(
     rows = (await conn.execute(text(sql), params)).all()
     head = rows[0]
     page = tuple(_case(r) for r in rows if r.lawsuit_id is not None)
-    return KeywordWindow(int(head.candidates), int(head.window_n), int(head.window_ok), page)
+    candidates = int(head.candidates)
+    return KeywordWindow(candidates, int(head.window_n), int(head.window_ok), page, candidates < scan_cap)
 
 
 async def bm25_cases(

@@ -1,4 +1,4 @@
-"""Search SQL over ``search_units``: the one filter compiler, Boolean keyword pages, BM25, cited units.
+"""Search SQL over ``search_units``: the one filter compiler, BM25, cited units (Boolean pages: store.keyword).
 
 Stock PostgreSQL only (GIN over n-gram tsvectors, see :mod:`egov_core.text.query`). Ranking, fusion and
 snippets are :mod:`egov_core.search`'s; this module reads rows.
@@ -18,18 +18,15 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from egov_core.errors import InvalidQueryError
-from egov_core.store._driver import fetch
 from egov_core.store.tables import PRIOR_LENGTH_MASK
 
 __all__ = [
-    "KeywordWindow",
     "ProvisionFilter",
     "UnitRow",
     "bm25_units",
     "cited_unit",
     "conjunction",
     "document_frequencies",
-    "keyword_units",
     "provision_conditions",
     "sql_literal",
     "unit_document_frequencies",
@@ -88,22 +85,6 @@ class UnitRow(NamedTuple):
     title: str | None
     text: str
     score: float
-
-
-@dataclass(frozen=True, slots=True)
-class KeywordWindow:
-    """A page of a two-stage keyword statement and what its count is built from.
-
-    Attributes:
-        candidates: rows the index question matched (at most the scan cap).
-        window_n / window_ok: rows read for verification / those that verified.
-        rows: the page.
-    """
-
-    candidates: int
-    window_n: int
-    window_ok: int
-    rows: tuple[Any, ...]
 
 
 def sql_literal(value: str) -> str:
@@ -171,16 +152,6 @@ def conjunction(conditions: Sequence[str]) -> str:
     return "".join(f" AND {c}" for c in conditions)
 
 
-#: Conditions of :func:`provision_conditions` no index answers: with only these, a keyword statement's plan is
-#: the GIN index's whatever the terms.
-_UNINDEXED = frozenset({"su.is_current", "su.in_suppl", "NOT su.in_suppl"})
-
-
-def _index_choice(conditions: Sequence[str]) -> bool:
-    """Whether ``conditions`` (on ``su``) leave the planner a choice of index (a law or revision filter)."""
-    return any(c not in _UNINDEXED for c in conditions)
-
-
 def _unit(r: Any) -> UnitRow:
     return UnitRow(
         r.law_id,
@@ -196,109 +167,6 @@ def _unit(r: Any) -> UnitRow:
         r.text,
         float(r.score or 0.0),
     )
-
-
-def _unit_record(r: Any) -> UnitRow:
-    """:func:`_unit` of an asyncpg record, read by key: a wrapper giving the record attributes cost four times
-    the row's construction (12 Python-level lookups a row, 20 rows a page: ~100 of a search's CPU-µs)."""
-    return UnitRow(
-        r["law_id"],
-        r["law_title"],
-        r["law_num"],
-        r["law_type"],
-        r["revision_id"],
-        r["path"],
-        r["seq"],
-        r["in_suppl"],
-        r["caption"],
-        r["title"],
-        r["text"],
-        float(r["score"] or 0.0),
-    )
-
-
-async def keyword_units(
-    conn: AsyncConnection,
-    *,
-    tsquery: str,
-    index_tsquery: str,
-    exact: bool,
-    conditions: Sequence[str],
-    window: int,
-    limit: int,
-    offset: int,
-    scan_cap: int,
-    exclusions: bool = True,
-) -> KeywordWindow:
-    """Boolean keyword search over ``search_units``, in two stages.
-
-    1. the GIN index is asked ``index_tsquery`` (n-grams ANDed, no positions, no exclusions), which it
-       answers without reading any row's tokens; the candidates (up to ``scan_cap``) are counted and
-       ordered by the cheap stored ``prior`` (main provisions before 附則, constitution and acts before
-       orders and rules, shorter units first);
-    2. the best ``window`` candidates are read: ``tsquery``'s phrases and exclusions verified there
-       (skipped when ``exact``) and ranked by ``ts_rank_cd`` times the prior's weights.
-
-    ``exclusions``: whether ``tsquery`` excludes terms (``!``). Without exclusions a unit's ``ts_rank_cd`` is
-    above zero exactly when the unit matches (a cover is a stretch of the unit satisfying the whole query,
-    phrases included), so the window reads each unit's tokens once, for the rank, instead of a second
-    time for ``@@``: reading them (TOAST, decompression) and ``@@``'s phrase check were most of a phrase
-    search's CPU. With an exclusion a cover can satisfy ``a & !b`` in a unit that holds ``b`` elsewhere,
-    so ``@@`` verifies.
-    """
-    # Run on the driver connection (see egov_core.store._driver): SQLAlchemy's execution layer cost more
-    # CPU than the statement's own round trip; asyncpg prepares it once per connection and filter set.
-    if exact:
-        verify = "TRUE"
-    elif exclusions:
-        verify = "r.matched"
-    else:
-        verify = "r.rank > 0"
-    matched = ", su.tokens @@ (SELECT $1::text::tsquery) AS matched" if exclusions and not exact else ""
-    # Where only the GIN index can answer (current revisions, 本則 / 附則), the index question reaches the
-    # statement through an InitPlan, out of the planner's sight: PostgreSQL then keeps one generic plan per
-    # connection instead of planning a phrase search anew each time (a phrase's own estimates made the
-    # custom plan look cheaper, and planning was a quarter of its CPU). With a law or revision filter the
-    # terms' frequency decides between the GIN and the law index, so the planner sees them.
-    index_question = "$2::text::tsquery" if _index_choice(conditions) else "(SELECT $2::text::tsquery)"
-    sql = f"""
-        WITH hits AS MATERIALIZED (
-            SELECT su.id, su.prior
-            FROM search_units su
-            WHERE su.tokens @@ {index_question}{conjunction(conditions)}
-            LIMIT $6
-        ),
-        win AS MATERIALIZED (
-            SELECT r.id, r.prior_rank, {verify} AS ok, r.rank * r.weight AS score
-            FROM (
-                SELECT w.id, w.prior_rank, ts_rank_cd(su.tokens, (SELECT $1::text::tsquery), 1) AS rank{matched},
-                       {_TYPE_WEIGHT} * {_SUPPL_WEIGHT} AS weight
-                FROM (
-                    SELECT h.id, row_number() OVER (ORDER BY h.prior, h.id) AS prior_rank
-                    FROM (SELECT * FROM hits ORDER BY prior, id LIMIT $3) h
-                ) w
-                JOIN search_units su ON su.id = w.id
-                OFFSET 0  -- not pulled up: the rank is computed once per unit, not once per use
-            ) r
-        ),
-        page AS (
-            SELECT w.id, w.prior_rank, w.score FROM win w WHERE w.ok
-            ORDER BY w.score DESC, w.prior_rank LIMIT $4 OFFSET $5
-        )
-        SELECT (SELECT count(*) FROM hits) AS candidates,
-               (SELECT count(*) FROM win) AS window_n,
-               (SELECT count(*) FROM win WHERE ok) AS window_ok,
-               {_UNIT_COLUMNS}, p.score
-        FROM (SELECT 1) one
-        LEFT JOIN page p ON TRUE
-        LEFT JOIN search_units su ON su.id = p.id
-        LEFT JOIN laws l ON l.law_id = su.law_id
-        ORDER BY p.score DESC, p.prior_rank
-    """
-    rows = await fetch(conn, sql, tsquery, index_tsquery, window, limit, offset, scan_cap)
-    head = rows[0]
-    page = tuple(_unit_record(r) for r in rows if r["law_id"] is not None)
-    return KeywordWindow(int(head["candidates"]), int(head["window_n"]), int(head["window_ok"]), page)
 
 
 async def unit_statistics(conn: AsyncConnection) -> tuple[int, float]:

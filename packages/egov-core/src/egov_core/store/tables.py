@@ -119,6 +119,9 @@ provisions = Table(
 
 #: ``search_units.prior`` holds the unit's text length (capped) in these low 28 bits, its rank class above.
 PRIOR_LENGTH_MASK = (1 << 28) - 1
+#: Keyword search's first band (migration 0008): current units with ``prior`` below this, i.e. the Constitution
+#: and Acts' main provisions under 200 characters (about a fifth of the units, where a window by prior starts).
+BAND_PRIOR = PRIOR_LENGTH_MASK + 1 + 200
 
 #: Keyword-search units (article-level), with uni+bigram tokens. Columns in their physical order (migration
 #: 0007): the fixed-width ones first, so keyword search reads ``prior`` and ``is_current`` at known offsets.
@@ -150,6 +153,16 @@ search_units = Table(
     Column("tokens", TSVECTOR, nullable=False),
     Column("text", Text, nullable=False),
     UniqueConstraint("revision_id", "path", "seq"),
+)
+
+#: How many current search units hold each n-gram, and how many of those are in the first band (migration
+#: 0008; kept by statement triggers on ``search_units``): a one-n-gram search's total, and the scale of others'.
+search_token_df = Table(
+    "search_token_df",
+    metadata,
+    Column("token", Text, primary_key=True),
+    Column("ndoc", Integer, nullable=False),
+    Column("ndoc_band", Integer, nullable=False),
 )
 
 #: Defined terms (定義語) of each revision (migration 0004), see :mod:`egov_core.definitions`.
@@ -276,6 +289,12 @@ Index("ix_provisions_revision_id_position", provisions.c.revision_id, provisions
 Index("ix_provisions_revision_id_kind_num", provisions.c.revision_id, provisions.c.kind, provisions.c.num)
 Index("ix_provisions_revision_id_parent_path", provisions.c.revision_id, provisions.c.parent_path)
 Index("ix_search_units_tokens", search_units.c.tokens, postgresql_using="gin")
+Index(
+    "ix_search_units_tokens_band",
+    search_units.c.tokens,
+    postgresql_using="gin",
+    postgresql_where=search_units.c.is_current & (search_units.c.prior < BAND_PRIOR),
+)
 Index("ix_search_units_revision_id", search_units.c.revision_id)
 Index("ix_search_units_law_id", search_units.c.law_id)
 Index("ix_cases_date", cases.c.date)

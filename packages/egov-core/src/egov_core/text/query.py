@@ -129,6 +129,23 @@ class ParsedQuery:
         return not self.excluded and all(len(t.tokens) == 1 for g in self.groups for t in g)
 
     @property
+    def and_tokens(self) -> tuple[str, ...]:
+        """The n-grams :attr:`index_tsquery` ANDs when it is a plain AND (no group has alternatives), else ()."""
+        if any(len(g) != 1 for g in self.groups):
+            return ()
+        return tuple(dict.fromkeys(tok for g in self.groups for tok in g[0].tokens))
+
+    @property
+    def lone_term(self) -> str | None:
+        """The query's one term when it is that term alone (one group, no alternative, nothing excluded) and
+        holds no space or punctuation: then its phrase's matches are its occurrences, each a cover of
+        ``ts_rank_cd`` with no gap, which a search can count in the text (egov_core.store.keyword)."""
+        if self.excluded or len(self.groups) != 1 or len(self.groups[0]) != 1:
+            return None
+        term = self.groups[0][0].text
+        return None if any(ch in _BREAK for ch in term) else term
+
+    @property
     def positive_terms(self) -> tuple[str, ...]:
         """Normalised text of every term that can match (for highlighting), longest first."""
         terms = {t.text for g in self.groups for t in g}
