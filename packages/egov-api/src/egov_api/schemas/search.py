@@ -76,9 +76,11 @@ class SearchPageInfo(PageInfo):
     total_exact: bool = Field(
         default=True,
         description=(
-            "False when `total` is not a count of every match. A Boolean search looks at 5,000 candidates at "
-            "most and verifies the best 100: past that `total` is estimated from what it saw. A ranked, semantic "
-            "or hybrid search's `total` is how many candidates it ranked (its pages end there): always false."
+            "False when `total` is not a count of every match. A Boolean search of every current provision "
+            "counts a 1-2 character term's matches exactly (from the index's n-gram frequencies, however many); "
+            "otherwise it looks at 5,000 candidates at most and verifies the best 100 (200 for a phrase), and past "
+            "that `total` is estimated from what it saw. A ranked, semantic or hybrid search's `total` is how many "
+            "candidates it ranked (its pages end there): always false."
         ),
         examples=[True],
     )
