@@ -266,31 +266,18 @@ def _window(exact: bool, exclusions: bool, term: int | None) -> str:
     matching units either way and the score one formula.
     """
     if term is not None:
-        occurrences = occurrences_sql(f"${term}::text", "(SELECT $1::text::tsquery)")
-        return f"""
-            SELECT r.id, r.prior_rank, {"TRUE" if exact else "r.n > 0"} AS ok,
-                   0.1 * r.n / ln(1 + 2 * (r.prior & {PRIOR_LENGTH_MASK})) * r.weight AS score
-            FROM (
-                SELECT w.id, w.prior_rank, su.prior, {occurrences} AS n, {_TYPE_WEIGHT} * {_SUPPL_WEIGHT} AS weight
-                FROM (
-                    SELECT h.id, row_number() OVER (ORDER BY h.prior, h.id) AS prior_rank
-                    FROM (SELECT * FROM hits ORDER BY prior, id LIMIT $3) h
-                ) w
-                JOIN search_units su ON su.id = w.id
-                OFFSET 0  -- not pulled up: counted once per unit, not once per use
-            ) r"""
-    if exact:
-        verify = "TRUE"
-    elif exclusions:
-        verify = "r.matched"
+        columns = f"su.prior, {occurrences_sql(f'${term}::text', '(SELECT $1::text::tsquery)')} AS n"
+        verify, score = ("TRUE" if exact else "r.n > 0"), f"0.1 * r.n / ln(1 + 2 * (r.prior & {PRIOR_LENGTH_MASK}))"
     else:
-        verify = "r.rank > 0"
-    matched = ", su.tokens @@ (SELECT $1::text::tsquery) AS matched" if exclusions and not exact else ""
+        columns = "ts_rank_cd(su.tokens, (SELECT $1::text::tsquery), 1) AS rank"
+        if exclusions and not exact:
+            columns += ", su.tokens @@ (SELECT $1::text::tsquery) AS matched"
+        verify = "TRUE" if exact else "r.matched" if exclusions else "r.rank > 0"
+        score = "r.rank"
     return f"""
-            SELECT r.id, r.prior_rank, {verify} AS ok, r.rank * r.weight AS score
+            SELECT r.id, r.prior_rank, {verify} AS ok, {score} * r.weight AS score
             FROM (
-                SELECT w.id, w.prior_rank, ts_rank_cd(su.tokens, (SELECT $1::text::tsquery), 1) AS rank{matched},
-                       {_TYPE_WEIGHT} * {_SUPPL_WEIGHT} AS weight
+                SELECT w.id, w.prior_rank, {columns}, {_TYPE_WEIGHT} * {_SUPPL_WEIGHT} AS weight
                 FROM (
                     SELECT h.id, row_number() OVER (ORDER BY h.prior, h.id) AS prior_rank
                     FROM (SELECT * FROM hits ORDER BY prior, id LIMIT $3) h
