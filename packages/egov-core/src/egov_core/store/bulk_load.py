@@ -78,6 +78,14 @@ async def ensure_search_index(engine: AsyncEngine) -> None:
 
         await conn.execute(text(f"SET maintenance_work_mem = '{_BUILD_MEMORY}'"))
         try:
-            await asyncio.gather(conn.execute(text(_CREATE)), band_and_frequencies())
+            # A task group: when one build fails the other is cancelled (its transaction rolled back), not left
+            # running behind the error; the error itself is raised as it came (callers and translate_errors
+            # know database errors, not exception groups).
+            try:
+                async with asyncio.TaskGroup() as builds:
+                    builds.create_task(conn.execute(text(_CREATE)))
+                    builds.create_task(band_and_frequencies())
+            except ExceptionGroup as failed:
+                raise failed.exceptions[0] from None
         finally:
             await conn.execute(text("RESET maintenance_work_mem"))
