@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from egov_testsupport import downgrade_to
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from egov_core.store import migrate
 from egov_core.store.tables import BAND_PRIOR
 
 pytestmark = pytest.mark.integration
@@ -71,3 +73,21 @@ async def test_frequencies_follow_imports_flips_inserts_deletes_and_truncation(l
         await conn.execute(text("TRUNCATE search_units"))
     assert await _assert_frequencies_recounted(engine) == {}
     assert current != older
+
+
+async def test_migration_0008_fills_the_table_from_a_loaded_store_and_goes_back(laws_at_head: AsyncEngine) -> None:
+    engine = laws_at_head
+    await downgrade_to(engine, "0007")
+    async with engine.connect() as conn:
+        gone = (
+            await conn.execute(
+                text("SELECT to_regclass('search_token_df'), to_regclass('ix_search_units_tokens_band')")
+            )
+        ).one()
+    assert gone == (None, None)
+    await migrate(engine)
+    counted = await _assert_frequencies_recounted(engine)
+    assert counted
+    async with engine.connect() as conn:
+        band = (await conn.execute(text("SELECT to_regclass('ix_search_units_tokens_band')"))).scalar_one()
+    assert band is not None
