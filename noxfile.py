@@ -124,6 +124,13 @@ def bench_diff(session: nox.Session) -> None:
     session.run("python", "-m", "bench.diff", *session.posargs)
 
 
+@nox.session(name="bench-baseline")
+def bench_baseline(session: nox.Session) -> None:
+    """PostgreSQL CPU per search request against c3a7f8c (issue 17), paired: `nox -s bench-baseline -- --commit REV`."""
+    _install_all(session)
+    session.run("python", "-m", "bench.baseline", *session.posargs)
+
+
 @nox.session
 def schemathesis(session: nox.Session) -> None:
     """Property-based API tests from the served OpenAPI schema (>= 1,000 cases, no server errors)."""
