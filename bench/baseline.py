@@ -95,9 +95,11 @@ def _git(*args: str, cwd: Path = REPO) -> str:
 
 
 def current_side() -> Side:
-    """This checkout, served by the venv running this module; labelled by its commit (``+dirty`` with local edits)."""
-    dirty = "+dirty" if _git("status", "--porcelain", "--untracked-files=no") else ""
-    return Side("current", _git("rev-parse", "--short=7", "HEAD") + dirty, Path(sys.executable).parent, REPO)
+    """This checkout, served by the venv running this module; labelled by the last commit that changed the
+    packages (what is measured: a bench-only commit on top does not rename it), ``+dirty`` with local edits."""
+    code = _git("log", "-1", "--format=%h", "--abbrev=7", "--", "packages")
+    dirty = "+dirty" if _git("status", "--porcelain", "--untracked-files=no", "--", "packages") else ""
+    return Side("current", code + dirty, Path(sys.executable).parent, REPO)
 
 
 def baseline_side(rev: str, where: Path | None = None) -> Side:
