@@ -337,18 +337,43 @@ def table(result: dict[str, Any]) -> list[str]:
         "|---|---|---|---|---|---|---|",
     ]
     for group, (old, new) in result["groups"].items():
-        db_old = statistics.median(r["db_cpu_us"] for r in old)
-        db_new = statistics.median(r["db_cpu_us"] for r in new)
-        by_round = zip(old, new, strict=True)
-        rounds = " ".join(f"{b['db_cpu_us'] / a['db_cpu_us']:.2f}" if a["db_cpu_us"] else "–" for a, b in by_round)
-        cpu_old = statistics.median(r["cpu_us"] for r in old)
-        cpu_new = statistics.median(r["cpu_us"] for r in new)
-        rps = f"{statistics.median(r['rps'] for r in old):,.0f} → {statistics.median(r['rps'] for r in new):,.0f}"
-        ratio = f"{db_new / db_old:.2f}" if db_old else "–"
+        r = ratios(result)[group]
+        rounds = " ".join(f"{x:.2f}" if x is not None else "–" for x in r["by_round"])
+        cpu_old = statistics.median(x["cpu_us"] for x in old)
+        cpu_new = statistics.median(x["cpu_us"] for x in new)
+        rps = f"{statistics.median(x['rps'] for x in old):,.0f} → {statistics.median(x['rps'] for x in new):,.0f}"
+        ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "–"
         lines.append(
-            f"| {group} | {db_old:,.0f} | {db_new:,.0f} | {ratio} | {rounds} | {cpu_old:,.0f} → {cpu_new:,.0f} | {rps} |"
+            f"| {group} | {r['baseline_us']:,.0f} | {r['current_us']:,.0f} | {ratio} | {rounds} "
+            f"| {cpu_old:,.0f} → {cpu_new:,.0f} | {rps} |"
         )
     return lines
+
+
+def ratios(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Per query group of :func:`compare`'s result: both sides' PostgreSQL CPU-µs per request (median of the
+    rounds), their ratio (current ÷ baseline; None when the baseline measured nothing) and each round's."""
+    out: dict[str, dict[str, Any]] = {}
+    for group, (old, new) in result["groups"].items():
+        db_old = statistics.median(r["db_cpu_us"] for r in old)
+        db_new = statistics.median(r["db_cpu_us"] for r in new)
+        by_round = [b["db_cpu_us"] / a["db_cpu_us"] if a["db_cpu_us"] else None for a, b in zip(old, new, strict=True)]
+        out[group] = {
+            "baseline_us": db_old,
+            "current_us": db_new,
+            "ratio": db_new / db_old if db_old else None,
+            "by_round": by_round,
+        }
+    return out
+
+
+def paired(rev: str, current_url: str, corpus: Sequence[Path], *, rounds: int, duration: float) -> dict[str, Any]:
+    """:func:`compare` of ``rev`` (its own store of ``corpus``, loaded here) against this checkout serving
+    ``current_url`` (a store this checkout loaded with the same corpus): the bench's ``--baseline`` part."""
+    old, new = baseline_side(rev), current_side()
+    with store(old, corpus, workers=2) as old_url:
+        asyncio.run(_admin("VACUUM ANALYZE", url=_plain(current_url)))
+        return compare([(old, old_url), (new, current_url)], rounds=rounds, duration=duration)
 
 
 def default_corpus() -> list[Path]:

@@ -6,6 +6,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+from bench.baseline import ratios
+
 HEADLINE: tuple[str, ...] = ("article-l1", "article-redis", "article-uncached", "article-l1-uvicorn", "laws-list")
 HEADLINE += ("search-1char", "search-2char", "search-4char", "search-question", "resolve", "case-search")
 
@@ -86,7 +88,7 @@ def targets(res: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
                 r >= 0.5,
             )
         )
-    rows += _read_path_targets(scs)
+    rows += _read_path_targets(scs, res.get("baseline"))
     q = res.get("quality", {}).get("metrics", {})
     hyb = q.get("hybrid")
     rows.append(
@@ -114,13 +116,17 @@ def targets(res: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
 
 #: PostgreSQL CPU-µs per uncached search @64 connections before issue 17 item 4 (README, quick run of
 #: 2026-11-28 on 2 shared CPUs). Set beside this run's figure for scale only: it was measured on another machine,
-#: so whether the CPU is halved is judged from paired runs on one machine (README), and the row states no verdict.
+#: so whether the CPU is halved is judged from a paired run on one machine (``--baseline``: the code of that run
+#: against this one in the same run, :mod:`bench.baseline`); without one the row states no verdict.
 SEARCH_DB_CPU_BEFORE = {"search-1char": 3972.0, "search-2char": 3718.0, "search-4char": 4543.0}
 
 
-def _read_path_targets(scs: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
+def _read_path_targets(
+    scs: dict[str, Any], baseline: dict[str, Any] | None = None
+) -> list[tuple[str, str, str, bool | None]]:
     """Issue 17 item 4: the uncached read path as CPU ratios to the raw ceiling of the same run (@1 connection),
-    and PostgreSQL CPU per search beside :data:`SEARCH_DB_CPU_BEFORE` (no verdict: another machine's figure)."""
+    and PostgreSQL CPU per search: halved or not against the baseline revision paired in this run (``baseline``,
+    :func:`bench.baseline.compare`'s result), else beside :data:`SEARCH_DB_CPU_BEFORE` with no verdict."""
     rows: list[tuple[str, str, str, bool | None]] = []
     article = scs.get("article-uncached", {}).get("by_conn", {}).get("1")
     if article:
@@ -133,10 +139,21 @@ def _read_path_targets(scs: dict[str, Any]) -> list[tuple[str, str, str, bool | 
             r = one["ratio_cpu"]
             got = f"{r['median']:.3f} ({r['min']:.3f}–{r['max']:.3f}; {one['cpu_us']['median']:.0f} server CPU-µs)"
             rows.append(("#17", f"{name} CPU ratio ≥ 0.08 @1 conn", got, r["median"] >= 0.08))
-        if many := by_conn.get("64"):
+        if baseline is None and (many := by_conn.get("64")):
             db = many["db_cpu_us"]["median"]
             target = f"{name} PostgreSQL CPU halved @64 (2026-11-28, another machine: {before:.0f} µs)"
-            rows.append(("#17", target, f"{db:.0f} µs (paired on one machine: README)", None))
+            rows.append(("#17", target, f"{db:.0f} µs (paired: `python -m bench.run --baseline`)", None))
+    if baseline is not None:
+        rev = baseline["sides"][0]["label"]
+        for group, r in ratios(baseline).items():
+            rounds = " ".join(f"{x:.2f}" for x in r["by_round"] if x is not None)
+            got = (
+                f"{r['baseline_us']:,.0f} → {r['current_us']:,.0f} µs per request, {r['ratio']:.2f} (rounds {rounds})"
+                if r["ratio"] is not None
+                else "not measured"
+            )
+            target = f"keyword search {group}: PostgreSQL CPU halved @1 (paired against {rev} in this run)"
+            rows.append(("#17", target, got, r["ratio"] is not None and r["ratio"] <= 0.5))
     return rows
 
 

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.baseline import default_corpus, paired
 from bench.envinfo import corpus_size, environment
 from bench.infra import REPO, db_name, egov_env, fresh_database, http_server, shared_data
 from bench.ingest import ingest_subprocess
@@ -123,6 +124,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 workers=args.workers,
                 full=args.profile == "full",
             )
+        if not args.skip_http and args.baseline:
+            _log(f"PostgreSQL CPU per search against {args.baseline}, paired (bench.baseline)")
+            corpus = default_corpus() if args.laws is None else laws
+            result["baseline"] = paired(
+                args.baseline, url, corpus, rounds=max(4, prof["rounds"]), duration=max(3.0, prof["duration"])
+            )
         if not args.skip_http and args.vector_http_laws:
             _log(f"semantic/hybrid over HTTP ({args.vector_http_laws} laws, {prof['vector_http_backend']})")
             result["vector_http"] = vector_http(
@@ -215,6 +222,14 @@ def main(argv: list[str] | None = None) -> Path:
         "/work/cache/search-eval; semantic / hybrid with --search-embedder)",
     )
     parser.add_argument("--search-embedder", choices=["e5", "deterministic"], help="embedder of --search-store")
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        nargs="?",
+        const="c3a7f8c",
+        help="also PostgreSQL CPU per search against REV (default c3a7f8c, issue 17's), paired in this run over "
+        "the bench's own store (bench.baseline; builds REV's venv once, imports the corpus with it)",
+    )
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--out-dir", type=Path, default=REPO / "bench" / "results")
