@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from egov_testsupport import downgrade_to
 from sqlalchemy import text
@@ -91,3 +93,34 @@ async def test_migration_0008_fills_the_table_from_a_loaded_store_and_goes_back(
     async with engine.connect() as conn:
         band = (await conn.execute(text("SELECT to_regclass('ix_search_units_tokens_band')"))).scalar_one()
     assert band is not None
+
+
+async def test_writers_of_crossing_n_grams_wait_for_each_other_instead_of_deadlocking(
+    laws_at_head: AsyncEngine,
+) -> None:
+    """The first writes n-gram B, then (still open) A; the second writes A and B in one statement between the
+    two. Row locks alone would cross (the second holding A while waiting for B, the first wanting A): the
+    triggers take one transaction-level lock before any frequency row, so the second waits for the first."""
+    engine = laws_at_head
+    unit = (
+        "INSERT INTO search_units (revision_id, seq, in_suppl, law_id, law_type, path, tokens, text) "
+        "SELECT l.current_revision_id, 0, false, l.law_id, l.law_type, :path, CAST(:tokens AS tsvector), 'x' "
+        "FROM laws l WHERE l.current_revision_id IS NOT NULL ORDER BY l.law_id LIMIT 1"
+    )
+    first_wrote = asyncio.Event()
+
+    async def first() -> None:
+        async with engine.begin() as conn:
+            await conn.execute(text(unit), {"path": "zz-1", "tokens": "zzb"})
+            first_wrote.set()
+            await asyncio.sleep(0.5)  # the second writes meanwhile
+            await conn.execute(text(unit), {"path": "zz-2", "tokens": "zza"})
+
+    async def second() -> None:
+        await first_wrote.wait()
+        async with engine.begin() as conn:
+            await conn.execute(text(unit), {"path": "zz-3", "tokens": "zza zzb"})
+
+    await asyncio.wait_for(asyncio.gather(first(), second()), timeout=60)
+    counted = await _assert_frequencies_recounted(engine)
+    assert (counted["zza"][0], counted["zzb"][0]) == (2, 2)

@@ -13,7 +13,8 @@ candidate's row (up to 5,000): ~0.45 CPU-µs each, most of a 1- or 2-character s
   estimated from its band count scaled by its rarest n-gram's share in the band.
 
 The table is kept by statement-level triggers on ``search_units`` (transition tables: one aggregate per
-statement, however many rows a COPY or an ``is_current`` flip touches). While an import into an empty
+statement, however many rows a COPY or an ``is_current`` flip touches), writers serialised by one advisory
+lock taken before any frequency row (writers share the commonest n-grams' rows anyway). While an import into an empty
 store runs without the search index (store/bulk_load.py), the triggers do nothing and the table is rebuilt
 with the index at the end.
 
@@ -36,6 +37,10 @@ down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+#: The transaction-level advisory lock the triggers take before writing frequencies ("egovdf"; beyond the int4
+#: range of the per-law locks' ``hashtext`` keys).
+_DF_LOCK_KEY = 0x6567_6F76_6466
+
 _FUNCTION = f"""
 CREATE FUNCTION egov_token_df_delta() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -45,6 +50,10 @@ BEGIN
     IF to_regclass('ix_search_units_tokens') IS NULL THEN
         RETURN NULL;
     END IF;
+    -- One lock before any frequency row: a transaction writing twice (n-gram B, then A) and another writing A
+    -- and B in between would otherwise each hold what the other waits for. Held to commit; writers that share
+    -- n-grams (every unit holds the commonest) wait for each other on those rows anyway.
+    PERFORM pg_advisory_xact_lock({_DF_LOCK_KEY});
     IF TG_OP = 'TRUNCATE' THEN
         TRUNCATE search_token_df;
         RETURN NULL;
@@ -55,7 +64,6 @@ BEGIN
         ELSE 'SELECT 1, prior, tokens FROM egov_df_new WHERE is_current '
              'UNION ALL SELECT -1, prior, tokens FROM egov_df_old WHERE is_current'
     END;
-    -- In token order: concurrent writers lock the rows they share in one order, so they wait, never deadlock.
     EXECUTE format(
         'INSERT INTO search_token_df AS d (token, ndoc, ndoc_band) '
         'SELECT t.token, sum(r.sign), coalesce(sum(r.sign) FILTER (WHERE r.prior < {BAND_PRIOR}), 0) '
