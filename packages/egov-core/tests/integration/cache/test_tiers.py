@@ -137,7 +137,11 @@ async def test_single_flight_with_l2_two_hundred_cold_callers(
         results = await asyncio.gather(*(cache.get_or_compute(CacheKind.LAW, "cold", slow_origin) for _ in range(200)))
         assert all(r == law_response for r in results)
         assert calls == 1
-        assert cache.stats()["l2_misses"] == 1  # only the leader asked Redis
+        stats = cache.stats()
+        # Only the leader asked Redis: once, a miss — or an error, when its first connection took longer than the
+        # timeout on a loaded machine (the followers still waited for the leader instead of asking themselves).
+        assert stats["l2_misses"] + stats["l2_errors"] == 1
+        assert stats["l2_hits"] == stats["l2_busy"] == stats["l2_skipped"] == 0
     finally:
         await cache.close()
 
