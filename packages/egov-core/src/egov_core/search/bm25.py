@@ -22,7 +22,7 @@ from egov_core.search.model import ANY_CASE, ANY_PROVISION, CaseFilter, CaseHit,
 from egov_core.store import case_search, translate_errors
 from egov_core.store import search as sql
 from egov_core.store.database import ReadSource
-from egov_core.text.query import term_index_tsquery
+from egov_core.text.query import term_index_tsquery, term_tokens
 
 __all__ = ["BM25Weights", "search_bm25", "search_cases_bm25"]
 
@@ -62,8 +62,12 @@ async def _weights(engine: ReadSource, kind: str, terms: Sequence[str]) -> tuple
     if missing:
         queries = [term_index_tsquery(t) or "" for t in missing]
         async with engine.connect() as conn:
-            counter = sql.unit_document_frequencies if kind == "units" else case_search.case_document_frequencies
-            for term, df in zip(missing, await counter(conn, queries), strict=True):
+            if kind == "units":
+                ngrams = [tokens[0] if len(tokens := term_tokens(t)) == 1 else None for t in missing]
+                counts = await sql.unit_document_frequencies(conn, queries, ngrams)
+            else:
+                counts = await case_search.case_document_frequencies(conn, queries)
+            for term, df in zip(missing, counts, strict=True):
                 cache[term] = df
     usable = [t for t in terms if 0 < cache[t] <= max(1, MAX_DF_SHARE * n)] or [t for t in terms if cache[t] > 0]
     # The rarest words carry the ranking; every further word costs an index scan and its matching rows.

@@ -182,9 +182,27 @@ async def unit_statistics(conn: AsyncConnection) -> tuple[int, float]:
     return int(row[0]), float(row[1])
 
 
-async def unit_document_frequencies(conn: AsyncConnection, tsqueries: Sequence[str]) -> list[int]:
-    """How many units match each tsquery (answered by the GIN index alone for n-gram ANDs)."""
-    return await document_frequencies(conn, "search_units", tsqueries)
+async def unit_document_frequencies(
+    conn: AsyncConnection, tsqueries: Sequence[str], ngrams: Sequence[str | None]
+) -> list[int]:
+    """How many current units match each tsquery: BM25's document frequencies, over the units
+    :func:`unit_statistics` counts (a unit of an older revision is no document of today's corpus).
+
+    ``ngrams[i]``: the one n-gram ``tsqueries[i]`` asks for, when it asks for one; its count is then read from
+    the n-gram frequency table (migration 0008) instead of visiting every unit holding it.
+    """
+    rows = await conn.execute(
+        text(
+            "SELECT t.i, CASE WHEN t.ngram IS NOT NULL "
+            "THEN coalesce((SELECT d.ndoc FROM search_token_df d WHERE d.token = t.ngram), 0) "
+            "ELSE (SELECT count(*) FROM search_units x WHERE x.is_current AND x.tokens @@ CAST(t.q AS tsquery)) END "
+            "FROM unnest(CAST(:qs AS text[]), CAST(:ngrams AS text[])) WITH ORDINALITY AS t(q, ngram, i) "
+            "WHERE t.q <> ''"
+        ),
+        {"qs": list(tsqueries), "ngrams": list(ngrams)},
+    )
+    counts = {int(i): int(n) for i, n in rows}
+    return [counts.get(i, 0) for i in range(1, len(tsqueries) + 1)]
 
 
 async def document_frequencies(conn: AsyncConnection, table: str, tsqueries: Sequence[str]) -> list[int]:

@@ -29,6 +29,7 @@ __all__ = [
     "QueryTerm",
     "parse_query",
     "term_index_tsquery",
+    "term_tokens",
     "term_tsquery",
 ]
 
@@ -64,6 +65,11 @@ def term_index_tsquery(term: str) -> str | None:
     """
     tokens = _term_tokens(term)
     return " & ".join(_quote(t) for t in dict.fromkeys(tok for _, tok in tokens)) if tokens else None
+
+
+def term_tokens(term: str) -> tuple[str, ...]:
+    """The distinct n-grams one already-normalised term is searched by, in order (what its index tsquery ANDs)."""
+    return tuple(dict.fromkeys(tok for _, tok in _term_tokens(term)))
 
 
 def _term_tokens(term: str) -> list[tuple[int, str]]:
