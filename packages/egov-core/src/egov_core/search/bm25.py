@@ -1,8 +1,9 @@
 """BM25 ranking over the n-gram index: a query's words weighted by rarity (binary tf), for provisions and decisions.
 
 For a sentence (or keywords that the Boolean search answers poorly) the query is cut into content words
-(:func:`egov_core.search.terms.content_terms`); each word's document frequency is read from the GIN
-index, words in more than a tenth of all units are dropped (unless nothing rarer is left), and units are
+(:func:`egov_core.search.terms.content_terms`); each word's document frequency over the current units is
+read from the n-gram frequency table (a one-n-gram word) or counted through the GIN index, words in more than
+a tenth of all units are dropped (unless nothing rarer is left), and units are
 scored by the BM25 weight of the words they contain, times the prior weights keyword search ranks with
 (law type, 本則 before 附則). A word matches a unit holding its n-grams (no positions): the GIN index
 answers that alone, where a phrase would have it read and check the tokens of every unit the word's
