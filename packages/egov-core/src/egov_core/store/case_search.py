@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from egov_core.store.cases import CaseFilter, case_where
 from egov_core.store.keyword import KeywordWindow
-from egov_core.store.search import conjunction, document_frequencies
+from egov_core.store.search import by_ordinal, conjunction
 
 __all__ = ["CaseSearchRow", "bm25_cases", "case_document_frequencies", "case_statistics", "keyword_cases"]
 
@@ -38,7 +38,14 @@ class CaseSearchRow:
 
 async def case_document_frequencies(conn: AsyncConnection, tsqueries: Sequence[str]) -> list[int]:
     """How many decisions match each tsquery."""
-    return await document_frequencies(conn, "cases", tsqueries)
+    rows = await conn.execute(
+        text(
+            "SELECT t.i, (SELECT count(*) FROM cases x WHERE x.tokens @@ CAST(t.q AS tsquery)) "
+            "FROM unnest(CAST(:qs AS text[])) WITH ORDINALITY AS t(q, i) WHERE t.q <> ''"
+        ),
+        {"qs": list(tsqueries)},
+    )
+    return by_ordinal(rows, len(tsqueries))
 
 
 async def case_statistics(conn: AsyncConnection) -> int:

@@ -24,9 +24,9 @@ __all__ = [
     "ProvisionFilter",
     "UnitRow",
     "bm25_units",
+    "by_ordinal",
     "cited_unit",
     "conjunction",
-    "document_frequencies",
     "provision_conditions",
     "sql_literal",
     "unit_document_frequencies",
@@ -201,21 +201,14 @@ async def unit_document_frequencies(
         ),
         {"qs": list(tsqueries), "ngrams": list(ngrams)},
     )
-    counts = {int(i): int(n) for i, n in rows}
-    return [counts.get(i, 0) for i in range(1, len(tsqueries) + 1)]
+    return by_ordinal(rows, len(tsqueries))
 
 
-async def document_frequencies(conn: AsyncConnection, table: str, tsqueries: Sequence[str]) -> list[int]:
-    """How many rows of ``table`` (``search_units`` or ``cases``) match each tsquery."""
-    rows = await conn.execute(
-        text(
-            f"SELECT t.i, (SELECT count(*) FROM {table} x WHERE x.tokens @@ CAST(t.q AS tsquery)) "
-            "FROM unnest(CAST(:qs AS text[])) WITH ORDINALITY AS t(q, i) WHERE t.q <> ''"
-        ),
-        {"qs": list(tsqueries)},
-    )
-    counts = {int(i): int(n) for i, n in rows}
-    return [counts.get(i, 0) for i in range(1, len(tsqueries) + 1)]
+def by_ordinal(rows: Any, n: int) -> list[int]:
+    """``(ordinal, count)`` rows of an ``unnest(...) WITH ORDINALITY`` statement as a list of ``n`` counts (0 where
+    a row is missing: an empty tsquery is skipped)."""
+    counts = {int(i): int(c) for i, c in rows}
+    return [counts.get(i, 0) for i in range(1, n + 1)]
 
 
 async def bm25_units(
